@@ -1,0 +1,18 @@
+/** The process exit codes, shared by every mode and listed in the readme and `--help`. */
+export const exitCodes = {
+	/** Clean close: 1000, 1001, 1005, or closed by wsterm. */
+	ok: 0,
+	/** Could not connect: DNS, refused, TLS, an HTTP answer instead of an upgrade, timeout. Also: serve could not listen. */
+	connectFailed: 1,
+	/** Usage error: a bad flag, URL or file. */
+	usage: 2,
+	/** The connection dropped, or the peer closed with any other code. */
+	dropped: 3,
+	sigint: 130,
+	sigterm: 143,
+} as const;
+
+/** A mistake in what the user asked for: reported as one line, exit code 2. */
+export class UsageError extends Error {
+	override name = 'UsageError';
+}
