@@ -1,4 +1,3 @@
-import type {Agent} from 'node:http';
 import {getProxyForUrl} from 'proxy-from-env';
 import {UsageError} from './exit-codes.js';
 import type {ClientOptions} from './ws.js';
@@ -142,16 +141,9 @@ export type BuiltTarget = {
 
 /**
 Builds what ws needs from a URL and the connection flags. Throws UsageError for anything the
-user must fix. `createProxyAgent` is passed in so that the proxy library loads only when used.
+user must fix. The proxy library is loaded only when a proxy is used.
 */
-export function buildTarget(
-	input: string,
-	flags: ConnectFlags,
-	{readFile, createProxyAgent}: {
-		readonly readFile: ReadFile;
-		readonly createProxyAgent: (proxy: URL) => Agent;
-	},
-): BuiltTarget {
+export async function buildTarget(input: string, flags: ConnectFlags, readFile: ReadFile): Promise<BuiltTarget> {
 	const url = normalizeUrl(input);
 	const notes: string[] = [];
 	const headers: Record<string, string> = {};
@@ -227,7 +219,9 @@ export function buildTarget(
 	let proxy: string | undefined;
 	if (proxyText !== undefined) {
 		const proxyUrl = parseProxy(proxyText);
-		options.agent = createProxyAgent(proxyUrl);
+		const {HttpsProxyAgent} = await import('https-proxy-agent');
+		// CONNECT tunnels both ws:// and wss://; TLS options still reach the server's socket.
+		options.agent = new HttpsProxyAgent(proxyUrl);
 		proxy = displayUrl(proxyUrl);
 	}
 

@@ -408,10 +408,11 @@ export class Connection extends EventEmitter<Events> {
 		socket.on('pong', payload => {
 			this.onPong(payload);
 		});
-		socket.on('unexpected-response', (request: ClientRequest, response: IncomingMessage) => {
+		socket.on('unexpected-response', (_request: ClientRequest, response: IncomingMessage) => {
 			this.failure = describeHttpAnswer(response, this.target.proxy !== undefined);
 			response.resume();
-			request.destroy();
+			// Aborts the handshake; ws then reports an error and a close, which end the attempt.
+			socket.terminate();
 		});
 		socket.on('error', error => {
 			this.onError(socket, error);
@@ -427,7 +428,8 @@ export class Connection extends EventEmitter<Events> {
 		this.failuresInARow = 0;
 		this.protocolInUse = socket.protocol;
 		this.extensionsInUse = socket.extensions;
-		this.emit('open', {protocol: socket.protocol, extensions: socket.extensions, attempt: this.attempt});
+		// The -I messages go first, then whatever was queued, all before anyone hears of the
+		// open, so that a listener that closes at once cannot cut them off.
 		for (const message of this.options.initialMessages ?? []) {
 			const size = Buffer.byteLength(message);
 			this.pendingBytes += size;
@@ -440,6 +442,7 @@ export class Connection extends EventEmitter<Events> {
 		}
 
 		this.startPinging();
+		this.emit('open', {protocol: socket.protocol, extensions: socket.extensions, attempt: this.attempt});
 	}
 
 	private transmit(message: Outgoing): void {
