@@ -1,5 +1,6 @@
 import {EventEmitter} from 'node:events';
 import type {ClientRequest, IncomingMessage} from 'node:http';
+import type {Duplex} from 'node:stream';
 import {closeProblem, describeCloseCode} from './close-codes.js';
 import type {ConnectTarget} from './connect-options.js';
 import {WebSocket} from './ws.js';
@@ -28,7 +29,7 @@ export type ConnectionOptions = {
 	readonly reconnect?: boolean;
 	/** Messages sent first on every connect and reconnect. */
 	readonly initialMessages?: readonly string[];
-	/** Bytes queued or in flight above which `writable` turns false (default 1 MiB). */
+	/** Bytes queued or in flight above which `writable` turns false (default 256 KiB). */
 	readonly highWaterMark?: number;
 	/** Milliseconds to wait for the peer to answer our close frame before dropping the socket (default 5000). */
 	readonly closeTimeout?: number;
@@ -214,6 +215,9 @@ export class Connection extends EventEmitter<Events> {
 	private pongDeadline: NodeJS.Timeout | undefined;
 	private failure: ConnectFailure | undefined;
 	private socketPaused = false;
+	/** The TCP (or TLS) socket under the WebSocket, from the upgrade response. */
+	private stream: Duplex | undefined;
+	private corked = false;
 	private protocolInUse = '';
 	private extensionsInUse = '';
 
@@ -222,7 +226,7 @@ export class Connection extends EventEmitter<Events> {
 		this.target = target;
 		this.options = options;
 		this.clock = options.clock ?? systemClock;
-		this.highWaterMark = options.highWaterMark ?? 1024 * 1024;
+		this.highWaterMark = options.highWaterMark ?? 256 * 1024;
 	}
 
 	get state(): ConnectionState {
@@ -393,6 +397,9 @@ export class Connection extends EventEmitter<Events> {
 			socket.pause();
 		}
 
+		socket.on('upgrade', (response: IncomingMessage) => {
+			this.stream = response.socket;
+		});
 		socket.on('open', () => {
 			this.onOpen(socket);
 		});
@@ -453,6 +460,7 @@ export class Connection extends EventEmitter<Events> {
 
 		this.stats.sentMessages++;
 		this.stats.sentBytes += message.size;
+		this.batchWrites();
 		socket.send(message.data, {binary: message.isBinary}, () => {
 			this.pendingBytes -= message.size;
 			if (this.pendingBytes === 0) {
@@ -463,6 +471,24 @@ export class Connection extends EventEmitter<Events> {
 				this.blocked = false;
 				this.emit('drain');
 			}
+		});
+	}
+
+	/**
+	Holds the socket's writes until the current tick ends, so that messages sent together leave
+	in one system call rather than one each (a pasted block, a chunk of piped lines).
+	*/
+	private batchWrites(): void {
+		const stream = this.stream;
+		if (this.corked || stream === undefined) {
+			return;
+		}
+
+		this.corked = true;
+		stream.cork();
+		process.nextTick(() => {
+			this.corked = false;
+			stream.uncork();
 		});
 	}
 

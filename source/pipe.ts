@@ -179,17 +179,34 @@ export async function runPipe(connection: Connection, options: PipeOptions, io: 
 		}
 	};
 
+	const separator = options.nullSeparated ? 0 : 10;
+	// The message between start and end; with line feeds, a CR before the end belongs to a CRLF.
+	const lineOf = (buffer: Buffer, start: number, end: number): Buffer =>
+		buffer.subarray(start, separator === 10 && end > start && buffer[end - 1] === 13 ? end - 1 : end);
+
 	const readInput = (): void => {
-		const separator = options.nullSeparated ? 0 : 10;
 		let rest: Buffer | undefined;
 		stdin.on('data', (chunk: Buffer) => {
-			let buffer = rest === undefined ? chunk : Buffer.concat([rest, chunk]);
+			let buffer = chunk;
 			let start = 0;
+			if (rest !== undefined) {
+				// Join only the unfinished line with the start of the chunk, not the whole chunk.
+				const first = chunk.indexOf(separator);
+				if (first === -1) {
+					rest = Buffer.concat([rest, chunk]);
+					return;
+				}
+
+				buffer = Buffer.concat([rest, chunk.subarray(0, first + 1)]);
+				rest = undefined;
+				sendLine(lineOf(buffer, 0, buffer.length - 1));
+				buffer = chunk;
+				start = first + 1;
+			}
+
 			let end = buffer.indexOf(separator, start);
 			while (end !== -1) {
-				// CRLF input: the CR belongs to the line ending, not the message.
-				const stop = separator === 10 && end > start && buffer[end - 1] === 13 ? end - 1 : end;
-				sendLine(buffer.subarray(start, stop));
+				sendLine(lineOf(buffer, start, end));
 				start = end + 1;
 				end = buffer.indexOf(separator, start);
 			}
@@ -199,8 +216,7 @@ export async function runPipe(connection: Connection, options: PipeOptions, io: 
 		});
 		stdin.on('end', () => {
 			if (rest !== undefined) {
-				const last = separator === 10 && rest.at(-1) === 13 ? rest.subarray(0, -1) : rest;
-				sendLine(last);
+				sendLine(lineOf(rest, 0, rest.length));
 			}
 
 			inputDone = true;
