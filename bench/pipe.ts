@@ -17,7 +17,7 @@ const rounds = Number(process.env.ROUNDS ?? 5);
 
 async function startEchoServer(): Promise<{url: string; stop: () => void}> {
 	const child = spawn(process.execPath, [here('./echo-server.mjs')], {stdio: ['ignore', 'pipe', 'inherit']});
-	const [chunk] = await once(child.stdout, 'data') as [Buffer];
+	const [chunk] = await once(child.stdout!, 'data') as [Buffer];
 	return {url: chunk.toString().trim(), stop: () => child.kill()};
 }
 

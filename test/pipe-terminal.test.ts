@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import {EventEmitter} from 'node:events';
+import {PassThrough} from 'node:stream';
+import {after, before, test} from 'node:test';
+import {buildTarget, type ConnectFlags} from '../source/connect-options.js';
+import {Connection} from '../source/connection.js';
+import {runPipe} from '../source/pipe.js';
+import {startServer, type TestServer} from './helpers/servers.js';
+
+const flags: ConnectFlags = {header: [], cookie: [], subprotocol: [], followRedirects: false, insecure: false, compress: false, connectTimeout: 5};
+
+let server: TestServer;
+before(async () => {
+	server = await startServer({
+		onConnection(socket) {
+			socket.on('message', () => {
+				socket.send('\u001B]0;pwned\u0007\u001B[2Jred\u009B31m\rover\nnext\tcol');
+				socket.send(Buffer.from([0x1B, 0x5B, 0x00, 0xFF]), {binary: true});
+			});
+		},
+	});
+});
+after(async () => server.close());
+
+test('on a terminal, pipe mode makes control characters visible and shows binary as hex', async () => {
+	const {target} = await buildTarget(server.url, flags, () => Buffer.alloc(0));
+	const stdout = Object.assign(new PassThrough(), {isTTY: true});
+	const stderr = new PassThrough();
+	let written = '';
+	stdout.on('data', (chunk: Buffer) => {
+		written += chunk.toString();
+	});
+	const code = await runPipe(new Connection(target), {
+		binary: false,
+		nullSeparated: false,
+		readStdin: false,
+		execute: [{data: 'go', isBinary: false}],
+		jsonl: false,
+		verbose: false,
+		showControl: false,
+		count: 2,
+	}, {
+		stdin: new PassThrough(),
+		stdout,
+		stderr,
+		signals: new EventEmitter(),
+		now: () => 0,
+		setTimeout: (callback, ms) => setTimeout(callback, ms),
+	});
+	assert.equal(code, 0);
+	assert.equal(written, '\\e]0;pwned\\x07\\e[2Jred\\x9b31m\\rover\nnext\tcol\n[binary 4 B] 1b 5b 00 ff\n');
+	assert.doesNotMatch(written, /\u001B/);
+});
