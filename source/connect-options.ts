@@ -45,8 +45,6 @@ const handshakeHeaders = new Set([
 	'sec-websocket-accept',
 	'connection',
 	'upgrade',
-	'host',
-	'content-length',
 ]);
 
 /**
