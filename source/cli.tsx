@@ -13,7 +13,8 @@ const help = `
 	  $ wsterm [url] [options]          connect: full-screen in a terminal,
 	                                    pipe mode when stdin/stdout is not one
 	  $ wsterm serve [options]          a local echo (or broadcast) server
-	  $ wsterm                          in a terminal: talk to a built-in echo server
+	  $ wsterm                          in a terminal: talk to a built-in
+	                                    echo server
 
 	Connection options
 	  -H, --header "Name: value"  Add a request header (repeatable)
@@ -30,7 +31,7 @@ const help = `
 	      --passphrase TEXT       Passphrase of the client key
 	      --proxy URL             HTTP(S) proxy (default: HTTPS_PROXY, HTTP_PROXY,
 	                              NO_PROXY from the environment)
-	      --compress              Offer permessage-deflate (off: costs CPU, memory)
+	      --compress              Offer permessage-deflate (off: costs CPU)
 	      --connect-timeout SEC   Give up connecting after SEC seconds (10)
 	      --max-payload BYTES     Largest message accepted (100 MiB)
 	      --ping-interval SEC     Ping every SEC seconds, show the round trip
@@ -134,6 +135,7 @@ const flagSpecs = {
 
 const cli = meow(help, {
 	importMeta: import.meta,
+	description: 'A WebSocket client for the terminal, for scripts, and a local echo server.',
 	autoHelp: true,
 	autoVersion: true,
 	allowUnknownFlags: true,
