@@ -48,7 +48,8 @@ const help = `
 	  -0, --null                  Split stdin on NUL instead of newlines
 	  -n, --count N               Exit after receiving N messages
 	  -w, --wait SEC              After sending, print replies for SEC seconds
-	                              (-1: until the server closes)
+	                              (-1: until the server closes; with -n,
+	                              whichever comes first)
 	      --jsonl                 One JSON object per event on stdout
 	  -v, --verbose               Connection events on stderr
 	  -P, --show-control          Also show ping, pong and close

@@ -133,8 +133,8 @@ export async function runPipe(connection: Connection, options: PipeOptions, io: 
 			output(`${escapeControl(data.toString(), {keepLayout: true})}\n`);
 		}
 
-		if (options.count !== undefined && received >= options.count) {
-			maybeEnd();
+		if (countReached() && inputSent) {
+			close();
 		}
 	};
 
@@ -229,16 +229,22 @@ export async function runPipe(connection: Connection, options: PipeOptions, io: 
 		});
 	};
 
-	let ending = false;
+	// Set once the input is all read and written to the open socket: from then on, -n, -w or
+	// nothing decides when to close.
+	let inputSent = false;
 	let waitingForFlush = false;
+	let closing = false;
 	const close = (): void => {
-		connection.close(1000);
+		if (!closing) {
+			closing = true;
+			connection.close(1000);
+		}
 	};
 
-	// Called whenever one of the conditions for ending may have come true: the input is all
-	// read, the connection is open and everything queued has reached the socket.
+	const countReached = (): boolean => options.count !== undefined && received >= options.count;
+
 	const maybeEnd = (): void => {
-		if (!inputDone || ending || finished || signalExit !== undefined || connection.state !== 'open') {
+		if (!inputDone || inputSent || finished || signalExit !== undefined || connection.state !== 'open') {
 			return;
 		}
 
@@ -254,20 +260,18 @@ export async function runPipe(connection: Connection, options: PipeOptions, io: 
 			return;
 		}
 
-		if (options.count !== undefined) {
-			if (received >= options.count) {
-				ending = true;
-				close();
-			}
-
+		inputSent = true;
+		if (options.count === undefined && options.wait === undefined) {
+			close();
 			return;
 		}
 
-		ending = true;
-		if (options.wait === undefined) {
-			close();
-		} else if (options.wait >= 0) {
+		if (options.wait !== undefined && options.wait >= 0) {
 			io.setTimeout(close, options.wait * 1000);
+		}
+
+		if (countReached()) {
+			close();
 		}
 	};
 

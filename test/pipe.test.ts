@@ -165,6 +165,23 @@ describe('nothing is lost around the open and the close', () => {
 		}
 	});
 
+	test('-n with -w: the wait ends the run when fewer messages come', async () => {
+		const once = await startServer({
+			onConnection(socket) {
+				socket.once('message', data => socket.send(data));
+			},
+		});
+		try {
+			const started = performance.now();
+			const result = await runCli([once.url, '-n', '5', '-w', '0.3'], {input: 'a\nb\n'});
+			assert.equal(result.code, 0);
+			assert.equal(result.stdout, 'a\n');
+			assert.ok(performance.now() - started >= 300);
+		} finally {
+			await once.close();
+		}
+	});
+
 	test('-w -1 prints until the server closes', async () => {
 		const closer = await startServer({
 			onConnection(socket) {
