@@ -322,6 +322,15 @@ export class Connection extends EventEmitter<Events> {
 			return undefined;
 		}
 
+		if (this.currentState === 'connecting') {
+			// Nothing to say a close to yet: give up on the handshake quietly.
+			const socket = this.socket;
+			this.detach(socket);
+			socket.terminate();
+			this.finish({code: 1006, reason: '', byUs: true, willReconnect: false});
+			return undefined;
+		}
+
 		this.closingByUs = true;
 		this.currentState = 'closing';
 		const socket = this.socket;

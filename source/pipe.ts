@@ -95,7 +95,13 @@ export async function runPipe(connection: Connection, options: PipeOptions, io: 
 		}
 	};
 
+	// Set when whoever reads stdout has gone (`wsterm URL | head -1`): output is dropped from then on.
+	let stdoutGone = false;
 	const output = (data: Buffer | string): void => {
+		if (stdoutGone) {
+			return;
+		}
+
 		const buffer = typeof data === 'string' ? Buffer.from(data) : data;
 		pending.push(buffer);
 		pendingBytes += buffer.length;
@@ -286,6 +292,11 @@ export async function runPipe(connection: Connection, options: PipeOptions, io: 
 			io.signals.off('SIGINT', onSigint);
 			io.signals.off('SIGTERM', onSigterm);
 			flushOutput();
+			if (stdoutGone) {
+				resolve(signalExit ?? code);
+				return;
+			}
+
 			// Resolve once stdout has taken everything written so far.
 			stdout.write('', () => {
 				resolve(signalExit ?? code);
@@ -352,6 +363,24 @@ export async function runPipe(connection: Connection, options: PipeOptions, io: 
 			onSignal(exitCodes.sigterm);
 		};
 
+		stdout.on('error', (error: NodeJS.ErrnoException) => {
+			if (stdoutGone) {
+				return;
+			}
+
+			stdoutGone = true;
+			pending = [];
+			pendingBytes = 0;
+			if (error.code !== 'EPIPE') {
+				note(`cannot write to stdout: ${error.message}`);
+			}
+
+			// Nobody is reading: no reason to go on. Closing is our choice, so the run is clean.
+			// Reading resumes (into nothing) so that the server's answer to the close is seen.
+			stdin.pause();
+			connection.resume();
+			close();
+		});
 		io.signals.on('SIGINT', onSigint);
 		io.signals.on('SIGTERM', onSigterm);
 		connection.on('open', onOpen);

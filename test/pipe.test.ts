@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import {once} from 'node:events';
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {execFile} from 'node:child_process';
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {createServer as createHttpServer} from 'node:http';
 import {createServer as createNetServer, type AddressInfo, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, describe, test} from 'node:test';
+import {promisify} from 'node:util';
 import {createProxy} from 'proxy';
-import {runCli, startCli} from './helpers/cli.js';
+import {cliPath, runCli, startCli} from './helpers/cli.js';
 import {echo, startServer, type TestServer} from './helpers/servers.js';
 import {makeCertificate} from './helpers/tls.js';
 
@@ -104,6 +106,19 @@ describe('pipe mode against an echo server', () => {
 		assert.match(result.stderr, /> close 1000/);
 		assert.equal(result.stdout, 'x\n');
 	});
+});
+
+test('a reader that goes away (| head -1) ends the run quietly with exit 0', async () => {
+	const server = await startServer();
+	try {
+		const script = `seq 1 200000 | "${process.execPath}" "${cliPath}" ${server.url} 2>"${temporary}/stderr" | head -1; echo "\${PIPESTATUS[1]}"`;
+		// Not execFileSync: the server lives in this process and must keep answering.
+		const {stdout} = await promisify(execFile)('bash', ['-c', script], {encoding: 'utf8', env: {...process.env, NO_PROXY: '*'}});
+		assert.equal(stdout, '1\n0\n');
+		assert.equal(readFileSync(join(temporary, 'stderr'), 'utf8'), '');
+	} finally {
+		await server.close();
+	}
 });
 
 describe('nothing is lost around the open and the close', () => {
