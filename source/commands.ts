@@ -1,0 +1,161 @@
+/*
+What a submitted input line means: a message to send, or a slash command. Parsing checks
+everything it can (close codes, hex, base64) so that a mistake is an inline error and nothing is
+sent.
+*/
+import {closeProblem} from './close-codes.js';
+
+export type Command =
+	| {readonly name: 'ping'; readonly payload: string | undefined}
+	| {readonly name: 'close'; readonly code: number; readonly reason: string}
+	| {readonly name: 'reconnect'}
+	| {readonly name: 'binary'; readonly data: Buffer}
+	| {readonly name: 'file'; readonly path: string}
+	| {readonly name: 'json'}
+	| {readonly name: 'filter'; readonly text: string}
+	| {readonly name: 'clear'}
+	| {readonly name: 'save'; readonly path: string}
+	| {readonly name: 'help'}
+	| {readonly name: 'quit'};
+
+export type ParsedInput =
+	| {readonly type: 'send'; readonly text: string}
+	| {readonly type: 'command'; readonly command: Command}
+	| {readonly type: 'error'; readonly message: string};
+
+/** The slash commands, as `/help` lists them. */
+export const commandHelp: ReadonlyArray<readonly [usage: string, description: string]> = [
+	['/ping [payload]', 'send a ping; the pong shows the round trip'],
+	['/close [code [reason]]', 'close the connection (default 1000)'],
+	['/reconnect', 'drop the connection and connect again'],
+	['/binary <hex>', 'send a binary message: /binary 68 69, /binary base64:aGk='],
+	['/file <path>', 'send a file: text if it is UTF-8, binary otherwise'],
+	['/json', 'toggle pretty-printed JSON'],
+	['/filter [text]', 'show only rows containing text; alone: show all'],
+	['/clear', 'empty the message pane'],
+	['/save <path>', 'write the session as JSON lines (as --jsonl does)'],
+	['/help', 'this list and the keys'],
+	['/quit', 'close with 1000 and exit'],
+	['//text', 'send text that begins with a slash'],
+];
+
+const hexPattern = /^(?:[\da-f]{2})*$/i;
+const base64Pattern = /^[a-z\d+/]*={0,2}$/i;
+
+/** Hex pairs (spaces, colons and a 0x prefix allowed) or `base64:...` to bytes; a string is an error. */
+export function parseBinary(text: string): Buffer | string {
+	const trimmed = text.trim();
+	if (trimmed.startsWith('base64:')) {
+		const data = trimmed.slice('base64:'.length).replaceAll(/\s/g, '');
+		if (data === '' || !base64Pattern.test(data) || data.length % 4 === 1) {
+			return 'not valid base64 after "base64:"';
+		}
+
+		return Buffer.from(data, 'base64');
+	}
+
+	const hex = trimmed.replaceAll(/^0x|[\s:]/gi, '');
+	if (hex === '') {
+		return '/binary needs data: /binary 68 69 or /binary base64:aGk=';
+	}
+
+	if (!hexPattern.test(hex)) {
+		return 'not hex: give pairs of 0-9 a-f (e.g. /binary 68 69), or base64:...';
+	}
+
+	return Buffer.from(hex, 'hex');
+}
+
+function parseClose(rest: string): Command | string {
+	if (rest === '') {
+		return {name: 'close', code: 1000, reason: ''};
+	}
+
+	const match = /^(\S+)(?:\s+([\s\S]*))?$/.exec(rest);
+	const codeText = match?.[1] ?? '';
+	const reason = match?.[2] ?? '';
+	if (!/^\d+$/.test(codeText)) {
+		return `close code must be a number, not "${codeText}" (e.g. /close 1000 bye)`;
+	}
+
+	const code = Number(codeText);
+	return closeProblem(code, reason) ?? {name: 'close', code, reason};
+}
+
+/** Reads one submitted line. */
+export function parseInput(line: string): ParsedInput {
+	if (!line.startsWith('/')) {
+		return {type: 'send', text: line};
+	}
+
+	if (line.startsWith('//')) {
+		return {type: 'send', text: line.slice(1)};
+	}
+
+	const match = /^\/(\S*)\s*([\s\S]*)$/.exec(line);
+	const name = match?.[1] ?? '';
+	const rest = (match?.[2] ?? '').trim();
+	const command = (result: Command | string): ParsedInput => typeof result === 'string'
+		? {type: 'error', message: result}
+		: {type: 'command', command: result};
+	const noArguments = (result: Command): ParsedInput => rest === ''
+		? {type: 'command', command: result}
+		: {type: 'error', message: `/${name} takes no arguments`};
+
+	switch (name) {
+		case 'ping': {
+			// A control frame carries at most 125 bytes; ws throws on more.
+			return command(Buffer.byteLength(rest) > 125
+				? `a ping payload is at most 125 bytes, not ${Buffer.byteLength(rest)}`
+				: {name: 'ping', payload: rest === '' ? undefined : rest});
+		}
+
+		case 'close': {
+			return command(parseClose(rest));
+		}
+
+		case 'reconnect': {
+			return noArguments({name: 'reconnect'});
+		}
+
+		case 'binary': {
+			const data = parseBinary(rest);
+			return command(typeof data === 'string' ? data : {name: 'binary', data});
+		}
+
+		case 'file': {
+			return command(rest === '' ? '/file needs a path: /file message.json' : {name: 'file', path: rest});
+		}
+
+		case 'json': {
+			return noArguments({name: 'json'});
+		}
+
+		case 'filter': {
+			return command({name: 'filter', text: rest});
+		}
+
+		case 'clear': {
+			return noArguments({name: 'clear'});
+		}
+
+		case 'save': {
+			return command(rest === '' ? '/save needs a path: /save session.jsonl' : {name: 'save', path: rest});
+		}
+
+		case 'help':
+		case '?': {
+			return command({name: 'help'});
+		}
+
+		case 'quit':
+		case 'exit':
+		case 'q': {
+			return noArguments({name: 'quit'});
+		}
+
+		default: {
+			return {type: 'error', message: `unknown command /${name}: /help lists them; //text sends text that begins with a slash`};
+		}
+	}
+}

@@ -1,0 +1,307 @@
+/*
+How an entry of the session looks on screen: a prefix (time, direction, badge) and its content as
+lines of coloured segments, wrapped to the pane's width. Network text is escaped here, once, so
+that nothing a server sends reaches the terminal raw.
+*/
+import {escapeControl, formatBytes, hexDump, shorten} from './display.js';
+import type {Entry} from './session.js';
+
+export type Tone =
+	| 'plain'
+	| 'time'
+	| 'in'
+	| 'out'
+	| 'badge'
+	| 'error'
+	| 'info'
+	| 'pending'
+	| 'key'
+	| 'string'
+	| 'number'
+	| 'literal'
+	| 'punctuation'
+	| 'hex';
+
+export type Segment = {
+	readonly text: string;
+	readonly tone: Tone;
+};
+
+export type Line = readonly Segment[];
+
+export type FormatOptions = {
+	/** Columns available. */
+	readonly width: number;
+	/** Pretty-print JSON (the /json toggle). */
+	readonly prettyJson: boolean;
+};
+
+/** Lines of one entry beyond this are summarised, so that one huge message cannot stall a frame. */
+export const maxEntryLines = 500;
+/** Bytes of a binary message shown as hex. */
+export const maxHexBytes = 4096;
+/** Text longer than this is not parsed as JSON (shown as it is). */
+const maxJsonLength = 1024 * 1024;
+
+function pad(value: number, length = 2): string {
+	return String(value).padStart(length, '0');
+}
+
+/** HH:MM:SS.mmm in local time. */
+export function formatTime(time: number): string {
+	const date = new Date(time);
+	return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}
+
+const jsonToken = /("(?:[^"\\]|\\.)*")(\s*:)?|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(true|false|null)|([{}[\],:])|(\s+)/gy;
+
+/**
+JSON text as coloured segments: compact (one line) or pretty (two-space indent); undefined when
+the text is not a JSON object or array.
+*/
+export function jsonSegments(text: string, pretty: boolean): Segment[] | undefined {
+	const trimmed = text.trim();
+	if (trimmed.length > maxJsonLength || !/^[[{]/.test(trimmed)) {
+		return undefined;
+	}
+
+	let value: unknown;
+	try {
+		value = JSON.parse(trimmed);
+	} catch {
+		return undefined;
+	}
+
+	// Re-serialising gives a canonical spacing and escapes every control character in strings.
+	const canonical = pretty ? JSON.stringify(value, undefined, 2) : JSON.stringify(value);
+	const segments: Segment[] = [];
+	jsonToken.lastIndex = 0;
+	let match: RegExpExecArray | null;
+	while ((match = jsonToken.exec(canonical)) !== null) {
+		const [, string, colon, number, literal, punctuation, space] = match;
+		if (string !== undefined) {
+			// JSON.stringify leaves the C1 controls and bidi overrides as they are.
+			segments.push({text: escapeControl(string), tone: colon === undefined ? 'string' : 'key'});
+			if (colon !== undefined) {
+				segments.push({text: colon, tone: 'punctuation'});
+			}
+		} else if (number !== undefined) {
+			segments.push({text: number, tone: 'number'});
+		} else if (literal !== undefined) {
+			segments.push({text: literal, tone: 'literal'});
+		} else if (punctuation !== undefined) {
+			segments.push({text: punctuation, tone: 'punctuation'});
+		} else if (space !== undefined) {
+			segments.push({text: space, tone: 'plain'});
+		}
+	}
+
+	return segments;
+}
+
+/** Splits segments at line feeds into logical lines. */
+function splitLines(segments: readonly Segment[]): Segment[][] {
+	const lines: Segment[][] = [[]];
+	for (const segment of segments) {
+		const parts = segment.text.split('\n');
+		for (const [index, part] of parts.entries()) {
+			if (index > 0) {
+				lines.push([]);
+			}
+
+			if (part !== '') {
+				lines.at(-1)!.push({text: part, tone: segment.tone});
+			}
+		}
+	}
+
+	return lines;
+}
+
+/** Cuts a logical line into screen lines of at most `width` characters (code points). */
+function wrapLine(segments: readonly Segment[], width: number): Segment[][] {
+	const rows: Segment[][] = [[]];
+	let used = 0;
+	for (const segment of segments) {
+		const characters = [...segment.text];
+		let position = 0;
+		while (position < characters.length) {
+			if (used === width) {
+				if (rows.length >= maxEntryLines) {
+					return rows;
+				}
+
+				rows.push([]);
+				used = 0;
+			}
+
+			const take = Math.min(width - used, characters.length - position);
+			rows.at(-1)!.push({text: characters.slice(position, position + take).join(''), tone: segment.tone});
+			used += take;
+			position += take;
+		}
+	}
+
+	return rows;
+}
+
+function badge(entry: Entry): string {
+	switch (entry.kind) {
+		case 'text': {
+			return '';
+		}
+
+		case 'binary': {
+			return `binary ${formatBytes(entry.size)} `;
+		}
+
+		default: {
+			return `${entry.kind} `;
+		}
+	}
+}
+
+const marks: Record<Entry['dir'], string> = {in: '←', out: '→', local: '•'};
+
+function prefix(entry: Entry): Segment[] {
+	const tone: Tone = entry.kind === 'error' ? 'error' : entry.dir === 'local' ? 'info' : entry.dir;
+	const segments: Segment[] = [
+		{text: `${formatTime(entry.time)} `, tone: 'time'},
+		{text: `${marks[entry.dir]} `, tone},
+	];
+	if (entry.delivery !== undefined) {
+		segments.push({text: `${entry.delivery} `, tone: 'pending'});
+	}
+
+	const label = badge(entry);
+	if (label !== '') {
+		segments.push({text: label, tone: 'badge'});
+	}
+
+	return segments;
+}
+
+function controlPayload(entry: Entry): string {
+	const parts: string[] = [];
+	if (entry.bytes !== undefined && entry.bytes.length > 0) {
+		parts.push(escapeControl(entry.bytes.toString('utf8')));
+	}
+
+	if (entry.rtt !== undefined) {
+		parts.push(`(${entry.rtt.toFixed(1)} ms)`);
+	}
+
+	return parts.join(' ');
+}
+
+/** The content of an entry as segments with line feeds where lines must break. */
+export function contentSegments(entry: Entry, prettyJson: boolean): Segment[] {
+	switch (entry.kind) {
+		case 'text': {
+			const text = entry.text ?? '';
+			return jsonSegments(text, prettyJson) ?? [{text: escapeControl(text, {keepLayout: true}).replaceAll('\t', '    '), tone: 'plain'}];
+		}
+
+		case 'binary': {
+			const bytes = entry.bytes ?? Buffer.alloc(0);
+			const rows = hexDump(bytes.subarray(0, maxHexBytes));
+			if (bytes.length > maxHexBytes) {
+				rows.push(`… ${formatBytes(bytes.length - maxHexBytes)} more`);
+			}
+
+			return [{text: rows.length === 0 ? '(empty)' : `\n${rows.join('\n')}`, tone: 'hex'}];
+		}
+
+		case 'ping':
+		case 'pong': {
+			return [{text: controlPayload(entry), tone: 'plain'}];
+		}
+
+		case 'close': {
+			return [{text: `${entry.code ?? ''}${entry.reason ? ` ${escapeControl(entry.reason)}` : ''}`, tone: 'plain'}];
+		}
+
+		case 'error':
+		case 'info': {
+			return [{text: escapeControl(entry.text ?? '', {keepLayout: true}), tone: entry.kind}];
+		}
+	}
+}
+
+/**
+The screen lines of an entry: the first starts with the prefix, the rest are indented to the
+content's column (or start at column 0 when the pane is too narrow for that).
+*/
+export function entryLines(entry: Entry, {width, prettyJson}: FormatOptions): Line[] {
+	const head = prefix(entry);
+	const indent = head.reduce((total, segment) => total + [...segment.text].length, 0);
+	const hanging = width - indent >= 20 ? indent : 0;
+	const logical = splitLines(contentSegments(entry, prettyJson));
+	const lines: Line[] = [];
+	for (const [index, segments] of logical.entries()) {
+		const first = index === 0;
+		const room = Math.max(1, first ? width - indent : width - hanging);
+		const wrapped = wrapLine(segments, room);
+		for (const [rowIndex, row] of wrapped.entries()) {
+			if (first && rowIndex === 0) {
+				lines.push([...head, ...row]);
+			} else {
+				lines.push(hanging > 0 ? [{text: ' '.repeat(hanging), tone: 'plain'}, ...row] : row);
+			}
+
+			if (lines.length === maxEntryLines) {
+				const total = logical.length;
+				lines.push([{text: ' '.repeat(hanging), tone: 'plain'}, {text: shorten(`… cut at ${maxEntryLines} lines (${total} logical lines in all)`, width), tone: 'info'}]);
+				return lines;
+			}
+		}
+	}
+
+	return lines;
+}
+
+/** What `/filter` matches against: the text a reader sees, whatever the JSON mode. */
+export function searchableText(entry: Entry): string {
+	switch (entry.kind) {
+		case 'binary': {
+			return entry.bytes?.toString('hex') ?? '';
+		}
+
+		case 'close': {
+			return `close ${entry.code ?? ''} ${entry.reason ?? ''}`;
+		}
+
+		case 'ping':
+		case 'pong': {
+			return `${entry.kind} ${entry.bytes?.toString('utf8') ?? ''}`;
+		}
+
+		default: {
+			return entry.text ?? '';
+		}
+	}
+}
+
+export type EntryLayout = {
+	readonly lines: (entry: Entry) => readonly Line[];
+	readonly measure: (entry: Entry) => number;
+};
+
+/**
+Formats entries for one width and JSON mode, remembering each entry's lines: a frame formats only
+the entries it shows, and each of them once.
+*/
+export function createEntryLayout(options: FormatOptions): EntryLayout {
+	const cache = new WeakMap<Entry, readonly Line[]>();
+	const lines = (entry: Entry): readonly Line[] => {
+		let cached = cache.get(entry);
+		if (cached === undefined) {
+			cached = entryLines(entry, options);
+			cache.set(entry, cached);
+		}
+
+		return cached;
+	};
+
+	return {lines, measure: entry => lines(entry).length};
+}

@@ -1,0 +1,373 @@
+/*
+The state of an interactive session, changed only by `sessionReducer`: the entries of the message
+pane (bounded by --scrollback), the connection as the status bar shows it, the scroll position,
+the display toggles, and how the session will end. Connection events arrive in batches (one
+action per frame), so that a flood costs one state change per frame, not one per message.
+*/
+import {isCleanClose} from './close-codes.js';
+import type {ConnectionState, ConnectionStats} from './connection.js';
+import {exitCodes} from './exit-codes.js';
+import {closeRecord, type EventRecord, payloadRecord} from './jsonl.js';
+import {searchableText} from './message-format.js';
+import {type Anchor, isAtEnd, type Rows, scrollBy} from './scroll-window.js';
+
+export type EntryKind = 'text' | 'binary' | 'ping' | 'pong' | 'close' | 'error' | 'info';
+
+/** One row of the message pane. */
+export type Entry = {
+	/** Increases by one per entry over the whole session; identifies the entry when scrolled back. */
+	readonly seq: number;
+	/** Wall-clock milliseconds. */
+	readonly time: number;
+	/** `local`: said by wsterm itself (notices, errors). */
+	readonly dir: 'in' | 'out' | 'local';
+	readonly kind: EntryKind;
+	/** A text message, or the words of a notice. */
+	readonly text?: string;
+	/** A binary message, or a ping/pong payload. */
+	readonly bytes?: Buffer;
+	/** Payload size in bytes. */
+	readonly size: number;
+	readonly code?: number;
+	readonly reason?: string;
+	/** The round trip a pong answered, in milliseconds. */
+	readonly rtt?: number;
+	/** A message typed while not connected: waiting to be sent, or never sent. */
+	readonly delivery?: 'pending' | 'unsent';
+};
+
+/** What the connection reported, in the order it happened, each with its time. */
+export type SessionEvent = {readonly time: number} & (
+	| {readonly type: 'connecting'; readonly attempt: number}
+	| {readonly type: 'open'; readonly protocol: string; readonly extensions: string; readonly attempt: number}
+	| {readonly type: 'message'; readonly data: Buffer; readonly isBinary: boolean}
+	| {readonly type: 'ping'; readonly payload: Buffer}
+	| {readonly type: 'pong'; readonly payload: Buffer; readonly rtt: number | undefined}
+	| {readonly type: 'close'; readonly code: number; readonly reason: string; readonly byUs: boolean; readonly willReconnect: boolean}
+	| {readonly type: 'connect-error'; readonly message: string}
+	| {readonly type: 'reconnecting'; readonly attempt: number; readonly delay: number}
+	| {readonly type: 'error'; readonly message: string}
+);
+
+/** The connection as the status bar shows it. */
+export type Link = {
+	readonly state: ConnectionState;
+	readonly attempt: number;
+	readonly protocol: string;
+	readonly extensions: string;
+	/** Last ping round trip in milliseconds. */
+	readonly rtt: number | undefined;
+	readonly closeCode: number | undefined;
+	readonly closeReason: string;
+	/** When the next reconnect attempt starts (clock milliseconds). */
+	readonly reconnectAt: number | undefined;
+	/** Why the last attempt to connect failed. */
+	readonly failure: string | undefined;
+};
+
+/** Following the live end, or scrolled back with entry `seq` at the bottom edge. */
+export type View = {readonly follow: true} | {readonly follow: false; readonly seq: number; readonly cut: number};
+
+export type Session = {
+	readonly entries: readonly Entry[];
+	readonly nextSeq: number;
+	/** Most entries kept (--scrollback). */
+	readonly limit: number;
+	/** Entries dropped from the top to stay within `limit`. */
+	readonly dropped: number;
+	readonly link: Link;
+	readonly stats: ConnectionStats;
+	readonly view: View;
+	/** Entries that arrived while scrolled back. */
+	readonly unseen: number;
+	readonly prettyJson: boolean;
+	/** Show only entries containing this text ('' shows all). */
+	readonly filter: string;
+	/** Messages typed while not connected, waiting to be sent. */
+	readonly pending: number;
+	/** How the session would exit now; undefined while the connection lives or is being retried. */
+	readonly exitCode: number | undefined;
+};
+
+/** Measures an entry in screen lines at the current width and display mode. */
+export type Measure = (entry: Entry) => number;
+
+export type SessionAction =
+	| {readonly type: 'events'; readonly events: readonly SessionEvent[]; readonly stats: ConnectionStats}
+	| {readonly type: 'sent'; readonly time: number; readonly data: string | Buffer; readonly isBinary: boolean; readonly pending: boolean}
+	| {readonly type: 'ping-sent'; readonly time: number; readonly payload: string | undefined}
+	| {readonly type: 'notice'; readonly time: number; readonly kind: 'info' | 'error'; readonly text: string}
+	| {readonly type: 'scroll'; readonly lines: number; readonly height: number; readonly measure: Measure}
+	| {readonly type: 'scroll-to-end'}
+	| {readonly type: 'toggle-json'}
+	| {readonly type: 'filter'; readonly text: string}
+	| {readonly type: 'clear'};
+
+export function createSession({limit, state = 'connecting'}: {readonly limit: number; readonly state?: ConnectionState}): Session {
+	return {
+		entries: [],
+		nextSeq: 1,
+		limit,
+		dropped: 0,
+		link: {state, attempt: 0, protocol: '', extensions: '', rtt: undefined, closeCode: undefined, closeReason: '', reconnectAt: undefined, failure: undefined},
+		stats: {sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0},
+		view: {follow: true},
+		unseen: 0,
+		prettyJson: false,
+		filter: '',
+		pending: 0,
+		exitCode: undefined,
+	};
+}
+
+type NewEntry = Omit<Entry, 'seq'>;
+
+function append(state: Session, added: readonly NewEntry[]): Session {
+	if (added.length === 0) {
+		return state;
+	}
+
+	let seq = state.nextSeq;
+	const numbered = added.map(entry => ({...entry, seq: seq++}));
+	const all = state.entries.length === 0 ? numbered : [...state.entries, ...numbered];
+	const over = Math.max(0, all.length - state.limit);
+	return {
+		...state,
+		entries: over > 0 ? all.slice(over) : all,
+		nextSeq: seq,
+		dropped: state.dropped + over,
+		unseen: state.view.follow ? 0 : state.unseen + added.length,
+	};
+}
+
+function setDelivery(entries: readonly Entry[], delivery: Entry['delivery']): Entry[] {
+	return entries.map(entry => entry.delivery === 'pending' ? {...entry, delivery} : entry);
+}
+
+function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Session {
+	const {time} = event;
+	const link = state.link;
+	switch (event.type) {
+		case 'connecting': {
+			return {...state, link: {...link, state: 'connecting', attempt: event.attempt, reconnectAt: undefined}};
+		}
+
+		case 'open': {
+			const sent = state.pending;
+			if (sent > 0) {
+				added.push({time, dir: 'local', kind: 'info', text: `sent ${sent} queued message${sent === 1 ? '' : 's'}`, size: 0});
+			}
+
+			return {
+				...state,
+				// The connection sends its queue before it reports the open.
+				entries: sent > 0 ? setDelivery(state.entries, undefined) : state.entries,
+				pending: 0,
+				exitCode: undefined,
+				link: {...link, state: 'open', attempt: event.attempt, protocol: event.protocol, extensions: event.extensions, closeCode: undefined, closeReason: '', reconnectAt: undefined, failure: undefined},
+			};
+		}
+
+		case 'message': {
+			added.push(event.isBinary
+				? {time, dir: 'in', kind: 'binary', bytes: event.data, size: event.data.length}
+				: {time, dir: 'in', kind: 'text', text: event.data.toString(), size: event.data.length});
+			return state;
+		}
+
+		case 'ping': {
+			added.push({time, dir: 'in', kind: 'ping', bytes: event.payload, size: event.payload.length});
+			return state;
+		}
+
+		case 'pong': {
+			added.push({time, dir: 'in', kind: 'pong', bytes: event.payload, size: event.payload.length, ...(event.rtt === undefined ? {} : {rtt: event.rtt})});
+			return event.rtt === undefined ? state : {...state, link: {...link, rtt: event.rtt}};
+		}
+
+		case 'close': {
+			added.push({time, dir: event.byUs ? 'out' : 'in', kind: 'close', code: event.code, reason: event.reason, size: 0});
+			const closed = {...state, link: {...link, state: event.willReconnect ? 'reconnecting' as const : 'closed' as const, closeCode: event.code, closeReason: event.reason}};
+			if (event.willReconnect) {
+				return closed;
+			}
+
+			return {
+				...closed,
+				...unsent(closed, time, added),
+				exitCode: event.byUs || isCleanClose(event.code) ? exitCodes.ok : exitCodes.dropped,
+			};
+		}
+
+		case 'connect-error': {
+			added.push({time, dir: 'local', kind: 'error', text: `could not connect: ${event.message}`, size: 0});
+			// A reconnect attempt follows when the connection will retry; this becomes undefined then.
+			return {...state, ...unsent(state, time, added), exitCode: exitCodes.connectFailed, link: {...link, state: 'closed', failure: event.message}};
+		}
+
+		case 'reconnecting': {
+			const seconds = (event.delay / 1000).toFixed(1);
+			added.push({time, dir: 'local', kind: 'info', text: `reconnecting in ${seconds} s (attempt ${event.attempt})`, size: 0});
+			return {
+				...state,
+				entries: state.pending > 0 ? setDelivery(state.entries, 'pending') : state.entries,
+				exitCode: undefined,
+				link: {...link, state: 'reconnecting', attempt: event.attempt, reconnectAt: time + event.delay},
+			};
+		}
+
+		case 'error': {
+			added.push({time, dir: 'local', kind: 'error', text: event.message, size: 0});
+			return state;
+		}
+	}
+}
+
+/** Messages waiting to be sent when the connection ends for good will never be sent. */
+function unsent(state: Session, time: number, added: NewEntry[]): Pick<Session, 'entries' | 'pending'> {
+	if (state.pending === 0) {
+		return {entries: state.entries, pending: 0};
+	}
+
+	added.push({time, dir: 'local', kind: 'error', text: `${state.pending} queued message${state.pending === 1 ? ' was' : 's were'} not sent`, size: 0});
+	return {entries: setDelivery(state.entries, 'unsent'), pending: 0};
+}
+
+const shownCache = new WeakMap<readonly Entry[], {filter: string; shown: readonly Entry[]}>();
+
+/** The entries the pane shows: all, or those matching the filter (cached per entries and filter). */
+export function shownEntries(state: Pick<Session, 'entries' | 'filter'>): readonly Entry[] {
+	if (state.filter === '') {
+		return state.entries;
+	}
+
+	const cached = shownCache.get(state.entries);
+	if (cached?.filter === state.filter) {
+		return cached.shown;
+	}
+
+	const needle = state.filter.toLowerCase();
+	const shown = state.entries.filter(entry => searchableText(entry).toLowerCase().includes(needle));
+	shownCache.set(state.entries, {filter: state.filter, shown});
+	return shown;
+}
+
+/** The index in `entries` of the last entry with a seq at most `seq` (0 when there is none). */
+export function indexOfSeq(entries: readonly Entry[], seq: number): number {
+	let low = 0;
+	let high = entries.length - 1;
+	let found = 0;
+	while (low <= high) {
+		const middle = (low + high) >>> 1;
+		if (entries[middle]!.seq <= seq) {
+			found = middle;
+			low = middle + 1;
+		} else {
+			high = middle - 1;
+		}
+	}
+
+	return found;
+}
+
+/** The bottom edge of the pane as an index into `shown`. */
+export function anchorOf(view: View, shown: readonly Entry[]): Anchor {
+	if (view.follow || shown.length === 0) {
+		return {index: Math.max(0, shown.length - 1), cut: 0};
+	}
+
+	return {index: indexOfSeq(shown, view.seq), cut: view.cut};
+}
+
+export function rowsOf(shown: readonly Entry[], measure: Measure): Rows {
+	return {count: shown.length, heightOf: index => measure(shown[index]!)};
+}
+
+export function sessionReducer(state: Session, action: SessionAction): Session {
+	switch (action.type) {
+		case 'events': {
+			const added: NewEntry[] = [];
+			let next = state;
+			for (const event of action.events) {
+				next = applyEvent(next, event, added);
+			}
+
+			return append({...next, stats: {...action.stats}}, added);
+		}
+
+		case 'sent': {
+			const {data, isBinary, time} = action;
+			const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+			const delivery = action.pending ? {delivery: 'pending' as const} : {};
+			const entry: NewEntry = isBinary || typeof data !== 'string'
+				? {time, dir: 'out', kind: 'binary', bytes: Buffer.from(data), size, ...delivery}
+				: {time, dir: 'out', kind: 'text', text: data, size, ...delivery};
+			// Sending is a reason to look at the live end again.
+			return append({...state, view: {follow: true}, unseen: 0, pending: state.pending + (action.pending ? 1 : 0)}, [entry]);
+		}
+
+		case 'ping-sent': {
+			const bytes = Buffer.from(action.payload ?? '');
+			return append(state, [{time: action.time, dir: 'out', kind: 'ping', bytes, size: bytes.length}]);
+		}
+
+		case 'notice': {
+			return append(state, [{time: action.time, dir: 'local', kind: action.kind, text: action.text, size: 0}]);
+		}
+
+		case 'scroll': {
+			const shown = shownEntries(state);
+			if (shown.length === 0) {
+				return state;
+			}
+
+			const rows = rowsOf(shown, action.measure);
+			const anchor = scrollBy(rows, anchorOf(state.view, shown), action.lines, action.height);
+			if (isAtEnd(rows, anchor)) {
+				return {...state, view: {follow: true}, unseen: 0};
+			}
+
+			const entry = shown[anchor.index]!;
+			return {...state, view: {follow: false, seq: entry.seq, cut: anchor.cut}, unseen: state.view.follow ? 0 : state.unseen};
+		}
+
+		case 'scroll-to-end': {
+			return state.view.follow ? state : {...state, view: {follow: true}, unseen: 0};
+		}
+
+		case 'toggle-json': {
+			return {...state, prettyJson: !state.prettyJson};
+		}
+
+		case 'filter': {
+			return {...state, filter: action.text, view: {follow: true}, unseen: 0};
+		}
+
+		case 'clear': {
+			return {...state, entries: [], view: {follow: true}, unseen: 0};
+		}
+	}
+}
+
+
+
+/** The session as `/save` writes it: the same records as pipe mode's `--jsonl`; notices are left out. */
+export function sessionRecords(entries: readonly Entry[]): EventRecord[] {
+	const records: EventRecord[] = [];
+	for (const entry of entries) {
+		if (entry.dir === 'local' || entry.delivery === 'unsent') {
+			continue;
+		}
+
+		if (entry.kind === 'close') {
+			records.push(closeRecord(entry.time, entry.dir, entry.code ?? 1005, entry.reason ?? ''));
+		} else if (entry.kind === 'text') {
+			records.push(payloadRecord(entry.time, entry.dir, 'text', Buffer.from(entry.text ?? '')));
+		} else if (entry.kind === 'binary' || entry.kind === 'ping' || entry.kind === 'pong') {
+			const record = payloadRecord(entry.time, entry.dir, entry.kind, entry.bytes ?? Buffer.alloc(0));
+			records.push(entry.rtt === undefined ? record : {...record, rtt: Number(entry.rtt.toFixed(3))});
+		}
+	}
+
+	return records;
+}

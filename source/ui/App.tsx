@@ -1,0 +1,438 @@
+import {isUtf8} from 'node:buffer';
+import {readFile, stat, writeFile} from 'node:fs/promises';
+import {Box, type Key, useInput, useStdout} from 'ink';
+import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
+import {type Command, commandHelp, parseInput} from '../commands.js';
+import type {Clock, Connection} from '../connection.js';
+import {escapeControl, formatBytes} from '../display.js';
+import {formatRecord} from '../jsonl.js';
+import {type KeyAction, keyAction, keyBindings} from '../key-bindings.js';
+import type {EditAction} from '../line-editor.js';
+import {createEntryLayout} from '../message-format.js';
+import {createPrompt, type Prompt, type PromptAction, promptReducer} from '../prompt.js';
+import {createSession, sessionReducer, sessionRecords, shownEntries} from '../session.js';
+import InputArea, {inputHeight} from './InputArea.js';
+import MessagePane from './MessagePane.js';
+import StatusBar from './StatusBar.js';
+import {useConnectionEvents} from './use-connection-events.js';
+import {useTerminalSize} from './use-terminal-size.js';
+
+/** Messages typed while not connected that may wait for the connection. */
+export const maxPending = 1000;
+/** Largest file `/file` sends. */
+export const maxFileBytes = 16 * 1024 * 1024;
+const maxInputLines = 5;
+
+type Props = {
+	/** The connection to show and send through; the caller has called (or will call) `connect()`. */
+	readonly connection: Connection;
+	/** The URL for the status bar (no password). */
+	readonly url: string;
+	/** Said next to the URL, e.g. that it is the built-in echo server. */
+	readonly urlNote?: string;
+	/** One-line notes shown first. */
+	readonly notes?: readonly string[];
+	/** Entries kept in the pane (--scrollback). */
+	readonly scrollback: number;
+	/** Input history to start with, oldest first. */
+	readonly history?: readonly string[];
+	/** Called with the whole history after each change; undefined: history is not kept. */
+	readonly onHistoryChange?: (entries: readonly string[]) => void;
+	/** Messages typed while reconnecting wait for the connection (--reconnect). */
+	readonly reconnect: boolean;
+	readonly color: boolean;
+	/** Timers (batching, countdowns). */
+	readonly clock: Clock;
+	/** Wall-clock milliseconds, for times on the rows. */
+	readonly now: () => number;
+	/** Called once, with the exit code, when the session is over. */
+	readonly onExit: (code: number) => void;
+	/** Milliseconds between batches of connection events (one frame). */
+	readonly frameInterval?: number;
+};
+
+function helpText(): string {
+	const width = Math.max(...commandHelp.map(([usage]) => usage.length), ...keyBindings.map(binding => binding.keys.length));
+	return [
+		'commands:',
+		...commandHelp.map(([usage, description]) => `  ${usage.padEnd(width)}  ${description}`),
+		'keys:',
+		...keyBindings.map(binding => `  ${binding.keys.padEnd(width)}  ${binding.description}`),
+	].join('\n');
+}
+
+const editActions: Partial<Record<KeyAction, EditAction>> = {
+	left: {type: 'left'},
+	right: {type: 'right'},
+	'word-left': {type: 'word-left'},
+	'word-right': {type: 'word-right'},
+	home: {type: 'home'},
+	end: {type: 'end'},
+	backspace: {type: 'backspace'},
+	'delete-word': {type: 'delete-word'},
+	'delete-to-start': {type: 'delete-to-start'},
+	'delete-to-end': {type: 'delete-to-end'},
+	newline: {type: 'insert', text: '\n'},
+};
+
+/** The interactive session: message pane, status bar, input line. */
+export default function App({
+	connection,
+	url,
+	urlNote,
+	notes = [],
+	scrollback,
+	history = [],
+	onHistoryChange,
+	reconnect,
+	color,
+	clock,
+	now,
+	onExit,
+	frameInterval = 33,
+}: Props) {
+	const {stdout} = useStdout();
+	const {columns, rows} = useTerminalSize(stdout);
+	const [session, dispatch] = useReducer(sessionReducer, {limit: scrollback, state: connection.state}, createSession);
+	// The prompt lives in a ref as well, so that keys arriving before the next render see the
+	// state the previous key left (a fast typist, or Enter right after a paste).
+	const promptRef = useRef<Prompt>(createPrompt(history));
+	const [prompt, setPrompt] = useState(promptRef.current);
+	const [quitting, setQuitting] = useState(false);
+	const [tick, setTick] = useState(() => clock.now());
+	const exited = useRef(false);
+
+	const act = useCallback((action: PromptAction) => {
+		const next = promptReducer(promptRef.current, action);
+		if (next !== promptRef.current) {
+			if (next.history.entries !== promptRef.current.history.entries) {
+				onHistoryChange?.(next.history.entries);
+			}
+
+			promptRef.current = next;
+			setPrompt(next);
+		}
+	}, [onHistoryChange]);
+
+	useConnectionEvents({connection, dispatch, clock, now, interval: frameInterval});
+
+	const notice = useCallback((kind: 'info' | 'error', text: string) => {
+		dispatch({type: 'notice', kind, text, time: now()});
+	}, [now]);
+
+	useEffect(() => {
+		for (const note of notes) {
+			notice('info', note);
+		}
+
+		notice('info', `connecting to ${url}${urlNote === undefined ? '' : ` (${urlNote})`}; /help lists commands and keys`);
+	// Once, at the start.
+	// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, []);
+
+	// The frame stays one line shorter than the terminal: a frame as tall as the terminal makes
+	// ink clear the whole screen on every render.
+	const frameHeight = Math.max(3, rows - 1);
+	const inputLines = inputHeight(prompt, maxInputLines);
+	const paneHeight = Math.max(1, frameHeight - 1 - inputLines);
+	const layout = useMemo(() => createEntryLayout({width: columns, prettyJson: session.prettyJson}), [columns, session.prettyJson]);
+	const shown = shownEntries(session);
+
+	// The reconnect countdown needs a frame a second while it runs.
+	useEffect(() => {
+		if (session.link.state !== 'reconnecting') {
+			return;
+		}
+
+		const timer = clock.setTimeout(() => {
+			setTick(clock.now());
+		}, 1000);
+		return () => {
+			clock.clearTimeout(timer);
+		};
+	}, [session.link.state, tick, clock]);
+
+	const finish = useCallback((code: number) => {
+		if (!exited.current) {
+			exited.current = true;
+			onExit(code);
+		}
+	}, [onExit]);
+
+	useEffect(() => {
+		if (quitting && session.exitCode !== undefined && connection.state === 'closed') {
+			finish(session.exitCode);
+		}
+	}, [quitting, session.exitCode, connection, finish]);
+
+	const quit = useCallback(() => {
+		setQuitting(true);
+		if (connection.state !== 'closed' && connection.state !== 'closing') {
+			connection.close(1000);
+		}
+	}, [connection]);
+
+	const sendMessage = useCallback((data: string | Buffer, isBinary: boolean): boolean => {
+		const {state} = connection;
+		const waiting = state === 'connecting' || (state === 'reconnecting' && reconnect);
+		if (state !== 'open' && !waiting) {
+			notice('error', `not sent: the connection is ${state}${state === 'closed' ? ' (/reconnect connects again)' : ''}`);
+			return false;
+		}
+
+		if (waiting && connection.queuedMessages >= maxPending) {
+			notice('error', `not sent: ${maxPending} messages already wait for the connection`);
+			return false;
+		}
+
+		connection.send(data, isBinary);
+		dispatch({type: 'sent', data, isBinary, pending: waiting, time: now()});
+		return true;
+	}, [connection, reconnect, notice, now]);
+
+	const sendFile = useCallback(async (path: string) => {
+		try {
+			const info = await stat(path);
+			if (info.size > maxFileBytes) {
+				notice('error', `${path} is ${formatBytes(info.size)}; /file sends at most ${formatBytes(maxFileBytes)}`);
+				return;
+			}
+
+			const data = await readFile(path);
+			if (isUtf8(data)) {
+				sendMessage(data.toString(), false);
+			} else {
+				sendMessage(data, true);
+			}
+		} catch (error) {
+			notice('error', `cannot read ${path}: ${(error as Error).message}`);
+		}
+	}, [notice, sendMessage]);
+
+	const save = useCallback(async (path: string) => {
+		const records = sessionRecords(session.entries);
+		try {
+			await writeFile(path, records.map(record => formatRecord(record)).join(''));
+			notice('info', `saved ${records.length} event${records.length === 1 ? '' : 's'} to ${path}`);
+		} catch (error) {
+			notice('error', `cannot write ${path}: ${(error as Error).message}`);
+		}
+	}, [session.entries, notice]);
+
+	const runCommand = useCallback((command: Command) => {
+		switch (command.name) {
+			case 'ping': {
+				if (connection.ping(command.payload)) {
+					dispatch({type: 'ping-sent', payload: command.payload, time: now()});
+				} else {
+					notice('error', `no ping: the connection is ${connection.state}`);
+				}
+
+				break;
+			}
+
+			case 'close': {
+				if (connection.state === 'closed') {
+					notice('error', 'the connection is already closed');
+					break;
+				}
+
+				const problem = connection.close(command.code, command.reason);
+				if (problem !== undefined) {
+					notice('error', problem);
+				}
+
+				break;
+			}
+
+			case 'reconnect': {
+				connection.reconnect();
+				break;
+			}
+
+			case 'binary': {
+				sendMessage(command.data, true);
+				break;
+			}
+
+			case 'file': {
+				void sendFile(command.path);
+				break;
+			}
+
+			case 'json': {
+				dispatch({type: 'toggle-json'});
+				break;
+			}
+
+			case 'filter': {
+				dispatch({type: 'filter', text: command.text});
+				break;
+			}
+
+			case 'clear': {
+				dispatch({type: 'clear'});
+				break;
+			}
+
+			case 'save': {
+				void save(command.path);
+				break;
+			}
+
+			case 'help': {
+				notice('info', helpText());
+				break;
+			}
+
+			case 'quit': {
+				quit();
+				break;
+			}
+		}
+	}, [connection, now, notice, sendMessage, sendFile, save, quit]);
+
+	const submit = useCallback(() => {
+		const {text} = promptRef.current.line;
+		if (text === '') {
+			return;
+		}
+
+		const parsed = parseInput(text);
+		if (parsed.type === 'error') {
+			// The line stays, so that the mistake can be fixed.
+			notice('error', parsed.message);
+			return;
+		}
+
+		if (parsed.type === 'send') {
+			if (sendMessage(parsed.text, false)) {
+				act({type: 'submitted', text, remember: true});
+			}
+
+			return;
+		}
+
+		act({type: 'submitted', text, remember: parsed.command.name !== 'quit'});
+		runCommand(parsed.command);
+	}, [act, notice, sendMessage, runCommand]);
+
+	const scroll = useCallback((lines: number) => {
+		dispatch({type: 'scroll', lines, height: paneHeight, measure: layout.measure});
+	}, [paneHeight, layout]);
+
+	const onKey = useCallback((input: string, key: Key) => {
+		if (quitting) {
+			return;
+		}
+
+		const action = keyAction({...key, input});
+		if (promptRef.current.search !== undefined) {
+			if (action === 'send') {
+				act({type: 'search-accept'});
+			} else if (action === 'scroll-to-end' || action === 'quit') {
+				act({type: 'search-cancel'});
+			} else if (action === 'history-search') {
+				act({type: 'search'});
+			} else if (action === 'backspace' || action === 'delete-word' || action === 'delete-to-start') {
+				act({type: 'search-edit', edit: {type: action}});
+			} else if (action === undefined && input !== '' && !key.ctrl && !key.meta) {
+				act({type: 'search-edit', edit: {type: 'insert', text: input}});
+			}
+
+			return;
+		}
+
+		switch (action) {
+			case undefined: {
+				if (input === '' || key.ctrl || key.meta || key.tab) {
+					return;
+				}
+
+				// Typing that outruns the terminal (or tmux send-keys) delivers "text\r" as one chunk:
+				// that is text and Enter. A pasted block has line breaks inside and stays one message.
+				if (/^[^\r\n]+\r$/.test(input)) {
+					act({type: 'edit', edit: {type: 'insert', text: input.slice(0, -1)}});
+					submit();
+					return;
+				}
+
+				act({type: 'edit', edit: {type: 'insert', text: input}});
+				return;
+			}
+
+			case 'send': {
+				submit();
+				return;
+			}
+
+			case 'quit': {
+				quit();
+				return;
+			}
+
+			case 'quit-or-delete': {
+				if (promptRef.current.line.text === '') {
+					quit();
+				} else {
+					act({type: 'edit', edit: {type: 'delete'}});
+				}
+
+				return;
+			}
+
+			case 'history-previous':
+			case 'history-next': {
+				act({type: action});
+				return;
+			}
+
+			case 'history-search': {
+				act({type: 'search'});
+				return;
+			}
+
+			case 'scroll-line-up': {
+				scroll(-1);
+				return;
+			}
+
+			case 'scroll-line-down': {
+				scroll(1);
+				return;
+			}
+
+			case 'scroll-page-up': {
+				scroll(-Math.max(1, paneHeight - 1));
+				return;
+			}
+
+			case 'scroll-page-down': {
+				scroll(Math.max(1, paneHeight - 1));
+				return;
+			}
+
+			case 'scroll-to-end': {
+				dispatch({type: 'scroll-to-end'});
+				return;
+			}
+
+			default: {
+				const edit = editActions[action];
+				if (edit !== undefined) {
+					act({type: 'edit', edit});
+				}
+			}
+		}
+	}, [quitting, act, submit, quit, scroll, paneHeight]);
+
+	useInput(onKey);
+
+	return (
+		<Box flexDirection='column' width={columns} height={frameHeight}>
+			<MessagePane entries={shown} view={session.view} unseen={session.unseen} layout={layout} height={paneHeight} color={color}/>
+			<StatusBar session={session} url={escapeControl(url)} note={urlNote} now={tick} width={columns} color={color}/>
+			<InputArea prompt={prompt} maxLines={maxInputLines} color={color}/>
+		</Box>
+	);
+}

@@ -1,0 +1,62 @@
+import {Box, Text} from 'ink';
+import {memo} from 'react';
+import type {EntryLayout, Line} from '../message-format.js';
+import {visibleEntries} from '../scroll-window.js';
+import {anchorOf, type Entry, rowsOf, type View} from '../session.js';
+import {toneColors} from './tones.js';
+
+type Props = {
+	/** The entries to show (already filtered). */
+	readonly entries: readonly Entry[];
+	readonly view: View;
+	/** Entries that arrived while scrolled back; shown as a marker on the bottom line. */
+	readonly unseen: number;
+	/** Formats entries at the current width and JSON mode. */
+	readonly layout: EntryLayout;
+	/** Lines available. */
+	readonly height: number;
+	readonly color: boolean;
+};
+
+function PaneLine({line, color}: {readonly line: Line; readonly color: boolean}) {
+	return (
+		<Text wrap='truncate-end'>
+			{line.map((segment, index) => (
+				// Segments of a line never move, so their position is a stable key.
+				// eslint-disable-next-line react/no-array-index-key
+				<Text key={index} color={color ? toneColors[segment.tone] : undefined}>{segment.text}</Text>
+			))}
+		</Text>
+	);
+}
+
+/**
+The message pane. It formats only the entries on screen (the window walks back from the bottom
+edge), so its cost is the same with an empty scrollback and with a full one.
+*/
+function MessagePane({entries, view, unseen, layout, height, color}: Props) {
+	const marker = !view.follow && unseen > 0;
+	const room = Math.max(0, height - (marker ? 1 : 0));
+	const rows = rowsOf(entries, layout.measure);
+	const lines: Array<{key: string; line: Line}> = [];
+	for (const {index, from, to} of visibleEntries(rows, anchorOf(view, entries), room)) {
+		const entry = entries[index]!;
+		const entryLines = layout.lines(entry);
+		for (let line = from; line < to; line++) {
+			lines.push({key: `${entry.seq}:${line}`, line: entryLines[line]!});
+		}
+	}
+
+	return (
+		<Box flexDirection='column' height={height} justifyContent='flex-end' overflow='hidden'>
+			{lines.map(({key, line}) => <PaneLine key={key} line={line} color={color}/>)}
+			{marker ? (
+				<Text inverse wrap='truncate-end' color={color ? 'yellow' : undefined}>
+					{` ↓ ${unseen} new message${unseen === 1 ? '' : 's'} below (Esc: live end) `}
+				</Text>
+			) : undefined}
+		</Box>
+	);
+}
+
+export default memo(MessagePane);

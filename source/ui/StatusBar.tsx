@@ -1,0 +1,104 @@
+import {Box, Text} from 'ink';
+import {memo} from 'react';
+import {describeCloseCode} from '../close-codes.js';
+import {escapeControl, formatBytes, shorten} from '../display.js';
+import type {Session} from '../session.js';
+
+type Props = {
+	readonly session: Session;
+	/** The URL shown (no password). */
+	readonly url: string;
+	/** Said after the URL, e.g. that it is the built-in echo server. */
+	readonly note: string | undefined;
+	/** Clock milliseconds now, for the reconnect countdown. */
+	readonly now: number;
+	readonly width: number;
+	readonly color: boolean;
+};
+
+const stateColors = {
+	connecting: 'yellow',
+	open: 'green',
+	closing: 'yellow',
+	closed: 'red',
+	reconnecting: 'yellow',
+} as const;
+
+/** The connection state in words, e.g. `closed 4000 bye` or `reconnecting in 3 s (attempt 2)`. */
+export function describeState(session: Session, now: number): string {
+	const {link} = session;
+	switch (link.state) {
+		case 'connecting': {
+			return link.attempt > 1 ? `connecting (attempt ${link.attempt})` : 'connecting';
+		}
+
+		case 'reconnecting': {
+			const seconds = link.reconnectAt === undefined ? 0 : Math.max(0, Math.ceil((link.reconnectAt - now) / 1000));
+			return `reconnecting in ${seconds} s (attempt ${link.attempt})`;
+		}
+
+		case 'closed': {
+			if (link.failure !== undefined) {
+				return 'could not connect';
+			}
+
+			const reason = link.closeReason === '' ? '' : ` ${shorten(escapeControl(link.closeReason), 40)}`;
+			return link.closeCode === undefined ? 'closed' : `closed ${describeCloseCode(link.closeCode)}${reason}`;
+		}
+
+		default: {
+			return link.state;
+		}
+	}
+}
+
+/** One line: state, URL, subprotocol, compression, round trip, traffic, scroll state. */
+function StatusBar({session, url, note, now, width, color}: Props) {
+	const {link, stats} = session;
+	const parts: string[] = [url + (note === undefined ? '' : ` (${note})`)];
+	if (link.protocol !== '') {
+		parts.push(`proto ${escapeControl(link.protocol)}`);
+	}
+
+	if (link.extensions.includes('permessage-deflate')) {
+		parts.push('deflate');
+	}
+
+	if (link.rtt !== undefined) {
+		parts.push(`rtt ${link.rtt.toFixed(1)} ms`);
+	}
+
+	parts.push(
+		`↑${stats.sentMessages} ${formatBytes(stats.sentBytes)}`,
+		`↓${stats.receivedMessages} ${formatBytes(stats.receivedBytes)}`,
+	);
+	if (session.pending > 0) {
+		parts.push(`${session.pending} pending`);
+	}
+
+	if (session.filter !== '') {
+		parts.push(`filter "${escapeControl(session.filter)}"`);
+	}
+
+	if (session.prettyJson) {
+		parts.push('json pretty');
+	}
+
+	parts.push(session.view.follow ? 'following' : `scrolled back${session.unseen > 0 ? ` +${session.unseen}` : ''}`);
+	if (session.dropped > 0) {
+		parts.push(`${session.dropped} old rows dropped`);
+	}
+
+	const state = describeState(session, now);
+	const rest = ` ${parts.join(' · ')}`;
+	return (
+		<Box width={width}>
+			<Text inverse wrap='truncate-end'>
+				<Text bold color={color ? stateColors[link.state] : undefined}>{` ${state} `}</Text>
+				{rest.padEnd(Math.max(0, width - state.length - 2))}
+			</Text>
+		</Box>
+	);
+}
+
+export default memo(StatusBar);

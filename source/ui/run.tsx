@@ -1,0 +1,199 @@
+import type {EventEmitter} from 'node:events';
+import {render} from 'ink';
+import {isCleanClose, describeCloseCode} from '../close-codes.js';
+import type {ConnectTarget} from '../connect-options.js';
+import {type ConnectFailure, Connection, type CloseEvent, type ConnectionOptions, systemClock} from '../connection.js';
+import {escapeControl} from '../display.js';
+import {exitCodes} from '../exit-codes.js';
+import {historyPath, loadHistory, saveHistory} from '../history.js';
+import App from './App.js';
+import {colorEnabled} from './tones.js';
+
+export type InteractiveOptions = {
+	/** undefined: start the built-in echo server on a free loopback port and connect to it. */
+	readonly target: ConnectTarget | undefined;
+	/** Ping interval and timeout, reconnect, initial messages. */
+	readonly connection: ConnectionOptions;
+	/** Entries kept in the message pane. */
+	readonly scrollback: number;
+	/** Read and save the input history. */
+	readonly history: boolean;
+	/** One-line notes to show at start (e.g. dropped headers). */
+	readonly notes: readonly string[];
+};
+
+export type InteractiveIo = {
+	stdin: NodeJS.ReadStream;
+	stdout: NodeJS.WriteStream;
+	stderr: NodeJS.WriteStream;
+	env: Readonly<Record<string, string | undefined>>;
+	/** Emits the signals and 'uncaughtException' (the process, in production). */
+	signals: EventEmitter;
+};
+
+type EchoServer = {readonly url: string; close(): unknown};
+
+const enterAlternateScreen = '\u001B[?1049h\u001B[H';
+// Cursor shown, attributes reset, back to the screen the shell had.
+const leaveAlternateScreen = '\u001B[?25h\u001B[0m\u001B[?1049l';
+/** Milliseconds to wait for the close handshake after a signal. */
+const signalGrace = 1000;
+const sighup = 129;
+
+async function startEchoServer(): Promise<EchoServer> {
+	// The serve module's in-process entry point: an echo server on a free loopback port.
+	const serve = await import('../serve.js') as unknown as {startServer?: (options: Record<string, unknown>, log: (line: string) => void) => Promise<EchoServer>};
+	if (serve.startServer === undefined) {
+		throw new Error('the built-in echo server is not available in this build; give a URL');
+	}
+
+	return serve.startServer({port: 0, host: '127.0.0.1'}, () => undefined);
+}
+
+/** Why the session ended, for one line on stderr after the screen is restored. */
+function describeEnd(failure: ConnectFailure | undefined, close: CloseEvent | undefined, url: string): string | undefined {
+	if (close !== undefined && !close.byUs && !isCleanClose(close.code)) {
+		const reason = close.reason === '' ? '' : ` ${escapeControl(close.reason)}`;
+		return close.code === 1006 ? `connection dropped (${describeCloseCode(close.code)}${reason})` : `server closed the connection with ${describeCloseCode(close.code)}${reason}`;
+	}
+
+	return failure === undefined ? undefined : `could not connect to ${url}: ${escapeControl(failure.message)}`;
+}
+
+/**
+The full-screen session. Resolves with the exit code once the connection is closed and the
+terminal is as it was: raw mode off, cursor shown, alternate screen left, whatever ended it.
+*/
+export async function runInteractive(options: InteractiveOptions, io: InteractiveIo): Promise<number> {
+	const {stdin, stdout, stderr, env, signals} = io;
+	let server: EchoServer | undefined;
+	let target = options.target;
+	let urlNote: string | undefined;
+	if (target === undefined) {
+		server = await startEchoServer();
+		target = {url: server.url, displayUrl: server.url, protocols: [], options: {}};
+		urlNote = 'built-in echo server';
+	}
+
+	const historyFile = options.history ? historyPath(env) : undefined;
+	const history = historyFile === undefined ? [] : await loadHistory(historyFile);
+	let historySaved: Promise<void> = Promise.resolve();
+	const onHistoryChange = historyFile === undefined ? undefined : (entries: readonly string[]) => {
+		// One write at a time, in order; a failed write must not end the session.
+		historySaved = historySaved.then(async () => saveHistory(historyFile, entries)).catch(() => undefined);
+	};
+
+	const connection = new Connection(target, {...options.connection, closeTimeout: 2000});
+	let lastFailure: ConnectFailure | undefined;
+	let lastClose: CloseEvent | undefined;
+	connection.on('connect-error', failure => {
+		lastFailure = failure;
+	});
+	connection.on('close', event => {
+		lastClose = event;
+	});
+	connection.on('open', () => {
+		lastFailure = undefined;
+		lastClose = undefined;
+	});
+
+	let restored = false;
+	const restore = (): void => {
+		if (restored) {
+			return;
+		}
+
+		restored = true;
+		if (stdin.isTTY) {
+			stdin.setRawMode(false);
+		}
+
+		stdout.write(leaveAlternateScreen);
+	};
+
+	stdout.write(enterAlternateScreen);
+	return new Promise<number>(resolve => {
+		let finished = false;
+		const finish = (code: number): void => {
+			if (finished) {
+				return;
+			}
+
+			finished = true;
+			instance.unmount();
+			restore();
+			for (const [name, listener] of listeners) {
+				signals.off(name, listener);
+			}
+
+			const end = code === exitCodes.ok ? undefined : describeEnd(lastFailure, lastClose, target.displayUrl);
+			if (end !== undefined) {
+				stderr.write(`wsterm: ${end}\n`);
+			}
+
+			connection.removeAllListeners();
+			if (connection.state !== 'closed') {
+				connection.terminate();
+			}
+
+			void Promise.all([historySaved, server?.close()]).finally(() => {
+				resolve(code);
+			});
+		};
+
+		const onSignal = (code: number) => (): void => {
+			if (connection.state === 'open') {
+				connection.close(1000);
+				connection.once('close', () => {
+					finish(code);
+				});
+				systemClock.setTimeout(() => {
+					finish(code);
+				}, signalGrace).unref();
+			} else {
+				finish(code);
+			}
+		};
+
+		const onCrash = (error: unknown): void => {
+			restore();
+			stderr.write(`wsterm: unexpected error: ${escapeControl(error instanceof Error ? error.stack ?? error.message : String(error), {keepLayout: true})}\n`);
+			finish(exitCodes.connectFailed);
+		};
+
+		const listeners: Array<[string, (...arguments_: unknown[]) => void]> = [
+			['SIGINT', onSignal(exitCodes.sigint)],
+			['SIGTERM', onSignal(exitCodes.sigterm)],
+			// The terminal is gone: nobody waits for a close handshake.
+			['SIGHUP', () => {
+				finish(sighup);
+			}],
+			['uncaughtException', onCrash],
+			['unhandledRejection', onCrash],
+			// Last resort: whatever exits the process leaves the terminal usable.
+			['exit', restore],
+		];
+		for (const [name, listener] of listeners) {
+			signals.on(name, listener);
+		}
+
+		const instance = render(
+			<App
+				connection={connection}
+				url={target.displayUrl}
+				urlNote={urlNote}
+				notes={options.notes}
+				scrollback={options.scrollback}
+				history={history}
+				onHistoryChange={onHistoryChange}
+				reconnect={options.connection.reconnect === true}
+				color={colorEnabled(env)}
+				clock={systemClock}
+				now={Date.now}
+				onExit={finish}
+			/>,
+			{stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: false, maxFps: 30},
+		);
+		connection.connect();
+	});
+}

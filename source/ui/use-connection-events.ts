@@ -1,0 +1,79 @@
+import {type Dispatch, useEffect} from 'react';
+import type {Clock, CloseEvent, ConnectFailure, Connection, OpenEvent, PongEvent, ReconnectEvent} from '../connection.js';
+import type {SessionAction, SessionEvent} from '../session.js';
+
+type Options = {
+	readonly connection: Connection;
+	readonly dispatch: Dispatch<SessionAction>;
+	/** Timers for batching. */
+	readonly clock: Clock;
+	/** Wall-clock milliseconds, for the entries' times. */
+	readonly now: () => number;
+	/** Milliseconds between batches: a flood becomes one state change per frame. */
+	readonly interval: number;
+};
+
+/**
+Listens to the connection and hands its events to the session reducer in batches, one per
+`interval`. The first event after a quiet spell waits at most one interval.
+*/
+export function useConnectionEvents({connection, dispatch, clock, now, interval}: Options): void {
+	useEffect(() => {
+		let buffer: SessionEvent[] = [];
+		let timer: NodeJS.Timeout | undefined;
+		const flush = (): void => {
+			timer = undefined;
+			const events = buffer;
+			buffer = [];
+			dispatch({type: 'events', events, stats: connection.stats});
+		};
+
+		const push = (event: SessionEvent): void => {
+			buffer.push(event);
+			timer ??= clock.setTimeout(flush, interval);
+		};
+
+		const listeners = {
+			connecting: (attempt: number) => {
+				push({type: 'connecting', attempt, time: now()});
+			},
+			open: ({protocol, extensions, attempt}: OpenEvent) => {
+				push({type: 'open', protocol, extensions, attempt, time: now()});
+			},
+			message: (data: Buffer, isBinary: boolean) => {
+				push({type: 'message', data, isBinary, time: now()});
+			},
+			ping: (payload: Buffer) => {
+				push({type: 'ping', payload, time: now()});
+			},
+			pong: ({payload, rtt}: PongEvent) => {
+				push({type: 'pong', payload, rtt, time: now()});
+			},
+			close: ({code, reason, byUs, willReconnect}: CloseEvent) => {
+				push({type: 'close', code, reason, byUs, willReconnect, time: now()});
+			},
+			'connect-error': ({message}: ConnectFailure) => {
+				push({type: 'connect-error', message, time: now()});
+			},
+			reconnecting: ({attempt, delay}: ReconnectEvent) => {
+				push({type: 'reconnecting', attempt, delay, time: now()});
+			},
+			error: (error: Error) => {
+				push({type: 'error', message: error.message, time: now()});
+			},
+		};
+		for (const [name, listener] of Object.entries(listeners)) {
+			connection.on(name as keyof typeof listeners, listener as (...arguments_: unknown[]) => void);
+		}
+
+		return () => {
+			for (const [name, listener] of Object.entries(listeners)) {
+				connection.off(name as keyof typeof listeners, listener as (...arguments_: unknown[]) => void);
+			}
+
+			if (timer !== undefined) {
+				clock.clearTimeout(timer);
+			}
+		};
+	}, [connection, dispatch, clock, now, interval]);
+}
