@@ -229,13 +229,16 @@ export function contentSegments(entry: Entry, prettyJson: boolean): Segment[] {
 }
 
 /**
-The screen lines of an entry: the first starts with the prefix, the rest are indented to the
-content's column (or start at column 0 when the pane is too narrow for that).
+The screen lines of an entry: the first starts with the prefix, the rest are indented past the
+time and direction (or start at column 0 when the pane is too narrow for that).
 */
 export function entryLines(entry: Entry, {width, prettyJson}: FormatOptions): Line[] {
 	const head = prefix(entry);
 	const indent = head.reduce((total, segment) => total + [...segment.text].length, 0);
-	const hanging = width - indent >= 20 ? indent : 0;
+	// Continuation lines start under the content, after the time and the direction mark (not
+	// under a badge: a hex dump needs the room).
+	const column = head.slice(0, 2).reduce((total, segment) => total + [...segment.text].length, 0);
+	const hanging = width - column >= 20 ? column : 0;
 	const logical = splitLines(contentSegments(entry, prettyJson));
 	const lines: Line[] = [];
 	for (const [index, segments] of logical.entries()) {

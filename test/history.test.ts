@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import {mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {test} from 'node:test';
+import {
+	createHistory, formatHistoryFile, type History, historyPath, historyReducer, historyText,
+	loadHistory, parseHistoryFile, saveHistory, searchHistory,
+} from '../source/history.js';
+
+function add(history: History, ...texts: string[]): History {
+	return texts.reduce((state, text) => historyReducer(state, {type: 'add', text}), history);
+}
+
+test('consecutive duplicates are folded, blanks are not kept', () => {
+	const history = add(createHistory(), 'a', 'a', 'b', '  ', '', 'a');
+	assert.deepEqual(history.entries, ['a', 'b', 'a']);
+});
+
+test('the history is bounded, oldest dropped first', () => {
+	const history = ['1', '2', '3', '4'].reduce((state, text) => historyReducer(state, {type: 'add', text}, 3), createHistory());
+	assert.deepEqual(history.entries, ['2', '3', '4']);
+	assert.deepEqual(createHistory(['1', '2', '3'], 2).entries, ['2', '3']);
+});
+
+test('previous and next browse, and give back the draft past the newest', () => {
+	let history = add(createHistory(), 'first', 'second');
+	history = historyReducer(history, {type: 'previous', current: 'draft'});
+	assert.equal(historyText(history), 'second');
+	history = historyReducer(history, {type: 'previous', current: 'second'});
+	assert.equal(historyText(history), 'first');
+	const atOldest = historyReducer(history, {type: 'previous', current: 'first'});
+	assert.equal(atOldest, history);
+	history = historyReducer(history, {type: 'next'});
+	assert.equal(historyText(history), 'second');
+	history = historyReducer(history, {type: 'next'});
+	assert.equal(history.index, undefined);
+	assert.equal(historyText(history), 'draft');
+});
+
+test('search finds the newest match, then older ones, case-insensitively', () => {
+	const entries = ['subscribe btc', 'ping', 'Subscribe eth', 'other'];
+	assert.equal(searchHistory(entries, 'subscribe'), 2);
+	assert.equal(searchHistory(entries, 'subscribe', 2), 0);
+	assert.equal(searchHistory(entries, 'subscribe', 0), undefined);
+	assert.equal(searchHistory(entries, 'nothing'), undefined);
+});
+
+test('the path follows XDG_STATE_HOME, else ~/.local/state', () => {
+	assert.equal(historyPath({XDG_STATE_HOME: '/state', HOME: '/home/u'}), '/state/wsterm/history');
+	assert.equal(historyPath({HOME: '/home/u'}), '/home/u/.local/state/wsterm/history');
+	// A relative XDG path is invalid by the spec and ignored.
+	assert.equal(historyPath({XDG_STATE_HOME: 'relative', HOME: '/home/u'}), '/home/u/.local/state/wsterm/history');
+	assert.equal(historyPath({}), undefined);
+});
+
+test('the file keeps multi-line entries and skips damaged lines', () => {
+	const content = `${formatHistoryFile(['one', 'two\nlines'])}not json\n${formatHistoryFile(['two\nlines', 'three'])}`;
+	assert.deepEqual(parseHistoryFile(content), ['one', 'two\nlines', 'three']);
+	assert.deepEqual(parseHistoryFile(content, 2), ['two\nlines', 'three']);
+});
+
+test('save and load round-trip through a private file in a new directory', async () => {
+	const directory = mkdtempSync(join(tmpdir(), 'wsterm-history-'));
+	const path = join(directory, 'state', 'wsterm', 'history');
+	await saveHistory(path, ['a', 'b\nc']);
+	assert.deepEqual(await loadHistory(path), ['a', 'b\nc']);
+	assert.equal(statSync(path).mode & 0o777, 0o600);
+	assert.equal(readFileSync(path, 'utf8'), '"a"\n"b\\nc"\n');
+	assert.deepEqual(await loadHistory(join(directory, 'missing')), []);
+	writeFileSync(path, 'garbage');
+	assert.deepEqual(await loadHistory(path), []);
+});

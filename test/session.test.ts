@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {createEntryLayout, entryLines, jsonSegments, type Line} from '../source/message-format.js';
+import {
+	createSession, type Session, type SessionAction, type SessionEvent, sessionReducer, sessionRecords, shownEntries,
+} from '../source/session.js';
+
+const stats = {sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0};
+const time = Date.UTC(2024, 0, 2, 3, 4, 5, 6);
+
+function events(...list: Array<SessionEvent extends infer E ? E extends {time: number} ? Omit<E, 'time'> : never : never>): SessionAction {
+	return {type: 'events', events: list.map(event => ({...event, time}) as SessionEvent), stats};
+}
+
+function message(text: string): SessionAction {
+	return events({type: 'message', data: Buffer.from(text), isBinary: false});
+}
+
+function run(state: Session, ...actions: SessionAction[]): Session {
+	return actions.reduce(sessionReducer, state);
+}
+
+const text = (line: Line): string => line.map(segment => segment.text).join('');
+const oneLine = () => 1;
+
+test('a batch of events becomes entries and link state in one step', () => {
+	const state = run(createSession({limit: 100}), events(
+		{type: 'connecting', attempt: 1},
+		{type: 'open', protocol: 'chat', extensions: 'permessage-deflate', attempt: 1},
+		{type: 'message', data: Buffer.from('hi'), isBinary: false},
+		{type: 'message', data: Buffer.from([1, 2]), isBinary: true},
+		{type: 'pong', payload: Buffer.from('p'), rtt: 12.5},
+	));
+	assert.equal(state.link.state, 'open');
+	assert.equal(state.link.protocol, 'chat');
+	assert.equal(state.link.rtt, 12.5);
+	assert.deepEqual(state.entries.map(entry => entry.kind), ['text', 'binary', 'pong']);
+	assert.deepEqual(state.entries.map(entry => entry.seq), [1, 2, 3]);
+});
+
+test('the scrollback is bounded and counts what it dropped', () => {
+	let state = createSession({limit: 3});
+	for (let index = 0; index < 5; index++) {
+		state = sessionReducer(state, message(`m${index}`));
+	}
+
+	assert.deepEqual(state.entries.map(entry => entry.text), ['m2', 'm3', 'm4']);
+	assert.equal(state.dropped, 2);
+});
+
+test('scrolled back, new messages do not move the view and are counted', () => {
+	let state = createSession({limit: 100});
+	for (let index = 0; index < 10; index++) {
+		state = sessionReducer(state, message(`m${index}`));
+	}
+
+	state = sessionReducer(state, {type: 'scroll', lines: -3, height: 4, measure: oneLine});
+	assert.deepEqual(state.view, {follow: false, seq: 7, cut: 0});
+	state = run(state, message('new 1'), message('new 2'));
+	assert.deepEqual(state.view, {follow: false, seq: 7, cut: 0});
+	assert.equal(state.unseen, 2);
+	state = sessionReducer(state, {type: 'scroll', lines: 100, height: 4, measure: oneLine});
+	assert.deepEqual(state.view, {follow: true});
+	assert.equal(state.unseen, 0);
+});
+
+test('sending jumps back to the live end', () => {
+	let state = createSession({limit: 100});
+	for (let index = 0; index < 10; index++) {
+		state = sessionReducer(state, message(`m${index}`));
+	}
+
+	state = sessionReducer(state, {type: 'scroll', lines: -3, height: 4, measure: oneLine});
+	state = sessionReducer(state, {type: 'sent', data: 'out', isBinary: false, pending: false, time});
+	assert.deepEqual(state.view, {follow: true});
+	assert.equal(state.entries.at(-1)?.dir, 'out');
+});
+
+test('exit codes follow pipe mode: clean or by us 0, dropped 3, never connected 1', () => {
+	const open = run(createSession({limit: 10}), events({type: 'open', protocol: '', extensions: '', attempt: 1}));
+	assert.equal(open.exitCode, undefined);
+	assert.equal(run(open, events({type: 'close', code: 4000, reason: 'x', byUs: true, willReconnect: false})).exitCode, 0);
+	assert.equal(run(open, events({type: 'close', code: 1001, reason: '', byUs: false, willReconnect: false})).exitCode, 0);
+	assert.equal(run(open, events({type: 'close', code: 4000, reason: '', byUs: false, willReconnect: false})).exitCode, 3);
+	assert.equal(run(open, events({type: 'close', code: 1006, reason: '', byUs: false, willReconnect: true})).exitCode, undefined);
+	const failed = run(createSession({limit: 10}), events({type: 'connect-error', message: 'refused'}));
+	assert.equal(failed.exitCode, 1);
+	assert.equal(failed.link.failure, 'refused');
+});
+
+test('messages typed while reconnecting are pending until the open, and unsent if it never comes', () => {
+	let state = run(createSession({limit: 10}), events({type: 'reconnecting', attempt: 2, delay: 1500}));
+	assert.equal(state.link.reconnectAt, time + 1500);
+	state = sessionReducer(state, {type: 'sent', data: 'queued', isBinary: false, pending: true, time});
+	assert.equal(state.pending, 1);
+	assert.equal(state.entries.at(-1)?.delivery, 'pending');
+	const opened = run(state, events({type: 'open', protocol: '', extensions: '', attempt: 2}));
+	assert.equal(opened.pending, 0);
+	assert.equal(opened.entries.find(entry => entry.text === 'queued')?.delivery, undefined);
+	const gaveUp = run(state, events({type: 'close', code: 1000, reason: '', byUs: true, willReconnect: false}));
+	assert.equal(gaveUp.entries.find(entry => entry.text === 'queued')?.delivery, 'unsent');
+	assert.match(gaveUp.entries.at(-1)?.text ?? '', /1 queued message was not sent/);
+});
+
+test('the filter shows matching rows only; clear empties the pane', () => {
+	let state = run(createSession({limit: 10}), message('apple'), message('banana'), message('Apple pie'));
+	state = sessionReducer(state, {type: 'filter', text: 'apple'});
+	assert.deepEqual(shownEntries(state).map(entry => entry.text), ['apple', 'Apple pie']);
+	state = sessionReducer(state, {type: 'filter', text: ''});
+	assert.equal(shownEntries(state).length, 3);
+	assert.equal(sessionReducer(state, {type: 'clear'}).entries.length, 0);
+});
+
+test('/save records have the --jsonl shape; notices are left out', () => {
+	const state = run(
+		createSession({limit: 10}),
+		{type: 'notice', kind: 'info', text: 'hello', time},
+		{type: 'sent', data: 'out', isBinary: false, pending: false, time},
+		events(
+			{type: 'message', data: Buffer.from([0xFF]), isBinary: true},
+			{type: 'pong', payload: Buffer.from('p'), rtt: 1.23456},
+			{type: 'close', code: 4000, reason: 'bye', byUs: false, willReconnect: false},
+		),
+	);
+	assert.deepEqual(sessionRecords(state.entries), [
+		{time: '2024-01-02T03:04:05.006Z', dir: 'out', type: 'text', size: 3, data: 'out'},
+		{time: '2024-01-02T03:04:05.006Z', dir: 'in', type: 'binary', size: 1, base64: '/w=='},
+		{time: '2024-01-02T03:04:05.006Z', dir: 'in', type: 'pong', size: 1, data: 'p', rtt: 1.235},
+		{time: '2024-01-02T03:04:05.006Z', dir: 'in', type: 'close', code: 4000, reason: 'bye'},
+	]);
+});
+
+test('rows: control characters from the network are made visible everywhere', () => {
+	const state = run(createSession({limit: 10}),
+		message('a\u001B[2Jb\u009Bc\u202Ed'),
+		events({type: 'close', code: 4000, reason: 'bye\u001B]0;x\u0007', byUs: false, willReconnect: false}),
+		message('{"k\u001B":"\u009B"}'),
+	);
+	const lines = state.entries.flatMap(entry => entryLines(entry, {width: 200, prettyJson: false}).map(line => text(line)));
+	for (const line of lines) {
+		assert.doesNotMatch(line, /[\u0000-\u001F\u007F-\u009F\u202E]/u, line);
+	}
+
+	assert.match(lines[0]!, /a\\e\[2Jb\\x9bc\\u\{202e\}d$/);
+	assert.match(lines[1]!, /close 4000 bye\\e\]0;x\\x07$/);
+});
+
+test('rows: time, direction, badge; long text wraps under its column', () => {
+	const state = run(createSession({limit: 10}), message('x'.repeat(60)));
+	const lines = entryLines(state.entries[0]!, {width: 40, prettyJson: false}).map(line => text(line));
+	assert.match(lines[0]!, /^\d\d:\d\d:\d\d\.\d{3} ← x+$/);
+	assert.equal(lines[0]!.length, 40);
+	assert.equal(lines.length, 3);
+	assert.match(lines[1]!, /^ {15}x+$/);
+});
+
+test('rows: binary is a hex dump with its length', () => {
+	const state = run(createSession({limit: 10}), events({type: 'message', data: Buffer.from('hello, binary world!'), isBinary: true}));
+	const lines = entryLines(state.entries[0]!, {width: 100, prettyJson: false}).map(line => text(line));
+	assert.match(lines[0]!, /← binary 20 B $/);
+	assert.match(lines[1]!, /^ {15}00000000 {2}68 65 6c 6c 6f 2c 20 62 69 6e 61 72 79 20 77 6f {2}hello, binary wo$/);
+	assert.match(lines[2]!, /00000010 {2}72 6c 64 21 .* rld!$/);
+});
+
+test('JSON is compact and coloured by default, pretty on demand; other text is left alone', () => {
+	const compact = jsonSegments('{ "a" : [1, true, null, "s"] }', false)!;
+	assert.equal(compact.map(segment => segment.text).join(''), '{"a":[1,true,null,"s"]}');
+	assert.deepEqual(compact.filter(segment => segment.tone !== 'punctuation').map(segment => [segment.text, segment.tone]), [
+		['"a"', 'key'], ['1', 'number'], ['true', 'literal'], ['null', 'literal'], ['"s"', 'string'],
+	]);
+	assert.equal(jsonSegments('{"a":1}', true)!.map(segment => segment.text).join(''), '{\n  "a": 1\n}');
+	assert.equal(jsonSegments('{not json', false), undefined);
+	assert.equal(jsonSegments('42', false), undefined);
+});
+
+test('the layout formats each entry once per width', () => {
+	const state = run(createSession({limit: 10}), message('hello'));
+	const layout = createEntryLayout({width: 80, prettyJson: false});
+	const entry = state.entries[0]!;
+	assert.equal(layout.lines(entry), layout.lines(entry));
+	assert.equal(layout.measure(entry), 1);
+});
