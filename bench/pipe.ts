@@ -39,7 +39,7 @@ async function measure(args: readonly string[], input: string): Promise<Run> {
 	const started = performance.now();
 	const child = spawn(process.execPath, args, {stdio: [openSync(input, 'r'), 'pipe', 'inherit']});
 	let lines = 0;
-	child.stdout.on('data', (chunk: Buffer) => {
+	child.stdout!.on('data', (chunk: Buffer) => {
 		for (let index = chunk.indexOf(10); index !== -1; index = chunk.indexOf(10, index + 1)) {
 			lines++;
 		}
