@@ -81,7 +81,8 @@ const help = `
 	       or serve could not listen
 	  2    usage error
 	  3    connection dropped, or closed with any other code
-	  130  interrupted (SIGINT); 143: terminated (SIGTERM)
+	  130  interrupted (SIGINT), after closing and flushing
+	  143  terminated (SIGTERM), likewise
 
 	Examples
 	  $ wsterm wss://echo.example.com
