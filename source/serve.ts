@@ -1,11 +1,13 @@
-// Placeholder: the serve helper replaces this file.
-import type {Writable} from 'node:stream';
+/*
+`wsterm serve`: starts the server, prints where to connect, logs events to stderr and shuts down
+cleanly on SIGINT/SIGTERM. The server itself is in serve-server.ts.
+*/
 import type {EventEmitter} from 'node:events';
+import type {Writable} from 'node:stream';
+import {exitCodes} from './exit-codes.js';
+import {ServeError, startServer, type RunningServer, type ServeLog, type ServeOptions} from './serve-server.js';
 
-export type ServeOptions = {
-	readonly port: number;
-	readonly host: string;
-};
+export {ServeError, startServer, type RunningServer, type ServeLog, type ServeOptions} from './serve-server.js';
 
 export type ServeIo = {
 	readonly stdout: Writable;
@@ -14,6 +16,85 @@ export type ServeIo = {
 	readonly signals: EventEmitter;
 };
 
-export async function runServe(_options: ServeOptions, _io: ServeIo): Promise<number> {
-	return 1;
+/** How long clients get to answer the 1001 close on shutdown. */
+const shutdownGraceMs = 2000;
+
+// Log lines past this backlog are counted and dropped rather than held in memory, in case stderr
+// is a slow reader (it is written synchronously on Linux pipes and files, so rarely).
+const maxLogBacklog = 1024 * 1024;
+
+function stderrLog(stderr: Writable): ServeLog {
+	let dropped = 0;
+	return line => {
+		if (stderr.writableLength > maxLogBacklog) {
+			dropped++;
+			return;
+		}
+
+		if (dropped > 0) {
+			stderr.write(`(${dropped} log lines dropped: stderr was not keeping up)\n`);
+			dropped = 0;
+		}
+
+		stderr.write(`${line}\n`);
+	};
+}
+
+function isLoopback(host: string): boolean {
+	return host === 'localhost' || host === '::1' || /^(::ffff:)?127\./i.test(host);
+}
+
+/** Runs `wsterm serve` until a signal; resolves with the exit code. */
+export async function runServe(options: ServeOptions, io: ServeIo): Promise<number> {
+	const log = stderrLog(io.stderr);
+	let server: RunningServer;
+	try {
+		server = await startServer(options, log);
+	} catch (error) {
+		if (error instanceof ServeError) {
+			io.stderr.write(`wsterm: ${error.message}\n`);
+			return exitCodes.connectFailed;
+		}
+
+		throw error;
+	}
+
+	io.stdout.write(`listening on ${server.url}\n`);
+	if (!isLoopback(options.host) && options.origins.length === 0) {
+		io.stderr.write(`wsterm: warning: ${options.host} can be reached from other machines and no --origin is set: any web page or client that reaches it can connect\n`);
+	}
+
+	return new Promise<number>(resolve => {
+		let stopping = false;
+		const finish = (code: number): void => {
+			io.signals.off('SIGINT', onSigint);
+			io.signals.off('SIGTERM', onSigterm);
+			resolve(code);
+		};
+
+		const onSignal = (code: number): void => {
+			if (stopping) {
+				server.terminate();
+				finish(code);
+				return;
+			}
+
+			stopping = true;
+			log('shutting down: closing every connection with 1001 (signal again to stop at once)');
+			void server.close(shutdownGraceMs).then(() => {
+				finish(exitCodes.ok);
+			});
+		};
+
+		const onSigint = (): void => {
+			onSignal(exitCodes.sigint);
+		};
+
+		const onSigterm = (): void => {
+			onSignal(exitCodes.sigterm);
+		};
+
+		io.signals.on('SIGINT', onSigint);
+		io.signals.on('SIGTERM', onSigterm);
+	});
 }
