@@ -81,7 +81,7 @@ function extendedColor(parameters: readonly number[], at: number): [string | und
 }
 
 /** Applies one SGR sequence's parameters (`1;31` → [1, 31]) to a style. */
-export function applySgr(style: Style, parameters: readonly number[]): Style {
+function applySgr(style: Style, parameters: readonly number[]): Style {
 	let next = {...style};
 	// `ESC[m` means reset, like `ESC[0m`.
 	const list = parameters.length === 0 ? [0] : parameters;
@@ -136,7 +136,7 @@ export function applySgr(style: Style, parameters: readonly number[]): Style {
 }
 
 /** Roughly: CJK, Hangul, full-width forms and emoji take two columns in a terminal. */
-export function charColumns(char: string): number {
+function charColumns(char: string): number {
 	const code = char.codePointAt(0) ?? 0;
 	const wide = (code >= 0x11_00 && code <= 0x11_5F)
 		|| (code >= 0x2E_80 && code <= 0xA4_CF)
@@ -206,7 +206,7 @@ export function parseAnsi(text: string): Run[][] {
 
 const entities: Record<string, string> = {'<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', '\'': '&apos;'};
 
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
 	return text.replace(/[<>&"']/g, char => entities[char] ?? char)
 		// Control characters are not allowed in XML 1.0; a terminal would not draw them either.
 		// eslint-disable-next-line no-control-regex
@@ -230,16 +230,17 @@ export function ansiToSvg(text: string, options: SvgOptions = {}): string {
 	const cellWidth = fontSize * 0.6;
 	const lineHeight = Math.round(fontSize * 1.4);
 	const padding = 16;
-	const titleBar = 34;
+	// Rows start a little below the title bar; the other sides get the full padding.
+	const firstRow = 34 + 8;
 	const columns = Math.max(options.columns ?? 0, ...rows.map(runs => runs.reduce((sum, run) => sum + run.columns, 0)));
 	const width = Math.ceil((columns * cellWidth) + (padding * 2));
-	const height = titleBar + (rows.length * lineHeight) + (padding * 2) - 8;
+	const height = firstRow + (rows.length * lineHeight) + padding;
 	const round = (value: number) => Number(value.toFixed(2));
 
 	const backgrounds: string[] = [];
 	const texts: string[] = [];
 	for (const [rowIndex, runs] of rows.entries()) {
-		const top = titleBar + padding - 8 + (rowIndex * lineHeight);
+		const top = firstRow + (rowIndex * lineHeight);
 		const spans: string[] = [];
 		for (const run of runs) {
 			const [fill, background] = runColors(run.style);

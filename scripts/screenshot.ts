@@ -152,7 +152,7 @@ async function main(): Promise<void> {
 
 	mkdirSync(join(root, 'media'), {recursive: true});
 	const svgPath = join(root, 'media', 'screenshot.svg');
-	writeFileSync(svgPath, ansiToSvg(screen, {title: 'wsterm', columns}));
+	writeFileSync(svgPath, ansiToSvg(screen, {columns}));
 	console.log(`wrote ${svgPath}`);
 	try {
 		// Twice the size, so the PNG stays sharp on high-density screens.
