@@ -44,6 +44,13 @@ function isLoopback(host: string): boolean {
 	return host === 'localhost' || host === '::1' || /^(::ffff:)?127\./i.test(host);
 }
 
+/** The warning for a server other machines can reach with no Origin allowlist, if that is the case. */
+export function exposureWarning({host, origins}: Pick<ServeOptions, 'host' | 'origins'>): string | undefined {
+	return isLoopback(host) || origins.length > 0
+		? undefined
+		: `warning: ${host} can be reached from other machines and no --origin is set: any web page or client that reaches it can connect`;
+}
+
 /** Runs `wsterm serve` until a signal; resolves with the exit code. */
 export async function runServe(options: ServeOptions, io: ServeIo): Promise<number> {
 	const log = stderrLog(io.stderr);
@@ -60,8 +67,9 @@ export async function runServe(options: ServeOptions, io: ServeIo): Promise<numb
 	}
 
 	io.stdout.write(`listening on ${server.url}\n`);
-	if (!isLoopback(options.host) && options.origins.length === 0) {
-		io.stderr.write(`wsterm: warning: ${options.host} can be reached from other machines and no --origin is set: any web page or client that reaches it can connect\n`);
+	const warning = exposureWarning(options);
+	if (warning !== undefined) {
+		io.stderr.write(`wsterm: ${warning}\n`);
 	}
 
 	return new Promise<number>(resolve => {
