@@ -99,7 +99,7 @@ export default function App({
 	const promptRef = useRef<Prompt>(createPrompt(history));
 	const [prompt, setPrompt] = useState(promptRef.current);
 	const [quitting, setQuitting] = useState(false);
-	const [tick, setTick] = useState(() => clock.now());
+	const [tick, setTick] = useState(now);
 	const exited = useRef(false);
 
 	const act = useCallback((action: PromptAction) => {
@@ -145,12 +145,12 @@ export default function App({
 		}
 
 		const timer = clock.setTimeout(() => {
-			setTick(clock.now());
+			setTick(now());
 		}, 1000);
 		return () => {
 			clock.clearTimeout(timer);
 		};
-	}, [session.link.state, tick, clock]);
+	}, [session.link.state, tick, clock, now]);
 
 	const finish = useCallback((code: number) => {
 		if (!exited.current) {

@@ -1,0 +1,299 @@
+import assert from 'node:assert/strict';
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterEach, test} from 'node:test';
+import type {WebSocket} from '../source/ws.js';
+import {echo} from './helpers/servers.js';
+import {startUiSession, tick, type UiSession} from './helpers/ui-session.js';
+
+const temporary = mkdtempSync(join(tmpdir(), 'wsterm-ui-'));
+let session: UiSession | undefined;
+
+afterEach(async () => {
+	await session?.close();
+	session = undefined;
+});
+
+const statusLine = (frame: string): string => frame.split('\n').find(line => /^ (open|closed|closing|connecting|reconnecting|could not connect) /.test(line)) ?? '';
+
+test('typing and Enter: the sent message shows at once, the echo follows', async () => {
+	session = await startUiSession();
+	await session.press('h', 'e', 'l', 'l', 'o');
+	assert.match(session.frame(), /> hello/);
+	await session.press('\r');
+	const frame = await session.waitFor(/← hello/);
+	assert.match(frame, /\d\d:\d\d:\d\d\.\d{3} → hello/);
+	assert.match(statusLine(await session.waitFor(/↑1 5 B/)), /open .*↑1 5 B .*↓1 5 B.*following/);
+	assert.doesNotMatch(frame, /> hello/);
+});
+
+test('a pasted block with line breaks stays one message; Alt-Enter adds a line', async () => {
+	session = await startUiSession();
+	await session.press('one\rtwo', '\u001B\r', 'three', '\r');
+	await session.waitFor(/← one\n.*two\n.*three/);
+	assert.equal(session.connection.stats.sentMessages, 1);
+});
+
+test('line editing keys', async () => {
+	session = await startUiSession();
+	// Ctrl-A, Ctrl-E, Ctrl-W, Ctrl-U, Ctrl-K, arrows.
+	await session.press('world', '\u0001', 'hello ', '\u0005', '!', '\u001B[D', '\u001B[D', '\u0017');
+	assert.match(session.frame(), /> hello d!/);
+	await session.press('\u0015');
+	assert.match(session.frame(), /> d!/);
+	await session.press('\u001B[D', '\u001B[D');
+	await session.press('\u000B');
+	assert.match(session.frame(), /^>\s*$/m);
+});
+
+test('history: up and down recall sent messages; the history is handed on to be saved', async () => {
+	session = await startUiSession({history: ['from last run']});
+	await session.submit('first');
+	await session.submit('second');
+	await session.submit('second');
+	await session.waitFor(/↑3/);
+	assert.deepEqual(session.history(), ['from last run', 'first', 'second']);
+	await session.press('\u001B[A');
+	assert.match(session.frame(), /> second/);
+	await session.press('\u001B[A', '\u001B[A');
+	assert.match(session.frame(), /> from last run/);
+	await session.press('\u001B[B');
+	assert.match(session.frame(), /> first/);
+});
+
+test('Ctrl-R searches the history', async () => {
+	session = await startUiSession({history: ['subscribe btc', 'ping', 'subscribe eth']});
+	await session.press('\u0012', 's', 'u', 'b');
+	assert.match(session.frame(), /\(search\) sub .*subscribe eth/);
+	await session.press('\u0012');
+	assert.match(session.frame(), /subscribe btc/);
+	await session.press('\r');
+	assert.match(session.frame(), /> subscribe btc/);
+});
+
+test('/ping shows the pong with its round trip', async () => {
+	session = await startUiSession();
+	await session.submit('/ping hey');
+	await session.waitFor(/→ ping hey/);
+	const frame = await session.waitFor(/← pong hey \(\d+\.\d ms\)/);
+	assert.match(statusLine(frame), /rtt \d+\.\d ms/);
+});
+
+test('/close with a bad code is an inline error and nothing is sent; a good one closes', async () => {
+	session = await startUiSession();
+	await session.submit('/close 1006');
+	await session.waitFor(/close code 1006 cannot be sent/);
+	assert.equal(session.connection.state, 'open');
+	// The line stays for fixing.
+	assert.match(session.frame(), /> \/close 1006/);
+	await session.press('\u0015');
+	await session.submit('/close 4000 bye');
+	const frame = await session.waitFor(/closed 4000 bye/);
+	assert.match(frame, /→ close 4000 bye/);
+	await session.submit('after');
+	await session.waitFor(/not sent: the connection is closed/);
+	assert.equal(session.connection.stats.sentMessages, 0);
+	// A refused message stays in the line, to be sent after /reconnect.
+	assert.match(session.frame(), /> after/);
+	await session.press('\u0015');
+	await session.submit('/quit');
+	assert.equal(await session.exited, 0);
+});
+
+test('/reconnect connects again', async () => {
+	session = await startUiSession();
+	await session.submit('/reconnect');
+	await session.waitFor(() => session!.server.requests.length === 2 && / open /.test(session!.frame()), 'a second connection');
+	await session.submit('again');
+	await session.waitFor(/← again/);
+});
+
+test('/binary sends hex and base64, and binary shows as a hex dump', async () => {
+	session = await startUiSession();
+	await session.submit('/binary 68 69 00 ff');
+	let frame = await session.waitFor(/← binary 4 B/);
+	assert.match(frame, /00000000 {2}68 69 00 ff {3}.* hi\.\./);
+	await session.submit('/binary base64:aGk=');
+	frame = await session.waitFor(/← binary 2 B/);
+	await session.submit('/binary zz');
+	await session.waitFor(/not hex/);
+	assert.equal(session.connection.stats.sentMessages, 2);
+});
+
+test('/file sends text files as text and others as binary', async () => {
+	session = await startUiSession();
+	const text = join(temporary, 'message.json');
+	const binary = join(temporary, 'blob.bin');
+	writeFileSync(text, '{"from":"file"}');
+	writeFileSync(binary, Buffer.from([0xC3, 0x28, 0x00]));
+	await session.submit(`/file ${text}`);
+	await session.waitFor(/← \{"from":"file"\}/);
+	await session.submit(`/file ${binary}`);
+	await session.waitFor(/← binary 3 B/);
+	await session.submit(`/file ${join(temporary, 'missing')}`);
+	await session.waitFor(/cannot read .*missing/);
+});
+
+test('JSON is compact by default and pretty after /json', async () => {
+	session = await startUiSession();
+	await session.submit('{ "a" : [1, 2] }');
+	await session.waitFor(/← \{"a":\[1,2\]\}/);
+	await session.submit('/json');
+	const frame = await session.waitFor(/json pretty/);
+	assert.match(frame, /← \{\n {15} {2}"a": \[\n {15} {4}1,/);
+});
+
+test('/filter shows matching rows only, /filter alone shows all, /clear empties the pane', async () => {
+	session = await startUiSession();
+	await session.submit('apple');
+	await session.submit('banana');
+	await session.waitFor(/← banana/);
+	await session.submit('/filter appl');
+	let frame = await session.waitFor(/filter "appl"/);
+	assert.match(frame, /← apple/);
+	assert.doesNotMatch(frame, /banana/);
+	await session.submit('/filter');
+	frame = await session.waitFor(frame => !frame.includes('filter "'));
+	assert.match(frame, /← banana/);
+	await session.submit('/clear');
+	frame = await session.waitFor(frame => !frame.includes('banana'));
+	assert.match(statusLine(frame), /↑2/);
+});
+
+test('/save writes the session as --jsonl records', async () => {
+	session = await startUiSession();
+	await session.submit('hi');
+	await session.waitFor(/← hi/);
+	const path = join(temporary, 'session.jsonl');
+	await session.submit(`/save ${path}`);
+	await session.waitFor(/saved 2 events/);
+	const records = readFileSync(path, 'utf8').trimEnd().split('\n').map(line => JSON.parse(line) as Record<string, unknown>);
+	assert.deepEqual(records.map(({dir, type, data, size}) => ({dir, type, data, size})), [
+		{dir: 'out', type: 'text', data: 'hi', size: 2},
+		{dir: 'in', type: 'text', data: 'hi', size: 2},
+	]);
+	assert.match(String(records[0]!.time), /^\d{4}-\d\d-\d\dT/);
+});
+
+test('unknown commands are inline errors; //text sends a leading slash', async () => {
+	session = await startUiSession();
+	await session.submit('/nope');
+	await session.waitFor(/unknown command \/nope/);
+	assert.equal(session.connection.stats.sentMessages, 0);
+	await session.press('\u0015');
+	await session.submit('//etc');
+	await session.waitFor(/← \/etc/);
+	await session.submit('/help');
+	// The list is taller than the pane: its end is in view, the start a page up.
+	let frame = await session.waitFor(/Backspace +delete the character/);
+	assert.match(frame, /Ctrl-R/);
+	await session.press('\u001B[5~');
+	frame = await session.waitFor(/commands:/);
+	assert.match(frame, /\/close \[code \[reason\]\]/);
+});
+
+test('control characters from the server are shown escaped, in messages and close reasons', async () => {
+	const sockets: WebSocket[] = [];
+	session = await startUiSession({server: {onConnection(socket) {
+		sockets.push(socket);
+		socket.send('red \u001B[31mtext\u001B]0;pwned\u0007 \u009B2J');
+	}}});
+	let frame = await session.waitFor(/← red/);
+	assert.ok(frame.includes('← red \\e[31mtext\\e]0;pwned\\x07 \\x9b2J'), frame);
+	assert.doesNotMatch(frame, /[\u001B\u0007\u009B]/);
+	sockets[0]!.close(4001, 'bad \u001B[2J');
+	frame = await session.waitFor(/closed 4001 bad/);
+	assert.ok(frame.includes('← close 4001 bad \\e[2J'), frame);
+	assert.doesNotMatch(frame, /[\u001B\u0007\u009B]/);
+	await session.submit('/quit');
+	assert.equal(await session.exited, 3);
+});
+
+test('scrolled back, new messages keep the view still and a marker counts them', async () => {
+	const sockets: WebSocket[] = [];
+	session = await startUiSession({server: {onConnection(socket) {
+		sockets.push(socket);
+		for (let index = 1; index <= 60; index++) {
+			socket.send(`row ${index}`);
+		}
+	}}});
+	await session.waitFor(/← row 60\n/);
+	await session.press('\u001B[5~');
+	let frame = await session.waitFor(/scrolled back/);
+	assert.doesNotMatch(frame, /row 60\n/);
+	const visible = frame.match(/row \d+/g);
+	sockets[0]!.send('row 61');
+	sockets[0]!.send('row 62');
+	frame = await session.waitFor(/2 new messages below/);
+	assert.deepEqual(frame.match(/row \d+/g), visible?.slice(1), 'the view stayed (one line went to the marker)');
+	assert.match(statusLine(frame), /scrolled back \+2/);
+	// Shift-Up moves one line further back.
+	await session.press('\u001B[1;2A');
+	await tick(20);
+	assert.notDeepEqual(session.frame().match(/row \d+/g), frame.match(/row \d+/g));
+	await session.press('\u001B');
+	frame = await session.waitFor(/following/);
+	assert.match(frame, /← row 62\n/);
+});
+
+test('the scrollback bound drops old rows and says so', async () => {
+	session = await startUiSession({scrollback: 5, server: {onConnection(socket) {
+		for (let index = 1; index <= 12; index++) {
+			socket.send(`m${index}`);
+		}
+	}}});
+	const frame = await session.waitFor(/← m12/);
+	// Five entries kept: 12 messages and the start notice, less five.
+	assert.match(statusLine(frame), /8 old rows dropped/);
+	assert.doesNotMatch(frame, /← m7\n/);
+	assert.match(frame, /← m8\n/);
+});
+
+test('a resize re-lays the screen out', async () => {
+	session = await startUiSession();
+	await session.submit('x'.repeat(90));
+	let frame = await session.waitFor(/← x{10}/);
+	const wide = frame.split('\n').filter(line => line.includes('xxxx')).length;
+	Object.defineProperty(session.stdout, 'columns', {value: 50, configurable: true});
+	session.stdout.emit('resize');
+	frame = await session.waitFor(frame => frame.split('\n').filter(line => line.includes('xxxx')).length > wide, 'the long message to re-wrap');
+	for (const line of frame.split('\n')) {
+		assert.ok(line.length <= 50, `line wider than 50 columns: ${line}`);
+	}
+});
+
+test('typed while reconnecting: pending, then sent when the connection is back', async () => {
+	let connections = 0;
+	session = await startUiSession({connection: {reconnect: true}, server: {onConnection(socket) {
+		connections++;
+		if (connections === 1) {
+			setTimeout(() => socket.terminate(), 20);
+			return;
+		}
+
+		echo(socket);
+	}}});
+	await session.waitFor(/reconnecting in \d s/);
+	await session.submit('later');
+	await session.waitFor(/→ pending later/);
+	const frame = await session.waitFor(/← later/);
+	assert.match(frame, /sent 1 queued message/);
+	assert.doesNotMatch(frame, /pending later/);
+});
+
+test('Ctrl-C closes with 1000 and exits 0; Ctrl-D on an empty line does too', async () => {
+	const codes: number[] = [];
+	session = await startUiSession({server: {onConnection(socket) {
+		socket.on('close', code => codes.push(code));
+	}}});
+	await session.press('\u0003');
+	assert.equal(await session.exited, 0);
+	await session.close();
+	session = await startUiSession();
+	await session.press('x', '\u0004');
+	assert.match(session.frame(), /> x/);
+	await session.press('\u0015', '\u0004');
+	assert.equal(await session.exited, 0);
+	assert.deepEqual(codes, [1000]);
+});
