@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import {mkdtempSync, readFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {after, before, test} from 'node:test';
+import {cliPath} from './helpers/cli.js';
+import {echo, startServer, type TestServer} from './helpers/servers.js';
+import {cliCommand, hasTmux, TmuxSession} from './helpers/ui-tmux.js';
+
+const state = mkdtempSync(join(tmpdir(), 'wsterm-e2e-'));
+let server: TestServer;
+const closes: Array<{code: number; reason: string}> = [];
+
+before(async () => {
+	server = await startServer({onConnection(socket) {
+		socket.send('evil \u001B[2J\u001B]0;pwned\u0007 \u009B31m end');
+		socket.on('close', (code, reason) => closes.push({code, reason: reason.toString()}));
+		echo(socket);
+	}});
+});
+
+after(async () => server.close());
+
+test('the built CLI in a real terminal: echo, escaping, resize, /close, Ctrl-C restores the terminal', {skip: hasTmux() ? false : 'tmux is not installed'}, async () => {
+	const command = cliCommand(cliPath, [server.url], {XDG_STATE_HOME: state, NO_PROXY: '*', HTTP_PROXY: '', HTTPS_PROXY: ''});
+	// After wsterm: its exit code, and whether the terminal is back in canonical (cooked) mode.
+	const tmux = new TmuxSession(`${command}; echo "EXIT=$?"; stty -a | grep -o -- '-\\?icanon'; sleep 30`, {columns: 100, rows: 20});
+	try {
+		let screen = await tmux.waitFor(/^ open /m, {what: 'the status bar to say open'});
+		assert.equal(tmux.display('#{alternate_on}'), '1', 'the session runs on the alternate screen');
+		// The server's ESC, OSC and C1 bytes are shown as text; the screen was not cleared by them.
+		assert.match(screen, /← evil \\e\[2J\\e\]0;pwned\\x07 \\x9b31m end/);
+		assert.notEqual(tmux.display('#{pane_title}'), 'pwned');
+
+		tmux.keys('hello from tmux', {literal: true});
+		tmux.keys('Enter');
+		screen = await tmux.waitFor(/← hello from tmux/);
+		assert.match(screen, /→ hello from tmux/);
+		const lines = screen.split('\n');
+		// The frame is one row shorter than the window (a full-height frame makes ink clear the
+		// screen on every render): status bar, then the input line, then the spare row.
+		assert.match(lines[17] ?? '', /^ open .*↑1 15 B/, 'the status bar is above the input line');
+		assert.match(lines[18] ?? '', /^>/, 'the input line is at the bottom of the frame');
+
+		tmux.keys('x'.repeat(120), {literal: true});
+		tmux.keys('Enter');
+		await tmux.waitFor(/← x{50}/);
+		tmux.resize(60, 12);
+		screen = await tmux.waitFor(screen => {
+			const rows = screen.split('\n');
+			return /^ open /.test(rows[9] ?? '') && /^>/.test(rows[10] ?? '');
+		}, {what: 'the layout for 60x12'});
+		for (const line of screen.split('\n')) {
+			assert.ok(line.length <= 60, `wider than the window: ${line}`);
+		}
+
+		// The 120 x's now take three rows of at most 45 after the time column.
+		assert.equal(screen.split('\n').filter(line => /x{20}/.test(line)).length >= 3, true, screen);
+
+		tmux.keys('/close 4000 bye', {literal: true});
+		tmux.keys('Enter');
+		screen = await tmux.waitFor(/closed 4000 bye/);
+		assert.match(screen, /→ close 4000 bye/);
+		assert.deepEqual(closes.at(-1), {code: 4000, reason: 'bye'});
+
+		tmux.keys('C-c');
+		screen = await tmux.waitFor(/EXIT=\d+/);
+		assert.match(screen, /EXIT=0/);
+		assert.match(screen, /^icanon$/m, 'the terminal is back in canonical mode');
+		assert.doesNotMatch(screen, /open|→ hello/, 'the alternate screen was left');
+		assert.equal(tmux.display('#{alternate_on}'), '0');
+		assert.equal(tmux.display('#{cursor_flag}'), '1', 'the cursor is shown');
+		assert.match(readFileSync(join(state, 'wsterm', 'history'), 'utf8'), /"hello from tmux"\n/);
+	} finally {
+		tmux.kill();
+	}
+});
