@@ -75,3 +75,18 @@ test('the built CLI in a real terminal: echo, escaping, resize, /close, Ctrl-C r
 		tmux.kill();
 	}
 });
+
+test('wsterm with no URL talks to its built-in echo server', {skip: hasTmux() ? false : 'tmux is not installed'}, async () => {
+	const command = cliCommand(cliPath, ['--no-history'], {XDG_STATE_HOME: state});
+	const tmux = new TmuxSession(`${command}; echo "EXIT=$?"; sleep 30`, {columns: 100, rows: 16});
+	try {
+		await tmux.waitFor(/^ open {2}ws:\/\/127\.0\.0\.1:\d+\/ \(built-in echo server\)/m);
+		tmux.keys('ping me', {literal: true});
+		tmux.keys('Enter');
+		await tmux.waitFor(/← ping me/);
+		tmux.keys('C-d');
+		assert.match(await tmux.waitFor(/EXIT=\d+/), /EXIT=0/);
+	} finally {
+		tmux.kill();
+	}
+});

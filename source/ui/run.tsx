@@ -6,6 +6,7 @@ import {type ConnectFailure, Connection, type CloseEvent, type ConnectionOptions
 import {escapeControl} from '../display.js';
 import {exitCodes} from '../exit-codes.js';
 import {historyPath, loadHistory, saveHistory} from '../history.js';
+import type {RunningServer} from '../serve.js';
 import App from './App.js';
 import {colorEnabled} from './tones.js';
 
@@ -31,8 +32,6 @@ export type InteractiveIo = {
 	signals: EventEmitter;
 };
 
-type EchoServer = {readonly url: string; close(): unknown};
-
 const enterAlternateScreen = '\u001B[?1049h\u001B[H';
 // Cursor shown, attributes reset, back to the screen the shell had.
 const leaveAlternateScreen = '\u001B[?25h\u001B[0m\u001B[?1049l';
@@ -40,14 +39,10 @@ const leaveAlternateScreen = '\u001B[?25h\u001B[0m\u001B[?1049l';
 const signalGrace = 1000;
 const sighup = 129;
 
-async function startEchoServer(): Promise<EchoServer> {
-	// The serve module's in-process entry point: an echo server on a free loopback port.
-	const serve = await import('../serve.js') as unknown as {startServer?: (options: Record<string, unknown>, log: (line: string) => void) => Promise<EchoServer>};
-	if (serve.startServer === undefined) {
-		throw new Error('the built-in echo server is not available in this build; give a URL');
-	}
-
-	return serve.startServer({port: 0, host: '127.0.0.1'}, () => undefined);
+/** `wsterm` with no URL: the echo server of `wsterm serve`, in-process, on a free loopback port. */
+async function startEchoServer(): Promise<RunningServer> {
+	const [{startServer}, {defaultServeOptions}] = await Promise.all([import('../serve.js'), import('../serve-options.js')]);
+	return startServer({...defaultServeOptions, port: 0, host: '127.0.0.1'}, () => undefined);
 }
 
 /** Why the session ended, for one line on stderr after the screen is restored. */
@@ -66,7 +61,7 @@ terminal is as it was: raw mode off, cursor shown, alternate screen left, whatev
 */
 export async function runInteractive(options: InteractiveOptions, io: InteractiveIo): Promise<number> {
 	const {stdin, stdout, stderr, env, signals} = io;
-	let server: EchoServer | undefined;
+	let server: RunningServer | undefined;
 	let target = options.target;
 	let urlNote: string | undefined;
 	if (target === undefined) {
@@ -136,7 +131,7 @@ export async function runInteractive(options: InteractiveOptions, io: Interactiv
 				connection.terminate();
 			}
 
-			void Promise.all([historySaved, server?.close()]).finally(() => {
+			void Promise.all([historySaved, server?.close(200)]).finally(() => {
 				resolve(code);
 			});
 		};
