@@ -14,6 +14,12 @@ type Options = {
 };
 
 /**
+Events held for the next batch above which the socket stops being read until the batch is on
+screen: a flood then waits in the kernel's buffers, not in memory, and keys get their turn.
+*/
+const maxBuffered = 2000;
+
+/**
 Listens to the connection and hands its events to the session reducer in batches, one per
 `interval`. The first event after a quiet spell waits at most one interval.
 */
@@ -21,16 +27,25 @@ export function useConnectionEvents({connection, dispatch, clock, now, interval}
 	useEffect(() => {
 		let buffer: SessionEvent[] = [];
 		let timer: NodeJS.Timeout | undefined;
+		let paused = false;
 		const flush = (): void => {
 			timer = undefined;
 			const events = buffer;
 			buffer = [];
 			dispatch({type: 'events', events, stats: connection.stats});
+			if (paused) {
+				paused = false;
+				connection.resume();
+			}
 		};
 
 		const push = (event: SessionEvent): void => {
 			buffer.push(event);
 			timer ??= clock.setTimeout(flush, interval);
+			if (!paused && buffer.length >= maxBuffered) {
+				paused = true;
+				connection.pause();
+			}
 		};
 
 		const listeners = {

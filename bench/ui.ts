@@ -1,0 +1,110 @@
+/*
+Interactive-session benchmark: the built CLI in tmux while a local server sends 50,000 messages as
+fast as it can. For each case: wsterm's CPU time for the flood, its peak RSS, the time from asking
+for the flood until the last message is on screen, and how long typed keys take to show during the
+flood. Cases: the default scrollback (10,000), and --scrollback 150000 first empty, then already
+holding 100,000 rows; the ratio of the last two is the number that matters (target < 1.2).
+Run: npm run build && node --import tsx bench/ui.ts
+*/
+import {spawn} from 'node:child_process';
+import {once} from 'node:events';
+import {mkdtempSync, readFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {cliCommand, delay, TmuxSession} from '../test/helpers/ui-tmux.js';
+
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+const cli = here('../dist/cli.js');
+const flood = Number(process.env.FLOOD ?? 50_000);
+const prefill = Number(process.env.PREFILL ?? 100_000);
+const ticksPerSecond = 100;
+
+type Result = {
+	readonly name: string;
+	readonly cpuMs: number;
+	readonly peakRssMb: number;
+	readonly toLastMs: number;
+	readonly keyEchoMs: readonly number[];
+};
+
+function cpuMs(pid: number): number {
+	// Fields 14 and 15 of /proc/PID/stat: user and system time in clock ticks.
+	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+	return (Number(fields[11]) + Number(fields[12])) * 1000 / ticksPerSecond;
+}
+
+function peakRssMb(pid: number): number {
+	const line = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+	return Number(line?.[1] ?? 0) / 1024;
+}
+
+async function runCase(name: string, url: string, scrollback: number, rows: number): Promise<Result> {
+	const directory = mkdtempSync(join(tmpdir(), 'wsterm-bench-ui-'));
+	const pidFile = join(directory, 'pid');
+	const command = cliCommand(cli, [url, '--scrollback', String(scrollback), '--no-history'], {NO_PROXY: '*'});
+	// The shell writes its pid and becomes wsterm, so that /proc shows wsterm's own figures.
+	const tmux = new TmuxSession(`sh -c 'echo $$ > ${pidFile}; exec ${command.replaceAll('\'', '\'"\'"\'')}'`, {columns: 120, rows: 40});
+	try {
+		await tmux.waitFor(/^ open /m, {what: 'open'});
+		const pid = Number(readFileSync(pidFile, 'utf8'));
+		if (rows > 0) {
+			tmux.keys(`prefill ${rows}`, {literal: true});
+			tmux.keys('Enter');
+			await tmux.waitFor(/← PREFILL-DONE/, {timeout: 300_000, interval: 100, what: 'the prefill'});
+			await delay(500);
+		}
+
+		const cpuBefore = cpuMs(pid);
+		tmux.keys(`flood ${flood}`, {literal: true});
+		const started = performance.now();
+		tmux.keys('Enter');
+		// Enter and the next key in one read would be a pasted line break; a person is slower.
+		await delay(20);
+		// Keystrokes during the flood: each a new letter, timed until the input line shows it.
+		const keyEchoMs: number[] = [];
+		let typed = '';
+		for (const letter of 'abcde') {
+			const screen = tmux.capture();
+			if (screen.includes('← FLOOD-DONE')) {
+				break;
+			}
+
+			typed += letter;
+			const sent = performance.now();
+			tmux.keys(letter, {literal: true});
+			// eslint-disable-next-line no-await-in-loop
+			await tmux.waitFor(text => text.includes(`> ${typed}`), {interval: 2, what: `"${typed}" in the input line`});
+			keyEchoMs.push(performance.now() - sent);
+		}
+
+		await tmux.waitFor(/← FLOOD-DONE/, {timeout: 300_000, interval: 5, what: 'the last message'});
+		const toLastMs = performance.now() - started;
+		// Let the last frames and the garbage collector settle before reading the CPU time.
+		await delay(300);
+		return {name, cpuMs: cpuMs(pid) - cpuBefore, peakRssMb: peakRssMb(pid), toLastMs, keyEchoMs};
+	} finally {
+		tmux.kill();
+	}
+}
+
+const server = spawn(process.execPath, ['--import', 'tsx', here('./ui-flood-server.ts')], {stdio: ['ignore', 'pipe', 'inherit']});
+const [chunk] = await once(server.stdout!, 'data') as [Buffer];
+const url = chunk.toString().trim();
+try {
+	const results = [
+		await runCase('scrollback 10,000 (default), empty', url, 10_000, 0),
+		await runCase('scrollback 150,000, empty', url, 150_000, 0),
+		await runCase(`scrollback 150,000, holding ${prefill.toLocaleString('en')} rows`, url, 150_000, prefill),
+	];
+	console.log(`${flood.toLocaleString('en')} messages flooded into wsterm in tmux (120x40)\n`);
+	for (const result of results) {
+		const keys = result.keyEchoMs.length === 0 ? 'flood over before a key' : `${Math.round(Math.max(...result.keyEchoMs))} ms max of ${result.keyEchoMs.length} (${result.keyEchoMs.map(ms => Math.round(ms)).join(', ')})`;
+		console.log(`${result.name}\n  CPU ${Math.round(result.cpuMs)} ms, peak RSS ${result.peakRssMb.toFixed(0)} MB, last message on screen after ${Math.round(result.toLastMs)} ms, key echo ${keys}`);
+	}
+
+	const [, empty, full] = results as [Result, Result, Result];
+	console.log(`\nfull / empty scrollback: CPU ${(full.cpuMs / empty.cpuMs).toFixed(2)}x, time to last ${(full.toLastMs / empty.toLastMs).toFixed(2)}x (target < 1.2)`);
+} finally {
+	server.kill();
+}
