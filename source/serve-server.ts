@@ -76,6 +76,10 @@ type Peer = {
 	readonly afterWrite: () => void;
 };
 
+// Shared by every send: ws copies them, so there is no need to allocate one per message.
+const asBinary = {binary: true};
+const asText = {binary: false};
+
 const statusText: Record<number, string> = {
 	400: 'Bad Request',
 	403: 'Forbidden',
@@ -215,14 +219,13 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 	over the mark for slowReceiverMs is closed with 1013, so one stuck client cannot stall the rest.
 	*/
 	const deliver = (from: Peer, to: Peer, data: Buffer, isBinary: boolean): void => {
-		to.messagesOut++;
-		to.bytesOut += data.length;
+		const sendOptions = isBinary ? asBinary : asText;
 		if (to.held.size === 0 && to.socket.bufferedAmount + data.length <= highWaterMark) {
-			to.socket.send(data, {binary: isBinary});
+			to.socket.send(data, sendOptions);
 			return;
 		}
 
-		to.socket.send(data, {binary: isBinary}, to.afterWrite);
+		to.socket.send(data, sendOptions, to.afterWrite);
 		if (!to.held.has(from)) {
 			to.held.add(from);
 			if (from.waitingOn++ === 0) {
@@ -273,12 +276,15 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 			}
 
 			if (!options.broadcast) {
+				// What goes out is what came in; counted at close.
 				deliver(peer, peer, bytes, isBinary);
 				return;
 			}
 
 			for (const other of peers) {
 				if (other !== peer && other.socket.readyState === WebSocket.OPEN) {
+					other.messagesOut++;
+					other.bytesOut += bytes.length;
 					deliver(peer, other, bytes, isBinary);
 				}
 			}
@@ -292,7 +298,8 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 		socket.on('close', (code: number, reason: Buffer) => {
 			peers.delete(peer);
 			release(peer);
-			log(closeLine({...peer, code, reason: reason.toString(), connected: peers.size}));
+			const sent = options.broadcast ? peer : {messagesOut: peer.messagesIn, bytesOut: peer.bytesIn};
+			log(closeLine({...peer, ...sent, code, reason: reason.toString(), connected: peers.size}));
 			onPeerGone?.();
 		});
 	};
