@@ -328,6 +328,14 @@ async function runClient(flags: Flags): Promise<number> {
 			process.env.NO_COLOR = '1';
 		}
 
+		// Both ends are a terminal, so a person is watching: ink draws only a final frame when
+		// it believes it runs in CI, and it reads that once, when it is first imported.
+		for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) {
+			if (name in process.env) {
+				process.env[name] = 'false';
+			}
+		}
+
 		const {runInteractive} = await import('./ui/run.js');
 		return runInteractive({
 			target: built?.target,

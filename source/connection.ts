@@ -70,6 +70,8 @@ export type PongEvent = {
 	readonly payload: Buffer;
 	/** Round trip of one of our pings, in milliseconds; undefined for an unsolicited pong. */
 	readonly rtt?: number;
+	/** It answers a --ping-interval ping rather than one asked for with ping(). */
+	readonly keepalive?: boolean;
 };
 
 export type ReconnectEvent = {
@@ -211,7 +213,7 @@ export class Connection extends EventEmitter<Events> {
 	private pingTimer: NodeJS.Timeout | undefined;
 	private reconnectTimer: NodeJS.Timeout | undefined;
 	private pingSequence = 0;
-	private readonly pingsInFlight = new Map<string, number>();
+	private readonly pingsInFlight = new Map<string, {readonly sentAt: number; readonly keepalive: boolean}>();
 	private pongDeadline: NodeJS.Timeout | undefined;
 	private failure: ConnectFailure | undefined;
 	private socketPaused = false;
@@ -284,15 +286,22 @@ export class Connection extends EventEmitter<Events> {
 		return !this.blocked;
 	}
 
-	/** Sends a ping; its pong reports the round trip. Returns false when not open. */
-	ping(payload?: Buffer | string): boolean {
+	/**
+	Sends a ping; its pong reports the round trip. Returns the payload sent (generated when none is
+	given), or undefined when the connection is not open.
+	*/
+	ping(payload?: Buffer | string): Buffer | undefined {
+		return this.sendPing(payload, false);
+	}
+
+	private sendPing(payload: Buffer | string | undefined, keepalive: boolean): Buffer | undefined {
 		if (this.socket === undefined || this.currentState !== 'open') {
-			return false;
+			return undefined;
 		}
 
-		const body = payload === undefined ? `wsterm-${++this.pingSequence}` : payload;
-		const key = Buffer.from(body).toString('latin1');
-		this.pingsInFlight.set(key, this.clock.now());
+		const body = Buffer.from(payload ?? `wsterm-${++this.pingSequence}`);
+		const key = body.toString('latin1');
+		this.pingsInFlight.set(key, {sentAt: this.clock.now(), keepalive});
 		// Only the newest few matter for round trips; keep the map small whatever the peer does.
 		if (this.pingsInFlight.size > 16) {
 			const oldest = this.pingsInFlight.keys().next().value;
@@ -302,7 +311,7 @@ export class Connection extends EventEmitter<Events> {
 		}
 
 		this.socket.ping(body);
-		return true;
+		return body;
 	}
 
 	/**
@@ -503,15 +512,15 @@ export class Connection extends EventEmitter<Events> {
 
 	private onPong(payload: Buffer): void {
 		const key = payload.toString('latin1');
-		const sentAt = this.pingsInFlight.get(key);
-		if (sentAt === undefined) {
+		const ping = this.pingsInFlight.get(key);
+		if (ping === undefined) {
 			this.emit('pong', {payload});
 			return;
 		}
 
 		this.pingsInFlight.delete(key);
 		this.clearPongDeadline();
-		this.emit('pong', {payload, rtt: this.clock.now() - sentAt});
+		this.emit('pong', {payload, rtt: this.clock.now() - ping.sentAt, keepalive: ping.keepalive});
 	}
 
 	private onError(socket: WebSocket, error: Error): void {
@@ -621,7 +630,7 @@ export class Connection extends EventEmitter<Events> {
 				return;
 			}
 
-			this.ping();
+			this.sendPing(undefined, true);
 			// One deadline for the oldest unanswered ping; any pong of ours clears it.
 			this.pongDeadline ??= this.clock.setTimeout(() => {
 				this.dropDeadPeer(timeout);

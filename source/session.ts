@@ -42,7 +42,8 @@ export type SessionEvent = {readonly time: number} & (
 	| {readonly type: 'open'; readonly protocol: string; readonly extensions: string; readonly attempt: number}
 	| {readonly type: 'message'; readonly data: Buffer; readonly isBinary: boolean}
 	| {readonly type: 'ping'; readonly payload: Buffer}
-	| {readonly type: 'pong'; readonly payload: Buffer; readonly rtt: number | undefined}
+	/** A keepalive pong (answering --ping-interval) updates the round trip but adds no row. */
+	| {readonly type: 'pong'; readonly payload: Buffer; readonly rtt: number | undefined; readonly keepalive?: boolean}
 	| {readonly type: 'close'; readonly code: number; readonly reason: string; readonly byUs: boolean; readonly willReconnect: boolean}
 	| {readonly type: 'connect-error'; readonly message: string}
 	| {readonly type: 'reconnecting'; readonly attempt: number; readonly delay: number}
@@ -95,7 +96,7 @@ export type Measure = (entry: Entry) => number;
 export type SessionAction =
 	| {readonly type: 'events'; readonly events: readonly SessionEvent[]; readonly stats: ConnectionStats}
 	| {readonly type: 'sent'; readonly time: number; readonly data: string | Buffer; readonly isBinary: boolean; readonly pending: boolean}
-	| {readonly type: 'ping-sent'; readonly time: number; readonly payload: string | undefined}
+	| {readonly type: 'ping-sent'; readonly time: number; readonly payload: Buffer}
 	| {readonly type: 'notice'; readonly time: number; readonly kind: 'info' | 'error'; readonly text: string}
 	| {readonly type: 'scroll'; readonly lines: number; readonly height: number; readonly measure: Measure}
 	| {readonly type: 'scroll-to-end'}
@@ -181,6 +182,10 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 		}
 
 		case 'pong': {
+			if (event.keepalive === true) {
+				return event.rtt === undefined ? state : {...state, link: {...link, rtt: event.rtt}};
+			}
+
 			added.push({time, dir: 'in', kind: 'pong', bytes: event.payload, size: event.payload.length, ...(event.rtt === undefined ? {} : {rtt: event.rtt})});
 			return event.rtt === undefined ? state : {...state, link: {...link, rtt: event.rtt}};
 		}
@@ -307,7 +312,7 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 		}
 
 		case 'ping-sent': {
-			const bytes = Buffer.from(action.payload ?? '');
+			const bytes = action.payload;
 			return append(state, [{time: action.time, dir: 'out', kind: 'ping', bytes, size: bytes.length}]);
 		}
 

@@ -22,7 +22,8 @@ before(async () => {
 after(async () => server.close());
 
 test('the built CLI in a real terminal: echo, escaping, resize, /close, Ctrl-C restores the terminal', {skip: hasTmux() ? false : 'tmux is not installed'}, async () => {
-	const command = cliCommand(cliPath, [server.url], {XDG_STATE_HOME: state, NO_PROXY: '*', HTTP_PROXY: '', HTTPS_PROXY: ''});
+	// CI set, as many CI systems and some dev containers do: in a terminal wsterm still draws live.
+	const command = cliCommand(cliPath, [server.url], {XDG_STATE_HOME: state, CI: 'true', NO_PROXY: '*', HTTP_PROXY: '', HTTPS_PROXY: ''});
 	// After wsterm: its exit code, and whether the terminal is back in canonical (cooked) mode.
 	const tmux = new TmuxSession(`${command}; echo "EXIT=$?"; stty -a | grep -o -- '-\\?icanon'; sleep 30`, {columns: 100, rows: 20});
 	try {
@@ -64,7 +65,8 @@ test('the built CLI in a real terminal: echo, escaping, resize, /close, Ctrl-C r
 		assert.deepEqual(closes.at(-1), {code: 4000, reason: 'bye'});
 
 		tmux.keys('C-c');
-		screen = await tmux.waitFor(/EXIT=\d+/);
+		// Wait for stty's line too: it comes a moment after the exit code.
+		screen = await tmux.waitFor(/EXIT=\d+\n-?icanon/);
 		assert.match(screen, /EXIT=0/);
 		assert.match(screen, /^icanon$/m, 'the terminal is back in canonical mode');
 		assert.doesNotMatch(screen, /open|→ hello/, 'the alternate screen was left');

@@ -38,6 +38,15 @@ test('a batch of events becomes entries and link state in one step', () => {
 	assert.deepEqual(state.entries.map(entry => entry.seq), [1, 2, 3]);
 });
 
+test('a keepalive pong updates the round trip without adding a row', () => {
+	const state = run(createSession({limit: 100}), events(
+		{type: 'open', protocol: '', extensions: '', attempt: 1},
+		{type: 'pong', payload: Buffer.from('wsterm-1'), rtt: 3.5, keepalive: true},
+	));
+	assert.equal(state.link.rtt, 3.5);
+	assert.deepEqual(state.entries.map(entry => entry.kind), []);
+});
+
 test('the scrollback is bounded and counts what it dropped', () => {
 	let state = createSession({limit: 3});
 	for (let index = 0; index < 5; index++) {

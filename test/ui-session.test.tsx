@@ -35,6 +35,14 @@ test('a pasted block with line breaks stays one message; Alt-Enter adds a line',
 	assert.equal(session.connection.stats.sentMessages, 1);
 });
 
+test('lines typed faster than the terminal reads them arrive as one chunk and are sent one by one', async () => {
+	session = await startUiSession();
+	await session.press('one\rtwo\r');
+	await session.waitFor(/← two/);
+	assert.equal(session.connection.stats.sentMessages, 2);
+	assert.match(session.frame(), /→ one\n.*→ two/s);
+});
+
 test('line editing keys', async () => {
 	session = await startUiSession();
 	// Ctrl-A, Ctrl-E, Ctrl-W, Ctrl-U, Ctrl-K, arrows.

@@ -222,10 +222,11 @@ export default function App({
 	const runCommand = useCallback((command: Command) => {
 		switch (command.name) {
 			case 'ping': {
-				if (connection.ping(command.payload)) {
-					dispatch({type: 'ping-sent', payload: command.payload, time: now()});
-				} else {
+				const payload = connection.ping(command.payload);
+				if (payload === undefined) {
 					notice('error', `no ping: the connection is ${connection.state}`);
+				} else {
+					dispatch({type: 'ping-sent', payload, time: now()});
 				}
 
 				break;
@@ -349,11 +350,15 @@ export default function App({
 					return;
 				}
 
-				// Typing that outruns the terminal (or tmux send-keys) delivers "text\r" as one chunk:
-				// that is text and Enter. A pasted block has line breaks inside and stays one message.
-				if (/^[^\r\n]+\r$/.test(input)) {
-					act({type: 'edit', edit: {type: 'insert', text: input.slice(0, -1)}});
-					submit();
+				// Typing that outruns the terminal (or tmux send-keys) delivers "one\rtwo\r" as one
+				// chunk: each line then Enter, so each is sent. A paste that does not end in Enter,
+				// or has bare line feeds, stays one message to edit.
+				if (/^(?:[^\r\n]+\r)+$/.test(input)) {
+					for (const line of input.slice(0, -1).split('\r')) {
+						act({type: 'edit', edit: {type: 'insert', text: line}});
+						submit();
+					}
+
 					return;
 				}
 

@@ -61,8 +61,8 @@ export function useConnectionEvents({connection, dispatch, clock, now, interval}
 			ping: (payload: Buffer) => {
 				push({type: 'ping', payload, time: now()});
 			},
-			pong: ({payload, rtt}: PongEvent) => {
-				push({type: 'pong', payload, rtt, time: now()});
+			pong: ({payload, rtt, keepalive}: PongEvent) => {
+				push({type: 'pong', payload, rtt, keepalive, time: now()});
 			},
 			close: ({code, reason, byUs, willReconnect}: CloseEvent) => {
 				push({type: 'close', code, reason, byUs, willReconnect, time: now()});

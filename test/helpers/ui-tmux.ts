@@ -69,10 +69,9 @@ export class TmuxSession {
 	}
 }
 
-/** A shell command line that runs the built CLI as a person would, outside any CI detection. */
+/** A shell command line that runs the built CLI with `env` added to the environment. */
 export function cliCommand(cliPath: string, arguments_: readonly string[], env: Record<string, string>): string {
 	const quote = (text: string): string => `'${text.replaceAll('\'', '\'\\\'\'')}'`;
 	const assignments = Object.entries(env).map(([name, value]) => `${name}=${quote(value)}`);
-	// ink renders nothing live when it thinks it runs in CI.
-	return ['env', '-u', 'CI', '-u', 'CONTINUOUS_INTEGRATION', ...assignments, quote(process.execPath), quote(cliPath), ...arguments_.map(quote)].join(' ');
+	return ['env', ...assignments, quote(process.execPath), quote(cliPath), ...arguments_.map(quote)].join(' ');
 }

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import {execFileSync, spawn} from 'node:child_process';
+import {once} from 'node:events';
+import {mkdtempSync, readdirSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {test} from 'node:test';
+import {fileURLToPath} from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+test('npm pack installs globally into an empty prefix and runs from there', {timeout: 240_000}, async () => {
+	const directory = mkdtempSync(join(tmpdir(), 'wsterm-pack-'));
+	const npm = (args: string[], cwd = root): string => execFileSync('npm', args, {cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
+
+	const listing = JSON.parse(npm(['pack', '--dry-run', '--json'])) as Array<{files: Array<{path: string}>}>;
+	const files = listing[0]!.files.map(file => file.path);
+	assert.ok(files.includes('dist/cli.js'));
+	assert.ok(files.every(path => /^(dist\/|package\.json$|readme\.md$|license$)/i.test(path)), `unexpected files: ${files.join(', ')}`);
+	assert.ok(!files.some(path => /test|bench|\.tsx?$/.test(path)), 'tests, benchmarks or sources are packed');
+
+	npm(['pack', '--pack-destination', directory]);
+	const tarball = readdirSync(directory).find(name => name.endsWith('.tgz'))!;
+	const prefix = join(directory, 'prefix');
+	npm(['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(directory, tarball)], directory);
+	const wsterm = join(prefix, 'bin', 'wsterm');
+	const environment = {...process.env, NO_PROXY: '*', HTTP_PROXY: '', HTTPS_PROXY: ''};
+
+	const version = execFileSync(wsterm, ['--version'], {encoding: 'utf8', env: environment}).trim();
+	assert.equal(version, (JSON.parse(npm(['pkg', 'get', 'version'])) as string));
+	assert.match(execFileSync(wsterm, ['--help'], {encoding: 'utf8', env: environment}), /Usage\n {4}\$ wsterm \[url\] \[options\]/);
+
+	const server = spawn(wsterm, ['serve', '--port', '0'], {env: environment, stdio: ['ignore', 'pipe', 'pipe']});
+	try {
+		const [firstLine] = await once(server.stdout!, 'data') as [Buffer];
+		const url = /listening on (ws:\/\/\S+)/.exec(firstLine.toString())?.[1];
+		assert.ok(url, `no URL in: ${firstLine.toString()}`);
+		const echoed = execFileSync(wsterm, [url], {input: 'one\ntwo\n', encoding: 'utf8', env: environment});
+		assert.equal(echoed, 'one\ntwo\n');
+	} finally {
+		server.kill('SIGTERM');
+	}
+});
