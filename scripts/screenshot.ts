@@ -19,7 +19,7 @@ import {ansiToSvg} from './ansi-svg.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const columns = 100;
-const rows = 28;
+const rows = 34;
 // A server of our own, so the user's tmux and its configuration are neither used nor touched.
 const socket = join(tmpdir(), `wsterm-screenshot-${process.pid}.sock`);
 const target = 'shot';
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
 		await type('{"op":"subscribe","channel":"BTC-USD"}');
 		await waitFor('the replies', screen => screen.includes('alert from upstream'));
 		await type('/ping');
-		// Pongs of --ping-interval show too; this one must come after our ping.
+		// Keepalive pongs only update the status bar; the pong row answers our /ping.
 		await waitFor('the pong', screen => /→ ping[^]*← pong/.test(screen));
 		await waitFor('a round trip', screen => screen.includes('rtt '));
 		// Something half typed shows the input line and its cursor.
@@ -141,8 +141,15 @@ async function main(): Promise<void> {
 		}, 5);
 		screen = await capture();
 		await tmux('send-keys', '-t', target, 'C-c');
-		// remain-on-exit says so on the screen when the process is gone.
-		await waitFor('wsterm to quit', screen => screen.includes('Pane is dead'), 5);
+		// remain-on-exit keeps the pane after its process is gone; tmux says when that is.
+		const deadline = Date.now() + 5000;
+		while ((await tmux('display-message', '-p', '-t', target, '#{pane_dead}')).trim() !== '1') {
+			if (Date.now() > deadline) {
+				throw new Error('wsterm did not quit on Ctrl-C');
+			}
+
+			await new Promise(resolve => setTimeout(resolve, 100));
+		}
 	} finally {
 		await tmux('kill-server').catch(() => undefined);
 		// tmux leaves its socket behind.

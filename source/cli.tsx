@@ -325,7 +325,9 @@ async function runClient(flags: Flags): Promise<number> {
 
 	if (interactive) {
 		if (!flags.color) {
+			// The flag is the most explicit choice: it beats a FORCE_COLOR in the environment.
 			process.env.NO_COLOR = '1';
+			process.env.FORCE_COLOR = '0';
 		}
 
 		// Both ends are a terminal, so a person is watching: ink draws only a final frame when

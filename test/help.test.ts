@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
+import {commandHelp} from '../source/commands.js';
+import {keyBindings} from '../source/key-bindings.js';
 import {runCli} from './helpers/cli.js';
 
 const readme = readFileSync(new URL('../readme.md', import.meta.url), 'utf8');
@@ -31,5 +33,17 @@ test('the exit codes in --help are the ones in the readme table', async () => {
 	for (const code of ['0', '1', '2', '3', '130', '143']) {
 		assert.match(stdout, new RegExp(`^\\s+${code}\\s`, 'm'), `--help lacks exit code ${code}`);
 		assert.match(readme, new RegExp(`^\\| ${code} \\|`, 'm'), `readme lacks exit code ${code}`);
+	}
+});
+
+test('every key and slash command that /help lists is in the readme', () => {
+	for (const {keys} of keyBindings) {
+		for (const key of keys.split(', ')) {
+			assert.ok(readme.includes(`\`${key}\``), `readme lacks the key ${key}`);
+		}
+	}
+
+	for (const [usage] of commandHelp) {
+		assert.ok(readme.includes(`\`${usage}\``), `readme lacks ${usage}`);
 	}
 });
