@@ -2,8 +2,9 @@
 Interactive-session benchmark: the built CLI in tmux while a local server sends 50,000 messages as
 fast as it can. For each case: wsterm's CPU time for the flood, its peak RSS, the time from asking
 for the flood until the last message is on screen, and how long typed keys take to show during the
-flood. Cases: the default scrollback (10,000), and --scrollback 150000 first empty, then already
-holding 100,000 rows; the ratio of the last two is the number that matters (target < 1.2).
+flood, against the same keys typed before the flood. Cases: the default scrollback (10,000) with the
+flood and with four times the flood (memory must not follow), and --scrollback 150000 first empty,
+then already holding 100,000 rows; the ratio of the last two is the number that matters (target < 1.2).
 Run: npm run build && node --import tsx bench/ui.ts
 */
 import {spawn} from 'node:child_process';
@@ -26,6 +27,7 @@ type Result = {
 	readonly peakRssMb: number;
 	readonly toLastMs: number;
 	readonly keyEchoMs: readonly number[];
+	readonly idleEchoMs: readonly number[];
 };
 
 function cpuMs(pid: number): number {
@@ -39,7 +41,27 @@ function peakRssMb(pid: number): number {
 	return Number(line?.[1] ?? 0) / 1024;
 }
 
-async function runCase(name: string, url: string, scrollback: number, rows: number): Promise<Result> {
+/** Types `letters` one at a time, each timed until the input line shows it; stops early once `over` says so. */
+async function echoTimes(tmux: TmuxSession, letters: string, over: (screen: string) => boolean): Promise<number[]> {
+	const times: number[] = [];
+	let typed = '';
+	for (const letter of letters) {
+		if (over(tmux.capture())) {
+			break;
+		}
+
+		typed += letter;
+		const sent = performance.now();
+		tmux.keys(letter, {literal: true});
+		// eslint-disable-next-line no-await-in-loop
+		await tmux.waitFor(text => text.includes(`> ${typed}`), {interval: 2, what: `"${typed}" in the input line`});
+		times.push(performance.now() - sent);
+	}
+
+	return times;
+}
+
+async function runCase(name: string, url: string, scrollback: number, rows: number, messages = flood): Promise<Result> {
 	const directory = mkdtempSync(join(tmpdir(), 'wsterm-bench-ui-'));
 	const pidFile = join(directory, 'pid');
 	const command = cliCommand(cli, [url, '--scrollback', String(scrollback), '--no-history'], {NO_PROXY: '*'});
@@ -55,34 +77,24 @@ async function runCase(name: string, url: string, scrollback: number, rows: numb
 			await delay(500);
 		}
 
+		// The same keys with nothing arriving: the floor that tmux, the pty and polling add.
+		const idleEchoMs = await echoTimes(tmux, 'vwxyz', () => false);
+		tmux.keys('C-u');
+		await tmux.waitFor(/^>\s*$/m, {what: 'an empty input line'});
+
 		const cpuBefore = cpuMs(pid);
-		tmux.keys(`flood ${flood}`, {literal: true});
+		tmux.keys(`flood ${messages}`, {literal: true});
 		const started = performance.now();
 		tmux.keys('Enter');
 		// Enter and the next key in one read would be a pasted line break; a person is slower.
 		await delay(20);
-		// Keystrokes during the flood: each a new letter, timed until the input line shows it.
-		const keyEchoMs: number[] = [];
-		let typed = '';
-		for (const letter of 'abcde') {
-			const screen = tmux.capture();
-			if (screen.includes('← FLOOD-DONE')) {
-				break;
-			}
-
-			typed += letter;
-			const sent = performance.now();
-			tmux.keys(letter, {literal: true});
-			// eslint-disable-next-line no-await-in-loop
-			await tmux.waitFor(text => text.includes(`> ${typed}`), {interval: 2, what: `"${typed}" in the input line`});
-			keyEchoMs.push(performance.now() - sent);
-		}
+		const keyEchoMs = await echoTimes(tmux, 'abcde', screen => screen.includes('← FLOOD-DONE'));
 
 		await tmux.waitFor(/← FLOOD-DONE/, {timeout: 300_000, interval: 5, what: 'the last message'});
 		const toLastMs = performance.now() - started;
 		// Let the last frames and the garbage collector settle before reading the CPU time.
 		await delay(300);
-		return {name, cpuMs: cpuMs(pid) - cpuBefore, peakRssMb: peakRssMb(pid), toLastMs, keyEchoMs};
+		return {name, cpuMs: cpuMs(pid) - cpuBefore, peakRssMb: peakRssMb(pid), toLastMs, keyEchoMs, idleEchoMs};
 	} finally {
 		tmux.kill();
 	}
@@ -94,16 +106,19 @@ const url = chunk.toString().trim();
 try {
 	const results = [
 		await runCase('scrollback 10,000 (default), empty', url, 10_000, 0),
+		// Memory bounded by --scrollback: four times the messages, the same peak.
+		await runCase(`scrollback 10,000 (default), empty, ${(flood * 4).toLocaleString('en')} messages`, url, 10_000, 0, flood * 4),
 		await runCase('scrollback 150,000, empty', url, 150_000, 0),
 		await runCase(`scrollback 150,000, holding ${prefill.toLocaleString('en')} rows`, url, 150_000, prefill),
 	];
 	console.log(`${flood.toLocaleString('en')} messages flooded into wsterm in tmux (120x40)\n`);
 	for (const result of results) {
 		const keys = result.keyEchoMs.length === 0 ? 'flood over before a key' : `${Math.round(Math.max(...result.keyEchoMs))} ms max of ${result.keyEchoMs.length} (${result.keyEchoMs.map(ms => Math.round(ms)).join(', ')})`;
-		console.log(`${result.name}\n  CPU ${Math.round(result.cpuMs)} ms, peak RSS ${result.peakRssMb.toFixed(0)} MB, last message on screen after ${Math.round(result.toLastMs)} ms, key echo ${keys}`);
+		const idle = result.idleEchoMs.map(ms => Math.round(ms)).join(', ');
+		console.log(`${result.name}\n  CPU ${Math.round(result.cpuMs)} ms, peak RSS ${result.peakRssMb.toFixed(0)} MB, last message on screen after ${Math.round(result.toLastMs)} ms\n  key echo during the flood ${keys}; idle ${idle}`);
 	}
 
-	const [, empty, full] = results as [Result, Result, Result];
+	const [, , empty, full] = results as [Result, Result, Result, Result];
 	console.log(`\nfull / empty scrollback: CPU ${(full.cpuMs / empty.cpuMs).toFixed(2)}x, time to last ${(full.toLastMs / empty.toLastMs).toFixed(2)}x (target < 1.2)`);
 } finally {
 	server.kill();

@@ -3,7 +3,7 @@ import {memo} from 'react';
 import type {EntryLayout, Line} from '../message-format.js';
 import {visibleEntries} from '../scroll-window.js';
 import {anchorOf, type Entry, rowsOf, type View} from '../session.js';
-import {toneColors} from './tones.js';
+import {paintLine, plainLine} from './tones.js';
 
 type Props = {
 	/** The entries to show (already filtered). */
@@ -19,15 +19,7 @@ type Props = {
 };
 
 function PaneLine({line, color}: {readonly line: Line; readonly color: boolean}) {
-	return (
-		<Text wrap='truncate-end'>
-			{line.map((segment, index) => (
-				// Segments of a line never move, so their position is a stable key.
-				// eslint-disable-next-line react/no-array-index-key
-				<Text key={index} color={color ? toneColors[segment.tone] : undefined}>{segment.text}</Text>
-			))}
-		</Text>
-	);
+	return <Text wrap='truncate-end'>{color ? paintLine(line) : plainLine(line)}</Text>;
 }
 
 /**

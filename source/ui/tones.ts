@@ -1,22 +1,49 @@
-import type {Tone} from '../message-format.js';
+import type {Line, Tone} from '../message-format.js';
 
-/** The colour of each kind of segment; with colour off, only the cursor's inverse remains. */
-export const toneColors: Record<Tone, string | undefined> = {
+/** The SGR foreground code of each kind of segment; undefined keeps the terminal's own colour. */
+const toneCodes: Record<Tone, number | undefined> = {
 	plain: undefined,
-	time: 'gray',
-	in: 'green',
-	out: 'cyan',
-	badge: 'magenta',
-	error: 'red',
-	info: 'yellow',
-	pending: 'yellow',
-	key: 'blue',
-	string: 'green',
-	number: 'yellow',
-	literal: 'magenta',
-	punctuation: 'gray',
+	time: 90,
+	in: 32,
+	out: 36,
+	badge: 35,
+	error: 31,
+	info: 33,
+	pending: 33,
+	key: 34,
+	string: 32,
+	number: 33,
+	literal: 35,
+	punctuation: 90,
 	hex: undefined,
 };
+
+const painted = new WeakMap<Line, string>();
+
+/**
+A pane line as one string with its colours as SGR sequences. ink then handles one text node per
+row instead of one per coloured segment, and a line (cached with its entry) is painted once, not
+on every frame. Segment text is already escaped, so these are the only escape sequences in it.
+*/
+export function paintLine(line: Line): string {
+	let text = painted.get(line);
+	if (text === undefined) {
+		text = '';
+		for (const segment of line) {
+			const code = toneCodes[segment.tone];
+			text += code === undefined || segment.text === '' ? segment.text : `\u001B[${code}m${segment.text}\u001B[39m`;
+		}
+
+		painted.set(line, text);
+	}
+
+	return text;
+}
+
+/** A pane line without colours. */
+export function plainLine(line: Line): string {
+	return line.map(segment => segment.text).join('');
+}
 
 /**
 Colour is on unless NO_COLOR is set (to anything but '') or FORCE_COLOR is '0'; FORCE_COLOR set to
