@@ -9,17 +9,18 @@ import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+// npm test has built dist; packing with scripts would rebuild it under the other tests' feet.
 test('npm pack installs globally into an empty prefix and runs from there', {timeout: 240_000}, async () => {
 	const directory = mkdtempSync(join(tmpdir(), 'wsterm-pack-'));
 	const npm = (args: string[], cwd = root): string => execFileSync('npm', args, {cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
 
-	const listing = JSON.parse(npm(['pack', '--dry-run', '--json'])) as Array<{files: Array<{path: string}>}>;
+	const listing = JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'])) as Array<{files: Array<{path: string}>}>;
 	const files = listing[0]!.files.map(file => file.path);
 	assert.ok(files.includes('dist/cli.js'));
 	assert.ok(files.every(path => /^(dist\/|package\.json$|readme\.md$|license$)/i.test(path)), `unexpected files: ${files.join(', ')}`);
 	assert.ok(!files.some(path => /test|bench|\.tsx?$/.test(path)), 'tests, benchmarks or sources are packed');
 
-	npm(['pack', '--pack-destination', directory]);
+	npm(['pack', '--ignore-scripts', '--pack-destination', directory]);
 	const tarball = readdirSync(directory).find(name => name.endsWith('.tgz'))!;
 	const prefix = join(directory, 'prefix');
 	npm(['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(directory, tarball)], directory);
