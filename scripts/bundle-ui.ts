@@ -6,7 +6,7 @@ caches are bounded on the way (scripts/ink-caches.ts). wsterm's own modules outs
 stay separate files, shared with pipe mode and serve. The licences of everything bundled are
 written next to it, to dist/ui/third-party-licenses.txt.
 */
-import {existsSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {dirname, join, sep} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build, type Plugin} from 'esbuild';
@@ -76,7 +76,7 @@ for (const input of Object.keys(metafile.inputs)) {
 const notices = [...packages.values()].sort().map(directory => {
 	const {name, version, license} = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as {name: string; version: string; license?: string};
 	const file = readdirSync(directory).find(name => /^licen[cs]e/i.test(name));
-	const text = file !== undefined && existsSync(join(directory, file)) ? readFileSync(join(directory, file), 'utf8').trim() : `License: ${license ?? 'see the package'}`;
+	const text = file === undefined ? `License: ${license ?? 'see the package'}` : readFileSync(join(directory, file), 'utf8').trim();
 	return `${name}@${version}\n\n${text}\n`;
 });
 writeFileSync(join(ui, 'third-party-licenses.txt'), `dist/ui/run.js bundles these packages:\n\n${notices.join('\n---\n\n')}`);

@@ -57,6 +57,12 @@ export function normalizeUrl(input: string): URL {
 		throw new UsageError('the URL is empty');
 	}
 
+	// "wss//host" and "ws:/host" would otherwise become hosts named wss and ws.
+	const typo = /^(wss?|https?)(?:\/\/|:\/(?!\/))/i.exec(trimmed);
+	if (typo !== null) {
+		throw new UsageError(`${trimmed} lacks part of "${typo[1]!}://": did you mean ${typo[1]!}://${trimmed.slice(typo[0].length)} ?`);
+	}
+
 	const scheme = /^([a-z][a-z\d+.-]*):\/\//i.exec(trimmed)?.[1]?.toLowerCase();
 	let text = trimmed;
 	if (scheme === undefined) {

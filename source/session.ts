@@ -182,11 +182,10 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 		}
 
 		case 'pong': {
-			if (event.keepalive === true) {
-				return event.rtt === undefined ? state : {...state, link: {...link, rtt: event.rtt}};
+			if (event.keepalive !== true) {
+				added.push({time, dir: 'in', kind: 'pong', bytes: event.payload, size: event.payload.length, ...(event.rtt === undefined ? {} : {rtt: event.rtt})});
 			}
 
-			added.push({time, dir: 'in', kind: 'pong', bytes: event.payload, size: event.payload.length, ...(event.rtt === undefined ? {} : {rtt: event.rtt})});
 			return event.rtt === undefined ? state : {...state, link: {...link, rtt: event.rtt}};
 		}
 
@@ -312,8 +311,7 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 		}
 
 		case 'ping-sent': {
-			const bytes = action.payload;
-			return append(state, [{time: action.time, dir: 'out', kind: 'ping', bytes, size: bytes.length}]);
+			return append(state, [{time: action.time, dir: 'out', kind: 'ping', bytes: action.payload, size: action.payload.length}]);
 		}
 
 		case 'notice': {

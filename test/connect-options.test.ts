@@ -27,6 +27,9 @@ test('normalizeUrl maps schemes and rejects others', () => {
 	assert.throws(() => normalizeUrl('ftp://example.com'), UsageError);
 	assert.throws(() => normalizeUrl('ws://'), UsageError);
 	assert.throws(() => normalizeUrl(' '), UsageError);
+	assert.throws(() => normalizeUrl('wss//example.com'), /did you mean wss:\/\/example\.com/);
+	assert.throws(() => normalizeUrl('ws:/example.com'), /did you mean ws:\/\/example\.com/);
+	assert.equal(normalizeUrl('ws:8080').href, 'ws://ws:8080/');
 });
 
 test('displayUrl hides the password', () => {

@@ -41,6 +41,10 @@ test('lines typed faster than the terminal reads them arrive as one chunk and ar
 	await session.waitFor(/← two/);
 	assert.equal(session.connection.stats.sentMessages, 2);
 	assert.match(session.frame(), /→ one\n.*→ two/s);
+	// The Enter of a line typed before, with the next line.
+	await session.press('three', '\rfour\r');
+	await session.waitFor(/← four/);
+	assert.equal(session.connection.stats.sentMessages, 4);
 });
 
 test('line editing keys', async () => {

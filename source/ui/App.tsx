@@ -350,12 +350,15 @@ export default function App({
 					return;
 				}
 
-				// Typing that outruns the terminal (or tmux send-keys) delivers "one\rtwo\r" as one
-				// chunk: each line then Enter, so each is sent. A paste that does not end in Enter,
-				// or has bare line feeds, stays one message to edit.
-				if (/^(?:[^\r\n]+\r)+$/.test(input)) {
+				// Typing that outruns the terminal (or tmux send-keys) delivers "one\rtwo\r", or the
+				// Enter of the line already typed and the next line ("\rtwo\r"), as one chunk: each
+				// Enter sends. A paste that does not end in Enter, or has line feeds, stays one message.
+				if (input.endsWith('\r') && !input.includes('\n')) {
 					for (const line of input.slice(0, -1).split('\r')) {
-						act({type: 'edit', edit: {type: 'insert', text: line}});
+						if (line !== '') {
+							act({type: 'edit', edit: {type: 'insert', text: line}});
+						}
+
 						submit();
 					}
 

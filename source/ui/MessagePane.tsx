@@ -3,7 +3,7 @@ import {memo} from 'react';
 import type {EntryLayout, Line} from '../message-format.js';
 import {visibleEntries} from '../scroll-window.js';
 import {anchorOf, type Entry, rowsOf, type View} from '../session.js';
-import {paintLine, plainLine} from './tones.js';
+import {lineText} from './tones.js';
 
 type Props = {
 	/** The entries to show (already filtered). */
@@ -19,7 +19,7 @@ type Props = {
 };
 
 function PaneLine({line, color}: {readonly line: Line; readonly color: boolean}) {
-	return <Text wrap='truncate-end'>{color ? paintLine(line) : plainLine(line)}</Text>;
+	return <Text wrap='truncate-end'>{lineText(line, color)}</Text>;
 }
 
 /**

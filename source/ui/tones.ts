@@ -19,30 +19,28 @@ const toneCodes: Record<Tone, number | undefined> = {
 };
 
 const painted = new WeakMap<Line, string>();
+const plain = new WeakMap<Line, string>();
 
 /**
-A pane line as one string with its colours as SGR sequences. ink then handles one text node per
-row instead of one per coloured segment, and a line (cached with its entry) is painted once, not
-on every frame. Segment text is already escaped, so these are the only escape sequences in it.
+A pane line as one string, with its colours as SGR sequences when `color` is on. ink then handles
+one text node per row instead of one per coloured segment, and a line (cached with its entry) is
+turned into a string once, not on every frame. Segment text is already escaped, so these are the
+only escape sequences in it.
 */
-export function paintLine(line: Line): string {
-	let text = painted.get(line);
+export function lineText(line: Line, color: boolean): string {
+	const cache = color ? painted : plain;
+	let text = cache.get(line);
 	if (text === undefined) {
 		text = '';
 		for (const segment of line) {
-			const code = toneCodes[segment.tone];
+			const code = color ? toneCodes[segment.tone] : undefined;
 			text += code === undefined || segment.text === '' ? segment.text : `\u001B[${code}m${segment.text}\u001B[39m`;
 		}
 
-		painted.set(line, text);
+		cache.set(line, text);
 	}
 
 	return text;
-}
-
-/** A pane line without colours. */
-export function plainLine(line: Line): string {
-	return line.map(segment => segment.text).join('');
 }
 
 /**
