@@ -62,9 +62,10 @@ async function waitFor(what: string, ready: (screen: string) => boolean, seconds
 /** Types a line and sends it once it shows: keys that arrive in one chunk with the Enter before them read as a paste. */
 async function type(text: string): Promise<void> {
 	await tmux('send-keys', '-t', target, '-l', text);
-	await waitFor(`"${text}" in the input line`, screen => screen.includes(`> ${text}`));
+	const inInputLine = (screen: string): boolean => screen.split('\n').some(line => line.startsWith(`> ${text}`));
+	await waitFor(`"${text}" in the input line`, inInputLine);
 	await tmux('send-keys', '-t', target, 'Enter');
-	await waitFor(`"${text}" to be sent`, screen => !screen.includes(`> ${text}`));
+	await waitFor(`"${text}" to be sent`, screen => !inInputLine(screen));
 }
 
 function parseRequest(text: string): {op?: string; channel?: string} | undefined {
@@ -120,13 +121,13 @@ async function main(): Promise<void> {
 		);
 		await waitFor('the welcome', screen => screen.includes('quotes-api'));
 		await type('hello from wsterm');
-		await waitFor('the echo', screen => screen.includes('← hello from wsterm'));
+		await waitFor('the echo', screen => screen.includes('< hello from wsterm'));
 		await type('/json');
 		await type('{"op":"subscribe","channel":"BTC-USD"}');
 		await waitFor('the replies', screen => screen.includes('alert from upstream'));
 		await type('/ping');
 		// Keepalive pongs only update the status bar; the pong row answers our /ping.
-		await waitFor('the pong', screen => /→ ping[^]*← pong/.test(screen));
+		await waitFor('the pong', screen => /> ping[^]*< pong/.test(screen));
 		await waitFor('a round trip', screen => screen.includes('rtt '));
 		// Something half typed shows the input line and its cursor.
 		await tmux('send-keys', '-t', target, '-l', '{"op":"unsubscribe"');

@@ -161,7 +161,9 @@ function badge(entry: Entry): string {
 	}
 }
 
-const marks: Record<Entry['dir'], string> = {in: '←', out: '→', local: '•'};
+// ASCII as in wscat, and because string-width measures an all-ASCII row without segmenting it:
+// with arrows here, measuring rows was a third of the CPU a flood cost.
+const marks: Record<Entry['dir'], string> = {in: '<', out: '>', local: '*'};
 
 function prefix(entry: Entry): Segment[] {
 	const tone: Tone = entry.kind === 'error' ? 'error' : entry.dir === 'local' ? 'info' : entry.dir;

@@ -296,7 +296,7 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 				next = applyEvent(next, event, added);
 			}
 
-			return append({...next, stats: {...action.stats}}, added);
+			return append({...next, stats: action.stats}, added);
 		}
 
 		case 'sent': {

@@ -157,7 +157,7 @@ test('rows: control characters from the network are made visible everywhere', ()
 test('rows: time, direction, badge; long text wraps under its column', () => {
 	const state = run(createSession({limit: 10}), message('x'.repeat(60)));
 	const lines = entryLines(state.entries[0]!, {width: 40, prettyJson: false}).map(line => text(line));
-	assert.match(lines[0]!, /^\d\d:\d\d:\d\d\.\d{3} ← x+$/);
+	assert.match(lines[0]!, /^\d\d:\d\d:\d\d\.\d{3} < x+$/);
 	assert.equal(lines[0]!.length, 40);
 	assert.equal(lines.length, 3);
 	assert.match(lines[1]!, /^ {15}x+$/);
@@ -166,7 +166,7 @@ test('rows: time, direction, badge; long text wraps under its column', () => {
 test('rows: binary is a hex dump with its length', () => {
 	const state = run(createSession({limit: 10}), events({type: 'message', data: Buffer.from('hello, binary world!'), isBinary: true}));
 	const lines = entryLines(state.entries[0]!, {width: 100, prettyJson: false}).map(line => text(line));
-	assert.match(lines[0]!, /← binary 20 B $/);
+	assert.match(lines[0]!, /< binary 20 B $/);
 	assert.match(lines[1]!, /^ {15}00000000 {2}68 65 6c 6c 6f 2c 20 62 69 6e 61 72 79 20 77 6f {2}hello, binary wo$/);
 	assert.match(lines[2]!, /00000010 {2}72 6c 64 21 .* rld!$/);
 });

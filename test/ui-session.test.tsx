@@ -20,30 +20,30 @@ const statusLine = (frame: string): string => frame.split('\n').find(line => /^ 
 test('typing and Enter: the sent message shows at once, the echo follows', async () => {
 	session = await startUiSession();
 	await session.press('h', 'e', 'l', 'l', 'o');
-	assert.match(session.frame(), /> hello/);
+	assert.match(session.frame(), /^> hello/m);
 	await session.press('\r');
-	const frame = await session.waitFor(/← hello/);
-	assert.match(frame, /\d\d:\d\d:\d\d\.\d{3} → hello/);
+	const frame = await session.waitFor(/< hello/);
+	assert.match(frame, /\d\d:\d\d:\d\d\.\d{3} > hello/);
 	assert.match(statusLine(await session.waitFor(/↑1 5 B/)), /open .*↑1 5 B .*↓1 5 B.*following/);
-	assert.doesNotMatch(frame, /> hello/);
+	assert.doesNotMatch(frame, /^> hello/m);
 });
 
 test('a pasted block with line breaks stays one message; Alt-Enter adds a line', async () => {
 	session = await startUiSession();
 	await session.press('one\rtwo', '\u001B\r', 'three', '\r');
-	await session.waitFor(/← one\n.*two\n.*three/);
+	await session.waitFor(/< one\n.*two\n.*three/);
 	assert.equal(session.connection.stats.sentMessages, 1);
 });
 
 test('lines typed faster than the terminal reads them arrive as one chunk and are sent one by one', async () => {
 	session = await startUiSession();
 	await session.press('one\rtwo\r');
-	await session.waitFor(/← two/);
+	await session.waitFor(/< two/);
 	assert.equal(session.connection.stats.sentMessages, 2);
-	assert.match(session.frame(), /→ one\n.*→ two/s);
+	assert.match(session.frame(), /\d{3} > one\n.*\d{3} > two/s);
 	// The Enter of a line typed before, with the next line.
 	await session.press('three', '\rfour\r');
-	await session.waitFor(/← four/);
+	await session.waitFor(/< four/);
 	assert.equal(session.connection.stats.sentMessages, 4);
 });
 
@@ -51,9 +51,9 @@ test('line editing keys', async () => {
 	session = await startUiSession();
 	// Ctrl-A, Ctrl-E, Ctrl-W, Ctrl-U, Ctrl-K, arrows.
 	await session.press('world', '\u0001', 'hello ', '\u0005', '!', '\u001B[D', '\u001B[D', '\u0017');
-	assert.match(session.frame(), /> hello d!/);
+	assert.match(session.frame(), /^> hello d!/m);
 	await session.press('\u0015');
-	assert.match(session.frame(), /> d!/);
+	assert.match(session.frame(), /^> d!/m);
 	await session.press('\u001B[D', '\u001B[D');
 	await session.press('\u000B');
 	assert.match(session.frame(), /^>\s*$/m);
@@ -67,11 +67,11 @@ test('history: up and down recall sent messages; the history is handed on to be 
 	await session.waitFor(/↑3/);
 	assert.deepEqual(session.history(), ['from last run', 'first', 'second']);
 	await session.press('\u001B[A');
-	assert.match(session.frame(), /> second/);
+	assert.match(session.frame(), /^> second/m);
 	await session.press('\u001B[A', '\u001B[A');
-	assert.match(session.frame(), /> from last run/);
+	assert.match(session.frame(), /^> from last run/m);
 	await session.press('\u001B[B');
-	assert.match(session.frame(), /> first/);
+	assert.match(session.frame(), /^> first/m);
 });
 
 test('Ctrl-R searches the history', async () => {
@@ -81,14 +81,14 @@ test('Ctrl-R searches the history', async () => {
 	await session.press('\u0012');
 	assert.match(session.frame(), /subscribe btc/);
 	await session.press('\r');
-	assert.match(session.frame(), /> subscribe btc/);
+	assert.match(session.frame(), /^> subscribe btc/m);
 });
 
 test('/ping shows the pong with its round trip', async () => {
 	session = await startUiSession();
 	await session.submit('/ping hey');
-	await session.waitFor(/→ ping hey/);
-	const frame = await session.waitFor(/← pong hey \(\d+\.\d ms\)/);
+	await session.waitFor(/\d{3} > ping hey/);
+	const frame = await session.waitFor(/< pong hey \(\d+\.\d ms\)/);
 	assert.match(statusLine(frame), /rtt \d+\.\d ms/);
 });
 
@@ -98,16 +98,16 @@ test('/close with a bad code is an inline error and nothing is sent; a good one 
 	await session.waitFor(/close code 1006 cannot be sent/);
 	assert.equal(session.connection.state, 'open');
 	// The line stays for fixing.
-	assert.match(session.frame(), /> \/close 1006/);
+	assert.match(session.frame(), /^> \/close 1006/m);
 	await session.press('\u0015');
 	await session.submit('/close 4000 bye');
 	const frame = await session.waitFor(/closed 4000 bye/);
-	assert.match(frame, /→ close 4000 bye/);
+	assert.match(frame, /\d{3} > close 4000 bye/);
 	await session.submit('after');
 	await session.waitFor(/not sent: the connection is closed/);
 	assert.equal(session.connection.stats.sentMessages, 0);
 	// A refused message stays in the line, to be sent after /reconnect.
-	assert.match(session.frame(), /> after/);
+	assert.match(session.frame(), /^> after/m);
 	await session.press('\u0015');
 	await session.submit('/quit');
 	assert.equal(await session.exited, 0);
@@ -118,16 +118,16 @@ test('/reconnect connects again', async () => {
 	await session.submit('/reconnect');
 	await session.waitFor(() => session!.server.requests.length === 2 && / open /.test(session!.frame()), 'a second connection');
 	await session.submit('again');
-	await session.waitFor(/← again/);
+	await session.waitFor(/< again/);
 });
 
 test('/binary sends hex and base64, and binary shows as a hex dump', async () => {
 	session = await startUiSession();
 	await session.submit('/binary 68 69 00 ff');
-	let frame = await session.waitFor(/← binary 4 B/);
+	let frame = await session.waitFor(/< binary 4 B/);
 	assert.match(frame, /00000000 {2}68 69 00 ff {3}.* hi\.\./);
 	await session.submit('/binary base64:aGk=');
-	frame = await session.waitFor(/← binary 2 B/);
+	frame = await session.waitFor(/< binary 2 B/);
 	await session.submit('/binary zz');
 	await session.waitFor(/not hex/);
 	assert.equal(session.connection.stats.sentMessages, 2);
@@ -140,9 +140,9 @@ test('/file sends text files as text and others as binary', async () => {
 	writeFileSync(text, '{"from":"file"}');
 	writeFileSync(binary, Buffer.from([0xC3, 0x28, 0x00]));
 	await session.submit(`/file ${text}`);
-	await session.waitFor(/← \{"from":"file"\}/);
+	await session.waitFor(/< \{"from":"file"\}/);
 	await session.submit(`/file ${binary}`);
-	await session.waitFor(/← binary 3 B/);
+	await session.waitFor(/< binary 3 B/);
 	await session.submit(`/file ${join(temporary, 'missing')}`);
 	await session.waitFor(/cannot read .*missing/);
 });
@@ -150,24 +150,24 @@ test('/file sends text files as text and others as binary', async () => {
 test('JSON is compact by default and pretty after /json', async () => {
 	session = await startUiSession();
 	await session.submit('{ "a" : [1, 2] }');
-	await session.waitFor(/← \{"a":\[1,2\]\}/);
+	await session.waitFor(/< \{"a":\[1,2\]\}/);
 	await session.submit('/json');
 	const frame = await session.waitFor(/json pretty/);
-	assert.match(frame, /← \{\n {15} {2}"a": \[\n {15} {4}1,/);
+	assert.match(frame, /< \{\n {15} {2}"a": \[\n {15} {4}1,/);
 });
 
 test('/filter shows matching rows only, /filter alone shows all, /clear empties the pane', async () => {
 	session = await startUiSession();
 	await session.submit('apple');
 	await session.submit('banana');
-	await session.waitFor(/← banana/);
+	await session.waitFor(/< banana/);
 	await session.submit('/filter appl');
 	let frame = await session.waitFor(/filter "appl"/);
-	assert.match(frame, /← apple/);
+	assert.match(frame, /< apple/);
 	assert.doesNotMatch(frame, /banana/);
 	await session.submit('/filter');
 	frame = await session.waitFor(frame => !frame.includes('filter "'));
-	assert.match(frame, /← banana/);
+	assert.match(frame, /< banana/);
 	await session.submit('/clear');
 	frame = await session.waitFor(frame => !frame.includes('banana'));
 	assert.match(statusLine(frame), /↑2/);
@@ -176,7 +176,7 @@ test('/filter shows matching rows only, /filter alone shows all, /clear empties 
 test('/save writes the session as --jsonl records', async () => {
 	session = await startUiSession();
 	await session.submit('hi');
-	await session.waitFor(/← hi/);
+	await session.waitFor(/< hi/);
 	const path = join(temporary, 'session.jsonl');
 	await session.submit(`/save ${path}`);
 	await session.waitFor(/saved 2 events/);
@@ -195,7 +195,7 @@ test('unknown commands are inline errors; //text sends a leading slash', async (
 	assert.equal(session.connection.stats.sentMessages, 0);
 	await session.press('\u0015');
 	await session.submit('//etc');
-	await session.waitFor(/← \/etc/);
+	await session.waitFor(/< \/etc/);
 	await session.submit('/help');
 	// The list is taller than the pane: its end is in view, the start a page up.
 	let frame = await session.waitFor(/Backspace +delete the character/);
@@ -211,12 +211,12 @@ test('control characters from the server are shown escaped, in messages and clos
 		sockets.push(socket);
 		socket.send('red \u001B[31mtext\u001B]0;pwned\u0007 \u009B2J');
 	}}});
-	let frame = await session.waitFor(/← red/);
-	assert.ok(frame.includes('← red \\e[31mtext\\e]0;pwned\\x07 \\x9b2J'), frame);
+	let frame = await session.waitFor(/< red/);
+	assert.ok(frame.includes('< red \\e[31mtext\\e]0;pwned\\x07 \\x9b2J'), frame);
 	assert.doesNotMatch(frame, /[\u001B\u0007\u009B]/);
 	sockets[0]!.close(4001, 'bad \u001B[2J');
 	frame = await session.waitFor(/closed 4001 bad/);
-	assert.ok(frame.includes('← close 4001 bad \\e[2J'), frame);
+	assert.ok(frame.includes('< close 4001 bad \\e[2J'), frame);
 	assert.doesNotMatch(frame, /[\u001B\u0007\u009B]/);
 	await session.submit('/quit');
 	assert.equal(await session.exited, 3);
@@ -230,7 +230,7 @@ test('scrolled back, new messages keep the view still and a marker counts them',
 			socket.send(`row ${index}`);
 		}
 	}}});
-	await session.waitFor(/← row 60\n/);
+	await session.waitFor(/< row 60\n/);
 	await session.press('\u001B[5~');
 	let frame = await session.waitFor(/scrolled back/);
 	assert.doesNotMatch(frame, /row 60\n/);
@@ -246,7 +246,7 @@ test('scrolled back, new messages keep the view still and a marker counts them',
 	assert.notDeepEqual(session.frame().match(/row \d+/g), frame.match(/row \d+/g));
 	await session.press('\u001B');
 	frame = await session.waitFor(/following/);
-	assert.match(frame, /← row 62\n/);
+	assert.match(frame, /< row 62\n/);
 });
 
 test('the scrollback bound drops old rows and says so', async () => {
@@ -255,17 +255,17 @@ test('the scrollback bound drops old rows and says so', async () => {
 			socket.send(`m${index}`);
 		}
 	}}});
-	const frame = await session.waitFor(/← m12/);
+	const frame = await session.waitFor(/< m12/);
 	// Five entries kept: 12 messages and the start notice, less five.
 	assert.match(statusLine(frame), /8 old rows dropped/);
-	assert.doesNotMatch(frame, /← m7\n/);
-	assert.match(frame, /← m8\n/);
+	assert.doesNotMatch(frame, /< m7\n/);
+	assert.match(frame, /< m8\n/);
 });
 
 test('a resize re-lays the screen out', async () => {
 	session = await startUiSession();
 	await session.submit('x'.repeat(90));
-	let frame = await session.waitFor(/← x{10}/);
+	let frame = await session.waitFor(/< x{10}/);
 	const wide = frame.split('\n').filter(line => line.includes('xxxx')).length;
 	Object.defineProperty(session.stdout, 'columns', {value: 50, configurable: true});
 	session.stdout.emit('resize');
@@ -288,8 +288,8 @@ test('typed while reconnecting: pending, then sent when the connection is back',
 	}}});
 	await session.waitFor(/reconnecting in \d s/);
 	await session.submit('later');
-	await session.waitFor(/→ pending later/);
-	const frame = await session.waitFor(/← later/);
+	await session.waitFor(/\d{3} > pending later/);
+	const frame = await session.waitFor(/< later/);
 	assert.match(frame, /sent 1 queued message/);
 	assert.doesNotMatch(frame, /pending later/);
 });
@@ -304,7 +304,7 @@ test('Ctrl-C closes with 1000 and exits 0; Ctrl-D on an empty line does too', as
 	await session.close();
 	session = await startUiSession();
 	await session.press('x', '\u0004');
-	assert.match(session.frame(), /> x/);
+	assert.match(session.frame(), /^> x/m);
 	await session.press('\u0015', '\u0004');
 	assert.equal(await session.exited, 0);
 	assert.deepEqual(codes, [1000]);

@@ -30,18 +30,16 @@ function MessagePane({entries, view, unseen, layout, height, color}: Props) {
 	const marker = !view.follow && unseen > 0;
 	const room = Math.max(0, height - (marker ? 1 : 0));
 	const rows = rowsOf(entries, layout.measure);
-	const lines: Array<{key: string; line: Line}> = [];
+	const lines: Line[] = [];
 	for (const {index, from, to} of visibleEntries(rows, anchorOf(view, entries), room)) {
-		const entry = entries[index]!;
-		const entryLines = layout.lines(entry);
-		for (let line = from; line < to; line++) {
-			lines.push({key: `${entry.seq}:${line}`, line: entryLines[line]!});
-		}
+		lines.push(...layout.lines(entries[index]!).slice(from, to));
 	}
 
 	return (
-		<Box flexDirection='column' height={height} justifyContent='flex-end' overflow='hidden'>
-			{lines.map(({key, line}) => <PaneLine key={key} line={line} color={color}/>)}
+		<Box flexDirection='column' height={height} justifyContent='flex-end' overflowY='hidden'>
+			{/* Keyed by position: in a flood every row is new each frame, and updating the same
+			    rows' text is cheaper than unmounting and mounting a screenful of them. */}
+			{lines.map((line, row) => <PaneLine key={row} line={line} color={color}/>)}
 			{marker ? (
 				<Text inverse wrap='truncate-end' color={color ? 'yellow' : undefined}>
 					{` ↓ ${unseen} new message${unseen === 1 ? '' : 's'} below (Esc: live end) `}

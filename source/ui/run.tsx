@@ -172,6 +172,9 @@ export async function runInteractive(options: InteractiveOptions, io: Interactiv
 			signals.on(name, listener);
 		}
 
+		// Network events already come in batches of one per frame (useConnectionEvents), so ink's
+		// own throttle only held back keys: at its default of 30 a key typed just after a flood
+		// frame waited up to 33 ms for the next one.
 		const instance = render(
 			<App
 				connection={connection}
@@ -187,7 +190,7 @@ export async function runInteractive(options: InteractiveOptions, io: Interactiv
 				now={Date.now}
 				onExit={finish}
 			/>,
-			{stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: false, maxFps: 30},
+			{stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: false, maxFps: 120},
 		);
 		connection.connect();
 	});

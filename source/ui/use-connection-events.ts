@@ -32,7 +32,9 @@ export function useConnectionEvents({connection, dispatch, clock, now, interval}
 			timer = undefined;
 			const events = buffer;
 			buffer = [];
-			dispatch({type: 'events', events, stats: connection.stats});
+			// A copy: React may run the reducer after more messages have been counted, and the
+			// status bar must not count rows the pane does not show yet.
+			dispatch({type: 'events', events, stats: {...connection.stats}});
 			if (paused) {
 				paused = false;
 				connection.resume();
