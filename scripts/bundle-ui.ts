@@ -20,9 +20,11 @@ const patched = new Set<string>();
 const plugin: Plugin = {
 	name: 'wsterm-ui',
 	setup(builder) {
-		// ink imports its devtools bridge only when DEV=true, and it is not installed.
-		builder.onResolve({filter: /^react-devtools-core$/}, () => ({path: 'react-devtools-core', namespace: 'absent'}));
-		builder.onLoad({filter: /.*/, namespace: 'absent'}, () => ({contents: 'export default {};'}));
+		// DEV=true makes ink connect to React DevTools through a bridge that is not installed (the
+		// session then failed at start) and read a package.json that is not next to the bundle. Here
+		// DEV means nothing to ink, and the bridge, with the copy of ws its polyfill imports, stays out.
+		builder.onLoad({filter: /[\\/]ink[\\/]build[\\/]utils\.js$/}, () => ({contents: 'export const isDev = () => false;', loader: 'js'}));
+		builder.onLoad({filter: /[\\/]ink[\\/]build[\\/]devtools\.js$/}, () => ({contents: 'export {};', loader: 'js'}));
 		builder.onResolve({filter: /^\.\.\//}, ({path, importer}) => dirname(importer) === ui ? {path, external: true} : undefined);
 		builder.onLoad({filter: /[\\/]ink[\\/]build[\\/](?:measure|wrap)-text\.js$/}, ({path}) => {
 			const contents = boundInkCache(path, readFileSync(path, 'utf8'));

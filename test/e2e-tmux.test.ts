@@ -23,7 +23,8 @@ after(async () => server.close());
 
 test('the built CLI in a real terminal: echo, escaping, resize, /close, Ctrl-C restores the terminal', {skip: hasTmux() ? false : 'tmux is not installed'}, async () => {
 	// CI set, as many CI systems and some dev containers do: in a terminal wsterm still draws live.
-	const command = cliCommand(cliPath, [server.url], {XDG_STATE_HOME: state, CI: 'true', NO_PROXY: '*', HTTP_PROXY: '', HTTPS_PROXY: ''});
+	// DEV=true, as some shells export: ink must not try to reach React DevTools.
+	const command = cliCommand(cliPath, [server.url], {XDG_STATE_HOME: state, CI: 'true', DEV: 'true', NO_PROXY: '*', HTTP_PROXY: '', HTTPS_PROXY: ''});
 	// After wsterm: its exit code, and whether the terminal is back in canonical (cooked) mode.
 	const tmux = new TmuxSession(`${command}; echo "EXIT=$?"; stty -a | grep -o -- '-\\?icanon'; sleep 30`, {columns: 100, rows: 20});
 	try {
