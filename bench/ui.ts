@@ -159,10 +159,13 @@ async function runCase(name: string, url: string, scrollback: number, rows: numb
 		const cpuBefore = cpuMs(pid);
 		const collectionsBefore = heapAfterCollections(heapFile).length;
 		tmux.keys(`flood ${messages}`, {literal: true});
+		await log.waitFor(text => text.includes(`\n> flood ${messages}`), 'the command in the input line');
+		log.skip();
 		const started = performance.now();
 		tmux.keys('Enter');
-		// Enter and the next key in one read would be a pasted line break; a person is slower.
-		await delay(20);
+		// Enter and the next key in one read would be a pasted line break: a person waits for the
+		// input line to empty before typing on.
+		await log.waitFor(text => /\n> *\r?\n/.test(text), 'the input line to empty');
 		const keyEchoMs = await echoTimes(keys, log, 'abcdefghijkl', () => tmux.capture().includes('< FLOOD-DONE'));
 
 		await tmux.waitFor(/< FLOOD-DONE/, {timeout: 300_000, interval: 5, what: 'the last message'});
