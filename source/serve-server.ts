@@ -123,7 +123,9 @@ async function createServer(tls: ServeOptions['tls'], handshakeTimeoutMs: number
 		return createHttpServer();
 	}
 
-	const [cert, key] = await Promise.all([readPem('--tls-cert', tls.certPath), readPem('--tls-key', tls.keyPath)]);
+	// One after the other: with both unreadable, the message is about --tls-cert every time.
+	const cert = await readPem('--tls-cert', tls.certPath);
+	const key = await readPem('--tls-key', tls.keyPath);
 	try {
 		return createHttpsServer({cert, key, handshakeTimeout: handshakeTimeoutMs});
 	} catch (error) {
