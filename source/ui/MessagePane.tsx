@@ -35,6 +35,8 @@ function MessagePane({entries, view, unseen, layout, height, color}: Props) {
 		lines.push(...layout.lines(entries[index]!).slice(from, to));
 	}
 
+	// Clipped at the top and bottom only: rows are already cut to the width (truncate-end), and a
+	// horizontal clip made ink slice every row again on every frame.
 	return (
 		<Box flexDirection='column' height={height} justifyContent='flex-end' overflowY='hidden'>
 			{/* Keyed by position: in a flood every row is new each frame, and updating the same
