@@ -6,11 +6,12 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
+import {hasTmux, TmuxSession} from './helpers/ui-tmux.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 // npm test has built dist; packing with scripts would rebuild it under the other tests' feet.
-test('npm pack installs globally into an empty prefix and runs from there', {timeout: 240_000}, async () => {
+test('npm pack installs globally into an empty prefix and runs from there, full screen too', {timeout: 240_000}, async () => {
 	const directory = mkdtempSync(join(tmpdir(), 'wsterm-pack-'));
 	const npm = (args: string[], cwd = root): string => execFileSync('npm', args, {cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
 
@@ -40,5 +41,21 @@ test('npm pack installs globally into an empty prefix and runs from there', {tim
 		assert.equal(echoed, 'one\ntwo\n');
 	} finally {
 		server.kill('SIGTERM');
+	}
+
+	// The full-screen session from the installed bundle, against its built-in echo server.
+	if (hasTmux()) {
+		const tmux = new TmuxSession(`env NO_PROXY='*' XDG_STATE_HOME='${directory}' '${wsterm}'; echo "EXIT=$?"; sleep 30`, {columns: 100, rows: 20});
+		try {
+			await tmux.waitFor(/^ open .*built-in echo server/m, {what: 'the session to open'});
+			tmux.keys('from the package', {literal: true});
+			await tmux.waitFor(/^> from the package/m);
+			tmux.keys('Enter');
+			await tmux.waitFor(/< from the package/);
+			tmux.keys('C-c');
+			await tmux.waitFor(/^EXIT=0$/m, {what: 'exit 0'});
+		} finally {
+			tmux.kill();
+		}
 	}
 });
