@@ -42,6 +42,13 @@ describe('serve options', () => {
 		assert.deepEqual(options.tls, {certPath: 'c.pem', keyPath: 'k.pem'});
 	});
 
+	test('--ping-interval takes the same numbers as the client\'s: .5, 2., 0.25', () => {
+		assert.equal(serveOptionsFromFlags({...noFlags, pingInterval: '.5'}).pingIntervalMs, 500);
+		assert.equal(serveOptionsFromFlags({...noFlags, pingInterval: '2.'}).pingIntervalMs, 2000);
+		assert.equal(serveOptionsFromFlags({...noFlags, pingInterval: '0.25'}).pingIntervalMs, 250);
+		assert.throws(() => serveOptionsFromFlags({...noFlags, pingInterval: '.'}), /--ping-interval takes a number/);
+	});
+
 	const bad: Array<[Partial<ServeFlags>, RegExp]> = [
 		[{port: '65536'}, /--port takes a whole number from 0 to 65535, not "65536"/],
 		[{port: '-1'}, /--port/],
