@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {buildTarget, displayUrl, normalizeUrl, parseHeader, type ConnectFlags} from '../source/connect-options.js';
-import {backoffDelay} from '../source/connection.js';
+import {backoffDelay} from '../source/reconnect-policy.js';
 import {UsageError} from '../source/exit-codes.js';
 
 const flags: ConnectFlags = {
