@@ -40,6 +40,8 @@ const help = `
 	      --reconnect             Reconnect after a drop (backoff with jitter)
 	      --max-retries N         With --reconnect: give up after N failed
 	                              attempts in a row (default: never)
+	      --close-timeout SEC     Drop the connection when a close handshake
+	                              takes longer than SEC seconds (5)
 	  -I, --initial FILE          Send FILE's lines on every connect and reconnect
 
 	Pipe mode (stdin or stdout not a terminal, or -x/-n/-w/--jsonl given)
@@ -117,6 +119,7 @@ const flagSpecs = {
 	pingTimeout: {type: 'string'},
 	reconnect: {type: 'boolean', default: false},
 	maxRetries: {type: 'string'},
+	closeTimeout: {type: 'string'},
 	initial: {type: 'string', shortFlag: 'I'},
 	execute: {type: 'string', shortFlag: 'x', isMultiple: true, default: [] as string[]},
 	binary: {type: 'boolean', default: false},
@@ -149,7 +152,7 @@ const cli = meow(help, {
 
 type Flags = typeof cli.flags;
 
-const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'jsonl', 'showControl', 'scrollback'] as const;
+const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'jsonl', 'showControl', 'scrollback'] as const;
 const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections'] as const;
 
 function kebab(name: string): string {
@@ -254,6 +257,7 @@ function connectionOptions(flags: Flags): ConnectionOptions {
 		throw new UsageError('--ping-timeout needs --ping-interval');
 	}
 
+	const closeTimeout = number('close-timeout', flags.closeTimeout, {min: 0.001});
 	const maxRetries = number('max-retries', flags.maxRetries, {min: 0, integer: true});
 	if (maxRetries !== undefined && !flags.reconnect) {
 		throw new UsageError('--max-retries needs --reconnect');
@@ -267,6 +271,7 @@ function connectionOptions(flags: Flags): ConnectionOptions {
 		...(pingInterval === undefined ? {} : {pingInterval}),
 		...(pingTimeout === undefined ? {} : {pingTimeout}),
 		...(maxRetries === undefined ? {} : {maxRetries}),
+		...(closeTimeout === undefined ? {} : {closeTimeout: Math.round(closeTimeout * 1000)}),
 		...(initialMessages === undefined ? {} : {initialMessages}),
 	};
 }

@@ -542,8 +542,9 @@ export class Connection extends EventEmitter<Events> {
 		this.currentState = 'closed';
 		this.stopped = true;
 		this.failPending();
+		const {retries} = this.reconnectState;
 		this.emit('connect-error', retrying
-			? {...failure, message: `${failure.message}; gave up after ${this.reconnectState.retries} reconnect attempts (--max-retries)`}
+			? {...failure, message: `${failure.message}; gave up after ${retries} reconnect attempt${retries === 1 ? '' : 's'} (--max-retries)`}
 			: failure);
 	}
 
