@@ -89,6 +89,50 @@ describe('serve options', () => {
 	});
 });
 
+describe('serve logs the close it sent', () => {
+	/** Waits for the line that says client #1 closed. */
+	async function closeLineOf(lines: readonly string[]): Promise<string> {
+		await within(5000, 'the close line', (async () => {
+			while (!lines.some(line => line.startsWith('#1 closed'))) {
+				// eslint-disable-next-line no-await-in-loop
+				await delay(10);
+			}
+		})());
+		return lines.find(line => line.startsWith('#1 closed'))!;
+	}
+
+	test('a message over --max-payload: 1009 sent by the server, not 1006', async () => {
+		const {server, url, lines} = await serve({maxPayload: 10});
+		try {
+			const client = await connect(url);
+			client.on('error', () => undefined);
+			const clientClosed = closed(client);
+			client.send('x'.repeat(100));
+			assert.equal((await clientClosed).code, 1009);
+			assert.match(await closeLineOf(lines), /^#1 closed by the server: 1009 \(message too big\);/);
+		} finally {
+			await server.close(100);
+		}
+	});
+
+	test('a frame that breaks the protocol: 1002 sent by the server', async () => {
+		const {server, url, lines} = await serve();
+		try {
+			const {port} = new URL(url);
+			const socket = netConnect(Number(port), '127.0.0.1');
+			socket.on('error', () => undefined);
+			socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+			await once(socket, 'data');
+			// Opcode 3 is reserved: a protocol error.
+			socket.write(Buffer.from([0x83, 0x80, 0, 0, 0, 0]));
+			assert.match(await closeLineOf(lines), /^#1 closed by the server: 1002 \(protocol error\);/);
+			socket.destroy();
+		} finally {
+			await server.close(100);
+		}
+	});
+});
+
 describe('serve log lines', () => {
 	test('network text is escaped and shortened', () => {
 		const open = openLine({id: 1, from: '127.0.0.1:5000', origin: 'http://x\u001B[2J', path: '/a\u009Bb', subprotocol: 'chat', connected: 2});
