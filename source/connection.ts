@@ -2,12 +2,14 @@ import {EventEmitter} from 'node:events';
 import type {ClientRequest, IncomingMessage} from 'node:http';
 import type {Duplex} from 'node:stream';
 import {type Clock, systemClock} from './clock.js';
-import {closeProblem, describeCloseCode, describeProtocolError, sentCloseCode} from './close-codes.js';
+import {closeProblem, describeCloseCode} from './close-codes.js';
+import {closeForDeadPeer, closeForError, type OurClose, reportClose, wantsReconnect} from './close-report.js';
 import {
 	type ConnectFailure, describeConnectError, describeHttpAnswer, describeProxyAnswer, timeoutFailure,
 } from './connect-failure.js';
 import type {ConnectTarget} from './connect-options.js';
-import {Keepalive, type PongEvent} from './keepalive.js';
+import type {CloseEvent, ConnectionState, ConnectionStats, Events} from './connection-events.js';
+import {Keepalive} from './keepalive.js';
 import {
 	defaultReconnectRules, freshReconnectState, planReconnect, type ReconnectPlan, type ReconnectRules, type ReconnectState,
 } from './reconnect-policy.js';
@@ -17,6 +19,9 @@ import {type ClientOptions, WebSocket} from './ws.js';
 export {type Clock, systemClock} from './clock.js';
 export {type ConnectFailure, type ConnectFailureKind, describeConnectError} from './connect-failure.js';
 export type {PongEvent} from './keepalive.js';
+export type {
+	CloseEvent, ConnectionState, ConnectionStats, OpenEvent, ReconnectEvent,
+} from './connection-events.js';
 
 export type ConnectionOptions = {
 	/** Seconds between pings; 0 sends none. */
@@ -41,73 +46,6 @@ export type ConnectionOptions = {
 	readonly clock?: Clock;
 	/** The WebSocket constructor (ws's by default). */
 	readonly createSocket?: (target: ConnectTarget) => WebSocket;
-};
-
-export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed' | 'reconnecting';
-
-export type OpenEvent = {
-	readonly protocol: string;
-	readonly extensions: string;
-	/** 1 for the first connection, 2 for the first reconnect, ... */
-	readonly attempt: number;
-};
-
-export type CloseEvent = {
-	/** The code of the close frame: the one wsterm sent when `byUs`, else the peer's (1006: none). */
-	readonly code: number;
-	readonly reason: string;
-	/** wsterm started the close (asked to, or because of a fault). */
-	readonly byUs: boolean;
-	/**
-	Set when wsterm closed because something went wrong: a protocol error of the peer (1002,
-	1007), a message over --max-payload (1009), no pong in time. Says what, in words.
-	*/
-	readonly fault?: string;
-	readonly willReconnect: boolean;
-};
-
-export type ReconnectEvent = {
-	/** The number the next connection will have (2 for the first reconnect). */
-	readonly attempt: number;
-	/** Milliseconds until it starts. */
-	readonly delay: number;
-	/** Why the attempt before it failed, when it did not even open. */
-	readonly failure?: ConnectFailure;
-};
-
-export type ConnectionStats = {
-	sentMessages: number;
-	sentBytes: number;
-	receivedMessages: number;
-	receivedBytes: number;
-};
-
-type Events = {
-	connecting: [attempt: number];
-	open: [event: OpenEvent];
-	message: [data: Buffer, isBinary: boolean];
-	ping: [payload: Buffer];
-	pong: [event: PongEvent];
-	/** The close handshake began (either side, or a fault): 'close' follows within the close timeout. */
-	closing: [];
-	close: [event: CloseEvent];
-	/** Connecting failed for good: the first connection, or the last reconnect attempt allowed. */
-	'connect-error': [failure: ConnectFailure];
-	/** A reconnect is planned; `failure` says why the attempt before failed, if it did. */
-	reconnecting: [event: ReconnectEvent];
-	/** An error on an open connection (bad frame, payload too big ...); a close follows. */
-	error: [error: Error];
-	/** Queued and in-flight bytes fell back under the low-water mark. */
-	drain: [];
-	/** Everything handed to `send()` has been written to the socket. */
-	flushed: [];
-};
-
-/** The close wsterm started on the current socket, reported when the socket is gone. */
-type OurClose = {
-	readonly code: number;
-	readonly reason: string;
-	readonly fault?: string;
 };
 
 /** What the proxy answered to CONNECT for the current attempt. */
@@ -497,9 +435,9 @@ export class Connection extends EventEmitter<Events> {
 		}
 
 		// ws has sent a close frame for a protocol error (1002, 1007, 1009): that close is ours.
-		const code = sentCloseCode(error);
-		if (code !== undefined && this.ourClose === undefined) {
-			this.ourClose = {code, reason: '', fault: describeProtocolError(error)};
+		const forced = closeForError(error);
+		if (forced !== undefined && this.ourClose === undefined) {
+			this.ourClose = forced;
 			this.beginClosing();
 		}
 
@@ -519,12 +457,10 @@ export class Connection extends EventEmitter<Events> {
 			return;
 		}
 
-		const event = this.ourClose === undefined ? {code, reason, byUs: false} : {...this.ourClose, byUs: true};
-		// A drop (or a fault) is retried; a close that was asked for, or a clean 1000, is not.
-		const retry = this.options.reconnect === true && !this.stopped && event.code !== 1000
-			&& (!event.byUs || event.fault !== undefined);
+		const report = reportClose(this.ourClose, code, reason);
+		const retry = this.options.reconnect === true && !this.stopped && wantsReconnect(report);
 		const plan = retry ? planReconnect(this.reconnectState, this.clock.now() - this.openedAt, this.rules) : undefined;
-		this.finish({...event, willReconnect: plan !== undefined}, plan);
+		this.finish({...report, willReconnect: plan !== undefined}, plan);
 	}
 
 	private connectFailed(failure: ConnectFailure): void {
@@ -625,8 +561,7 @@ export class Connection extends EventEmitter<Events> {
 			return;
 		}
 
-		const why = `no pong within ${timeout / 1000} s`;
-		this.ourClose = {code: 1006, reason: why, fault: why};
+		this.ourClose = closeForDeadPeer(timeout);
 		this.beginClosing();
 		socket.terminate();
 	}

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {buildTarget, displayUrl, normalizeUrl, parseHeader, redactCredentials, type ConnectFlags} from '../source/connect-options.js';
-import {backoffDelay, defaultReconnectRules, freshReconnectState, planReconnect} from '../source/reconnect-policy.js';
 import {makeCertificate} from './helpers/tls.js';
 import {UsageError} from '../source/exit-codes.js';
 
@@ -120,30 +119,4 @@ test('buildTarget rejects bad subprotocols, half a key pair and bad proxies', as
 	await assert.rejects(buildTarget('h', {...flags, cert: 'c.pem'}, () => Buffer.from('')), /--cert and --key go together/);
 	await assert.rejects(buildTarget('h', {...flags, proxy: 'socks5://p:1080'}, noFiles), /unsupported proxy scheme/);
 	await assert.rejects(buildTarget('h', {...flags, auth: 'nopassword'}, noFiles), /--auth takes user:password/);
-});
-
-test('reconnect policy: failures in a row grow the delay; a connection that lived resets it; --max-retries gives up', () => {
-	const half = (): number => 0;
-	const rules = {...defaultReconnectRules, maxRetries: 3};
-	let plan = planReconnect(freshReconnectState, 60_000, rules, half);
-	assert.deepEqual(plan, {state: {retries: 1}, delay: 250});
-	plan = planReconnect(plan!.state, undefined, rules, half);
-	assert.deepEqual(plan, {state: {retries: 2}, delay: 500});
-	// Accepted, then closed at once: still a failure.
-	plan = planReconnect(plan!.state, 100, rules, half);
-	assert.deepEqual(plan, {state: {retries: 3}, delay: 1000});
-	assert.equal(planReconnect(plan!.state, undefined, rules, half), undefined);
-	// A connection that lived starts over, whatever came before.
-	assert.deepEqual(planReconnect(plan!.state, 5000, rules, half), {state: {retries: 1}, delay: 250});
-	// No limit by default.
-	assert.deepEqual(planReconnect({retries: 1000}, undefined, defaultReconnectRules, half)?.delay, 15_000);
-	assert.equal(planReconnect(freshReconnectState, undefined, {...defaultReconnectRules, maxRetries: 0}, half), undefined);
-});
-
-test('reconnect backoff grows exponentially with jitter and is capped', () => {
-	assert.equal(backoffDelay(1, () => 0), 250);
-	assert.equal(backoffDelay(1, () => 1), 500);
-	assert.equal(backoffDelay(4, () => 0), 2000);
-	assert.equal(backoffDelay(30, () => 1), 30_000);
-	assert.equal(backoffDelay(30, () => 0), 15_000);
 });
