@@ -57,8 +57,9 @@ type ProxyAnswer = {
 /**
 One WebSocket connection and its life: it queues what is sent before it opens, measures ping
 round trips, notices dead peers and reconnects after drops. Everything it learns is an event.
-The parts live in their own modules: SendQueue (backpressure), Keepalive (pings),
-reconnect-policy (when to retry), connect-failure (what went wrong, in words).
+The class holds the state machine and the socket's events; the rest lives in its own modules:
+SendQueue (backpressure), Keepalive (pings), reconnect-policy (when to retry), close-report (how
+an end is reported), connect-failure (what went wrong, in words), connection-events (the events).
 */
 export class Connection extends EventEmitter<Events> {
 	readonly target: ConnectTarget;
