@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import {describe, test} from 'node:test';
 import {runCli, startCli} from './helpers/cli.js';
 import {
-	closedPort, startHalfCloser, startInvalidUtf8Peer, startOutagePeer, startRefusingProxy, startSilentPeer,
+	closedPort, startAcceptThenClose, startHalfCloser, startInvalidUtf8Peer, startOutagePeer, startRefusingProxy, startSilentPeer,
 } from './helpers/peers.js';
 import {startServer} from './helpers/servers.js';
 import {makeCertificate} from './helpers/tls.js';
@@ -71,6 +71,24 @@ describe('connection lifecycle, as the CLI shows it', {concurrency: 2}, () => {
 			assert.match(result.stderr, /could not connect to ws:\/\/127\.0\.0\.1:\d+\/: connection refused by .*; gave up after 1 reconnect attempt \(--max-retries\)\n$/);
 		} finally {
 			await peer.close();
+		}
+	});
+
+	test('a server that accepts and closes at once: retried ever more slowly, then given up with --max-retries', async () => {
+		const server = await startAcceptThenClose(4002);
+		try {
+			const start = Date.now();
+			const result = await runCli([server.url, '--reconnect', '--max-retries', '3', '-w', '-1', '-v']);
+			const delays = [...result.stderr.matchAll(/reconnect attempt \d+ in (\d+\.\d) s/g)].map(match => Number(match[1]));
+			assert.equal(result.code, 3, result.stderr);
+			assert.equal(server.requests.length, 4, 'the first connection and 3 retries');
+			assert.equal(delays.length, 3);
+			// Ceilings 0.5, 1 and 2 s, each delay between half and all of its ceiling.
+			assert.ok(delays[2]! >= 1 && delays[2]! > delays[0]!, `delays ${delays.join(', ')}`);
+			assert.ok(Date.now() - start >= 1750);
+			assert.match(result.stderr, /server closed the connection with 4002: go away\n$/);
+		} finally {
+			await server.close();
 		}
 	});
 
