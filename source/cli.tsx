@@ -38,6 +38,10 @@ const help = `
 	      --ping-timeout SEC      Declare the connection dead when no pong comes
 	                              within SEC seconds (default: the interval)
 	      --reconnect             Reconnect after a drop (backoff with jitter)
+	      --max-retries N         With --reconnect: give up after N failed
+	                              attempts in a row (default: never)
+	      --close-timeout SEC     Drop the connection when a close handshake
+	                              takes longer than SEC seconds (5)
 	  -I, --initial FILE          Send FILE's lines on every connect and reconnect
 
 	Pipe mode (stdin or stdout not a terminal, or -x/-n/-w/--jsonl given)
@@ -114,6 +118,8 @@ const flagSpecs = {
 	pingInterval: {type: 'string'},
 	pingTimeout: {type: 'string'},
 	reconnect: {type: 'boolean', default: false},
+	maxRetries: {type: 'string'},
+	closeTimeout: {type: 'string'},
 	initial: {type: 'string', shortFlag: 'I'},
 	execute: {type: 'string', shortFlag: 'x', isMultiple: true, default: [] as string[]},
 	binary: {type: 'boolean', default: false},
@@ -146,7 +152,7 @@ const cli = meow(help, {
 
 type Flags = typeof cli.flags;
 
-const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'jsonl', 'showControl', 'scrollback'] as const;
+const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'jsonl', 'showControl', 'scrollback'] as const;
 const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections'] as const;
 
 function kebab(name: string): string {
@@ -251,6 +257,12 @@ function connectionOptions(flags: Flags): ConnectionOptions {
 		throw new UsageError('--ping-timeout needs --ping-interval');
 	}
 
+	const closeTimeout = number('close-timeout', flags.closeTimeout, {min: 0.001});
+	const maxRetries = number('max-retries', flags.maxRetries, {min: 0, integer: true});
+	if (maxRetries !== undefined && !flags.reconnect) {
+		throw new UsageError('--max-retries needs --reconnect');
+	}
+
 	const initialMessages = flags.initial === undefined
 		? undefined
 		: readFlagFile('-I/--initial', flags.initial).toString().split(/\r?\n/).filter(line => line !== '');
@@ -258,6 +270,8 @@ function connectionOptions(flags: Flags): ConnectionOptions {
 		reconnect: flags.reconnect,
 		...(pingInterval === undefined ? {} : {pingInterval}),
 		...(pingTimeout === undefined ? {} : {pingTimeout}),
+		...(maxRetries === undefined ? {} : {maxRetries}),
+		...(closeTimeout === undefined ? {} : {closeTimeout: Math.round(closeTimeout * 1000)}),
 		...(initialMessages === undefined ? {} : {initialMessages}),
 	};
 }

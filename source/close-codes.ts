@@ -58,3 +58,33 @@ export function describeCloseCode(code: number): string {
 	const name = names[code];
 	return name ? `${code} (${name})` : String(code);
 }
+
+/**
+The close code ws sent because of an error on an open connection (1002 protocol error, 1007
+invalid UTF-8, 1009 too big ...), or undefined for an error that sent none (a socket error).
+ws keeps it under a symbol of its own; it is read by the symbol's name.
+*/
+export function sentCloseCode(error: Error): number | undefined {
+	for (const symbol of Object.getOwnPropertySymbols(error)) {
+		if (symbol.description === 'status-code') {
+			const code = (error as unknown as Record<symbol, unknown>)[symbol];
+			return typeof code === 'number' ? code : undefined;
+		}
+	}
+
+	return undefined;
+}
+
+/** Why wsterm closed a connection because of something the peer sent, in words. */
+export function describeProtocolError(error: Error): string {
+	const {code: errorCode} = error as NodeJS.ErrnoException;
+	if (errorCode === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+		return 'a message was larger than --max-payload';
+	}
+
+	if (errorCode === 'WS_ERR_INVALID_UTF8') {
+		return 'a text message was not valid UTF-8';
+	}
+
+	return `the peer broke the protocol: ${error.message}`;
+}

@@ -57,10 +57,12 @@ export function normalizeUrl(input: string): URL {
 		throw new UsageError('the URL is empty');
 	}
 
+	// Error lines show the input without its password.
+	const shown = redactCredentials(trimmed);
 	// "wss//host" and "ws:/host" would otherwise become hosts named wss and ws.
 	const typo = /^(wss?|https?)(?:\/\/|:\/(?!\/))/i.exec(trimmed);
 	if (typo !== null) {
-		throw new UsageError(`${trimmed} lacks part of "${typo[1]!}://": did you mean ${typo[1]!}://${trimmed.slice(typo[0].length)} ?`);
+		throw new UsageError(`${shown} lacks part of "${typo[1]!}://": did you mean ${typo[1]!}://${shown.slice(typo[0].length)} ?`);
 	}
 
 	const scheme = /^([a-z][a-z\d+.-]*):\/\//i.exec(trimmed)?.[1]?.toLowerCase();
@@ -70,18 +72,18 @@ export function normalizeUrl(input: string): URL {
 	} else if (scheme === 'http' || scheme === 'https') {
 		text = `ws${scheme.slice(4)}${trimmed.slice(scheme.length)}`;
 	} else if (scheme !== 'ws' && scheme !== 'wss') {
-		throw new UsageError(`unsupported URL scheme "${scheme}:" in ${trimmed}: use ws://, wss://, http:// or https://`);
+		throw new UsageError(`unsupported URL scheme "${scheme}:" in ${shown}: use ws://, wss://, http:// or https://`);
 	}
 
 	let url: URL;
 	try {
 		url = new URL(text);
 	} catch {
-		throw new UsageError(`not a valid URL: ${trimmed}`);
+		throw new UsageError(`not a valid URL: ${shown}`);
 	}
 
 	if (url.hostname === '') {
-		throw new UsageError(`the URL has no host: ${trimmed}`);
+		throw new UsageError(`the URL has no host: ${shown}`);
 	}
 
 	url.hash = '';
@@ -99,15 +101,36 @@ export function displayUrl(url: URL): string {
 	return shown.href;
 }
 
-/** Splits `Name: value`; anything else is a usage error. */
+/** Splits `Name: value`; anything else, or a value HTTP cannot carry, is a usage error. */
 export function parseHeader(text: string): [name: string, value: string] {
 	const colon = text.indexOf(':');
 	const name = colon > 0 ? text.slice(0, colon).trim() : '';
 	if (name === '' || !/^[!#$%&'*+.^`|~\w-]+$/.test(name)) {
-		throw new UsageError(`bad header "${text}": write it as "Name: value"`);
+		throw new UsageError(`bad header "${escapeForError(text)}": write it as "Name: value"`);
 	}
 
-	return [name, text.slice(colon + 1).trim()];
+	const value = text.slice(colon + 1).trim();
+	// What Node's HTTP client refuses: control characters other than tab, and anything beyond a byte.
+	// eslint-disable-next-line no-control-regex
+	if (/[^\t\u0020-\u007E\u0080-\u00FF]/.test(value)) {
+		throw new UsageError(`bad value for header ${name}: "${escapeForError(value)}" has a control character or a character HTTP headers cannot carry`);
+	}
+
+	return [name, value];
+}
+
+/** Control characters made visible in an error line. */
+function escapeForError(text: string): string {
+	// eslint-disable-next-line no-control-regex
+	return text.replaceAll(/[\u0000-\u001F\u007F-\u009F]/g, character => `\\x${character.codePointAt(0)!.toString(16).padStart(2, '0')}`);
+}
+
+/**
+The password of anything URL-like in `text` replaced with `***`, for error lines about input that
+is not (yet) a valid URL: `wss//user:pw@host`, `ftp://user:pw@host`.
+*/
+export function redactCredentials(text: string): string {
+	return text.replace(/^([^@\s]*?\/\/|[a-z][a-z\d+.-]*:\/?)?([^/@\s:]*):[^/@\s]*@/i, '$1$2:***@');
 }
 
 function proxyFor(url: URL, flags: ConnectFlags): string | undefined {
@@ -127,14 +150,85 @@ function parseProxy(text: string): URL {
 	try {
 		proxy = new URL(text.includes('://') ? text : `http://${text}`);
 	} catch {
-		throw new UsageError(`not a valid proxy URL: ${text}`);
+		throw new UsageError(`not a valid proxy URL: ${redactCredentials(text)}`);
 	}
 
 	if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
-		throw new UsageError(`unsupported proxy scheme "${proxy.protocol}" in ${text}: use an http:// or https:// proxy`);
+		throw new UsageError(`unsupported proxy scheme "${proxy.protocol}" in ${displayUrl(proxy)}: use an http:// or https:// proxy`);
 	}
 
 	return proxy;
+}
+
+type TlsFiles = Pick<ClientOptions, 'ca' | 'cert' | 'key' | 'passphrase'>;
+
+/**
+Reads --ca, --cert and --key and checks them now: a file that is not PEM, a wrong passphrase or a
+certificate that does not match its key is the user's to fix (exit 2), not a failed TLS handshake.
+*/
+async function readTlsFiles(flags: ConnectFlags, readFile: ReadFile): Promise<TlsFiles> {
+	if ((flags.cert === undefined) !== (flags.key === undefined)) {
+		throw new UsageError('--cert and --key go together: give both or neither');
+	}
+
+	if (flags.ca === undefined && flags.cert === undefined) {
+		return flags.passphrase === undefined ? {} : {passphrase: flags.passphrase};
+	}
+
+	const [{X509Certificate}, {createSecureContext}] = await Promise.all([import('node:crypto'), import('node:tls')]);
+	const files: {ca?: Buffer; cert?: Buffer; key?: Buffer; passphrase?: string} = {};
+	if (flags.ca !== undefined) {
+		const ca = readFile(flags.ca);
+		const blocks = ca.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+		if (blocks.length === 0) {
+			throw new UsageError(`--ca ${flags.ca}: not a PEM certificate (no "-----BEGIN CERTIFICATE-----" in it)`);
+		}
+
+		for (const block of blocks) {
+			try {
+				// eslint-disable-next-line no-new
+				new X509Certificate(block);
+			} catch (error) {
+				throw new UsageError(`--ca ${flags.ca}: not a readable certificate (${(error as Error).message})`);
+			}
+		}
+
+		files.ca = ca;
+	}
+
+	if (flags.cert !== undefined && flags.key !== undefined) {
+		files.cert = readFile(flags.cert);
+		files.key = readFile(flags.key);
+	}
+
+	if (flags.passphrase !== undefined) {
+		files.passphrase = flags.passphrase;
+	}
+
+	if (files.cert !== undefined) {
+		try {
+			createSecureContext({cert: files.cert, key: files.key, passphrase: files.passphrase ?? ''});
+		} catch (error) {
+			throw new UsageError(tlsFileProblem(error as Error, flags));
+		}
+	}
+
+	return files;
+}
+
+function tlsFileProblem(error: Error, flags: ConnectFlags): string {
+	const text = `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}`;
+	if (/bad decrypt|bad password|BAD_DECRYPT/i.test(text)) {
+		return flags.passphrase === undefined
+			? `--key ${flags.key!} is encrypted: give its --passphrase`
+			: `--passphrase does not decrypt --key ${flags.key!}`;
+	}
+
+	if (/mismatch/i.test(text)) {
+		return `--cert ${flags.cert!} and --key ${flags.key!} do not belong together (the key does not match the certificate)`;
+	}
+
+	return `--cert ${flags.cert!} / --key ${flags.key!}: not a usable PEM certificate and key (${error.message})`;
 }
 
 export type BuiltTarget = {
@@ -150,7 +244,9 @@ user must fix. The proxy library is loaded only when a proxy is used.
 export async function buildTarget(input: string, flags: ConnectFlags, readFile: ReadFile): Promise<BuiltTarget> {
 	const url = normalizeUrl(input);
 	const notes: string[] = [];
-	const headers: Record<string, string> = {};
+	// Repeated names send every value, each on its own line, under the first spelling given.
+	const headers: Record<string, string[]> = {};
+	const spelling = new Map<string, string>();
 	const protocols: string[] = [...flags.subprotocol];
 	const cookies: string[] = [];
 	const dropped: string[] = [];
@@ -165,7 +261,9 @@ export async function buildTarget(input: string, flags: ConnectFlags, readFile: 
 		} else if (lower === 'cookie') {
 			cookies.push(value);
 		} else {
-			headers[name] = value;
+			const key = spelling.get(lower) ?? name;
+			spelling.set(lower, key);
+			(headers[key] ??= []).push(value);
 		}
 	}
 
@@ -175,11 +273,11 @@ export async function buildTarget(input: string, flags: ConnectFlags, readFile: 
 
 	cookies.push(...flags.cookie);
 	if (cookies.length > 0) {
-		headers.Cookie = cookies.join('; ');
+		headers.Cookie = [cookies.join('; ')];
 	}
 
 	if (flags.userAgent !== undefined) {
-		headers['User-Agent'] = flags.userAgent;
+		headers['User-Agent'] = [flags.userAgent];
 	}
 
 	const seen = new Set<string>();
@@ -199,8 +297,10 @@ export async function buildTarget(input: string, flags: ConnectFlags, readFile: 
 		throw new UsageError('--auth takes user:password');
 	}
 
+	const tlsFiles = await readTlsFiles(flags, readFile);
 	const options: ClientOptions = {
-		headers,
+		// Node's HTTP client sends an array as one header line per value; ws's types say string only.
+		headers: headers as unknown as Record<string, string>,
 		perMessageDeflate: flags.compress,
 		handshakeTimeout: Math.round(flags.connectTimeout * 1000),
 		followRedirects: flags.followRedirects,
@@ -209,15 +309,8 @@ export async function buildTarget(input: string, flags: ConnectFlags, readFile: 
 		...(flags.maxPayload === undefined ? {} : {maxPayload: flags.maxPayload}),
 		...(flags.origin === undefined ? {} : {origin: flags.origin}),
 		...(flags.auth === undefined ? {} : {auth: flags.auth}),
-		...(flags.ca === undefined ? {} : {ca: readFile(flags.ca)}),
-		...(flags.cert === undefined ? {} : {cert: readFile(flags.cert)}),
-		...(flags.key === undefined ? {} : {key: readFile(flags.key)}),
-		...(flags.passphrase === undefined ? {} : {passphrase: flags.passphrase}),
+		...tlsFiles,
 	};
-
-	if ((flags.cert === undefined) !== (flags.key === undefined)) {
-		throw new UsageError('--cert and --key go together: give both or neither');
-	}
 
 	const proxyText = proxyFor(url, flags);
 	let proxy: string | undefined;

@@ -1,24 +1,27 @@
 import {EventEmitter} from 'node:events';
 import type {ClientRequest, IncomingMessage} from 'node:http';
 import type {Duplex} from 'node:stream';
+import {type Clock, systemClock} from './clock.js';
 import {closeProblem, describeCloseCode} from './close-codes.js';
+import {closeForDeadPeer, closeForError, type OurClose, reportClose, wantsReconnect} from './close-report.js';
+import {
+	type ConnectFailure, describeConnectError, describeHttpAnswer, describeProxyAnswer, timeoutFailure,
+} from './connect-failure.js';
 import type {ConnectTarget} from './connect-options.js';
-import {WebSocket} from './ws.js';
+import type {CloseEvent, ConnectionState, ConnectionStats, Events} from './connection-events.js';
+import {Keepalive} from './keepalive.js';
+import {
+	defaultReconnectRules, freshReconnectState, planReconnect, type ReconnectPlan, type ReconnectRules, type ReconnectState,
+} from './reconnect-policy.js';
+import {type Outgoing, type Released, SendQueue} from './send-queue.js';
+import {type ClientOptions, WebSocket} from './ws.js';
 
-/** Timers and the time, passed in so that tests and benchmarks can use their own. */
-export type Clock = {
-	readonly now: () => number;
-	readonly setTimeout: (callback: () => void, ms: number) => NodeJS.Timeout;
-	readonly clearTimeout: (timer: NodeJS.Timeout) => void;
-};
-
-export const systemClock: Clock = {
-	now: () => performance.now(),
-	setTimeout: (callback, ms) => setTimeout(callback, ms),
-	clearTimeout: timer => {
-		clearTimeout(timer);
-	},
-};
+export {type Clock, systemClock} from './clock.js';
+export {type ConnectFailure, type ConnectFailureKind, describeConnectError} from './connect-failure.js';
+export type {PongEvent} from './keepalive.js';
+export type {
+	CloseEvent, ConnectionState, ConnectionStats, OpenEvent, ReconnectEvent,
+} from './connection-events.js';
 
 export type ConnectionOptions = {
 	/** Seconds between pings; 0 sends none. */
@@ -27,195 +30,58 @@ export type ConnectionOptions = {
 	readonly pingTimeout?: number;
 	/** Reconnect after an unexpected drop. */
 	readonly reconnect?: boolean;
+	/** Reconnect attempts in a row that may fail before giving up (default: no limit). */
+	readonly maxRetries?: number;
+	/** Backoff and what counts as a connection that lived (tests shorten them). */
+	readonly reconnectRules?: Partial<ReconnectRules>;
 	/** Messages sent first on every connect and reconnect. */
 	readonly initialMessages?: readonly string[];
 	/** Bytes queued or in flight above which `writable` turns false (default 256 KiB). */
 	readonly highWaterMark?: number;
-	/** Milliseconds to wait for the peer to answer our close frame before dropping the socket (default 5000). */
+	/**
+	Milliseconds a close handshake may take, whoever started it, before the socket is dropped
+	(default 5000; ws's own default is 30 s).
+	*/
 	readonly closeTimeout?: number;
 	readonly clock?: Clock;
 	/** The WebSocket constructor (ws's by default). */
 	readonly createSocket?: (target: ConnectTarget) => WebSocket;
 };
 
-export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed' | 'reconnecting';
-
-/** Why a connection could not be made. */
-export type ConnectFailureKind = 'dns' | 'refused' | 'reset' | 'tls' | 'http' | 'timeout' | 'handshake' | 'other';
-
-export type ConnectFailure = {
-	readonly kind: ConnectFailureKind;
-	/** One line saying what happened and what to try. */
-	readonly message: string;
-	/** The HTTP status when the server answered the upgrade with one. */
-	readonly status?: number;
+/** What the proxy answered to CONNECT for the current attempt. */
+type ProxyAnswer = {
+	readonly statusCode: number;
+	readonly statusText?: string;
 };
-
-export type OpenEvent = {
-	readonly protocol: string;
-	readonly extensions: string;
-	/** 1 for the first connection, 2 for the first reconnect, ... */
-	readonly attempt: number;
-};
-
-export type CloseEvent = {
-	readonly code: number;
-	readonly reason: string;
-	/** wsterm sent the close frame first (or gave up waiting for pongs). */
-	readonly byUs: boolean;
-	readonly willReconnect: boolean;
-};
-
-export type PongEvent = {
-	readonly payload: Buffer;
-	/** Round trip of one of our pings, in milliseconds; undefined for an unsolicited pong. */
-	readonly rtt?: number;
-	/** It answers a --ping-interval ping rather than one asked for with ping(). */
-	readonly keepalive?: boolean;
-};
-
-export type ReconnectEvent = {
-	readonly attempt: number;
-	readonly delay: number;
-};
-
-export type ConnectionStats = {
-	sentMessages: number;
-	sentBytes: number;
-	receivedMessages: number;
-	receivedBytes: number;
-};
-
-type Events = {
-	connecting: [attempt: number];
-	open: [event: OpenEvent];
-	message: [data: Buffer, isBinary: boolean];
-	ping: [payload: Buffer];
-	pong: [event: PongEvent];
-	close: [event: CloseEvent];
-	'connect-error': [failure: ConnectFailure];
-	reconnecting: [event: ReconnectEvent];
-	/** An error on an open connection (bad frame, payload too big ...); a close follows. */
-	error: [error: Error];
-	/** Queued and in-flight bytes fell back under the low-water mark. */
-	drain: [];
-	/** Everything handed to `send()` has been written to the socket. */
-	flushed: [];
-};
-
-type Outgoing = {
-	readonly data: Buffer | string;
-	readonly isBinary: boolean;
-	readonly size: number;
-};
-
-const backoffBase = 500;
-const backoffCap = 30_000;
-
-/** Delay before reconnect attempt `attempt` (1-based): exponential, capped, with jitter. */
-export function backoffDelay(attempt: number, random: () => number = Math.random): number {
-	const ceiling = Math.min(backoffCap, backoffBase * (2 ** Math.min(attempt - 1, 16)));
-	// Half fixed, half random: spreads reconnecting clients without ever retrying at once.
-	return Math.round((ceiling / 2) + (random() * ceiling / 2));
-}
-
-const tlsCodes = new Set([
-	'DEPTH_ZERO_SELF_SIGNED_CERT',
-	'SELF_SIGNED_CERT_IN_CHAIN',
-	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-	'UNABLE_TO_GET_ISSUER_CERT',
-	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-	'CERT_HAS_EXPIRED',
-	'CERT_NOT_YET_VALID',
-	'ERR_TLS_CERT_ALTNAME_INVALID',
-	'ERR_SSL_WRONG_VERSION_NUMBER',
-	'EPROTO',
-]);
-
-/** Classifies an error raised before the connection opened into one line for people. */
-export function describeConnectError(error: NodeJS.ErrnoException, url: URL): ConnectFailure {
-	const code = error.code ?? '';
-	const where = `${url.hostname}:${url.port || (url.protocol === 'wss:' ? 443 : 80)}`;
-	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-		return {kind: 'dns', message: `host not found: ${url.hostname} (check the spelling of the URL)`};
-	}
-
-	if (code === 'ECONNREFUSED') {
-		return {kind: 'refused', message: `connection refused by ${where} (is a server listening there?)`};
-	}
-
-	if (code === 'ECONNRESET' || error.message === 'socket hang up') {
-		return {kind: 'reset', message: `${where} closed the connection during the handshake`};
-	}
-
-	if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || (code === 'EPROTO' && /wrong version number|packet length too long/i.test(error.message))) {
-		return {kind: 'tls', message: `TLS handshake with ${where} failed: the server does not speak TLS (try ws:// instead of wss://)`};
-	}
-
-	if (tlsCodes.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /certificate/i.test(error.message)) {
-		return {kind: 'tls', message: `TLS: ${error.message} (${code || 'TLS error'}); trust the certificate with --ca FILE, or skip verification with -k`};
-	}
-
-	if (/handshake has timed out/i.test(error.message)) {
-		return {kind: 'timeout', message: `no answer from ${where} within the connect timeout (--connect-timeout)`};
-	}
-
-	if (/subprotocol|Sec-WebSocket|extension|Invalid Upgrade|status code/i.test(error.message)) {
-		return {kind: 'handshake', message: `handshake failed: ${error.message}`};
-	}
-
-	return {kind: 'other', message: code ? `${error.message} (${code})` : error.message};
-}
-
-function describeHttpAnswer(response: IncomingMessage, proxied: boolean): ConnectFailure {
-	const status = response.statusCode ?? 0;
-	const statusLine = `HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}`;
-	let hint = '';
-	if (status === 407) {
-		hint = ' (the proxy wants credentials: put them in the proxy URL)';
-	} else if (status === 401 || status === 403) {
-		hint = ' (check --auth, -H "Authorization: ...", --cookie or --origin)';
-	} else if (status === 404) {
-		hint = ' (check the path of the URL)';
-	} else if (status >= 300 && status < 400) {
-		hint = response.headers.location ? ` to ${response.headers.location} (add -L to follow redirects)` : ' (add -L to follow redirects)';
-	} else if (status >= 200 && status < 300) {
-		hint = ': this is not a WebSocket endpoint';
-	}
-
-	return {
-		kind: 'http',
-		status,
-		message: `the ${proxied && status === 407 ? 'proxy' : 'server'} answered ${statusLine} instead of switching to WebSocket${hint}`,
-	};
-}
 
 /**
 One WebSocket connection and its life: it queues what is sent before it opens, measures ping
 round trips, notices dead peers and reconnects after drops. Everything it learns is an event.
+The class holds the state machine and the socket's events; the rest lives in its own modules:
+SendQueue (backpressure), Keepalive (pings), reconnect-policy (when to retry), close-report (how
+an end is reported), connect-failure (what went wrong, in words), connection-events (the events).
 */
 export class Connection extends EventEmitter<Events> {
 	readonly target: ConnectTarget;
 	readonly stats: ConnectionStats = {sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0};
 	private readonly clock: Clock;
 	private readonly options: ConnectionOptions;
-	private readonly highWaterMark: number;
-	private readonly queue: Outgoing[] = [];
+	private readonly rules: ReconnectRules;
+	private readonly closeTimeout: number;
+	private readonly queue: SendQueue;
 	private socket: WebSocket | undefined;
 	private currentState: ConnectionState = 'closed';
-	private pendingBytes = 0;
-	private blocked = false;
 	private attempt = 0;
-	private failuresInARow = 0;
-	private closingByUs = false;
+	private reconnectState: ReconnectState = freshReconnectState;
 	private stopped = false;
 	private everOpened = false;
-	private pingTimer: NodeJS.Timeout | undefined;
+	private openedAt = 0;
+	private keepalive: Keepalive | undefined;
 	private reconnectTimer: NodeJS.Timeout | undefined;
-	private pingSequence = 0;
-	private readonly pingsInFlight = new Map<string, {readonly sentAt: number; readonly keepalive: boolean}>();
-	private pongDeadline: NodeJS.Timeout | undefined;
+	private connectTimer: NodeJS.Timeout | undefined;
 	private failure: ConnectFailure | undefined;
+	private ourClose: OurClose | undefined;
+	private proxyAnswer: ProxyAnswer | undefined;
 	private socketPaused = false;
 	/** The TCP (or TLS) socket under the WebSocket, from the upgrade response. */
 	private stream: Duplex | undefined;
@@ -228,7 +94,17 @@ export class Connection extends EventEmitter<Events> {
 		this.target = target;
 		this.options = options;
 		this.clock = options.clock ?? systemClock;
-		this.highWaterMark = options.highWaterMark ?? 256 * 1024;
+		this.closeTimeout = options.closeTimeout ?? 5000;
+		this.queue = new SendQueue(options.highWaterMark ?? 256 * 1024);
+		this.rules = {
+			...defaultReconnectRules,
+			...options.reconnectRules,
+			...(options.maxRetries === undefined ? {} : {maxRetries: options.maxRetries}),
+		};
+		// The proxy agent says what the proxy answered to CONNECT before ws hears of any response.
+		target.options.agent?.on('proxyConnect', (answer: ProxyAnswer) => {
+			this.proxyAnswer = answer;
+		});
 	}
 
 	get state(): ConnectionState {
@@ -247,7 +123,7 @@ export class Connection extends EventEmitter<Events> {
 
 	/** Bytes waiting to be sent: queued before the open, or handed to the socket and not yet written. */
 	get bufferedBytes(): number {
-		return this.pendingBytes;
+		return this.queue.bytes;
 	}
 
 	/** Messages waiting for the connection to open. */
@@ -257,7 +133,7 @@ export class Connection extends EventEmitter<Events> {
 
 	/** False while more than the high-water mark waits to be sent; 'drain' says when to go on. */
 	get writable(): boolean {
-		return this.pendingBytes < this.highWaterMark;
+		return this.queue.writable;
 	}
 
 	/** Opens the connection. */
@@ -271,19 +147,14 @@ export class Connection extends EventEmitter<Events> {
 	`write()`: when false, wait for 'drain' before sending more.
 	*/
 	send(data: Buffer | string, isBinary: boolean): boolean {
-		const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-		this.pendingBytes += size;
-		if (this.currentState === 'open' && this.queue.length === 0) {
-			this.transmit({data, isBinary, size});
-		} else {
-			this.queue.push({data, isBinary, size});
+		const message = {data, isBinary, size: typeof data === 'string' ? Buffer.byteLength(data) : data.length};
+		const now = this.currentState === 'open' && this.queue.length === 0;
+		const writable = this.queue.add(message, !now);
+		if (now) {
+			this.transmit(message);
 		}
 
-		if (!this.writable) {
-			this.blocked = true;
-		}
-
-		return !this.blocked;
+		return writable;
 	}
 
 	/**
@@ -291,32 +162,12 @@ export class Connection extends EventEmitter<Events> {
 	given), or undefined when the connection is not open.
 	*/
 	ping(payload?: Buffer | string): Buffer | undefined {
-		return this.sendPing(payload, false);
-	}
-
-	private sendPing(payload: Buffer | string | undefined, keepalive: boolean): Buffer | undefined {
-		if (this.socket === undefined || this.currentState !== 'open') {
-			return undefined;
-		}
-
-		const body = Buffer.from(payload ?? `wsterm-${++this.pingSequence}`);
-		const key = body.toString('latin1');
-		this.pingsInFlight.set(key, {sentAt: this.clock.now(), keepalive});
-		// Only the newest few matter for round trips; keep the map small whatever the peer does.
-		if (this.pingsInFlight.size > 16) {
-			const oldest = this.pingsInFlight.keys().next().value;
-			if (oldest !== undefined) {
-				this.pingsInFlight.delete(oldest);
-			}
-		}
-
-		this.socket.ping(body);
-		return body;
+		return this.currentState === 'open' ? this.keepalive?.ping(payload) : undefined;
 	}
 
 	/**
-	Starts the close handshake. The code and reason are checked first; a bad one is returned as
-	a message and nothing is sent.
+	Starts the close handshake; the socket is dropped if it has not ended within the close timeout.
+	The code and reason are checked first; a bad one is returned as a message and nothing is sent.
 	*/
 	close(code = 1000, reason = ''): string | undefined {
 		const problem = closeProblem(code, reason);
@@ -326,47 +177,34 @@ export class Connection extends EventEmitter<Events> {
 
 		this.stopped = true;
 		this.clearReconnect();
-		if (this.socket === undefined || this.currentState === 'closed' || this.currentState === 'reconnecting') {
-			this.finish({code, reason, byUs: true, willReconnect: false});
-			return undefined;
-		}
-
-		if (this.currentState === 'connecting') {
-			// Nothing to say a close to yet: give up on the handshake quietly.
-			const socket = this.socket;
-			this.detach(socket);
-			socket.terminate();
-			this.finish({code: 1006, reason: '', byUs: true, willReconnect: false});
-			return undefined;
-		}
-
-		this.closingByUs = true;
-		this.currentState = 'closing';
 		const socket = this.socket;
-		socket.close(code, reason);
-		// ws waits 30 s for the answer; a person or a script should not.
-		const timer = this.clock.setTimeout(() => {
-			if (this.socket === socket) {
-				socket.terminate();
-			}
-		}, this.options.closeTimeout ?? 5000);
-		socket.once('close', () => {
-			this.clock.clearTimeout(timer);
-		});
+		if (socket === undefined) {
+			this.endWithoutSocket(code, reason);
+		} else if (this.currentState === 'connecting') {
+			this.abandonHandshake(socket);
+		} else if (this.currentState === 'open') {
+			this.ourClose = {code, reason};
+			this.beginClosing();
+			socket.close(code, reason);
+		}
+
 		return undefined;
 	}
 
-	/** Drops the connection without a close handshake. */
+	/** Drops the connection without a close handshake, in any state; 'close' follows. */
 	terminate(): void {
 		this.stopped = true;
 		this.clearReconnect();
-		if (this.socket === undefined) {
-			this.finish({code: 1006, reason: '', byUs: true, willReconnect: false});
-			return;
+		const socket = this.socket;
+		if (socket === undefined) {
+			this.endWithoutSocket(1006, '');
+		} else if (this.currentState === 'connecting') {
+			this.abandonHandshake(socket);
+		} else {
+			this.ourClose ??= {code: 1006, reason: ''};
+			this.beginClosing();
+			socket.terminate();
 		}
-
-		this.closingByUs = true;
-		this.socket.terminate();
 	}
 
 	/** Closes the current connection (if any) and connects again at once. */
@@ -379,7 +217,7 @@ export class Connection extends EventEmitter<Events> {
 		}
 
 		this.stopped = false;
-		this.failuresInARow = 0;
+		this.reconnectState = freshReconnectState;
 		this.open();
 	}
 
@@ -397,29 +235,30 @@ export class Connection extends EventEmitter<Events> {
 	private open(): void {
 		this.attempt++;
 		this.failure = undefined;
-		this.closingByUs = false;
+		this.ourClose = undefined;
+		this.proxyAnswer = undefined;
 		this.currentState = 'connecting';
 		this.emit('connecting', this.attempt);
 		let socket: WebSocket;
 		try {
-			socket = this.options.createSocket === undefined
-				? new WebSocket(this.target.url, [...this.target.protocols], this.target.options)
-				: this.options.createSocket(this.target);
+			socket = this.createSocket();
 		} catch (error) {
-			this.handleConnectFailure({kind: 'other', message: (error as Error).message});
+			// ws puts the URL in some messages; the password stays out of them.
+			this.connectFailed({kind: 'other', message: (error as Error).message.replaceAll(this.target.url, this.target.displayUrl)});
 			return;
 		}
 
 		this.socket = socket;
+		this.startConnectDeadline(socket);
 		if (this.socketPaused) {
 			socket.pause();
 		}
 
 		socket.on('upgrade', (response: IncomingMessage) => {
-			this.stream = response.socket;
+			this.socketOnUpgrade(socket, response);
 		});
 		socket.on('open', () => {
-			this.onOpen(socket);
+			this.socketOnOpen(socket);
 		});
 		socket.on('message', (data, isBinary) => {
 			const buffer = data as Buffer;
@@ -431,42 +270,104 @@ export class Connection extends EventEmitter<Events> {
 			this.emit('ping', payload);
 		});
 		socket.on('pong', payload => {
-			this.onPong(payload);
+			this.emit('pong', this.keepalive?.pong(payload) ?? {payload});
 		});
 		socket.on('unexpected-response', (_request: ClientRequest, response: IncomingMessage) => {
-			this.failure = describeHttpAnswer(response, this.target.proxy !== undefined);
+			this.failure = this.describeAnswer(response);
 			response.resume();
 			// Aborts the handshake; ws then reports an error and a close, which end the attempt.
 			socket.terminate();
 		});
 		socket.on('error', error => {
-			this.onError(socket, error);
+			this.socketOnError(socket, error);
 		});
 		socket.on('close', (code, reason) => {
-			this.onClose(socket, code, reason.toString());
+			this.socketOnClose(socket, code, reason.toString());
 		});
 	}
 
-	private onOpen(socket: WebSocket): void {
-		this.currentState = 'open';
-		this.everOpened = true;
-		this.failuresInARow = 0;
-		this.protocolInUse = socket.protocol;
-		this.extensionsInUse = socket.extensions;
-		// The -I messages go first, then whatever was queued, all before anyone hears of the
-		// open, so that a listener that closes at once cannot cut them off.
-		for (const message of this.options.initialMessages ?? []) {
-			const size = Buffer.byteLength(message);
-			this.pendingBytes += size;
-			this.transmit({data: message, isBinary: false, size});
+	private createSocket(): WebSocket {
+		if (this.options.createSocket !== undefined) {
+			return this.options.createSocket(this.target);
 		}
 
-		const queued = this.queue.splice(0);
-		for (const message of queued) {
+		// ws bounds every close handshake by closeTimeout (ours, the peer's, after a protocol error).
+		const options: ClientOptions & {closeTimeout: number} = {...this.target.options, closeTimeout: this.closeTimeout};
+		return new WebSocket(this.target.url, [...this.target.protocols], options);
+	}
+
+	/**
+	One deadline for the whole connect (TCP, proxy, TLS, upgrade): ws's handshake timeout restarts
+	for each stage, which made a wss:// timeout twice as long.
+	*/
+	private startConnectDeadline(socket: WebSocket): void {
+		const limit = this.target.options.handshakeTimeout;
+		if (limit === undefined || limit <= 0) {
+			return;
+		}
+
+		this.connectTimer = this.clock.setTimeout(() => {
+			this.connectTimer = undefined;
+			if (socket === this.socket && this.currentState === 'connecting') {
+				this.detach(socket);
+				socket.terminate();
+				this.connectFailed(timeoutFailure(new URL(this.target.url), limit / 1000));
+			}
+		}, limit);
+	}
+
+	private clearConnectDeadline(): void {
+		if (this.connectTimer !== undefined) {
+			this.clock.clearTimeout(this.connectTimer);
+			this.connectTimer = undefined;
+		}
+	}
+
+	private socketOnUpgrade(socket: WebSocket, response: IncomingMessage): void {
+		const stream = response.socket;
+		this.stream = stream;
+		// ws ends its side once it has answered a close frame or given up on a protocol error;
+		// from then on the connection is closing, even while the peer keeps TCP open.
+		stream.once('finish', () => {
+			if (socket === this.socket && this.currentState === 'open') {
+				this.beginClosing();
+			}
+		});
+	}
+
+	private socketOnOpen(socket: WebSocket): void {
+		this.clearConnectDeadline();
+		this.currentState = 'open';
+		this.everOpened = true;
+		this.openedAt = this.clock.now();
+		this.protocolInUse = socket.protocol;
+		this.extensionsInUse = socket.extensions;
+		const interval = (this.options.pingInterval ?? 0) * 1000;
+		const timeout = (this.options.pingTimeout ?? this.options.pingInterval ?? 0) * 1000;
+		this.keepalive = new Keepalive({
+			interval,
+			timeout,
+			clock: this.clock,
+			sendPing(payload) {
+				socket.ping(payload);
+			},
+			onDead: () => {
+				this.dropDeadPeer(socket, timeout);
+			},
+		});
+		// The -I messages go first, then whatever was queued, all before anyone hears of the
+		// open, so that a listener that closes at once cannot cut them off.
+		for (const data of this.options.initialMessages ?? []) {
+			const message = {data, isBinary: false, size: Buffer.byteLength(data)};
+			this.queue.add(message, false);
 			this.transmit(message);
 		}
 
-		this.startPinging();
+		for (const message of this.queue.takeWaiting()) {
+			this.transmit(message);
+		}
+
+		this.keepalive.start();
 		this.emit('open', {protocol: socket.protocol, extensions: socket.extensions, attempt: this.attempt});
 	}
 
@@ -479,17 +380,20 @@ export class Connection extends EventEmitter<Events> {
 		this.stats.sentMessages++;
 		this.stats.sentBytes += message.size;
 		this.batchWrites();
+		const generation = this.queue.generation;
 		socket.send(message.data, {binary: message.isBinary}, () => {
-			this.pendingBytes -= message.size;
-			if (this.pendingBytes === 0) {
-				this.emit('flushed');
-			}
-
-			if (this.blocked && this.pendingBytes <= this.highWaterMark / 2) {
-				this.blocked = false;
-				this.emit('drain');
-			}
+			this.released(this.queue.release(message.size, generation));
 		});
+	}
+
+	private released({flushed, drained}: Released): void {
+		if (flushed) {
+			this.emit('flushed');
+		}
+
+		if (drained) {
+			this.emit('drain');
+		}
 	}
 
 	/**
@@ -510,71 +414,87 @@ export class Connection extends EventEmitter<Events> {
 		});
 	}
 
-	private onPong(payload: Buffer): void {
-		const key = payload.toString('latin1');
-		const ping = this.pingsInFlight.get(key);
-		if (ping === undefined) {
-			this.emit('pong', {payload});
-			return;
+	private describeAnswer(response: IncomingMessage): ConnectFailure {
+		const answer = this.proxyAnswer;
+		if (this.target.proxy !== undefined && answer !== undefined && answer.statusCode !== 200) {
+			return describeProxyAnswer(answer.statusCode, answer.statusText, new URL(this.target.proxy), new URL(this.target.url));
 		}
 
-		this.pingsInFlight.delete(key);
-		this.clearPongDeadline();
-		this.emit('pong', {payload, rtt: this.clock.now() - ping.sentAt, keepalive: ping.keepalive});
+		return describeHttpAnswer(response);
 	}
 
-	private onError(socket: WebSocket, error: Error): void {
+	private socketOnError(socket: WebSocket, error: Error): void {
 		if (socket !== this.socket) {
 			return;
 		}
 
 		if (this.currentState === 'connecting') {
-			this.failure ??= describeConnectError(error, new URL(this.target.url));
+			// With a proxy, anything before its tunnel stands is about the proxy.
+			const proxy = this.target.proxy !== undefined && this.proxyAnswer?.statusCode !== 200 ? new URL(this.target.proxy) : undefined;
+			this.failure ??= describeConnectError(error, new URL(this.target.url), proxy);
 			return;
+		}
+
+		// ws has sent a close frame for a protocol error (1002, 1007, 1009): that close is ours.
+		const forced = closeForError(error);
+		if (forced !== undefined && this.ourClose === undefined) {
+			this.ourClose = forced;
+			this.beginClosing();
 		}
 
 		this.emit('error', error);
 	}
 
-	private onClose(socket: WebSocket, code: number, reason: string): void {
+	private socketOnClose(socket: WebSocket, code: number, reason: string): void {
 		if (socket !== this.socket) {
 			return;
 		}
 
-		this.stopPinging();
+		this.clearConnectDeadline();
+		this.keepalive?.stop();
 		this.socket = undefined;
 		if (this.currentState === 'connecting') {
-			this.handleConnectFailure(this.failure ?? {kind: 'other', message: `closed during the handshake with ${describeCloseCode(code)}`});
+			this.connectFailed(this.failure ?? {kind: 'other', message: `closed during the handshake with ${describeCloseCode(code)}`});
 			return;
 		}
 
-		const byUs = this.closingByUs;
-		const willReconnect = !byUs && !this.stopped && this.options.reconnect === true && code !== 1000;
-		this.finish({code, reason, byUs, willReconnect});
+		const report = reportClose(this.ourClose, code, reason);
+		const retry = this.options.reconnect === true && !this.stopped && wantsReconnect(report);
+		const plan = retry ? planReconnect(this.reconnectState, this.clock.now() - this.openedAt, this.rules) : undefined;
+		this.finish({...report, willReconnect: plan !== undefined}, plan);
 	}
 
-	private handleConnectFailure(failure: ConnectFailure): void {
+	private connectFailed(failure: ConnectFailure): void {
+		this.clearConnectDeadline();
 		this.socket = undefined;
-		this.emit('connect-error', failure);
 		// The first connection failing ends the run (a typo should not retry forever); a failure
-		// while reconnecting is one more attempt.
-		if (this.everOpened && this.options.reconnect === true && !this.stopped) {
-			this.failuresInARow++;
-			this.scheduleReconnect();
+		// while reconnecting is one more attempt, until --max-retries.
+		const retrying = this.everOpened && this.options.reconnect === true && !this.stopped;
+		const plan = retrying ? planReconnect(this.reconnectState, undefined, this.rules) : undefined;
+		if (plan !== undefined) {
+			this.scheduleReconnect(plan, failure);
 			return;
 		}
 
 		this.currentState = 'closed';
 		this.stopped = true;
 		this.failPending();
+		const {retries} = this.reconnectState;
+		this.emit('connect-error', retrying
+			? {...failure, message: `${failure.message}; gave up after ${retries} reconnect attempt${retries === 1 ? '' : 's'} (--max-retries)`}
+			: failure);
 	}
 
-	private finish(event: CloseEvent): void {
-		this.stopPinging();
-		if (event.willReconnect) {
+	private finish(event: CloseEvent, plan?: ReconnectPlan): void {
+		this.keepalive?.stop();
+		if (plan !== undefined) {
+			this.currentState = 'reconnecting';
 			this.emit('close', event);
-			this.failuresInARow++;
-			this.scheduleReconnect();
+			// A 'close' listener may have closed the connection for good.
+			if (!this.stopped) {
+				this.scheduleReconnect(plan);
+			}
+
 			return;
 		}
 
@@ -583,24 +503,41 @@ export class Connection extends EventEmitter<Events> {
 		this.emit('close', event);
 	}
 
-	/** Messages that can never be sent now still release their share of the buffer. */
-	private failPending(): void {
-		this.queue.length = 0;
-		this.pendingBytes = 0;
-		if (this.blocked) {
-			this.blocked = false;
-			this.emit('drain');
+	/** close() or terminate() with no socket: nothing to say a close to, but it still ends. */
+	private endWithoutSocket(code: number, reason: string): void {
+		if (this.currentState !== 'closed') {
+			this.finish({code, reason, byUs: true, willReconnect: false});
 		}
 	}
 
-	private scheduleReconnect(): void {
+	/** Nothing to say a close to yet: give up on the handshake quietly. */
+	private abandonHandshake(socket: WebSocket): void {
+		this.detach(socket);
+		socket.terminate();
+		this.finish({code: 1006, reason: '', byUs: true, willReconnect: false});
+	}
+
+	private beginClosing(): void {
+		if (this.currentState !== 'closing') {
+			this.currentState = 'closing';
+			this.keepalive?.stop();
+			this.emit('closing');
+		}
+	}
+
+	/** Messages that can never be sent now still release their share of the buffer. */
+	private failPending(): void {
+		this.released(this.queue.drop());
+	}
+
+	private scheduleReconnect(plan: ReconnectPlan, failure?: ConnectFailure): void {
+		this.reconnectState = plan.state;
 		this.currentState = 'reconnecting';
-		const delay = backoffDelay(this.failuresInARow);
-		this.emit('reconnecting', {attempt: this.attempt + 1, delay});
 		this.reconnectTimer = this.clock.setTimeout(() => {
 			this.reconnectTimer = undefined;
 			this.open();
-		}, delay);
+		}, plan.delay);
+		this.emit('reconnecting', {attempt: this.attempt + 1, delay: plan.delay, ...(failure === undefined ? {} : {failure})});
 	}
 
 	private clearReconnect(): void {
@@ -614,60 +551,19 @@ export class Connection extends EventEmitter<Events> {
 		socket.removeAllListeners();
 		// A terminated socket may still report an error; nobody is listening any more.
 		socket.on('error', () => undefined);
-		this.stopPinging();
+		this.clearConnectDeadline();
+		this.keepalive?.stop();
 		this.socket = undefined;
 	}
 
-	private startPinging(): void {
-		const interval = (this.options.pingInterval ?? 0) * 1000;
-		if (interval <= 0) {
+	/** No pong in time: wsterm decides the peer is gone and drops the socket. */
+	private dropDeadPeer(socket: WebSocket, timeout: number): void {
+		if (socket !== this.socket) {
 			return;
 		}
 
-		const timeout = (this.options.pingTimeout ?? this.options.pingInterval ?? 0) * 1000;
-		const tick = (): void => {
-			if (this.currentState !== 'open') {
-				return;
-			}
-
-			this.sendPing(undefined, true);
-			// One deadline for the oldest unanswered ping; any pong of ours clears it.
-			this.pongDeadline ??= this.clock.setTimeout(() => {
-				this.dropDeadPeer(timeout);
-			}, timeout);
-			this.pingTimer = this.clock.setTimeout(tick, interval);
-		};
-
-		this.pingTimer = this.clock.setTimeout(tick, interval);
-	}
-
-	private stopPinging(): void {
-		if (this.pingTimer !== undefined) {
-			this.clock.clearTimeout(this.pingTimer);
-			this.pingTimer = undefined;
-		}
-
-		this.clearPongDeadline();
-		this.pingsInFlight.clear();
-	}
-
-	private clearPongDeadline(): void {
-		if (this.pongDeadline !== undefined) {
-			this.clock.clearTimeout(this.pongDeadline);
-			this.pongDeadline = undefined;
-		}
-	}
-
-	private dropDeadPeer(timeout: number): void {
-		const socket = this.socket;
-		if (socket === undefined) {
-			return;
-		}
-
-		this.detach(socket);
+		this.ourClose = closeForDeadPeer(timeout);
+		this.beginClosing();
 		socket.terminate();
-		this.closingByUs = false;
-		const willReconnect = !this.stopped && this.options.reconnect === true;
-		this.finish({code: 1006, reason: `no pong within ${timeout / 1000} s`, byUs: false, willReconnect});
 	}
 }

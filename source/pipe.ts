@@ -303,7 +303,7 @@ export async function runPipe(connection: Connection, options: PipeOptions, io: 
 			});
 		};
 
-		const onClose = ({code, reason, byUs, willReconnect}: CloseEvent): void => {
+		const onClose = ({code, reason, byUs, fault, willReconnect}: CloseEvent): void => {
 			const shownReason = reason === '' ? '' : `: ${escapeControl(reason)}`;
 			if (options.jsonl) {
 				output(formatRecord(closeRecord(io.now(), byUs ? 'out' : 'in', code, reason)));
@@ -312,7 +312,13 @@ export async function runPipe(connection: Connection, options: PipeOptions, io: 
 			}
 
 			if (willReconnect) {
-				note(`connection lost (${describeCloseCode(code)}${shownReason}); reconnecting`);
+				note(`connection lost (${fault ?? describeCloseCode(code)}${fault === undefined ? shownReason : ''}); reconnecting`);
+				return;
+			}
+
+			if (fault !== undefined) {
+				note(code === 1006 ? `dropped the connection: ${fault}` : `closed the connection with ${describeCloseCode(code)}: ${fault}`);
+				done(exitCodes.dropped);
 				return;
 			}
 
@@ -329,8 +335,8 @@ export async function runPipe(connection: Connection, options: PipeOptions, io: 
 		};
 
 		const onConnectError = (failure: ConnectFailure): void => {
-			if (connection.state === 'reconnecting' || signalExit !== undefined) {
-				verbose(`reconnect failed: ${failure.message}`);
+			if (signalExit !== undefined) {
+				verbose(`could not connect: ${failure.message}`);
 				return;
 			}
 
@@ -395,8 +401,13 @@ export async function runPipe(connection: Connection, options: PipeOptions, io: 
 		connection.on('connecting', attempt => {
 			verbose(`${attempt > 1 ? 'reconnecting' : 'connecting'} to ${connection.target.displayUrl}${connection.target.proxy === undefined ? '' : ` through ${connection.target.proxy}`}`);
 		});
-		connection.on('reconnecting', ({attempt, delay}) => {
-			verbose(`reconnect attempt ${attempt} in ${(delay / 1000).toFixed(1)} s`);
+		connection.on('reconnecting', ({attempt, delay, failure}) => {
+			const next = `reconnect attempt ${attempt} in ${(delay / 1000).toFixed(1)} s`;
+			if (failure === undefined) {
+				verbose(next);
+			} else {
+				note(`reconnect failed: ${failure.message}; ${next}`);
+			}
 		});
 		connection.on('drain', () => {
 			if (!finished && signalExit === undefined) {

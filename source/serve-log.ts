@@ -49,12 +49,15 @@ export type CloseEvent = {
 	readonly messagesOut: number;
 	readonly bytesOut: number;
 	readonly connected: number;
+	/** The server started the close: `code` is the one it sent (or 1006 when it dropped the client). */
+	readonly byServer?: boolean;
 };
 
 export function closeLine(event: CloseEvent): string {
 	const reason = event.reason === '' ? '' : ` "${shown(event.reason)}"`;
 	const traffic = `${event.messagesIn} in (${formatBytes(event.bytesIn)}), ${event.messagesOut} out (${formatBytes(event.bytesOut)})`;
-	return `#${event.id} closed: ${describeCloseCode(event.code)}${reason}; messages ${traffic} (${event.connected} connected)`;
+	const closed = event.byServer === true ? 'closed by the server' : 'closed';
+	return `#${event.id} ${closed}: ${describeCloseCode(event.code)}${reason}; messages ${traffic} (${event.connected} connected)`;
 }
 
 export function rejectLine(from: string, status: number, why: string): string {

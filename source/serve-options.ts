@@ -56,7 +56,7 @@ function seconds(flag: string, text: string | undefined): number | undefined {
 	}
 
 	const value = Number(text);
-	if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(value)) {
+	if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(text.trim()) || !Number.isFinite(value)) {
 		throw new UsageError(`--${flag} takes a number of seconds (0 or more), not "${text}"`);
 	}
 

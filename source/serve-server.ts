@@ -8,6 +8,7 @@ import {createServer as createHttpServer, type IncomingMessage, type Server} fro
 import {createServer as createHttpsServer} from 'node:https';
 import type {AddressInfo} from 'node:net';
 import type {Duplex} from 'node:stream';
+import {sentCloseCode} from './close-codes.js';
 import {closeLine, formatAddress, messageLine, openLine, rejectLine, shown} from './serve-log.js';
 import {WebSocket, WebSocketServer, type RawData} from './ws.js';
 
@@ -74,6 +75,8 @@ type Peer = {
 	slowTimer: NodeJS.Timeout | undefined;
 	/** Send callback, made once per peer: checks whether the buffer has drained. */
 	readonly afterWrite: () => void;
+	/** The close the server started (its code and reason), logged instead of what ws reports at the end. */
+	sentClose?: {readonly code: number; readonly reason: string};
 };
 
 // Shared by every send: ws copies them, so there is no need to allocate one per message.
@@ -205,10 +208,15 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 		peer.held.clear();
 	};
 
+	const closePeer = (peer: Peer, code: number, reason: string): void => {
+		peer.sentClose ??= {code, reason};
+		peer.socket.close(code, reason);
+	};
+
 	const closeSlow = (peer: Peer): void => {
 		log(`#${peer.id} kept over ${Math.round(highWaterMark / 1024)} KiB unsent for ${slowReceiverMs / 1000} s: closing with 1013`);
 		// The close frame waits behind the unsent data; ws drops the socket if it never gets through.
-		peer.socket.close(1013, 'receiving too slowly');
+		closePeer(peer, 1013, 'receiving too slowly');
 		release(peer);
 	};
 
@@ -295,13 +303,20 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 			peer.alive = true;
 		});
 		socket.on('error', (error: Error) => {
+			// ws has sent a close frame for a protocol error (1002, 1007, 1009): that close is the server's.
+			const code = sentCloseCode(error);
+			if (code !== undefined) {
+				peer.sentClose ??= {code, reason: ''};
+			}
+
 			log(`#${peer.id} error: ${shown(error.message)}`);
 		});
 		socket.on('close', (code: number, reason: Buffer) => {
 			peers.delete(peer);
 			release(peer);
 			const sent = options.broadcast ? peer : {messagesOut: peer.messagesIn, bytesOut: peer.bytesIn};
-			log(closeLine({...peer, ...sent, code, reason: reason.toString(), connected: peers.size}));
+			const close = peer.sentClose === undefined ? {code, reason: reason.toString()} : {...peer.sentClose, byServer: true};
+			log(closeLine({...peer, ...sent, ...close, connected: peers.size}));
 			onPeerGone?.();
 		});
 	};
@@ -371,6 +386,7 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 			for (const peer of peers) {
 				if (!peer.alive) {
 					log(`#${peer.id} did not answer a ping within ${options.pingIntervalMs / 1000} s: dropping it`);
+					peer.sentClose ??= {code: 1006, reason: 'no pong'};
 					peer.socket.terminate();
 				} else {
 					peer.alive = false;
@@ -412,7 +428,7 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 			closed ??= (async () => {
 				const stopped = stopListening();
 				for (const peer of peers) {
-					peer.socket.close(1001, 'server shutting down');
+					closePeer(peer, 1001, 'server shutting down');
 					// Read again, or the client's closing frame would never be seen.
 					peer.socket.resume();
 				}

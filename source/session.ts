@@ -46,7 +46,10 @@ export type SessionEvent = {readonly time: number} & (
 	| {readonly type: 'pong'; readonly payload: Buffer; readonly rtt: number | undefined; readonly keepalive?: boolean}
 	| {readonly type: 'close'; readonly code: number; readonly reason: string; readonly byUs: boolean; readonly willReconnect: boolean}
 	| {readonly type: 'connect-error'; readonly message: string}
-	| {readonly type: 'reconnecting'; readonly attempt: number; readonly delay: number}
+	/** `failure`: why the attempt before failed, when it did not even open. */
+	| {readonly type: 'reconnecting'; readonly attempt: number; readonly delay: number; readonly failure?: string}
+	/** The close handshake began, from either side. */
+	| {readonly type: 'closing'}
 	| {readonly type: 'error'; readonly message: string}
 );
 
@@ -212,13 +215,18 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 
 		case 'reconnecting': {
 			const seconds = (event.delay / 1000).toFixed(1);
-			added.push({time, dir: 'local', kind: 'info', text: `reconnecting in ${seconds} s (attempt ${event.attempt})`, size: 0});
+			const failed = event.failure === undefined ? '' : `could not connect: ${event.failure}; `;
+			added.push({time, dir: 'local', kind: 'info', text: `${failed}reconnecting in ${seconds} s (attempt ${event.attempt})`, size: 0});
 			return {
 				...state,
 				entries: state.pending > 0 ? setDelivery(state.entries, 'pending') : state.entries,
 				exitCode: undefined,
 				link: {...link, state: 'reconnecting', attempt: event.attempt, reconnectAt: time + event.delay},
 			};
+		}
+
+		case 'closing': {
+			return {...state, link: {...link, state: 'closing'}};
 		}
 
 		case 'error': {

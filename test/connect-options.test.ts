@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {buildTarget, displayUrl, normalizeUrl, parseHeader, type ConnectFlags} from '../source/connect-options.js';
-import {backoffDelay} from '../source/connection.js';
+import {buildTarget, displayUrl, normalizeUrl, parseHeader, redactCredentials, type ConnectFlags} from '../source/connect-options.js';
+import {makeCertificate} from './helpers/tls.js';
 import {UsageError} from '../source/exit-codes.js';
 
 const flags: ConnectFlags = {
@@ -37,11 +37,65 @@ test('displayUrl hides the password', () => {
 	assert.equal(displayUrl(new URL('ws://host/')), 'ws://host/');
 });
 
+test('no error line shows a password: the wss// hint, an unsupported scheme, a bad URL, a bad proxy', async () => {
+	const lines: string[] = [];
+	for (const input of ['wss//me:secret@host/x', 'ws:/me:secret@host', 'ftp://me:secret@host', 'ws://me:secret@[bad', 'me:secret@[bad']) {
+		try {
+			normalizeUrl(input);
+			assert.fail(`${input} was accepted`);
+		} catch (error) {
+			assert.ok(error instanceof UsageError);
+			lines.push(error.message);
+		}
+	}
+
+	for (const proxy of ['socks5://me:secret@proxy:1080', 'http://me:secret@[bad']) {
+		// eslint-disable-next-line no-await-in-loop
+		await assert.rejects(buildTarget('h', {...flags, proxy}, noFiles), (error: Error) => {
+			lines.push(error.message);
+			return error instanceof UsageError;
+		});
+	}
+
+	assert.equal(lines.length, 7);
+	for (const line of lines) {
+		assert.doesNotMatch(line, /secret/);
+		assert.match(line, /me:\*\*\*@/);
+	}
+
+	assert.match(lines[0]!, /did you mean wss:\/\/me:\*\*\*@host\/x/);
+	assert.equal(redactCredentials('ws://host/a:b@c'), 'ws://host/a:b@c');
+});
+
 test('parseHeader', () => {
 	assert.deepEqual(parseHeader('X-Key:  v a l '), ['X-Key', 'v a l']);
 	assert.deepEqual(parseHeader('Empty:'), ['Empty', '']);
 	assert.throws(() => parseHeader('novalue'), UsageError);
 	assert.throws(() => parseHeader('Bad Name: x'), UsageError);
+	assert.throws(() => parseHeader('X-A: a\u0001b'), /bad value for header X-A: "a\\x01b"/);
+	assert.throws(() => parseHeader('X-A: a\rb'), /bad value for header X-A/);
+	assert.throws(() => parseHeader('X-A: 😀'), /bad value for header X-A/);
+	assert.deepEqual(parseHeader('X-A: caf\u00E9\tx'), ['X-A', 'caf\u00E9\tx']);
+});
+
+test('repeated -H names keep every value, under the first spelling', async () => {
+	const {target} = await buildTarget('h', {...flags, header: ['X-Tag: 1', 'x-tag: 2', 'X-Other: 3']}, noFiles);
+	assert.deepEqual(target.options.headers, {'X-Tag': ['1', '2'], 'X-Other': ['3']});
+});
+
+test('unusable TLS files are usage errors with their own message', async () => {
+	const one = makeCertificate();
+	const two = makeCertificate();
+	const files = new Map<string, Buffer>([
+		['c1.pem', one.cert], ['k1.pem', one.key], ['k2.pem', two.key], ['text.txt', Buffer.from('hello\n')],
+	]);
+	const read = (path: string): Buffer => files.get(path)!;
+	await assert.rejects(buildTarget('wss://h', {...flags, ca: 'text.txt'}, read), /--ca text\.txt: not a PEM certificate/);
+	await assert.rejects(buildTarget('wss://h', {...flags, ca: 'k1.pem'}, read), /--ca k1\.pem: not a PEM certificate/);
+	await assert.rejects(buildTarget('wss://h', {...flags, cert: 'c1.pem', key: 'k2.pem'}, read), /--cert c1\.pem and --key k2\.pem do not belong together/);
+	await assert.rejects(buildTarget('wss://h', {...flags, cert: 'text.txt', key: 'k1.pem'}, read), /not a usable PEM certificate and key/);
+	const {target} = await buildTarget('wss://h', {...flags, ca: 'c1.pem', cert: 'c1.pem', key: 'k1.pem'}, read);
+	assert.deepEqual(target.options.ca, one.cert);
 });
 
 test('buildTarget folds headers, cookies and the subprotocol header; drops handshake headers with a note', async () => {
@@ -53,7 +107,7 @@ test('buildTarget folds headers, cookies and the subprotocol header; drops hands
 		userAgent: 'ua',
 	}, noFiles);
 	assert.deepEqual(target.protocols, ['w', 'x', 'y']);
-	assert.deepEqual(target.options.headers, {'X-A': '1', Cookie: 'a=1; b=2', 'User-Agent': 'ua'});
+	assert.deepEqual(target.options.headers, {'X-A': ['1'], Cookie: ['a=1; b=2'], 'User-Agent': ['ua']});
 	assert.deepEqual(notes, ['ignoring Sec-WebSocket-Key: ws makes these handshake headers itself']);
 	assert.equal(target.options.perMessageDeflate, false);
 	assert.equal(target.options.handshakeTimeout, 10_000);
@@ -65,12 +119,4 @@ test('buildTarget rejects bad subprotocols, half a key pair and bad proxies', as
 	await assert.rejects(buildTarget('h', {...flags, cert: 'c.pem'}, () => Buffer.from('')), /--cert and --key go together/);
 	await assert.rejects(buildTarget('h', {...flags, proxy: 'socks5://p:1080'}, noFiles), /unsupported proxy scheme/);
 	await assert.rejects(buildTarget('h', {...flags, auth: 'nopassword'}, noFiles), /--auth takes user:password/);
-});
-
-test('reconnect backoff grows exponentially with jitter and is capped', () => {
-	assert.equal(backoffDelay(1, () => 0), 250);
-	assert.equal(backoffDelay(1, () => 1), 500);
-	assert.equal(backoffDelay(4, () => 0), 2000);
-	assert.equal(backoffDelay(30, () => 1), 30_000);
-	assert.equal(backoffDelay(30, () => 0), 15_000);
 });

@@ -3,6 +3,7 @@ import {mkdtempSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
+import {setTimeout as delay} from 'node:timers/promises';
 import {cliPath} from './helpers/cli.js';
 import {echo, startServer, type TestServer} from './helpers/servers.js';
 import {cliCommand, hasTmux, TmuxSession} from './helpers/ui-tmux.js';
@@ -65,6 +66,12 @@ test('the built CLI in a real terminal: echo, escaping, resize, /close, Ctrl-C r
 		tmux.keys('Enter');
 		screen = await tmux.waitFor(/closed 4000 bye/);
 		assert.match(screen, /\d{3} > close 4000 bye/);
+		// The server hears of the close a moment after the client shows it (another process).
+		for (let waited = 0; closes.length === 0 && waited < 5000; waited += 10) {
+			// eslint-disable-next-line no-await-in-loop
+			await delay(10);
+		}
+
 		assert.deepEqual(closes.at(-1), {code: 4000, reason: 'bye'});
 
 		tmux.keys('C-c');

@@ -42,6 +42,13 @@ describe('serve options', () => {
 		assert.deepEqual(options.tls, {certPath: 'c.pem', keyPath: 'k.pem'});
 	});
 
+	test('--ping-interval takes the same numbers as the client\'s: .5, 2., 0.25', () => {
+		assert.equal(serveOptionsFromFlags({...noFlags, pingInterval: '.5'}).pingIntervalMs, 500);
+		assert.equal(serveOptionsFromFlags({...noFlags, pingInterval: '2.'}).pingIntervalMs, 2000);
+		assert.equal(serveOptionsFromFlags({...noFlags, pingInterval: '0.25'}).pingIntervalMs, 250);
+		assert.throws(() => serveOptionsFromFlags({...noFlags, pingInterval: '.'}), /--ping-interval takes a number/);
+	});
+
 	const bad: Array<[Partial<ServeFlags>, RegExp]> = [
 		[{port: '65536'}, /--port takes a whole number from 0 to 65535, not "65536"/],
 		[{port: '-1'}, /--port/],
@@ -78,6 +85,50 @@ describe('serve options', () => {
 		assert.equal(exposureWarning({host: '0.0.0.0', origins: ['http://localhost:3000']}), undefined);
 		for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '::ffff:127.0.0.1']) {
 			assert.equal(exposureWarning({host, origins: []}), undefined, host);
+		}
+	});
+});
+
+describe('serve logs the close it sent', () => {
+	/** Waits for the line that says client #1 closed. */
+	async function closeLineOf(lines: readonly string[]): Promise<string> {
+		await within(5000, 'the close line', (async () => {
+			while (!lines.some(line => line.startsWith('#1 closed'))) {
+				// eslint-disable-next-line no-await-in-loop
+				await delay(10);
+			}
+		})());
+		return lines.find(line => line.startsWith('#1 closed'))!;
+	}
+
+	test('a message over --max-payload: 1009 sent by the server, not 1006', async () => {
+		const {server, url, lines} = await serve({maxPayload: 10});
+		try {
+			const client = await connect(url);
+			client.on('error', () => undefined);
+			const clientClosed = closed(client);
+			client.send('x'.repeat(100));
+			assert.equal((await clientClosed).code, 1009);
+			assert.match(await closeLineOf(lines), /^#1 closed by the server: 1009 \(message too big\);/);
+		} finally {
+			await server.close(100);
+		}
+	});
+
+	test('a frame that breaks the protocol: 1002 sent by the server', async () => {
+		const {server, url, lines} = await serve();
+		try {
+			const {port} = new URL(url);
+			const socket = netConnect(Number(port), '127.0.0.1');
+			socket.on('error', () => undefined);
+			socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+			await once(socket, 'data');
+			// Opcode 3 is reserved: a protocol error.
+			socket.write(Buffer.from([0x83, 0x80, 0, 0, 0, 0]));
+			assert.match(await closeLineOf(lines), /^#1 closed by the server: 1002 \(protocol error\);/);
+			socket.destroy();
+		} finally {
+			await server.close(100);
 		}
 	});
 });

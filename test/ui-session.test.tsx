@@ -280,7 +280,8 @@ test('typed while reconnecting: pending, then sent when the connection is back',
 	session = await startUiSession({connection: {reconnect: true}, server: {onConnection(socket) {
 		connections++;
 		if (connections === 1) {
-			setTimeout(() => socket.terminate(), 20);
+			// Long enough for the first open to be drawn before the drop, even on a busy machine.
+			setTimeout(() => socket.terminate(), 200);
 			return;
 		}
 

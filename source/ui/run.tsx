@@ -78,7 +78,7 @@ export async function runInteractive(options: InteractiveOptions, io: Interactiv
 		historySaved = historySaved.then(async () => saveHistory(historyFile, entries)).catch(() => undefined);
 	};
 
-	const connection = new Connection(target, {...options.connection, closeTimeout: 2000});
+	const connection = new Connection(target, {closeTimeout: 2000, ...options.connection});
 	let lastFailure: ConnectFailure | undefined;
 	let lastClose: CloseEvent | undefined;
 	connection.on('connect-error', failure => {

@@ -72,8 +72,11 @@ export function useConnectionEvents({connection, dispatch, clock, now, interval}
 			'connect-error': ({message}: ConnectFailure) => {
 				push({type: 'connect-error', message, time: now()});
 			},
-			reconnecting: ({attempt, delay}: ReconnectEvent) => {
-				push({type: 'reconnecting', attempt, delay, time: now()});
+			reconnecting: ({attempt, delay, failure}: ReconnectEvent) => {
+				push({type: 'reconnecting', attempt, delay, ...(failure === undefined ? {} : {failure: failure.message}), time: now()});
+			},
+			closing: () => {
+				push({type: 'closing', time: now()});
 			},
 			error: (error: Error) => {
 				push({type: 'error', message: error.message, time: now()});

@@ -23,6 +23,8 @@ export type ServerBehaviour = {
 	readonly rejectWith?: number;
 	readonly tls?: {readonly key: Buffer; readonly cert: Buffer};
 	readonly handleProtocols?: (protocols: Set<string>) => string | false;
+	/** Listen on this port (to come back on the same one); default: one the OS picks. */
+	readonly port?: number;
 };
 
 export function echo(socket: WebSocket): void {
@@ -67,7 +69,7 @@ export async function startServer(behaviour: ServerBehaviour = {}): Promise<Test
 	wss.on('connection', (socket, request) => {
 		(behaviour.onConnection ?? echo)(socket, request);
 	});
-	server.listen(0, '127.0.0.1');
+	server.listen(behaviour.port ?? 0, '127.0.0.1');
 	await once(server, 'listening');
 	const {port} = server.address() as AddressInfo;
 	return {

@@ -1,0 +1,138 @@
+import type {IncomingMessage} from 'node:http';
+
+/** Why a connection could not be made. */
+export type ConnectFailureKind = 'dns' | 'refused' | 'reset' | 'tls' | 'http' | 'timeout' | 'handshake' | 'proxy' | 'other';
+
+export type ConnectFailure = {
+	readonly kind: ConnectFailureKind;
+	/** One line saying what happened and what to try. */
+	readonly message: string;
+	/** The HTTP status when the server (or the proxy) answered with one. */
+	readonly status?: number;
+};
+
+const tlsCodes = new Set([
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'UNABLE_TO_GET_ISSUER_CERT',
+	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+	'CERT_HAS_EXPIRED',
+	'CERT_NOT_YET_VALID',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+	'ERR_SSL_WRONG_VERSION_NUMBER',
+	'EPROTO',
+]);
+
+/** `host:port` of a URL, with the scheme's default port. */
+export function hostAndPort(url: URL): string {
+	const port = url.port || (url.protocol === 'wss:' || url.protocol === 'https:' ? 443 : 80);
+	return `${url.hostname}:${port}`;
+}
+
+/** The line for a connect timeout; the connection's own deadline and ws's say the same. */
+export function timeoutFailure(url: URL, seconds?: number): ConnectFailure {
+	const flag = seconds === undefined ? '--connect-timeout' : `--connect-timeout ${seconds}`;
+	return {kind: 'timeout', message: `no answer from ${hostAndPort(url)} within the connect timeout (${flag})`};
+}
+
+/**
+What went wrong on the way to the proxy: with a proxy, every socket error before the tunnel
+stands is between wsterm and the proxy (the proxy answers for the server with an HTTP status).
+*/
+function describeProxyError(code: string, error: Error, proxy: URL): ConnectFailure {
+	const where = `the proxy ${hostAndPort(proxy)}`;
+	const check = ' (check --proxy, HTTPS_PROXY and HTTP_PROXY)';
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+		return {kind: 'proxy', message: `proxy host not found: ${proxy.hostname}${check}`};
+	}
+
+	if (code === 'ECONNREFUSED') {
+		return {kind: 'proxy', message: `connection refused by ${where}${check}`};
+	}
+
+	if (code === 'ECONNRESET' || error.message === 'socket hang up') {
+		return {kind: 'proxy', message: `${where} closed the connection before the tunnel was open`};
+	}
+
+	return {kind: 'proxy', message: `${where}: ${code ? `${error.message} (${code})` : error.message}`};
+}
+
+/**
+Classifies an error raised before the connection opened into one line for people. `proxy` is
+given when the connection goes through one and its tunnel is not open yet.
+*/
+export function describeConnectError(error: NodeJS.ErrnoException, url: URL, proxy?: URL): ConnectFailure {
+	const code = error.code ?? '';
+	if (/handshake has timed out/i.test(error.message)) {
+		return timeoutFailure(url);
+	}
+
+	if (proxy !== undefined) {
+		return describeProxyError(code, error, proxy);
+	}
+
+	const where = hostAndPort(url);
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+		return {kind: 'dns', message: `host not found: ${url.hostname} (check the spelling of the URL)`};
+	}
+
+	if (code === 'ECONNREFUSED') {
+		return {kind: 'refused', message: `connection refused by ${where} (is a server listening there?)`};
+	}
+
+	if (code === 'ECONNRESET' || error.message === 'socket hang up') {
+		return {kind: 'reset', message: `${where} closed the connection during the handshake`};
+	}
+
+	if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || (code === 'EPROTO' && /wrong version number|packet length too long/i.test(error.message))) {
+		return {kind: 'tls', message: `TLS handshake with ${where} failed: the server does not speak TLS (try ws:// instead of wss://)`};
+	}
+
+	if (tlsCodes.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /certificate/i.test(error.message)) {
+		return {kind: 'tls', message: `TLS: ${error.message} (${code || 'TLS error'}); trust the certificate with --ca FILE, or skip verification with -k`};
+	}
+
+	if (/subprotocol|Sec-WebSocket|extension|Invalid Upgrade|status code/i.test(error.message)) {
+		return {kind: 'handshake', message: `handshake failed: ${error.message}`};
+	}
+
+	return {kind: 'other', message: code ? `${error.message} (${code})` : error.message};
+}
+
+function statusLine(status: number, text: string | undefined): string {
+	return `HTTP ${status}${text ? ` ${text}` : ''}`;
+}
+
+/** The proxy refused to open the tunnel (its answer to CONNECT was not 200). */
+export function describeProxyAnswer(status: number, statusText: string | undefined, proxy: URL, url: URL): ConnectFailure {
+	const hint = status === 407
+		? ' (the proxy wants credentials: put them in the proxy URL)'
+		: (status === 502 || status === 504 ? ` (the proxy could not reach ${hostAndPort(url)})` : '');
+	return {
+		kind: 'proxy',
+		status,
+		message: `the proxy ${hostAndPort(proxy)} answered ${statusLine(status, statusText)} to CONNECT ${hostAndPort(url)}${hint}`,
+	};
+}
+
+/** The server answered the upgrade with something other than 101. */
+export function describeHttpAnswer(response: IncomingMessage): ConnectFailure {
+	const status = response.statusCode ?? 0;
+	let hint = '';
+	if (status === 401 || status === 403) {
+		hint = ' (check --auth, -H "Authorization: ...", --cookie or --origin)';
+	} else if (status === 404) {
+		hint = ' (check the path of the URL)';
+	} else if (status >= 300 && status < 400) {
+		hint = response.headers.location ? ` to ${response.headers.location} (add -L to follow redirects)` : ' (add -L to follow redirects)';
+	} else if (status >= 200 && status < 300) {
+		hint = ': this is not a WebSocket endpoint';
+	}
+
+	return {
+		kind: 'http',
+		status,
+		message: `the server answered ${statusLine(status, response.statusMessage)} instead of switching to WebSocket${hint}`,
+	};
+}

@@ -1,0 +1,234 @@
+import assert from 'node:assert/strict';
+import {mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {describe, test} from 'node:test';
+import {runCli, startCli} from './helpers/cli.js';
+import {
+	closedPort, startAcceptThenClose, startHalfCloser, startInvalidUtf8Peer, startOutagePeer, startRefusingProxy, startSilentPeer,
+} from './helpers/peers.js';
+import {startServer} from './helpers/servers.js';
+import {makeCertificate} from './helpers/tls.js';
+
+/** The JSON records of a --jsonl run. */
+function records(stdout: string): Array<Record<string, unknown>> {
+	return stdout.split('\n').filter(Boolean).map(line => JSON.parse(line) as Record<string, unknown>);
+}
+
+async function until(check: () => boolean, timeout = 15_000): Promise<void> {
+	const start = Date.now();
+	while (!check()) {
+		if (Date.now() - start > timeout) {
+			throw new Error('timed out waiting');
+		}
+
+		// eslint-disable-next-line no-await-in-loop
+		await new Promise(resolve => {
+			setTimeout(resolve, 20);
+		});
+	}
+}
+
+function initialFile(text: string): string {
+	const path = join(mkdtempSync(join(tmpdir(), 'wsterm-initial-')), 'initial.txt');
+	writeFileSync(path, text);
+	return path;
+}
+
+describe('connection lifecycle, as the CLI shows it', {concurrency: 2}, () => {
+	test('--reconnect survives an outage: one line per failed attempt, -I sent again, exit 0', async () => {
+		const peer = await startOutagePeer();
+		try {
+			const run = startCli([peer.url, '--reconnect', '-I', initialFile('hello\n'), '-n', '2'], {input: '', timeout: 30_000});
+			let stderr = '';
+			run.child.stderr!.on('data', (chunk: Buffer) => {
+				stderr += chunk.toString();
+			});
+			await until(() => peer.received.length === 1);
+			await peer.stop();
+			await until(() => (stderr.match(/reconnect failed/g) ?? []).length >= 2);
+			await peer.start();
+			const result = await run.result;
+			assert.equal(result.code, 0, result.stderr);
+			assert.equal(result.stdout, 'hello\nhello\n');
+			assert.deepEqual(peer.received, ['hello', 'hello']);
+			assert.match(result.stderr, /connection lost \(1006 \(abnormal closure\)\); reconnecting/);
+			assert.match(result.stderr, /reconnect failed: connection refused by 127\.0\.0\.1:\d+ \(is a server listening there\?\); reconnect attempt 3 in \d+\.\d s/);
+			assert.doesNotMatch(result.stderr, /could not connect/);
+		} finally {
+			await peer.close();
+		}
+	});
+
+	test('--max-retries N: exit 1 after N failed attempts, saying so', async () => {
+		const peer = await startOutagePeer();
+		try {
+			const run = startCli([peer.url, '--reconnect', '--max-retries', '1', '-I', initialFile('hello\n'), '-w', '-1'], {input: ''});
+			await until(() => peer.received.length === 1);
+			await peer.stop();
+			const result = await run.result;
+			assert.equal(result.code, 1);
+			assert.match(result.stderr, /could not connect to ws:\/\/127\.0\.0\.1:\d+\/: connection refused by .*; gave up after 1 reconnect attempt \(--max-retries\)\n$/);
+		} finally {
+			await peer.close();
+		}
+	});
+
+	test('a server that accepts and closes at once: retried ever more slowly, then given up with --max-retries', async () => {
+		const server = await startAcceptThenClose(4002);
+		try {
+			const start = Date.now();
+			const result = await runCli([server.url, '--reconnect', '--max-retries', '3', '-w', '-1', '-v']);
+			const delays = [...result.stderr.matchAll(/reconnect attempt \d+ in (\d+\.\d) s/g)].map(match => Number(match[1]));
+			assert.equal(result.code, 3, result.stderr);
+			assert.equal(server.requests.length, 4, 'the first connection and 3 retries');
+			assert.equal(delays.length, 3);
+			// Ceilings 0.5, 1 and 2 s, each delay between half and all of its ceiling.
+			assert.ok(delays[2]! >= 1 && delays[2]! > delays[0]!, `delays ${delays.join(', ')}`);
+			assert.ok(Date.now() - start >= 1750);
+			assert.match(result.stderr, /server closed the connection with 4002: go away\n$/);
+		} finally {
+			await server.close();
+		}
+	});
+
+	test('--max-retries needs --reconnect and a whole number', async () => {
+		const alone = await runCli(['ws://127.0.0.1:9/', '--max-retries', '2']);
+		assert.equal(alone.code, 2);
+		assert.match(alone.stderr, /--max-retries needs --reconnect/);
+		const bad = await runCli(['ws://127.0.0.1:9/', '--reconnect', '--max-retries', '1.5']);
+		assert.equal(bad.code, 2);
+	});
+
+	test('a message over --max-payload: 1009 sent by wsterm (dir out), exit 3', async () => {
+		const server = await startServer({
+			onConnection(socket) {
+				socket.send('x'.repeat(100));
+			},
+		});
+		try {
+			const result = await runCli([server.url, '--max-payload', '10', '--jsonl', '-w', '-1', '--close-timeout', '0.5']);
+			assert.equal(result.code, 3);
+			const close = records(result.stdout).find(record => record.type === 'close');
+			assert.equal(close?.dir, 'out');
+			assert.equal(close?.code, 1009);
+			assert.match(result.stderr, /closed the connection with 1009 \(message too big\): a message was larger than --max-payload/);
+			assert.doesNotMatch(result.stderr, /1006|dropped/);
+		} finally {
+			await server.close();
+		}
+	});
+
+	test('no pong in time: wsterm drops the connection and says why, exit 3', async () => {
+		const peer = await startSilentPeer();
+		try {
+			const result = await runCli([peer.url, '--ping-interval', '0.2', '--jsonl', '-w', '-1']);
+			assert.equal(result.code, 3);
+			const close = records(result.stdout).find(record => record.type === 'close');
+			assert.deepEqual([close?.dir, close?.code, close?.reason], ['out', 1006, 'no pong within 0.2 s']);
+			assert.match(result.stderr, /dropped the connection: no pong within 0\.2 s/);
+		} finally {
+			await peer.close();
+		}
+	});
+
+	test('a close frame without the TCP close ends the run within --close-timeout', async () => {
+		const peer = await startHalfCloser(4001, 'half');
+		try {
+			const start = Date.now();
+			const result = await runCli([peer.url, '-w', '-1', '--close-timeout', '0.3'], {timeout: 40_000});
+			assert.ok(Date.now() - start < 10_000, `took ${Date.now() - start} ms`);
+			assert.equal(result.code, 3);
+			assert.match(result.stderr, /server closed the connection with 4001: half/);
+		} finally {
+			await peer.close();
+		}
+	});
+
+	test('invalid UTF-8 from the server: 1007 sent by wsterm, exit 3, in bounded time', async () => {
+		const peer = await startInvalidUtf8Peer();
+		try {
+			const start = Date.now();
+			const result = await runCli([peer.url, '-w', '-1', '--jsonl', '--close-timeout', '0.3'], {timeout: 40_000});
+			assert.ok(Date.now() - start < 10_000, `took ${Date.now() - start} ms`);
+			assert.equal(result.code, 3);
+			const close = records(result.stdout).find(record => record.type === 'close');
+			assert.deepEqual([close?.dir, close?.code], ['out', 1007]);
+			assert.match(result.stderr, /closed the connection with 1007 \(invalid payload data\): a text message was not valid UTF-8/);
+		} finally {
+			await peer.close();
+		}
+	});
+
+	test('a close to a peer that never answers ends within --close-timeout, exit 0', async () => {
+		const peer = await startSilentPeer();
+		try {
+			const start = Date.now();
+			const result = await runCli([peer.url, '--close-timeout', '0.3'], {input: 'hello\n'});
+			assert.ok(Date.now() - start < 4000, `took ${Date.now() - start} ms`);
+			assert.equal(result.code, 0, result.stderr);
+		} finally {
+			await peer.close();
+		}
+	});
+
+	test('--connect-timeout is one deadline for wss:// too (a peer that never answers TLS)', async () => {
+		const peer = await startSilentPeer();
+		try {
+			// What a run costs besides the timeout, on this machine now: one that fails at once.
+			let start = Date.now();
+			await runCli([`wss://127.0.0.1:${await closedPort()}/`, '-x', 'hi']);
+			const overhead = Date.now() - start;
+			start = Date.now();
+			const result = await runCli([`wss://127.0.0.1:${peer.port}/`, '-k', '--connect-timeout', '2', '-x', 'hi']);
+			const elapsed = Date.now() - start - overhead;
+			// Twice the timeout (4 s and more) before: ws's timer started again once TCP connected.
+			assert.ok(elapsed < 3200, `took ${elapsed} ms more than a run that fails at once`);
+			assert.equal(result.code, 1);
+			assert.match(result.stderr, /no answer from 127\.0\.0\.1:\d+ within the connect timeout \(--connect-timeout 2\)/);
+		} finally {
+			await peer.close();
+		}
+	});
+
+	test('a refused proxy and a 502 to CONNECT are the proxy\'s, with no password shown', async () => {
+		const port = await closedPort();
+		const refused = await runCli(['ws://127.0.0.1:9/', '--proxy', `http://me:secret@127.0.0.1:${port}`, '-x', 'hi']);
+		assert.equal(refused.code, 1);
+		assert.match(refused.stderr, new RegExp(`connection refused by the proxy 127\\.0\\.0\\.1:${port}`));
+		assert.doesNotMatch(refused.stderr, /secret|refused by 127\.0\.0\.1:9/);
+		const proxy = await startRefusingProxy(502);
+		try {
+			const answered = await runCli(['ws://127.0.0.1:9/', '--proxy', proxy.url, '-x', 'hi']);
+			assert.equal(answered.code, 1);
+			assert.match(answered.stderr, /the proxy 127\.0\.0\.1:\d+ answered HTTP 502 Bad Gateway to CONNECT 127\.0\.0\.1:9/);
+			assert.doesNotMatch(answered.stderr, /the server answered/);
+		} finally {
+			await proxy.close();
+		}
+	});
+
+	test('bad -H values, non-PEM --ca, a wrong --passphrase are usage errors (exit 2), not TLS failures', async () => {
+		const header = await runCli(['ws://127.0.0.1:9/', '-H', 'X-A: a\u0001b', '-x', 'hi']);
+		assert.equal(header.code, 2);
+		assert.match(header.stderr, /bad value for header X-A/);
+		const {keyPath, certPath} = makeCertificate();
+		const ca = await runCli(['wss://127.0.0.1:9/', '--ca', keyPath, '-x', 'hi']);
+		assert.equal(ca.code, 2);
+		assert.match(ca.stderr, /--ca .*: not a PEM certificate/);
+		assert.doesNotMatch(ca.stderr, /-k/);
+		const mismatch = await runCli(['wss://127.0.0.1:9/', '--cert', certPath, '--key', makeCertificate().keyPath, '-x', 'hi']);
+		assert.equal(mismatch.code, 2);
+		assert.match(mismatch.stderr, /do not belong together/);
+	});
+
+	test('credentials never appear in an error line', async () => {
+		for (const url of ['wss//me:secret@host/', 'ftp://me:secret@host/', 'ws://me:secret@[bad']) {
+			// eslint-disable-next-line no-await-in-loop
+			const result = await runCli([url, '-x', 'hi']);
+			assert.equal(result.code, 2);
+			assert.doesNotMatch(result.stderr, /secret/);
+			assert.match(result.stderr, /me:\*\*\*@/);
+		}
+	});
+});
