@@ -80,6 +80,18 @@ describe('pipe mode against an echo server', () => {
 		assert.equal(result.stdout, 'hello\nfirst line\nsecond line\n@handle\n');
 	});
 
+	test('-x -hello sends "-hello"; -x @file that is not UTF-8 goes as binary, byte for byte (-v says so)', async () => {
+		const bytes = Buffer.from([0x68, 0x69, 0xFF, 0xFE, 0x00, 0x0A]);
+		const path = file('latin1.bin', bytes);
+		const result = await runCli([server.url, '-x', '-hello', '-x', `@${path}`, '-n', '2', '-v', '--jsonl']);
+		assert.equal(result.code, 0);
+		const [dash, sent] = result.stdout.trim().split('\n').map(line => JSON.parse(line) as {type: string; data?: string; base64?: string});
+		assert.deepEqual(dash, {...dash, type: 'text', data: '-hello'});
+		assert.equal(sent!.type, 'binary');
+		assert.deepEqual(Buffer.from(sent!.base64!, 'base64'), bytes);
+		assert.match(result.stderr, new RegExp(`wsterm: ${path.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid UTF-8: sent as a binary message\n`));
+	});
+
 	test('--jsonl carries binary byte-exact as base64, with the close event', async () => {
 		const bytes = Buffer.from(Array.from({length: 256}, (_, index) => index));
 		const path = file('bytes.bin', bytes);
