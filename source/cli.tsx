@@ -16,6 +16,7 @@ const help = `
 	  $ wsterm serve [options]          a local echo (or broadcast) server
 	  $ wsterm                          in a terminal: talk to a built-in
 	                                    echo server
+	  $ wsterm --help, -h, --version    anywhere on the line: print and exit
 
 	Connection options
 	  -H, --header "Name: value"  Add a request header (repeatable)
@@ -43,14 +44,20 @@ const help = `
 
 	Pipe mode (stdin or stdout not a terminal, or -x/-n/-w/--jsonl given)
 	  -x, --execute MSG           Send MSG (repeatable); -x @FILE sends a file as
-	                              one message, -x @@text sends "@text"; with -x,
-	                              stdin is not read
-	      --binary                Send messages as binary
-	  -0, --null                  Split stdin on NUL instead of newlines
-	  -n, --count N               Exit after receiving N messages
+	                              one message (binary if it is not UTF-8),
+	                              -x @@text sends "@text"; with -x, stdin is not
+	                              read
+	      --binary                Send messages as binary, byte for byte
+	  -0, --null                  Split stdin on NUL instead of newlines; end
+	                              each message on stdout with NUL
+	  -n, --count N               Exit after receiving N messages, whatever
+	                              stdin does (exit 5 if fewer come)
 	  -w, --wait SEC              After sending, print replies for SEC seconds
 	                              (-1: until the server closes; with -n,
 	                              whichever comes first)
+	      --linger SEC            Without -n and -w: after sending, close once
+	                              as many messages came back as were sent, or
+	                              after SEC seconds without one (2; 0: at once)
 	      --jsonl                 One JSON object per event on stdout
 	  -v, --verbose               Connection events on stderr
 	  -P, --show-control          Also show ping, pong and close
@@ -82,6 +89,8 @@ const help = `
 	       or serve could not listen
 	  2    usage error
 	  3    connection dropped, or closed with any other code
+	  5    -n N: fewer than N messages came (the server closed
+	       first, or -w ran out)
 	  130  interrupted (SIGINT), after closing and flushing
 	  143  terminated (SIGTERM), likewise
 
@@ -297,7 +306,7 @@ async function runClient(flags: Flags): Promise<number> {
 	}
 
 	const scrollback = number('scrollback', flags.scrollback, {min: 1, integer: true}) ?? 10_000;
-	const pipeFlagGiven = flags.execute.length > 0 || count !== undefined || wait !== undefined || linger !== undefined || flags.jsonl;
+	const pipeFlagGiven = flags.execute.length > 0 || count !== undefined || wait !== undefined || flags.jsonl;
 	const interactive = process.stdin.isTTY && process.stdout.isTTY && !pipeFlagGiven;
 	const [url] = cli.input;
 	if (url === undefined && !interactive) {

@@ -51,7 +51,7 @@ export type PipeIo = {
 Messages handed to the socket and not yet written, at most: with bytes alone as the bound, a
 million one-byte lines would all be in flight at once, each with its frame and callback.
 */
-const maxMessagesInFlight = 4096;
+const maxMessagesInFlight = 1024;
 
 /**
 Pipe mode: stdin's lines become messages, received messages become stdout's lines.
