@@ -10,6 +10,8 @@ import {fileURLToPath} from 'node:url';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const rounds = Number(process.env.ROUNDS ?? 21);
+// Another build to compare (an older checkout's dist/cli.js, say); this one by default.
+const cli = process.env.WSTERM_CLI ?? here('../dist/cli.js');
 
 async function startEchoServer(): Promise<{url: string; stop: () => void}> {
 	const child = spawn(process.execPath, [here('./echo-server.mjs')], {stdio: ['ignore', 'pipe', 'inherit']});
@@ -45,11 +47,11 @@ try {
 	const floor: number[] = [];
 	const nodeOnly: number[] = [];
 	// One warm-up each, not counted: the first run pays for the disk cache.
-	await time([here('../dist/cli.js'), server.url, '-x', 'hello', '-n', '1']);
+	await time([cli, server.url, '-x', 'hello', '-n', '1']);
 	await time([here('./oneshot-floor.mjs'), server.url]);
 	for (let round = 0; round < rounds; round++) {
 		// Alternate, so that drift in the machine's load hits both alike.
-		wsterm.push(await time([here('../dist/cli.js'), server.url, '-x', 'hello', '-n', '1']));
+		wsterm.push(await time([cli, server.url, '-x', 'hello', '-n', '1']));
 		floor.push(await time([here('./oneshot-floor.mjs'), server.url]));
 		const started = performance.now();
 		await once(spawn(process.execPath, ['-e', '0']), 'exit');

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import {isUtf8} from 'node:buffer';
 import {readFileSync} from 'node:fs';
+import {setFlagsFromString} from 'node:v8';
 import {type CommandLine, type FlagSpec, type FlagValues, parseCommandLine} from './command-line.js';
 import type {ConnectFlags} from './connect-options.js';
 import {buildTarget} from './connect-options.js';
@@ -347,6 +348,10 @@ async function runClient(flags: Flags): Promise<number> {
 		process.stderr.write(`wsterm: ${note}\n`);
 	}
 
+	// A million small messages make V8 double its young generation up to 2 x 16 MiB of mostly
+	// garbage; kept at its starting size, peak RSS for 1,000,000 lines drops by about 30 MB at
+	// the same speed (npm run bench:pipe).
+	setFlagsFromString('--semi-space-growth-factor=1');
 	const [{Connection}, {runPipe}] = await Promise.all([import('./connection.js'), import('./pipe.js')]);
 	const execute = executeMessages(flags);
 	if (flags.verbose) {

@@ -3,7 +3,9 @@ How pipe mode ends, against real servers with the built CLI: linger at EOF for r
 -n whatever stdin does, exit 5 when -n is not reached, signals while connecting.
 */
 import assert from 'node:assert/strict';
+import {createHash} from 'node:crypto';
 import {once} from 'node:events';
+import {createServer as createNetServer, type AddressInfo, type Socket} from 'node:net';
 import {after, before, describe, test} from 'node:test';
 import {runCli, startCli} from './helpers/cli.js';
 import {echo, slowReplier, startServer, type TestServer} from './helpers/servers.js';
@@ -147,4 +149,46 @@ describe('--help, -h and --version', () => {
 			assert.equal(server.requests.length, 0);
 		});
 	}
+});
+
+describe('a peer that never answers the close', () => {
+	test('a second SIGINT ends the run at once, exit 130', async () => {
+		const sockets: Socket[] = [];
+		// Completes the handshake itself, then never sends a byte and never closes.
+		const silent = createNetServer(socket => {
+			sockets.push(socket);
+			socket.once('data', (request: Buffer) => {
+				const key = /sec-websocket-key: *(\S+)/i.exec(request.toString())?.[1] ?? '';
+				const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+				socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+			});
+		}).listen(0, '127.0.0.1');
+		await once(silent, 'listening');
+		try {
+			const {port} = silent.address() as AddressInfo;
+			const run = startCli([`ws://127.0.0.1:${port}/`, '-w', '-1', '-v'], {timeout: 20_000});
+			let stderr = '';
+			run.child.stderr!.on('data', (chunk: Buffer) => {
+				stderr += chunk.toString();
+			});
+			while (!stderr.includes('connected to')) {
+				await new Promise(resolve => setTimeout(resolve, 20));
+			}
+
+			run.child.kill('SIGINT');
+			await new Promise(resolve => setTimeout(resolve, 200));
+			const second = performance.now();
+			run.child.kill('SIGINT');
+			const result = await run.result;
+			assert.equal(result.code, 130);
+			// Without the second signal, the close would wait for the peer up to the 5 s close timeout.
+			assert.ok(performance.now() - second < 3000, `${performance.now() - second} ms after the second SIGINT`);
+		} finally {
+			for (const socket of sockets) {
+				socket.destroy();
+			}
+
+			silent.close();
+		}
+	});
 });
