@@ -2,9 +2,9 @@
 Bundles the command line and what a one-shot or pipe run loads (argument parsing, connect
 options, the connection, pipe mode; serve too, evaluated only when used) into dist/cli.js; `npm
 run build` runs it after tsc and scripts/bundle-ui.ts. One file instead of a dozen saves the
-resolving, reading and compiling of each module at start (npm run bench:startup). ws and
-https-proxy-agent stay packages, loaded from node_modules as before; the full-screen session stays
-its own bundle (dist/ui/run.js), which keeps using the separate modules next to it.
+resolving, reading and compiling of each module at start (npm run bench:startup). Packages (ws,
+proxy-from-env, https-proxy-agent) stay in node_modules, with their licences; the full-screen
+session stays its own bundle (dist/ui/run.js), which keeps using the separate modules next to it.
 */
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -23,5 +23,6 @@ await build({
 	logLevel: 'warning',
 	minifySyntax: true,
 	legalComments: 'none',
-	external: ['./ui/run.js', 'https-proxy-agent', 'ws'],
+	packages: 'external',
+	external: ['./ui/run.js'],
 });
