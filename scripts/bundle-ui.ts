@@ -3,7 +3,8 @@ Bundles the interactive session with ink, react and their dependencies into one 
 build` runs it after tsc. Loading ink and react as some 550 separate modules takes about 340 ms at
 start, the bundle about 100 ms; React's production build is picked here, once; and ink's text
 caches are bounded on the way (scripts/ink-caches.ts). wsterm's own modules outside ui/ (`../x.js`)
-stay separate files, shared with pipe mode and serve. The licences of everything bundled are
+stay separate files next to it (pipe mode and serve have their own copies inside the bundle of
+dist/cli.js, scripts/bundle-cli.ts). The licences of everything bundled are
 written next to it, to dist/ui/third-party-licenses.txt.
 */
 import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';

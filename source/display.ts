@@ -108,3 +108,12 @@ export function formatBytes(bytes: number): string {
 
 	return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
 }
+
+// What JSON.stringify leaves raw but a terminal acts on: DEL, C1 and the invisible reordering
+// and separator characters of `unsafe`. (JSON escapes C0 itself.)
+const unsafeInJson = /[\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+
+/** JSON text made safe for a terminal: those characters become `\uXXXX` escapes, still valid JSON. */
+export function escapeJsonControl(json: string): string {
+	return json.replace(unsafeInJson, character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

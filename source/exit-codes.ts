@@ -8,6 +8,9 @@ export const exitCodes = {
 	usage: 2,
 	/** The connection dropped, or the peer closed with any other code. */
 	dropped: 3,
+	// 4 is taken by "an expected message did not arrive" (replay).
+	/** `-n N` was given and fewer than N messages came: the server closed first, or `-w` ran out. */
+	countNotReached: 5,
 	sigint: 130,
 	sigterm: 143,
 } as const;

@@ -50,7 +50,7 @@ describe('pipe mode against an echo server', () => {
 		assert.equal(result.stdout, 'a\n\nb\nlast\n');
 	});
 
-	test('--binary sends binary messages and -0 splits on NUL', async () => {
+	test('--binary sends binary messages byte for byte and -0 splits on NUL and ends each output message with NUL', async () => {
 		const types: boolean[] = [];
 		const recorder = await startServer({
 			onConnection(socket) {
@@ -61,10 +61,13 @@ describe('pipe mode against an echo server', () => {
 			},
 		});
 		try {
-			const result = await runCli([recorder.url, '--binary', '-0'], {input: 'one\ntwo\0three\0'});
+			const result = await runCli([recorder.url, '--binary', '-0'], {input: 'one\r\ntwo\0three\0'});
 			assert.equal(result.code, 0);
 			assert.deepEqual(types, [true, true]);
-			assert.equal(result.stdout, 'one\ntwo\nthree\n');
+			assert.equal(result.stdout, 'one\r\ntwo\0three\0');
+			const lines = await runCli([recorder.url, '--binary'], {input: 'crlf\r\nlf\n\r\n'});
+			assert.equal(lines.code, 0);
+			assert.equal(lines.stdout, 'crlf\r\nlf\n\r\n');
 		} finally {
 			await recorder.close();
 		}
@@ -75,6 +78,18 @@ describe('pipe mode against an echo server', () => {
 		const result = await runCli([server.url, '-x', 'hello', '-x', `@${path}`, '-x', '@@handle', '-n', '3']);
 		assert.equal(result.code, 0);
 		assert.equal(result.stdout, 'hello\nfirst line\nsecond line\n@handle\n');
+	});
+
+	test('-x -hello sends "-hello"; -x @file that is not UTF-8 goes as binary, byte for byte (-v says so)', async () => {
+		const bytes = Buffer.from([0x68, 0x69, 0xFF, 0xFE, 0x00, 0x0A]);
+		const path = file('latin1.bin', bytes);
+		const result = await runCli([server.url, '-x', '-hello', '-x', `@${path}`, '-n', '2', '-v', '--jsonl']);
+		assert.equal(result.code, 0);
+		const [dash, sent] = result.stdout.trim().split('\n').map(line => JSON.parse(line) as {type: string; data?: string; base64?: string});
+		assert.deepEqual(dash, {...dash, type: 'text', data: '-hello'});
+		assert.equal(sent!.type, 'binary');
+		assert.deepEqual(Buffer.from(sent!.base64!, 'base64'), bytes);
+		assert.match(result.stderr, new RegExp(`wsterm: ${path.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid UTF-8: sent as a binary message\n`));
 	});
 
 	test('--jsonl carries binary byte-exact as base64, with the close event', async () => {
@@ -180,7 +195,7 @@ describe('nothing is lost around the open and the close', () => {
 		}
 	});
 
-	test('-n with -w: the wait ends the run when fewer messages come', async () => {
+	test('-n with -w: the wait ends the run when fewer messages come, exit 5', async () => {
 		const once = await startServer({
 			onConnection(socket) {
 				socket.once('message', data => socket.send(data));
@@ -189,8 +204,9 @@ describe('nothing is lost around the open and the close', () => {
 		try {
 			const started = performance.now();
 			const result = await runCli([once.url, '-n', '5', '-w', '0.3'], {input: 'a\nb\n'});
-			assert.equal(result.code, 0);
+			assert.equal(result.code, 5);
 			assert.equal(result.stdout, 'a\n');
+			assert.match(result.stderr, /^wsterm: 1 of the 5 messages asked for \(-n\) came before the -w time ran out\n$/);
 			assert.ok(performance.now() - started >= 300);
 		} finally {
 			await once.close();
@@ -293,13 +309,22 @@ describe('exit codes and the line a user sees', () => {
 		[['ws://'], /not a valid URL|has no host/],
 		[['ws://127.0.0.1:1', '--bogus'], /unknown option --bogus/],
 		[['ws://127.0.0.1:1', '-H', 'no colon'], /bad header "no colon"/],
-		[['ws://127.0.0.1:1', '-n', 'many'], /--count takes a whole number/],
+		[['ws://127.0.0.1:1', '-n', 'many'], /^wsterm: -n takes a whole number/],
+		[['ws://127.0.0.1:1', '--count', 'many'], /^wsterm: --count takes a whole number/],
+		[['ws://127.0.0.1:1', '-Z'], /^wsterm: unknown option -Z /],
+		[['ws://127.0.0.1:1', '--no-check'], /^wsterm: unknown option --no-check /],
+		[['ws://127.0.0.1:1', '-w', '-2'], /^wsterm: -w takes a number of at least 0, or -1 \(until the server closes\), not "-2"/],
+		[['ws://127.0.0.1:1', '-x', '@'], /^wsterm: -x @: a file name is missing after @/],
+		[['ws://127.0.0.1:1', '-x'], /^wsterm: -x needs a value/],
+		[['ws://127.0.0.1:1', '--binary=yes'], /^wsterm: --binary takes no value/],
+		[['ws://127.0.0.1:1', '--linger', '1', '-n', '1'], /^wsterm: --linger sets how long/],
+		[['serve', '-n', '3'], /^wsterm: -n does not apply to wsterm serve/],
 		[['ws://127.0.0.1:1', '--ca', '/nonexistent/ca.pem'], /cannot read \/nonexistent\/ca\.pem: no such file/],
 		[['ws://127.0.0.1:1', '-X', 'POST'], /always a GET/],
 		[['ws://127.0.0.1:1', '--port', '80'], /--port does not apply to a client connection/],
 		[[], /a URL is needed/],
 	] as const) {
-		test(`2: ${args.join(' ') || 'no URL'} `, async () => {
+		test(`2: ${args.join(' ') || 'no URL'} names the option as typed`, async () => {
 			const result = await runCli(args);
 			assert.equal(result.code, 2);
 			assert.match(result.stderr, message);

@@ -93,3 +93,21 @@ export async function startServer(behaviour: ServerBehaviour = {}): Promise<Test
 		},
 	};
 }
+
+/**
+A request/response server that takes its time: the nth message is answered `delays[n]`
+milliseconds later (the last delay repeats), as `re: <message>`.
+*/
+export function slowReplier(delays: readonly number[]): (socket: WebSocket) => void {
+	return socket => {
+		let index = 0;
+		socket.on('message', data => {
+			const delay = delays[Math.min(index++, delays.length - 1)]!;
+			setTimeout(() => {
+				if (socket.readyState === socket.OPEN) {
+					socket.send(`re: ${data.toString()}`);
+				}
+			}, delay);
+		});
+	};
+}

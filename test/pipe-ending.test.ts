@@ -1,0 +1,194 @@
+/*
+How pipe mode ends, against real servers with the built CLI: linger at EOF for replies in flight,
+-n whatever stdin does, exit 5 when -n is not reached, signals while connecting.
+*/
+import assert from 'node:assert/strict';
+import {createHash} from 'node:crypto';
+import {once} from 'node:events';
+import {createServer as createNetServer, type AddressInfo, type Socket} from 'node:net';
+import {after, before, describe, test} from 'node:test';
+import {runCli, startCli} from './helpers/cli.js';
+import {echo, slowReplier, startServer, type TestServer} from './helpers/servers.js';
+
+describe('at plain EOF, replies in flight are printed', () => {
+	let slow: TestServer;
+	before(async () => {
+		slow = await startServer({onConnection: slowReplier([1000, 300, 600])});
+	});
+	after(async () => slow.close());
+
+	test('a server that answers 0.3-1 s later: every reply is printed, exit 0', async () => {
+		const result = await runCli([slow.url], {input: 'one\ntwo\nthree\n'});
+		assert.equal(result.code, 0);
+		assert.deepEqual(result.stdout.split('\n').sort(), ['', 're: one', 're: three', 're: two']);
+	});
+
+	test('printf hello | wsterm URL: the one reply, 1 s later', async () => {
+		const result = await runCli([slow.url], {input: 'hello\n'});
+		assert.equal(result.code, 0);
+		assert.equal(result.stdout, 're: hello\n');
+	});
+
+	test('-x without -n: the reply is printed', async () => {
+		const result = await runCli([slow.url, '-x', 'hello']);
+		assert.equal(result.code, 0);
+		assert.equal(result.stdout, 're: hello\n');
+	});
+
+	test('--linger 0 closes at once: the late reply is not waited for', async () => {
+		const result = await runCli([slow.url, '--linger', '0'], {input: 'hello\n'});
+		assert.equal(result.code, 0);
+		assert.equal(result.stdout, '');
+	});
+
+	test('a server that never answers: the run ends after --linger seconds of quiet', async () => {
+		const sink = await startServer({onConnection: () => undefined});
+		try {
+			const result = await runCli([sink.url, '--linger', '0.2'], {input: 'into the void\n', timeout: 20_000});
+			assert.equal(result.code, 0);
+			assert.equal(result.stdout, '');
+		} finally {
+			await sink.close();
+		}
+	});
+
+	test('an echo server: the run ends as soon as every message came back, whatever --linger says', async () => {
+		const server = await startServer();
+		try {
+			const lines = Array.from({length: 1000}, (_, index) => `line ${index}`);
+			// Were the count rule missing, the run would wait the full minute and be killed at 20 s.
+			const result = await runCli([server.url, '--linger', '60'], {input: `${lines.join('\n')}\n`, timeout: 20_000});
+			assert.equal(result.code, 0);
+			assert.equal(result.stdout, `${lines.join('\n')}\n`);
+		} finally {
+			await server.close();
+		}
+	});
+});
+
+describe('-n N', () => {
+	test('ends the run after N messages while stdin stays open (yes hello | wsterm URL -n 3)', async () => {
+		const server = await startServer();
+		try {
+			const run = startCli([server.url, '-n', '3'], {timeout: 20_000});
+			const writer = setInterval(() => {
+				run.child.stdin!.write('hello\n'.repeat(100));
+			}, 10);
+			const result = await run.result;
+			clearInterval(writer);
+			assert.equal(result.code, 0);
+			assert.equal(result.stdout, 'hello\nhello\nhello\n');
+		} finally {
+			await server.close();
+		}
+	});
+
+	test('the server closes (1000) before N came: exit 5 and one line saying so', async () => {
+		const server = await startServer({
+			onConnection(socket) {
+				socket.once('message', data => {
+					socket.send(data);
+					socket.close(1000);
+				});
+			},
+		});
+		try {
+			const result = await runCli([server.url, '-n', '3'], {input: 'a\nb\nc\n'});
+			assert.equal(result.code, 5);
+			assert.equal(result.stdout, 'a\n');
+			assert.equal(result.stderr, 'wsterm: 1 of the 3 messages asked for (-n) came before the connection closed\n');
+		} finally {
+			await server.close();
+		}
+	});
+});
+
+describe('signals while connecting', () => {
+	for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+		test(`${signal} during a slow upgrade exits ${code} with one line`, async () => {
+			const server = await startServer({upgradeDelay: 5000, onConnection: echo});
+			try {
+				const run = startCli([server.url], {timeout: 20_000});
+				while (server.requests.length === 0) {
+					await new Promise(resolve => setTimeout(resolve, 20));
+				}
+
+				run.child.kill(signal);
+				const result = await run.result;
+				assert.equal(result.code, code);
+				assert.equal(result.stderr, `wsterm: interrupted while connecting to ${server.url}\n`);
+			} finally {
+				await server.close();
+			}
+		});
+	}
+});
+
+describe('--help, -h and --version', () => {
+	let server: TestServer;
+	before(async () => {
+		server = await startServer();
+	});
+	after(async () => server.close());
+
+	for (const args of [['URL', '--help'], ['URL', '-h'], ['-x', 'hi', 'URL', '-h'], ['serve', '--help'], ['serve', '-p', '0', '-h'], ['URL', '-Z', '--help']]) {
+		test(`wsterm ${args.join(' ')} prints the help and never connects or listens`, async () => {
+			const result = await runCli(args.map(arg => arg === 'URL' ? server.url : arg), {timeout: 20_000});
+			assert.equal(result.code, 0);
+			assert.match(result.stdout, /^\n {2}A WebSocket client[\s\S]*Usage\n {4}\$ wsterm \[url\] \[options\]/);
+			assert.equal(result.stderr, '');
+			assert.equal(server.requests.length, 0);
+		});
+	}
+
+	for (const args of [['URL', '--version'], ['serve', '--version']]) {
+		test(`wsterm ${args.join(' ')} prints the version only`, async () => {
+			const result = await runCli(args.map(arg => arg === 'URL' ? server.url : arg), {timeout: 20_000});
+			assert.equal(result.code, 0);
+			assert.match(result.stdout, /^\d+\.\d+\.\d+\n$/);
+			assert.equal(server.requests.length, 0);
+		});
+	}
+});
+
+describe('a peer that never answers the close', () => {
+	test('a second SIGINT ends the run at once, exit 130', async () => {
+		const sockets: Socket[] = [];
+		// Completes the handshake itself, then never sends a byte and never closes.
+		const silent = createNetServer(socket => {
+			sockets.push(socket);
+			socket.once('data', (request: Buffer) => {
+				const key = /sec-websocket-key: *(\S+)/i.exec(request.toString())?.[1] ?? '';
+				const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+				socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+			});
+		}).listen(0, '127.0.0.1');
+		await once(silent, 'listening');
+		try {
+			const {port} = silent.address() as AddressInfo;
+			const run = startCli([`ws://127.0.0.1:${port}/`, '-w', '-1', '-v'], {timeout: 20_000});
+			let stderr = '';
+			run.child.stderr!.on('data', (chunk: Buffer) => {
+				stderr += chunk.toString();
+			});
+			while (!stderr.includes('connected to')) {
+				await new Promise(resolve => setTimeout(resolve, 20));
+			}
+
+			run.child.kill('SIGINT');
+			await new Promise(resolve => setTimeout(resolve, 200));
+			const second = performance.now();
+			run.child.kill('SIGINT');
+			const result = await run.result;
+			assert.equal(result.code, 130);
+			// Without the second signal, the close would wait for the peer up to the 5 s close timeout.
+			assert.ok(performance.now() - second < 3000, `${performance.now() - second} ms after the second SIGINT`);
+		} finally {
+			for (const socket of sockets) {
+				socket.destroy();
+			}
+
+			silent.close();
+		}
+	});
+});
