@@ -1,0 +1,46 @@
+/*
+The hooks capability's one interface: `loadHooks` turns the flags into a config once (before
+connecting: a bad rule or a script that does not load is a usage error), `createHookRunner`
+makes the stage for each connection. Load this folder with a dynamic import, and only when one
+of the flags is given, so that it costs nothing otherwise.
+*/
+import {parsePattern, parseReplyRule} from './rules.js';
+import {importHooks, scriptFile, type Role} from './script.js';
+import type {HookConfig} from './runner.js';
+
+export {createHookRunner, type Handled, type HookConfig, type HookRunner, type HookSink, type RunnerOptions} from './runner.js';
+export {createMessage, PipelineMessage} from './message.js';
+export {createServeHooks, type ServeClientHooks, type ServeHooksRunning, type ServeHooksSetup, type ServePeer} from './serve.js';
+
+export type HookFlags = {
+	readonly role: Role;
+	/** `--reply` values, `PATTERN => TEXT`. */
+	readonly reply: readonly string[];
+	/** `--until PATTERN` (client only). */
+	readonly until?: string;
+	/** `--script FILE`. */
+	readonly script?: string;
+};
+
+/** Whether any hook flag is given, i.e. whether this folder needs loading at all. */
+export function wantsHooks(flags: Omit<HookFlags, 'role'>): boolean {
+	return flags.reply.length > 0 || flags.until !== undefined || flags.script !== undefined;
+}
+
+/** Checks the rules and loads the script. Throws UsageError (exit code 2) with one line. */
+export async function loadHooks(flags: HookFlags): Promise<HookConfig> {
+	const rules = flags.reply.map(rule => parseReplyRule(rule));
+	const until = flags.until === undefined ? undefined : parsePattern('--until', flags.until);
+	let script: HookConfig['script'];
+	if (flags.script !== undefined) {
+		const file = scriptFile(flags.script, flags.role);
+		script = {file, hooks: await importHooks(file)};
+	}
+
+	return {
+		role: flags.role,
+		rules,
+		...(until === undefined ? {} : {until}),
+		...(script === undefined ? {} : {script}),
+	};
+}
