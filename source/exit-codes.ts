@@ -8,6 +8,8 @@ export const exitCodes = {
 	usage: 2,
 	/** The connection dropped, or the peer closed with any other code. */
 	dropped: 3,
+	/** `--until`: the connection ended, or `-w` ran out, before a matching message arrived. */
+	expectedMissing: 4,
 	sigint: 130,
 	sigterm: 143,
 } as const;

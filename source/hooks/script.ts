@@ -3,9 +3,11 @@ Loading a `--script` module and describing what went wrong in it. A module may e
 by name or as a default object (`module.exports = {...}` in CommonJS). Reloading (serve) imports
 the file again under a new URL query, since ES modules are cached by URL for good.
 */
+import {execFile} from 'node:child_process';
 import {createRequire} from 'node:module';
 import {extname, resolve} from 'node:path';
 import {pathToFileURL} from 'node:url';
+import {promisify} from 'node:util';
 import {escapeControl} from '../display.js';
 import {UsageError} from '../exit-codes.js';
 import type {Hooks, ServeHooks} from './types.js';
@@ -31,8 +33,24 @@ export type ScriptFile = {
 };
 
 const require = createRequire(import.meta.url);
+const run = promisify(execFile);
 
-function describeLoadError(file: ScriptFile, error: unknown): string {
+/**
+The line of a syntax error. Node 20 keeps it out of the error an import rejects with, so ask
+`node --check`, which prints it first (`/path/x.mjs:3`); only ever run when loading failed.
+*/
+async function syntaxErrorLine(file: ScriptFile): Promise<string | undefined> {
+	try {
+		await run(process.execPath, ['--check', file.absolute], {timeout: 5000});
+	} catch (error) {
+		const first = String((error as {stderr?: unknown}).stderr ?? '').split('\n', 1)[0]!;
+		return /:(\d+)$/.exec(first)?.[1];
+	}
+
+	return undefined;
+}
+
+async function describeLoadError(file: ScriptFile, error: unknown): Promise<string> {
 	if (!(error instanceof Error)) {
 		return String(error);
 	}
@@ -42,10 +60,9 @@ function describeLoadError(file: ScriptFile, error: unknown): string {
 		return 'no such file';
 	}
 
-	// A syntax error's stack starts with the place: `file:///x.mjs:3`.
-	const where = error.name === 'SyntaxError' ? /^(?:file:\/\/)?\S+?:(\d+)$/m.exec(error.stack ?? '')?.[1] : undefined;
-	const line = where === undefined ? locate(file, error) : `${file.path}:${where}`;
-	return `${line === undefined ? '' : `${line}: `}${error.name}: ${error.message.split('\n', 1)[0]}`;
+	const syntaxLine = error.name === 'SyntaxError' ? await syntaxErrorLine(file) : undefined;
+	const place = syntaxLine === undefined ? locate(file, error) : `${file.path}:${syntaxLine}`;
+	return `${place === undefined ? '' : `${place}: `}${error.name}: ${error.message.split('\n', 1)[0]}`;
 }
 
 function checkExports(file: ScriptFile, hooks: Record<string, unknown>): void {
@@ -87,7 +104,7 @@ export async function importHooks(file: ScriptFile, version = 0): Promise<AnyHoo
 
 		module = await import(version > 0 ? `${file.url}?v=${version}` : file.url) as Record<string, unknown>;
 	} catch (error) {
-		throw new UsageError(`--script ${file.path}: cannot load: ${escapeControl(describeLoadError(file, error))}`);
+		throw new UsageError(`--script ${file.path}: cannot load: ${escapeControl(await describeLoadError(file, error))}`);
 	}
 
 	const {default: fallback, ...named} = module;
@@ -100,13 +117,15 @@ export async function importHooks(file: ScriptFile, version = 0): Promise<AnyHoo
 export function locate(file: ScriptFile, error: unknown): string | undefined {
 	const stack = error instanceof Error ? error.stack ?? '' : '';
 	for (const line of stack.split('\n')) {
-		const index = Math.max(line.indexOf(file.url), line.indexOf(file.absolute));
+		// ES modules appear as their URL, CommonJS files as their path.
+		const name = line.includes(file.url) ? file.url : file.absolute;
+		const index = line.indexOf(name);
 		if (index === -1) {
 			continue;
 		}
 
-		// After the name: an optional `?v=N` query, then :line:column.
-		const place = /^(?:\?[^:]*)?:(\d+):\d+/.exec(line.slice(index + (line.startsWith(file.url, index) ? file.url.length : file.absolute.length)));
+		// After the name: an optional `?v=N` query (a reloaded script), then :line:column.
+		const place = /^(?:\?[^:]*)?:(\d+):\d+/.exec(line.slice(index + name.length));
 		if (place !== null) {
 			return `${file.path}:${place[1]}`;
 		}

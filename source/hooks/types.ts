@@ -1,9 +1,10 @@
 /*
 The types a hook script sees. They are shipped with the package (package.json `types`), so a
 script can say `/** @type {import('wsterm').Hooks} *\/` (or `ServeHooks`) and get completion and
-checking. Only types here: this file is the public contract, the runner implements it.
+checking. Only types here, so the build ships this very file as dist/hooks/types.d.ts: it is
+the public contract, and the runner is checked against it.
 */
-/// <reference types="node" />
+/// <reference types="node" preserve="true" />
 
 /** A value a hook may return or do later: hooks may be sync or async. */
 export type Awaitable<T> = T | Promise<T>;
