@@ -1,7 +1,7 @@
 /*
 The types a hook script sees. They are shipped with the package (package.json `types`), so a
 script can say `/** @type {import('wsterm').Hooks} *\/` (or `ServeHooks`) and get completion and
-checking. Only types here, so the build ships this very file as dist/hooks/types.d.ts: it is
+checking. Only types here, so the build ships this very file as dist/hooks/types.d.mts: it is
 the public contract, and the runner is checked against it.
 */
 /// <reference types="node" preserve="true" />
