@@ -201,3 +201,9 @@ test('serve --script in broadcast mode: undefined keeps the broadcast, a return 
 		await stop(server);
 	}
 });
+
+test('until pipe mode and the session take them, --reply and --script given to a client connection are a usage error', async () => {
+	const {code, stderr} = await runCli(['ws://127.0.0.1:9/', '--reply', 'a => b']);
+	assert.equal(code, 2);
+	assert.equal(stderr, 'wsterm: --reply does not apply to a client connection (did you mean wsterm serve?)\n');
+});

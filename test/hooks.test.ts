@@ -455,3 +455,32 @@ test('CommonJS and default-export scripts load; .ts, a missing file, a syntax er
 	await usage(script('export function onOpen() {}'), /^--script .*: onOpen is a client hook; wsterm serve uses onConnect, onMessage, onClose$/, 'server');
 	await usage(script('export default {};', 'ts'), /^--script takes a \.js, \.mjs or \.cjs file, not ".*\.ts"$/);
 });
+
+test('receive() and send() say when more than maxPending messages wait on an async hook, and settled() says when they are through', async () => {
+	const server = await peer();
+	const path = script(`
+		export async function onMessage() { await new Promise(resolve => setTimeout(resolve, 1)); }
+		export async function onSend() { await new Promise(resolve => setTimeout(resolve, 1)); }
+	`);
+	const config = await loadHooks({role: 'client', reply: [], script: path});
+	const delivered: string[] = [];
+	const sent: string[] = [];
+	const runner = createHookRunner(config, {
+		url: server.url,
+		maxPending: 3,
+		sink: {
+			send: message => void sent.push(message.text!),
+			deliver: ({message}) => void delivered.push(message.text!),
+			close: () => undefined,
+			log: () => undefined,
+			error: line => assert.fail(line),
+		},
+	});
+	assert.deepEqual(['1', '2', '3', '4'].map(text => runner.receive(createMessage(text, false))), [true, true, false, false]);
+	assert.deepEqual(['a', 'b', 'c'].map(text => runner.send(createMessage(text, false))), [true, true, false]);
+	await runner.settled();
+	assert.deepEqual(delivered, ['1', '2', '3', '4']);
+	assert.deepEqual(sent, ['a', 'b', 'c']);
+	assert.equal(runner.receive(createMessage('5', false)), true);
+	await runner.settled();
+});
