@@ -22,11 +22,6 @@ export type HookFlags = {
 	readonly script?: string;
 };
 
-/** Whether any hook flag is given, i.e. whether this folder needs loading at all. */
-export function wantsHooks(flags: Omit<HookFlags, 'role'>): boolean {
-	return flags.reply.length > 0 || flags.until !== undefined || flags.script !== undefined;
-}
-
 /** Checks the rules and loads the script. Throws UsageError (exit code 2) with one line. */
 export async function loadHooks(flags: HookFlags): Promise<HookConfig> {
 	const rules = flags.reply.map(rule => parseReplyRule(rule));
