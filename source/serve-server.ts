@@ -313,6 +313,7 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 			},
 		}, request, `${url.slice(0, url.length - options.path.length)}${request.url ?? '/'}`);
 
+		let hooksBehind = false;
 		socket.on('message', (data: RawData, isBinary: boolean) => {
 			// The default binaryType, 'nodebuffer', always gives a Buffer.
 			const bytes = data as Buffer;
@@ -324,10 +325,12 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 
 			if (clientHooks === undefined) {
 				forward(bytes, isBinary);
-			} else if (!clientHooks.receive(bytes, isBinary)) {
+			} else if (!clientHooks.receive(bytes, isBinary) && !hooksBehind) {
 				// Many messages wait on an async hook: read no more until they are through.
+				hooksBehind = true;
 				socket.pause();
 				void clientHooks.settled().then(() => {
+					hooksBehind = false;
 					if (peer.waitingOn === 0) {
 						socket.resume();
 					}

@@ -207,3 +207,24 @@ test('until pipe mode and the session take them, --reply and --script given to a
 	assert.equal(code, 2);
 	assert.equal(stderr, 'wsterm: --reply does not apply to a client connection (did you mean wsterm serve?)\n');
 });
+
+test('serve --script with an async hook and a flood: reading pauses while messages wait on the hook, and every answer comes back in order', {timeout: 120_000}, async () => {
+	const path = script('export async function onMessage(message) { await new Promise(resolve => setImmediate(resolve)); return "re " + message.text; }');
+	const server = await startServeCli(['--script', path]);
+	try {
+		const {socket, next} = await client(server.url);
+		const count = 5000;
+		for (let index = 0; index < count; index++) {
+			socket.send(String(index));
+		}
+
+		const answers = await next(count);
+		assert.equal(answers.length, count);
+		assert.ok(answers.every((answer, index) => answer === `re ${index}`), 'answers lost or out of order');
+		socket.close();
+		await closed(socket);
+		await logged(server, new RegExp(`#1 .*; messages ${count} in .*, ${count} out`));
+	} finally {
+		await stop(server);
+	}
+});
