@@ -3,6 +3,16 @@ The hooks capability's one interface: `loadHooks` turns the flags into a config 
 connecting: a bad rule or a script that does not load is a usage error), `createHookRunner`
 makes the stage for each connection. Load this folder with a dynamic import, and only when one
 of the flags is given, so that it costs nothing otherwise.
+
+A client consumer (pipe mode, the session), given the config from cli.tsx:
+  const hooks = createHookRunner(config, {url: target.displayUrl, sink});  // once, lives across reconnects
+  on open:           hooks.open()
+  on a message:      if (!hooks.receive(createMessage(data, isBinary))) connection.pause()
+                     (resume on hooks.settled()); print or show in sink.deliver(handled)
+  to send a message: if (!hooks.send(createMessage(data, isBinary))) stop reading input
+                     (resume on the connection's 'drain' or hooks.settled()); sink.send transmits
+  on close:          hooks.close({code, reason, byUs}); await hooks.settled() (bounded) before exiting
+sink.exit(code) ends the run (ctx.exit, or the --until message was delivered).
 */
 import {parsePattern, parseReplyRule} from './rules.js';
 import {importHooks, scriptFile, type Role} from './script.js';
