@@ -87,6 +87,10 @@ const help = `
 	      --max-connections N     Answer 503 beyond N clients
 	      --ping-interval SEC     Drop clients that miss a ping (30; 0: never)
 	  -v, --verbose               Log every message
+	      --reply 'PAT => TEXT'   Answer a message matching PAT (a regular
+	                              expression) with TEXT instead (repeatable)
+	      --script FILE           Answer with a JavaScript module's hooks
+	                              (.js/.mjs/.cjs; reloaded when it changes)
 
 	Exit codes
 	  0    closed cleanly (1000, 1001, 1005, or closed by wsterm)
@@ -151,6 +155,8 @@ const flagSpecs = {
 	tlsCert: {type: 'string'},
 	tlsKey: {type: 'string'},
 	maxConnections: {type: 'string'},
+	reply: {type: 'string', isMultiple: true, default: [] as string[]},
+	script: {type: 'string'},
 } as const;
 
 const description = 'A WebSocket client for the terminal, for scripts, and a local echo server.';
@@ -160,7 +166,8 @@ let cli: CommandLine<typeof flagSpecs>;
 type Flags = FlagValues<typeof flagSpecs>;
 
 const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback'] as const;
-const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections'] as const;
+// reply and script: serve only until pipe mode and the session take them (issue 11, phase 2).
+const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'reply', 'script'] as const;
 
 /** The option as the user typed it, for error lines: `-n`, `--count`, `--no-history`. */
 function typed(name: string): string {
@@ -304,7 +311,13 @@ async function runServeMode(flags: Flags): Promise<number> {
 		...(flags.maxConnections === undefined ? {} : {maxConnections: flags.maxConnections}),
 		...(flags.pingInterval === undefined ? {} : {pingInterval: flags.pingInterval}),
 	};
-	return runServe(serveOptionsFromFlags(serveFlags), {stdout: process.stdout, stderr: process.stderr, signals: process});
+	const options = serveOptionsFromFlags(serveFlags);
+	// Loaded only when asked for; a bad rule or a script that does not load exits 2 before listening.
+	const hooks = flags.reply.length > 0 || flags.script !== undefined
+		? await import('./hooks/index.js').then(async ({createServeHooks, loadHooks}) =>
+			createServeHooks(await loadHooks({role: 'server', reply: flags.reply, ...(flags.script === undefined ? {} : {script: flags.script})})))
+		: undefined;
+	return runServe({...options, ...(hooks === undefined ? {} : {hooks})}, {stdout: process.stdout, stderr: process.stderr, signals: process});
 }
 
 async function runClient(flags: Flags): Promise<number> {

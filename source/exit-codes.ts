@@ -8,7 +8,8 @@ export const exitCodes = {
 	usage: 2,
 	/** The connection dropped, or the peer closed with any other code. */
 	dropped: 3,
-	// 4 is taken by "an expected message did not arrive" (replay).
+	/** `--until`: the connection ended, or `-w` ran out, before a matching message arrived. */
+	expectedMissing: 4,
 	/** `-n N` was given and fewer than N messages came: the server closed first, or `-w` ran out. */
 	countNotReached: 5,
 	sigint: 130,

@@ -9,6 +9,7 @@ import {createServer as createHttpsServer} from 'node:https';
 import type {AddressInfo} from 'node:net';
 import type {Duplex} from 'node:stream';
 import {sentCloseCode} from './close-codes.js';
+import type {ServeHooksSetup} from './hooks/serve.js';
 import {closeLine, formatAddress, messageLine, openLine, rejectLine, shown} from './serve-log.js';
 import {WebSocket, WebSocketServer, type RawData} from './ws.js';
 
@@ -40,6 +41,8 @@ export type ServeOptions = {
 	readonly highWaterMark?: number;
 	/** Broadcast: a receiver over the high-water mark this long is closed with 1013 (5 s). */
 	readonly slowReceiverMs?: number;
+	/** `--reply` rules and a `--script` (source/hooks/, loaded only when given). */
+	readonly hooks?: ServeHooksSetup;
 };
 
 /** One line per event, already safe to show. */
@@ -179,6 +182,7 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 	let nextId = 1;
 	let closing = false;
 	let onPeerGone: (() => void) | undefined;
+	const hooks = options.hooks?.start(log);
 
 	const wss = new WebSocketServer({
 		noServer: true,
@@ -276,6 +280,48 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 			connected: peers.size,
 		}));
 
+		const broadcastFrom = (bytes: Buffer, isBinary: boolean): void => {
+			for (const other of peers) {
+				if (other !== peer && other.socket.readyState === WebSocket.OPEN) {
+					other.messagesOut++;
+					other.bytesOut += bytes.length;
+					deliver(peer, other, bytes, isBinary);
+				}
+			}
+		};
+
+		const forward = (bytes: Buffer, isBinary: boolean): void => {
+			if (!options.broadcast) {
+				// What goes out is what came in; counted at close (with hooks, as it goes).
+				if (clientHooks !== undefined) {
+					peer.messagesOut++;
+					peer.bytesOut += bytes.length;
+				}
+
+				deliver(peer, peer, bytes, isBinary);
+				return;
+			}
+
+			broadcastFrom(bytes, isBinary);
+		};
+
+		const clientHooks = hooks?.connect({
+			id: peer.id,
+			forward,
+			broadcast: broadcastFrom,
+			send(bytes, isBinary) {
+				if (socket.readyState === WebSocket.OPEN) {
+					peer.messagesOut++;
+					peer.bytesOut += bytes.length;
+					deliver(peer, peer, bytes, isBinary);
+				}
+			},
+			close(code, reason) {
+				socket.close(code, reason);
+			},
+		}, request, `${url.slice(0, url.length - options.path.length)}${request.url ?? '/'}`);
+
+		let hooksBehind = false;
 		socket.on('message', (data: RawData, isBinary: boolean) => {
 			// The default binaryType, 'nodebuffer', always gives a Buffer.
 			const bytes = data as Buffer;
@@ -285,20 +331,26 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 				log(messageLine(peer.id, bytes, isBinary));
 			}
 
-			if (!options.broadcast) {
-				// What goes out is what came in; counted at close.
-				deliver(peer, peer, bytes, isBinary);
-				return;
-			}
-
-			for (const other of peers) {
-				if (other !== peer && other.socket.readyState === WebSocket.OPEN) {
-					other.messagesOut++;
-					other.bytesOut += bytes.length;
-					deliver(peer, other, bytes, isBinary);
-				}
+			if (clientHooks === undefined) {
+				forward(bytes, isBinary);
+			} else if (!clientHooks.receive(bytes, isBinary) && !hooksBehind) {
+				// Many messages wait on an async hook: read no more until they are through.
+				hooksBehind = true;
+				socket.pause();
+				void clientHooks.settled().then(() => {
+					hooksBehind = false;
+					if (peer.waitingOn === 0) {
+						socket.resume();
+					}
+				});
 			}
 		});
+		if (clientHooks !== undefined) {
+			socket.on('close', (code: number, reason: Buffer) => {
+				clientHooks.close(code, reason.toString(), closing);
+			});
+		}
+
 		socket.on('pong', () => {
 			peer.alive = true;
 		});
@@ -314,7 +366,7 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 		socket.on('close', (code: number, reason: Buffer) => {
 			peers.delete(peer);
 			release(peer);
-			const sent = options.broadcast ? peer : {messagesOut: peer.messagesIn, bytesOut: peer.bytesIn};
+			const sent = options.broadcast || clientHooks !== undefined ? peer : {messagesOut: peer.messagesIn, bytesOut: peer.bytesIn};
 			const close = peer.sentClose === undefined ? {code, reason: reason.toString()} : {...peer.sentClose, byServer: true};
 			log(closeLine({...peer, ...sent, ...close, connected: peers.size}));
 			onPeerGone?.();
@@ -404,6 +456,7 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 	const stopListening = (): Promise<void> => {
 		closing = true;
 		clearInterval(heartbeat);
+		hooks?.stop();
 		for (const socket of handshaking.keys()) {
 			socket.destroy();
 		}

@@ -1,0 +1,160 @@
+/*
+Hooks in `wsterm serve`: one runner per client, plus reloading the script when its file changes.
+serve-server.ts knows only the small interfaces below; the folder is loaded only when `--reply`
+or `--script` is given.
+*/
+import {watch, type FSWatcher} from 'node:fs';
+import {readFile} from 'node:fs/promises';
+import {basename, dirname} from 'node:path';
+import type {IncomingMessage} from 'node:http';
+import {PipelineMessage} from './message.js';
+import {createHookRunner, type HookConfig} from './runner.js';
+import {importHooks} from './script.js';
+
+/** What serve-server does for one client's hooks. */
+export type ServePeer = {
+	readonly id: number;
+	/** The default for a received message: echo it (or broadcast it with --broadcast). */
+	forward(data: Buffer, isBinary: boolean): void;
+	/** Send to this client. */
+	send(data: Buffer, isBinary: boolean): void;
+	/** Send to every other client. */
+	broadcast(data: Buffer, isBinary: boolean): void;
+	close(code: number, reason: string): void;
+};
+
+/** One client's hooks, driven by serve-server. */
+export type ServeClientHooks = {
+	/** A message from the client. False: many wait in the hooks; stop reading until settled(). */
+	receive(data: Buffer, isBinary: boolean): boolean;
+	/** The client is gone; `byServer`: the server was shutting down. */
+	close(code: number, reason: string, byServer: boolean): void;
+	settled(): Promise<void>;
+};
+
+export type ServeHooksRunning = {
+	connect(peer: ServePeer, request: IncomingMessage, url: string): ServeClientHooks;
+	/** Stops watching the script. */
+	stop(): void;
+};
+
+/** What serve's options carry: started once the server has its log. */
+export type ServeHooksSetup = {
+	start(log: (line: string) => void): ServeHooksRunning;
+};
+
+// Editors save in several steps (truncate, write, rename): one reload after they are done.
+const settleMs = 100;
+
+function watchScript(config: HookConfig, log: (line: string) => void): (() => void) {
+	const {script} = config;
+	if (script === undefined) {
+		return () => undefined;
+	}
+
+	const {file} = script;
+	let loaded: Buffer | undefined;
+	void readFile(file.absolute).then(content => {
+		loaded ??= content;
+	}, () => undefined);
+	let version = 0;
+	let timer: NodeJS.Timeout | undefined;
+
+	const reload = async (): Promise<void> => {
+		let content: Buffer;
+		try {
+			content = await readFile(file.absolute);
+		} catch {
+			// Gone for the moment (an editor's rename): the next event brings it back.
+			return;
+		}
+
+		if (loaded?.equals(content)) {
+			return;
+		}
+
+		loaded = content;
+		const mine = ++version;
+		try {
+			const hooks = await importHooks(file, mine);
+			if (mine === version) {
+				script.hooks = hooks;
+				log(`script reloaded: ${file.path}`);
+			}
+		} catch (error) {
+			log(`script not reloaded, the previous version stays: ${(error as Error).message.replace(/^--script /, '')}`);
+		}
+	};
+
+	let watcher: FSWatcher | undefined;
+	try {
+		// The directory, not the file: a save by rename replaces the file a file watch would follow.
+		watcher = watch(dirname(file.absolute), (_event, name) => {
+			if (name === null || name === basename(file.absolute)) {
+				clearTimeout(timer);
+				timer = setTimeout(() => void reload(), settleMs);
+			}
+		});
+		watcher.on('error', () => undefined);
+	} catch (error) {
+		log(`cannot watch ${file.path} for changes (${(error as Error).message}): edits need a restart`);
+	}
+
+	return () => {
+		clearTimeout(timer);
+		watcher?.close();
+	};
+}
+
+export function createServeHooks(config: HookConfig): ServeHooksSetup {
+	return {
+		start(log) {
+			const stop = watchScript(config, log);
+			return {
+				stop,
+				connect(peer, request, url) {
+					let closedByHook = false;
+					const runner = createHookRunner(config, {
+						url,
+						request: {path: request.url ?? '/', headers: request.headers, remoteAddress: request.socket.remoteAddress},
+						sink: {
+							send(message) {
+								peer.send(message.data, message.isBinary);
+							},
+							deliver({message, outcome, replied}) {
+								if (outcome === undefined) {
+									if (!replied) {
+										peer.forward(message.data, message.isBinary);
+									}
+								} else if (outcome !== null) {
+									peer.send(outcome.data, outcome.isBinary);
+								}
+							},
+							broadcast(message) {
+								peer.broadcast(message.data, message.isBinary);
+							},
+							close(code, reason) {
+								closedByHook = true;
+								peer.close(code, reason);
+							},
+							log(line) {
+								log(`#${peer.id} ${line}`);
+							},
+							error(line) {
+								log(`#${peer.id} script error: ${line}`);
+							},
+						},
+					});
+					runner.open();
+					return {
+						receive: (data, isBinary) => runner.receive(new PipelineMessage(data, isBinary)),
+						close(code, reason, byServer) {
+							runner.close({code, reason, byUs: closedByHook || byServer});
+						},
+						settled: async () => runner.settled(),
+					};
+				},
+			};
+		},
+	};
+}
