@@ -6,6 +6,7 @@ import {buildTarget} from './connect-options.js';
 import type {ConnectionOptions} from './connection.js';
 import {exitCodes, UsageError} from './exit-codes.js';
 import type {PipeMessage} from './pipe.js';
+import type {ResponderFactory} from './replay/responder.js';
 import type {ServeFlags} from './serve-options.js';
 
 const help = `
@@ -13,6 +14,7 @@ const help = `
 	  $ wsterm [url] [options]          connect: full-screen in a terminal,
 	                                    pipe mode when stdin/stdout is not one
 	  $ wsterm serve [options]          a local echo (or broadcast) server
+	  $ wsterm replay FILE [url]        send a recorded conversation again
 	  $ wsterm                          in a terminal: talk to a built-in
 	                                    echo server
 
@@ -54,6 +56,15 @@ const help = `
 	  -v, --verbose               Connection events on stderr
 	  -P, --show-control          Also show ping, pong and close
 
+	Replay (wsterm replay FILE [url]: FILE from --jsonl or a HAR file)
+	      --pace MODE             reply: each message once the replies recorded
+	                              after the previous one came (default);
+	                              recorded: with the recorded gaps; fast
+	      --reply-timeout SEC     Longest wait for recorded replies (5)
+	      --check                 Compare the replies with the recorded ones
+	      --ignore KEY            JSON key left out of --check (repeatable)
+	      --entry N               The HAR file's Nth WebSocket entry
+
 	Interactive session
 	      --scrollback N          Rows kept in the message pane (10000)
 	      --no-history            Do not read or save input history
@@ -74,6 +85,8 @@ const help = `
 	      --max-connections N     Answer 503 beyond N clients
 	      --ping-interval SEC     Drop clients that miss a ping (30; 0: never)
 	  -v, --verbose               Log every message
+	      --replay FILE           Answer as the recorded server did (with
+	                              --pace recorded: with its delays)
 
 	Exit codes
 	  0    closed cleanly (1000, 1001, 1005, or closed by wsterm)
@@ -81,6 +94,7 @@ const help = `
 	       or serve could not listen
 	  2    usage error
 	  3    connection dropped, or closed with any other code
+	  4    replay --check: a message differed, was missing or extra
 	  130  interrupted (SIGINT), after closing and flushing
 	  143  terminated (SIGTERM), likewise
 
@@ -133,6 +147,12 @@ const flagSpecs = {
 	tlsCert: {type: 'string'},
 	tlsKey: {type: 'string'},
 	maxConnections: {type: 'string'},
+	replay: {type: 'string'},
+	pace: {type: 'string'},
+	replyTimeout: {type: 'string'},
+	check: {type: 'boolean', default: false},
+	ignore: {type: 'string', isMultiple: true, default: [] as string[]},
+	entry: {type: 'string'},
 } as const;
 
 const cli = meow(help, {
@@ -147,7 +167,9 @@ const cli = meow(help, {
 type Flags = typeof cli.flags;
 
 const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'jsonl', 'showControl', 'scrollback'] as const;
-const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections'] as const;
+const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'replay'] as const;
+const replayOnly = ['pace', 'replyTimeout', 'check', 'ignore', 'entry'] as const;
+const notForReplay = ['reconnect', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'showControl', 'scrollback', 'history', 'color'] as const;
 
 function kebab(name: string): string {
 	return name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
@@ -279,6 +301,7 @@ function executeMessages(flags: Flags): PipeMessage[] {
 
 async function runServeMode(flags: Flags): Promise<number> {
 	rejectFlags(flags, clientOnly, 'wsterm serve');
+	rejectFlags(flags, flags.replay === undefined ? replayOnly : replayOnly.filter(name => name !== 'pace'), flags.replay === undefined ? 'wsterm serve' : 'wsterm serve --replay');
 	if (cli.input.length > 1) {
 		throw new UsageError(`unexpected argument "${cli.input[1]}" after serve`);
 	}
@@ -299,11 +322,57 @@ async function runServeMode(flags: Flags): Promise<number> {
 		...(flags.maxConnections === undefined ? {} : {maxConnections: flags.maxConnections}),
 		...(flags.pingInterval === undefined ? {} : {pingInterval: flags.pingInterval}),
 	};
-	return runServe(serveOptionsFromFlags(serveFlags), {stdout: process.stdout, stderr: process.stderr, signals: process});
+	const respond = flags.replay === undefined ? undefined : await replayResponder(flags.replay, flags);
+	return runServe({...serveOptionsFromFlags(serveFlags), ...(respond === undefined ? {} : {respond})}, {stdout: process.stdout, stderr: process.stderr, signals: process});
+}
+
+async function replayResponder(file: string, flags: Flags): Promise<ResponderFactory> {
+	if (flags.broadcast) {
+		throw new UsageError('--replay and --broadcast do not go together');
+	}
+
+	const [{readConversation}, {parsePace}, {createResponderFactory}, {systemClock}] = await Promise.all([
+		import('./replay/read-conversation.js'), import('./replay/options.js'), import('./replay/responder.js'), import('./connection.js'),
+	]);
+	return createResponderFactory(readConversation(file), {pace: parsePace(flags.pace), clock: systemClock});
+}
+
+async function runReplayMode(flags: Flags): Promise<number> {
+	rejectFlags(flags, [...serveOnly, ...notForReplay], 'wsterm replay');
+	const [, file, url, extra] = cli.input;
+	if (file === undefined) {
+		throw new UsageError('wsterm replay needs a file: wsterm replay FILE [url]');
+	}
+
+	if (extra !== undefined) {
+		throw new UsageError(`unexpected argument "${extra}": wsterm replay FILE [url]`);
+	}
+
+	const [{readConversation}, {replayChoicesFromFlags, withRecordedProtocol}, {runReplay}, {Connection, systemClock}] = await Promise.all([
+		import('./replay/read-conversation.js'), import('./replay/options.js'), import('./replay/run.js'), import('./connection.js'),
+	]);
+	const choices = replayChoicesFromFlags(flags);
+	const conversation = readConversation(file, choices.entry);
+	const target = url ?? conversation.url;
+	if (target === undefined) {
+		throw new UsageError(`${file} does not say which URL it recorded: give one, wsterm replay FILE ws://host:port/path`);
+	}
+
+	const built = await buildTarget(target, withRecordedProtocol(connectFlags(flags), conversation), path => readFlagFile('--ca/--cert/--key', path));
+	for (const note of built.notes) {
+		process.stderr.write(`wsterm: ${note}\n`);
+	}
+
+	return runReplay(new Connection(built.target, connectionOptions(flags)), conversation, {
+		...choices,
+		jsonl: flags.jsonl,
+		verbose: flags.verbose,
+	}, {stdout: process.stdout, stderr: process.stderr, signals: process, now: () => Date.now(), clock: systemClock});
 }
 
 async function runClient(flags: Flags): Promise<number> {
 	rejectFlags(flags, serveOnly, 'a client connection (did you mean wsterm serve?)');
+	rejectFlags(flags, replayOnly, 'a client connection (did you mean wsterm replay?)');
 	if (cli.input.length > 1) {
 		throw new UsageError(`unexpected argument "${cli.input[1]}": give one URL (quote it if it has spaces or &)`);
 	}
@@ -377,6 +446,10 @@ async function runClient(flags: Flags): Promise<number> {
 async function main(): Promise<number> {
 	const {flags} = cli;
 	checkUnknownFlags();
+	if (cli.input[0] === 'replay') {
+		return runReplayMode(flags);
+	}
+
 	return cli.input[0] === 'serve' ? runServeMode(flags) : runClient(flags);
 }
 

@@ -8,6 +8,7 @@ export const exitCodes = {
 	usage: 2,
 	/** The connection dropped, or the peer closed with any other code. */
 	dropped: 3,
+	mismatch: 4,
 	sigint: 130,
 	sigterm: 143,
 } as const;

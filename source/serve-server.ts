@@ -8,6 +8,7 @@ import {createServer as createHttpServer, type IncomingMessage, type Server} fro
 import {createServer as createHttpsServer} from 'node:https';
 import type {AddressInfo} from 'node:net';
 import type {Duplex} from 'node:stream';
+import type {ResponderFactory} from './replay/responder.js';
 import {closeLine, formatAddress, messageLine, openLine, rejectLine, shown} from './serve-log.js';
 import {WebSocket, WebSocketServer, type RawData} from './ws.js';
 
@@ -39,6 +40,8 @@ export type ServeOptions = {
 	readonly highWaterMark?: number;
 	/** Broadcast: a receiver over the high-water mark this long is closed with 1013 (5 s). */
 	readonly slowReceiverMs?: number;
+	/** `--replay`: each client is answered by its own responder instead of the echo. */
+	readonly respond?: ResponderFactory;
 };
 
 /** One line per event, already safe to show. */
@@ -259,6 +262,11 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 			},
 		};
 		peers.add(peer);
+		const responder = options.respond?.((data, isBinary) => {
+			peer.messagesOut++;
+			peer.bytesOut += data.length;
+			socket.send(data, isBinary ? asBinary : asText);
+		});
 		log(openLine({
 			id: peer.id,
 			from: formatAddress(request.socket.remoteAddress, request.socket.remotePort),
@@ -275,6 +283,11 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 			peer.bytesIn += bytes.length;
 			if (options.verbose) {
 				log(messageLine(peer.id, bytes, isBinary));
+			}
+
+			if (responder !== undefined) {
+				responder.receive();
+				return;
 			}
 
 			if (!options.broadcast) {
@@ -300,7 +313,8 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 		socket.on('close', (code: number, reason: Buffer) => {
 			peers.delete(peer);
 			release(peer);
-			const sent = options.broadcast ? peer : {messagesOut: peer.messagesIn, bytesOut: peer.bytesIn};
+			responder?.stop();
+			const sent = options.broadcast || responder !== undefined ? peer : {messagesOut: peer.messagesIn, bytesOut: peer.bytesIn};
 			log(closeLine({...peer, ...sent, code, reason: reason.toString(), connected: peers.size}));
 			onPeerGone?.();
 		});
