@@ -56,7 +56,7 @@ const help = `
 	  -v, --verbose               Connection events on stderr
 	  -P, --show-control          Also show ping, pong and close
 
-	Replay (wsterm replay FILE [url]: FILE from --jsonl or a HAR file)
+	Replay (wsterm replay FILE [url]; FILE: JSON lines or a HAR file)
 	      --pace MODE             reply: each message once the replies recorded
 	                              after the previous one came (default);
 	                              recorded: with the recorded gaps; fast

@@ -6,12 +6,14 @@ import {describe, test} from 'node:test';
 import type {Clock} from '../source/connection.js';
 import {Connection} from '../source/connection.js';
 import {UsageError} from '../source/exit-codes.js';
+import {formatRecord} from '../source/jsonl.js';
 import {canonicalNumber, compareMessage, compareMessages, formatMismatch} from '../source/replay/check.js';
 import type {Conversation, RecordedMessage} from '../source/replay/conversation.js';
 import {createPacer, type Pace} from '../source/replay/pacing.js';
 import {parseConversation} from '../source/replay/read-conversation.js';
 import {createRecorder, recordConnection} from '../source/replay/recorder.js';
 import {createResponderFactory} from '../source/replay/responder.js';
+import {sessionRecords} from '../source/session.js';
 import {replayChoicesFromFlags} from '../source/replay/options.js';
 import {startServer} from './helpers/servers.js';
 
@@ -139,6 +141,22 @@ describe('reading recordings', () => {
 		assert.equal(parseConversation(file, 'two.har', 2).url, 'wss://b.test/two');
 		assert.equal(usageMessage(() => parseConversation(file, 'two.har', 3)), '--entry 3: two.har has 2 WebSocket entries');
 		assert.match(usageMessage(() => parseConversation(har([]), 'none.har')), /no WebSocket messages/);
+	});
+
+	test('what the session\'s /save writes replays: sent and received messages, notices and unsent ones left out', () => {
+		const entry = {size: 0};
+		const saved = sessionRecords([
+			{...entry, seq: 1, time: 1000, dir: 'local', kind: 'info', text: 'connected'},
+			{...entry, seq: 2, time: 1100, dir: 'out', kind: 'text', text: 'hi'},
+			{...entry, seq: 3, time: 1200, dir: 'in', kind: 'binary', bytes: Buffer.from([7])},
+			{...entry, seq: 4, time: 1300, dir: 'out', kind: 'text', text: 'never', delivery: 'unsent'},
+			{...entry, seq: 5, time: 1400, dir: 'out', kind: 'close', code: 1000, reason: ''},
+		]).map(record => formatRecord(record)).join('');
+		const conversation = parseConversation(saved, 'saved.jsonl');
+		assert.deepEqual(conversation.messages.map(message => [message.dir, message.time, message.isBinary, message.data.toString('hex')]), [
+			['out', 1100, false, '6869'],
+			['in', 1200, true, '07'],
+		]);
 	});
 
 	test('replay flags are checked', () => {
@@ -313,7 +331,7 @@ describe('serve --replay responder', () => {
 		const sent: string[] = [];
 		const responder = createResponderFactory(conversation, {pace: 'recorded', clock})(data => sent.push(`${clock.now()} ${data.toString()}`));
 		clock.advance(49);
-		assert.deepEqual(sent, []);
+		assert.equal(sent.length, 0);
 		clock.advance(1);
 		responder.receive();
 		responder.receive();

@@ -251,6 +251,8 @@ describe('bad input', () => {
 			[['ws://127.0.0.1:1/', '--pace', 'fast'], /--pace does not apply to a client connection \(did you mean wsterm replay\?\)/],
 			[['serve', '--check'], /--check does not apply to wsterm serve/],
 			[['serve', '--replay', 'x', '--broadcast'], /--replay and --broadcast do not go together/],
+			[['serve', '--replay', join(temporary, 'absent.har')], /cannot read .*absent\.har: no such file/],
+			[['serve', '--pace', 'recorded'], /--pace does not apply to wsterm serve/],
 		];
 		for (const [args, pattern] of cases) {
 			const result = await runCli(args);
