@@ -18,7 +18,7 @@ export type EventRecord = {
 	readonly reason?: string;
 	/** Round trip in milliseconds, on a pong that answers one of our pings. */
 	readonly rtt?: number;
-	/** On `open`: the URL connected to, password hidden. */
+	/** On `open`: the URL connected to, without user or password. */
 	readonly url?: string;
 	/** On `open`: the subprotocol the server chose ('' for none). */
 	readonly protocol?: string;

@@ -375,7 +375,7 @@ describe('recorder', () => {
 		assert.match(usageMessage(() => createRecorder(join(temporary, 'no', 'such', 'dir.jsonl'))), /^--record: cannot write .*: no such directory$/);
 	});
 
-	test('recordConnection records a real connection\'s open, incoming messages and close', async () => {
+	test('recordConnection records a real connection\'s open (URL without credentials), incoming messages and close', async () => {
 		const server = await startServer({
 			handleProtocols: () => 'chat',
 			onConnection(socket) {
@@ -385,7 +385,8 @@ describe('recorder', () => {
 		});
 		const path = join(temporary, 'live.jsonl');
 		const recorder = createRecorder(path);
-		const connection = new Connection({url: server.url, displayUrl: server.url, protocols: ['chat'], options: {}});
+		const withCredentials = server.url.replace('ws://', 'ws://user:secret@');
+		const connection = new Connection({url: withCredentials, displayUrl: withCredentials.replace('secret', '***'), protocols: ['chat'], options: {}});
 		const stop = recordConnection(connection, recorder);
 		const send = (data: string): void => {
 			recorder.message('out', data, false);

@@ -17,7 +17,7 @@ export type RecorderOptions = {
 };
 
 export type Recorder = {
-	/** The connection opened (again): `url` without password, `protocol` '' for none. */
+	/** The connection opened (again): `url` without credentials, `protocol` '' for none. */
 	open(url: string, protocol: string): void;
 	/** A data message; `out` ones given before `open` are written after it. */
 	message(dir: 'in' | 'out', data: Buffer | string, isBinary: boolean): void;
@@ -111,8 +111,12 @@ Outgoing messages and pings are not events of a Connection: whoever sends them r
 (`recorder.message('out', ...)`, `recorder.ping('out', ...)`). Returns a function that stops.
 */
 export function recordConnection(connection: Connection, recorder: Recorder): () => void {
+	// No user or password in the file: a replay is given them again.
+	const url = new URL(connection.target.url);
+	url.username = '';
+	url.password = '';
 	const connectionOnOpen = ({protocol}: {readonly protocol: string}): void => {
-		recorder.open(connection.target.displayUrl, protocol);
+		recorder.open(url.href, protocol);
 	};
 
 	const connectionOnMessage = (data: Buffer, isBinary: boolean): void => {
