@@ -10,7 +10,7 @@ import type {Clock, CloseEvent, Connection, ConnectFailure, OpenEvent} from '../
 import {escapeControl, hexBytes} from '../display.js';
 import {exitCodes} from '../exit-codes.js';
 import {closeRecord, formatRecord, payloadRecord} from '../jsonl.js';
-import {type CheckedMessage, compareMessages, formatMismatch} from './check.js';
+import type {CheckedMessage} from './check.js';
 import type {Conversation} from './conversation.js';
 import {createPacer, type Pace} from './pacing.js';
 
@@ -113,7 +113,9 @@ export async function runReplay(connection: Connection, conversation: Conversati
 		},
 	});
 
-	const checkResult = (): number => {
+	const checkResult = async (): Promise<number> => {
+		// The JSON parser comes with the check, and only with it.
+		const {compareMessages, formatMismatch} = await import('./check.js');
 		const mismatches = compareMessages(expected, received, new Set(options.ignore));
 		for (const mismatch of mismatches) {
 			const [first, ...rest] = formatMismatch(mismatch, expected.length);
@@ -210,7 +212,7 @@ export async function runReplay(connection: Connection, conversation: Conversati
 			}
 
 			if (options.check) {
-				done(checkResult());
+				void checkResult().then(done);
 			} else {
 				done(byUs || isCleanClose(code) ? exitCodes.ok : exitCodes.dropped);
 			}
