@@ -8,7 +8,8 @@ import {createRecorder, recordConnection} from '../source/replay/recorder.js';
 import type {WebSocket} from '../source/ws.js';
 import {runCli} from './helpers/cli.js';
 import {closed, connect, messages, startServeCli} from './helpers/serve-clients.js';
-import {startServer, type TestServer} from './helpers/servers.js';
+import {echo, startServer, type TestServer} from './helpers/servers.js';
+import {makeCertificate} from './helpers/tls.js';
 
 const temporary = mkdtempSync(join(tmpdir(), 'wsterm-replay-'));
 
@@ -361,6 +362,38 @@ describe('serve --replay', () => {
 		} finally {
 			server.child.kill('SIGTERM');
 			await server.exit;
+		}
+	});
+});
+
+describe('connection options', () => {
+	test('wss:// with --ca; the recorded subprotocol is offered unless -s names others', async () => {
+		const certificate = makeCertificate();
+		const offered: string[][] = [];
+		const server = await startServer({
+			tls: certificate,
+			handleProtocols(protocols) {
+				offered.push([...protocols]);
+				return [...protocols][0] ?? false;
+			},
+			onConnection: echo,
+		});
+		try {
+			const path = file('tls.jsonl', records([
+				{time: at(0), dir: 'out', type: 'open', url: server.url, protocol: 'chat.v2'},
+				{time: at(1), dir: 'out', type: 'text', data: 'secure'},
+				{time: at(2), dir: 'in', type: 'text', data: 'secure'},
+			]));
+			const untrusted = await runCli(['replay', path, '--check']);
+			assert.equal(untrusted.code, 1);
+			assert.match(untrusted.stderr, /TLS/);
+			const trusted = await runCli(['replay', path, '--check', '--ca', certificate.certPath]);
+			assert.equal(trusted.code, 0, trusted.stderr);
+			const chosen = await runCli(['replay', path, '--check', '--ca', certificate.certPath, '-s', 'other']);
+			assert.equal(chosen.code, 0, chosen.stderr);
+			assert.deepEqual(offered, [['chat.v2'], ['other']]);
+		} finally {
+			await server.close();
 		}
 	});
 });
