@@ -5,9 +5,9 @@ import {join} from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {Connection} from '../source/connection.js';
 import {createRecorder, recordConnection} from '../source/replay/recorder.js';
-import type {WebSocket} from '../source/ws.js';
+import {WebSocket} from '../source/ws.js';
 import {runCli} from './helpers/cli.js';
-import {closed, connect, messages, startServeCli} from './helpers/serve-clients.js';
+import {closed, messages, startServeCli} from './helpers/serve-clients.js';
 import {echo, startServer, type TestServer} from './helpers/servers.js';
 import {makeCertificate} from './helpers/tls.js';
 
@@ -332,7 +332,8 @@ describe('serve --replay', () => {
 	test('a client gets the greeting, then what was recorded after each of its messages', async () => {
 		const server = await startServeCli(['--replay', file('served.jsonl', conversation('ws://127.0.0.1:1/'))]);
 		try {
-			const socket = await connect(server.url);
+			// Listening from the start: the greeting may come in the same read as the handshake's answer.
+			const socket = new WebSocket(server.url);
 			const [welcome] = await messages(socket, 1);
 			assert.equal(welcome!.data.toString(), '{"type":"welcome"}');
 			socket.send('anything');
