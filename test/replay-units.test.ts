@@ -386,8 +386,8 @@ describe('recorder', () => {
 		const path = join(temporary, 'live.jsonl');
 		const recorder = createRecorder(path);
 		const withCredentials = server.url.replace('ws://', 'ws://user:secret@');
-		const connection = new Connection({url: withCredentials, displayUrl: withCredentials.replace('secret', '***'), protocols: ['chat'], options: {}});
-		const stop = recordConnection(connection, recorder);
+		const connection = new Connection({url: withCredentials, displayUrl: withCredentials.replace('secret', '***'), protocols: ['chat'], options: {}}, {initialMessages: ['-I line']});
+		const stop = recordConnection(connection, recorder, {initialMessages: ['-I line']});
 		const send = (data: string): void => {
 			recorder.message('out', data, false);
 			connection.send(data, false);
@@ -397,7 +397,7 @@ describe('recorder', () => {
 		let received = 0;
 		await new Promise<void>(resolve => {
 			connection.on('message', () => {
-				if (++received === 2) {
+				if (++received === 3) {
 					connection.close(1000);
 				}
 			});
@@ -410,8 +410,10 @@ describe('recorder', () => {
 		const records = readFileSync(path, 'utf8').trim().split('\n').map(line => JSON.parse(line) as {dir: string; type: string; data?: string; url?: string});
 		assert.deepEqual(records.map(record => `${record.dir} ${record.type} ${record.data ?? record.url ?? ''}`), [
 			`out open ${server.url}`,
+			'out text -I line',
 			'out text early',
 			'in text hello',
+			'in text -I line',
 			'in text early',
 			'out close ',
 		]);

@@ -17,8 +17,11 @@ export type RecorderOptions = {
 };
 
 export type Recorder = {
-	/** The connection opened (again): `url` without credentials, `protocol` '' for none. */
-	open(url: string, protocol: string): void;
+	/**
+	The connection opened (again): `url` without credentials, `protocol` '' for none. `initial`:
+	the `-I` messages the connection sent first, written before the held ones, as they were sent.
+	*/
+	open(url: string, protocol: string, initial?: readonly string[]): void;
 	/** A data message; `out` ones given before `open` are written after it. */
 	message(dir: 'in' | 'out', data: Buffer | string, isBinary: boolean): void;
 	ping(dir: 'in' | 'out', payload: Buffer): void;
@@ -71,9 +74,14 @@ export function createRecorder(path: string, {now = Date.now, onError}: Recorder
 	};
 
 	return {
-		open(url, protocol) {
+		open(url, protocol, initial = []) {
 			isOpen = true;
-			write(openRecord(now(), url, protocol));
+			const time = now();
+			write(openRecord(time, url, protocol));
+			for (const message of initial) {
+				write(payloadRecord(time, 'out', 'text', Buffer.from(message)));
+			}
+
 			flushHeld();
 		},
 		message(dir, data, isBinary) {
@@ -108,15 +116,17 @@ export function createRecorder(path: string, {now = Date.now, onError}: Recorder
 /**
 Records what a Connection reports: opens, incoming messages, pings and pongs, and closes.
 Outgoing messages and pings are not events of a Connection: whoever sends them records them
-(`recorder.message('out', ...)`, `recorder.ping('out', ...)`). Returns a function that stops.
+(`recorder.message('out', ...)`, `recorder.ping('out', ...)`), except `initialMessages` (`-I`),
+which the connection sends itself on every open. Attach it before anything else listens, so that
+the open is written first. Returns a function that stops.
 */
-export function recordConnection(connection: Connection, recorder: Recorder): () => void {
+export function recordConnection(connection: Connection, recorder: Recorder, {initialMessages}: {readonly initialMessages?: readonly string[]} = {}): () => void {
 	// No user or password in the file: a replay is given them again.
 	const url = new URL(connection.target.url);
 	url.username = '';
 	url.password = '';
 	const connectionOnOpen = ({protocol}: {readonly protocol: string}): void => {
-		recorder.open(url.href, protocol);
+		recorder.open(url.href, protocol, initialMessages);
 	};
 
 	const connectionOnMessage = (data: Buffer, isBinary: boolean): void => {
