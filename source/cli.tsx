@@ -8,6 +8,7 @@ import {buildTarget} from './connect-options.js';
 import type {ConnectionOptions} from './connection.js';
 import {exitCodes, UsageError} from './exit-codes.js';
 import type {PipeMessage} from './pipe.js';
+import type {ResponderFactory} from './replay/responder.js';
 import type {ServeFlags} from './serve-options.js';
 
 const help = `
@@ -15,6 +16,7 @@ const help = `
 	  $ wsterm [url] [options]          connect: full-screen in a terminal,
 	                                    pipe mode when stdin/stdout is not one
 	  $ wsterm serve [options]          a local echo (or broadcast) server
+	  $ wsterm replay FILE [url]        send a recorded conversation again
 	  $ wsterm                          in a terminal: talk to a built-in
 	                                    echo server
 	  $ wsterm --help, -h, --version    anywhere on the line: print and exit
@@ -67,6 +69,15 @@ const help = `
 	  -v, --verbose               Connection events on stderr
 	  -P, --show-control          Also show ping, pong and close
 
+	Replay (wsterm replay FILE [url]; FILE: JSON lines or a HAR file)
+	      --pace MODE             reply: each message once the replies recorded
+	                              after the previous one came (default);
+	                              recorded: with the recorded gaps; fast
+	      --reply-timeout SEC     Longest wait for recorded replies (5)
+	      --check                 Compare the replies with the recorded ones
+	      --ignore KEY            JSON key left out of --check (repeatable)
+	      --entry N               The HAR file's Nth WebSocket entry
+
 	Interactive session
 	      --scrollback N          Rows kept in the message pane (10000)
 	      --no-history            Do not read or save input history
@@ -91,6 +102,8 @@ const help = `
 	                              expression) with TEXT instead (repeatable)
 	      --script FILE           Answer with a JavaScript module's hooks
 	                              (.js/.mjs/.cjs; reloaded when it changes)
+	      --replay FILE           Answer as the recorded server did (with
+	                              --pace recorded: with its delays)
 
 	Exit codes
 	  0    closed cleanly (1000, 1001, 1005, or closed by wsterm)
@@ -98,6 +111,9 @@ const help = `
 	       or serve could not listen
 	  2    usage error
 	  3    connection dropped, or closed with any other code
+	  4    an expected message did not come: --until's before the
+	       end, or replay --check's (a message differed, was missing
+	       or extra)
 	  5    -n N: fewer than N messages came (the server closed
 	       first, or -w ran out)
 	  130  interrupted (SIGINT), after closing and flushing
@@ -157,6 +173,12 @@ const flagSpecs = {
 	maxConnections: {type: 'string'},
 	reply: {type: 'string', isMultiple: true, default: [] as string[]},
 	script: {type: 'string'},
+	replay: {type: 'string'},
+	pace: {type: 'string'},
+	replyTimeout: {type: 'string'},
+	check: {type: 'boolean', default: false},
+	ignore: {type: 'string', isMultiple: true, default: [] as string[]},
+	entry: {type: 'string'},
 } as const;
 
 const description = 'A WebSocket client for the terminal, for scripts, and a local echo server.';
@@ -167,7 +189,9 @@ type Flags = FlagValues<typeof flagSpecs>;
 
 const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback'] as const;
 // reply and script: serve only until pipe mode and the session take them (issue 11, phase 2).
-const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'reply', 'script'] as const;
+const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'reply', 'script', 'replay'] as const;
+const replayOnly = ['pace', 'replyTimeout', 'check', 'ignore', 'entry'] as const;
+const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color'] as const;
 
 /** The option as the user typed it, for error lines: `-n`, `--count`, `--no-history`. */
 function typed(name: string): string {
@@ -291,6 +315,7 @@ function executeMessages(flags: Flags): {messages: PipeMessage[]; notes: string[
 
 async function runServeMode(flags: Flags): Promise<number> {
 	rejectFlags(clientOnly, 'wsterm serve');
+	rejectFlags(flags.replay === undefined ? replayOnly : replayOnly.filter(name => name !== 'pace'), flags.replay === undefined ? 'wsterm serve' : 'wsterm serve --replay');
 	if (cli.input.length > 1) {
 		throw new UsageError(`unexpected argument "${cli.input[1]}" after serve`);
 	}
@@ -317,11 +342,57 @@ async function runServeMode(flags: Flags): Promise<number> {
 		? await import('./hooks/index.js').then(async ({createServeHooks, loadHooks}) =>
 			createServeHooks(await loadHooks({role: 'server', reply: flags.reply, ...(flags.script === undefined ? {} : {script: flags.script})})))
 		: undefined;
-	return runServe({...options, ...(hooks === undefined ? {} : {hooks})}, {stdout: process.stdout, stderr: process.stderr, signals: process});
+	const respond = flags.replay === undefined ? undefined : await replayResponder(flags.replay, flags);
+	return runServe({...options, ...(hooks === undefined ? {} : {hooks}), ...(respond === undefined ? {} : {respond})}, {stdout: process.stdout, stderr: process.stderr, signals: process});
+}
+
+async function replayResponder(file: string, flags: Flags): Promise<ResponderFactory> {
+	if (flags.broadcast) {
+		throw new UsageError('--replay and --broadcast do not go together');
+	}
+
+	const [{readConversation}, {parsePace}, {createResponderFactory}, {systemClock}] = await Promise.all([
+		import('./replay/read-conversation.js'), import('./replay/options.js'), import('./replay/responder.js'), import('./connection.js'),
+	]);
+	return createResponderFactory(readConversation(file), {pace: parsePace(flags.pace), clock: systemClock});
+}
+
+async function runReplayMode(flags: Flags): Promise<number> {
+	rejectFlags([...serveOnly, ...notForReplay], 'wsterm replay');
+	const [, file, url, extra] = cli.input;
+	if (file === undefined) {
+		throw new UsageError('wsterm replay needs a file: wsterm replay FILE [url]');
+	}
+
+	if (extra !== undefined) {
+		throw new UsageError(`unexpected argument "${extra}": wsterm replay FILE [url]`);
+	}
+
+	const [{readConversation}, {replayChoicesFromFlags, withRecordedProtocol}, {runReplay}, {Connection, systemClock}] = await Promise.all([
+		import('./replay/read-conversation.js'), import('./replay/options.js'), import('./replay/run.js'), import('./connection.js'),
+	]);
+	const choices = replayChoicesFromFlags(flags);
+	const conversation = readConversation(file, choices.entry);
+	const target = url ?? conversation.url;
+	if (target === undefined) {
+		throw new UsageError(`${file} does not say which URL it recorded: give one, wsterm replay FILE ws://host:port/path`);
+	}
+
+	const built = await buildTarget(target, withRecordedProtocol(connectFlags(flags), conversation), path => readFlagFile('--ca/--cert/--key', path));
+	for (const note of built.notes) {
+		process.stderr.write(`wsterm: ${note}\n`);
+	}
+
+	return runReplay(new Connection(built.target, connectionOptions(flags)), conversation, {
+		...choices,
+		jsonl: flags.jsonl,
+		verbose: flags.verbose,
+	}, {stdout: process.stdout, stderr: process.stderr, signals: process, now: () => Date.now(), clock: systemClock});
 }
 
 async function runClient(flags: Flags): Promise<number> {
 	rejectFlags(serveOnly, 'a client connection (did you mean wsterm serve?)');
+	rejectFlags(replayOnly, 'a client connection (did you mean wsterm replay?)');
 	if (cli.input.length > 1) {
 		throw new UsageError(`unexpected argument "${cli.input[1]}": give one URL (quote it if it has spaces or &)`);
 	}
@@ -423,6 +494,10 @@ async function main(): Promise<number> {
 		const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
 		process.stdout.write(`${version}\n`);
 		return exitCodes.ok;
+	}
+
+	if (cli.input[0] === 'replay') {
+		return runReplayMode(flags);
 	}
 
 	return cli.input[0] === 'serve' ? runServeMode(flags) : runClient(flags);

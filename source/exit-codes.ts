@@ -8,7 +8,7 @@ export const exitCodes = {
 	usage: 2,
 	/** The connection dropped, or the peer closed with any other code. */
 	dropped: 3,
-	/** `--until`: the connection ended, or `-w` ran out, before a matching message arrived. */
+	/** What was expected did not come: `--until`'s message before the end, or `replay --check`'s recorded replies. */
 	expectedMissing: 4,
 	/** `-n N` was given and fewer than N messages came: the server closed first, or `-w` ran out. */
 	countNotReached: 5,

@@ -6,7 +6,8 @@ export type EventRecord = {
 	readonly time: string;
 	/** `in`: from the peer; `out`: from wsterm. */
 	readonly dir: 'in' | 'out';
-	readonly type: 'text' | 'binary' | 'ping' | 'pong' | 'close';
+	/** `open`: the connection opened (with `--record`; `dir` is `out`). */
+	readonly type: 'text' | 'binary' | 'ping' | 'pong' | 'close' | 'open';
 	/** Text messages, and control payloads that are valid UTF-8. */
 	readonly data?: string;
 	/** Binary messages, and control payloads that are not valid UTF-8. */
@@ -17,6 +18,10 @@ export type EventRecord = {
 	readonly reason?: string;
 	/** Round trip in milliseconds, on a pong that answers one of our pings. */
 	readonly rtt?: number;
+	/** On `open`: the URL connected to, without user or password. */
+	readonly url?: string;
+	/** On `open`: the subprotocol the server chose ('' for none). */
+	readonly protocol?: string;
 };
 
 /** A record for a message or a ping/pong payload. */
@@ -36,6 +41,10 @@ export function payloadRecord(
 
 export function closeRecord(time: number, dir: EventRecord['dir'], code: number, reason: string): EventRecord {
 	return {time: new Date(time).toISOString(), dir, type: 'close', code, reason};
+}
+
+export function openRecord(time: number, url: string, protocol: string): EventRecord {
+	return {time: new Date(time).toISOString(), dir: 'out', type: 'open', url, protocol};
 }
 
 /** One line of JSON, newline included. */

@@ -10,6 +10,7 @@ import type {AddressInfo} from 'node:net';
 import type {Duplex} from 'node:stream';
 import {sentCloseCode} from './close-codes.js';
 import type {ServeHooksSetup} from './hooks/serve.js';
+import type {ResponderFactory} from './replay/responder.js';
 import {closeLine, formatAddress, messageLine, openLine, rejectLine, shown} from './serve-log.js';
 import {WebSocket, WebSocketServer, type RawData} from './ws.js';
 
@@ -43,6 +44,8 @@ export type ServeOptions = {
 	readonly slowReceiverMs?: number;
 	/** `--reply` rules and a `--script` (source/hooks/, loaded only when given). */
 	readonly hooks?: ServeHooksSetup;
+	/** `--replay`: each client is answered by its own responder instead of the echo. */
+	readonly respond?: ResponderFactory;
 };
 
 /** One line per event, already safe to show. */
@@ -305,17 +308,20 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 			broadcastFrom(bytes, isBinary);
 		};
 
+		const answer = (bytes: Buffer, isBinary: boolean): void => {
+			if (socket.readyState === WebSocket.OPEN) {
+				peer.messagesOut++;
+				peer.bytesOut += bytes.length;
+				deliver(peer, peer, bytes, isBinary);
+			}
+		};
+
+		const responder = options.respond?.(answer);
 		const clientHooks = hooks?.connect({
 			id: peer.id,
 			forward,
 			broadcast: broadcastFrom,
-			send(bytes, isBinary) {
-				if (socket.readyState === WebSocket.OPEN) {
-					peer.messagesOut++;
-					peer.bytesOut += bytes.length;
-					deliver(peer, peer, bytes, isBinary);
-				}
-			},
+			send: answer,
 			close(code, reason) {
 				socket.close(code, reason);
 			},
@@ -329,6 +335,11 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 			peer.bytesIn += bytes.length;
 			if (options.verbose) {
 				log(messageLine(peer.id, bytes, isBinary));
+			}
+
+			if (responder !== undefined) {
+				responder.receive();
+				return;
 			}
 
 			if (clientHooks === undefined) {
@@ -366,7 +377,8 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 		socket.on('close', (code: number, reason: Buffer) => {
 			peers.delete(peer);
 			release(peer);
-			const sent = options.broadcast || clientHooks !== undefined ? peer : {messagesOut: peer.messagesIn, bytesOut: peer.bytesIn};
+			responder?.stop();
+			const sent = options.broadcast || clientHooks !== undefined || responder !== undefined ? peer : {messagesOut: peer.messagesIn, bytesOut: peer.bytesIn};
 			const close = peer.sentClose === undefined ? {code, reason: reason.toString()} : {...peer.sentClose, byServer: true};
 			log(closeLine({...peer, ...sent, ...close, connected: peers.size}));
 			onPeerGone?.();

@@ -1,0 +1,103 @@
+/*
+`wsterm serve --replay FILE`: each client gets the recorded server's side of the conversation.
+On connect it is sent the messages recorded before the first outgoing one; each message it sends
+is answered with the messages recorded after the next outgoing one, in order. With the `recorded`
+pace the recorded delays are kept (from the open, or from the client's message); otherwise
+answers go at once. Messages past the end of the recording get no answer.
+*/
+import type {Clock} from '../connection.js';
+import {type Conversation, type RecordedMessage, startTime, steps} from './conversation.js';
+import type {Pace} from './pacing.js';
+
+/** How a responder sends a message to its client. */
+export type ResponderSend = (data: Buffer, isBinary: boolean) => void;
+
+/** One client's replayed server. */
+export type Responder = {
+	/** The client sent a message. */
+	receive(): void;
+	/** The client is gone: cancel what is still scheduled. */
+	stop(): void;
+};
+
+/** Makes the responder for a new client, which starts sending its greeting at once. */
+export type ResponderFactory = (send: ResponderSend) => Responder;
+
+export type ResponderOptions = {
+	readonly pace: Pace;
+	readonly clock: Clock;
+};
+
+export function createResponderFactory(conversation: Conversation, {pace, clock}: ResponderOptions): ResponderFactory {
+	const {greeting, exchanges} = steps(conversation);
+	const origin = startTime(conversation);
+	return send => {
+		// Batches wait their turn, so a client that talks fast still gets the answers in order.
+		const queue: Array<{readonly messages: readonly RecordedMessage[]; readonly from: number}> = [];
+		let timer: NodeJS.Timeout | undefined;
+		let next = 0;
+		let stopped = false;
+		let sending: {messages: readonly RecordedMessage[]; from: number; index: number; startedAt: number} | undefined;
+
+		const pump = (): void => {
+			while (!stopped) {
+				if (sending === undefined) {
+					const batch = queue.shift();
+					if (batch === undefined) {
+						return;
+					}
+
+					sending = {...batch, index: 0, startedAt: clock.now()};
+				}
+
+				const message = sending.messages[sending.index];
+				if (message === undefined) {
+					sending = undefined;
+					continue;
+				}
+
+				const delay = pace === 'recorded' ? sending.startedAt + (message.time - sending.from) - clock.now() : 0;
+				if (delay > 0) {
+					timer = clock.setTimeout(() => {
+						timer = undefined;
+						pump();
+					}, delay);
+					return;
+				}
+
+				sending.index++;
+				send(message.data, message.isBinary);
+			}
+		};
+
+		const enqueue = (messages: readonly RecordedMessage[], from: number): void => {
+			if (messages.length === 0) {
+				return;
+			}
+
+			queue.push({messages, from});
+			if (timer === undefined) {
+				pump();
+			}
+		};
+
+		enqueue(greeting, origin);
+		return {
+			receive() {
+				const exchange = exchanges[next];
+				if (exchange !== undefined) {
+					next++;
+					enqueue(exchange.replies, exchange.sent.time);
+				}
+			},
+			stop() {
+				stopped = true;
+				queue.length = 0;
+				if (timer !== undefined) {
+					clock.clearTimeout(timer);
+					timer = undefined;
+				}
+			},
+		};
+	};
+}
