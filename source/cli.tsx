@@ -68,6 +68,15 @@ const help = `
 	      --jsonl                 One JSON object per event on stdout
 	  -v, --verbose               Connection events on stderr
 	  -P, --show-control          Also show ping, pong and close
+	      --reply 'PAT => TEXT'   Send TEXT when a received message matches PAT
+	                              (a regular expression; repeatable)
+	      --until PATTERN         End after printing the first message that
+	                              matches (exit 4 if the connection ends or
+	                              -w runs out first)
+	      --script FILE           JavaScript hooks: onOpen, onMessage, onSend,
+	                              onClose (.js/.mjs/.cjs)
+	      --record FILE           Write every event to FILE as JSON lines
+	                              (for wsterm replay)
 
 	Replay (wsterm replay FILE [url]; FILE: JSON lines or a HAR file)
 	      --pace MODE             reply: each message once the replies recorded

@@ -283,3 +283,30 @@ test('--reply, --script, --until and --record in the full-screen session: a usag
 		tmux.kill();
 	}
 });
+
+test('--script with --reconnect: ctx.state is kept across reconnects and onOpen runs again', async () => {
+	const received: string[] = [];
+	let connections = 0;
+	const server = await startServer({
+		onConnection(socket: WebSocket) {
+			const number = ++connections;
+			socket.on('message', data => {
+				received.push(data.toString());
+				socket.send(`hello ${number}`);
+				socket.close(number === 1 ? 1012 : 1000);
+			});
+		},
+	});
+	const path = script(`export function onOpen(ctx) {
+		ctx.state.opens = (ctx.state.opens ?? 0) + 1;
+		ctx.send('open ' + ctx.state.opens);
+	}`);
+	try {
+		const {code, stdout, stderr} = await runCli([server.url, '--script', path, '--reconnect']);
+		assert.equal(code, 0, stderr);
+		assert.equal(stdout, 'hello 1\nhello 2\n');
+		assert.deepEqual(received, ['open 1', 'open 2']);
+	} finally {
+		await server.close();
+	}
+});
