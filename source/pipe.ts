@@ -314,7 +314,7 @@ class PipeRun {
 		const {shown} = message;
 		if (shown !== null) {
 			const printed = shown ?? message;
-			writeMessage(this.output, this.format, printed.data, printed.isBinary, this.io.now());
+			writeMessage(this.output, this.format, printed.data, printed.isBinary, this.io.now(), message.badge);
 		}
 
 		this.ending.messageReceived(this.received, this.connection.stats.sentMessages);
