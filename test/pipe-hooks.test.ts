@@ -310,3 +310,19 @@ test('--script with --reconnect: ctx.state is kept across reconnects and onOpen 
 		await server.close();
 	}
 });
+
+test('--script with an async onSend that drops the last line: -w still starts once the input is through', async () => {
+	const server = await startServer({onConnection: echo});
+	const path = script(`export async function onSend(message) {
+		await new Promise(resolve => setTimeout(resolve, 20));
+		return message.text === 'last' ? null : undefined;
+	}`);
+	try {
+		const {code, stdout, stderr} = await runCli([server.url, '--script', path, '-w', '0.2'], {input: 'one\nlast\n', timeout: 10_000});
+		assert.equal(stderr, '');
+		assert.equal(code, 0);
+		assert.equal(stdout, 'one\n');
+	} finally {
+		await server.close();
+	}
+});
