@@ -68,6 +68,15 @@ const help = `
 	      --jsonl                 One JSON object per event on stdout
 	  -v, --verbose               Connection events on stderr
 	  -P, --show-control          Also show ping, pong and close
+	      --reply 'PAT => TEXT'   Send TEXT when a received message matches PAT
+	                              (a regular expression; repeatable)
+	      --until PATTERN         End after printing the first message that
+	                              matches (exit 4 if the connection ends or
+	                              -w runs out first)
+	      --script FILE           JavaScript hooks: onOpen, onMessage, onSend,
+	                              onClose (.js/.mjs/.cjs)
+	      --record FILE           Write every event to FILE as JSON lines
+	                              (for wsterm replay)
 
 	Replay (wsterm replay FILE [url]; FILE: JSON lines or a HAR file)
 	      --pace MODE             reply: each message once the replies recorded
@@ -173,6 +182,8 @@ const flagSpecs = {
 	maxConnections: {type: 'string'},
 	reply: {type: 'string', isMultiple: true, default: [] as string[]},
 	script: {type: 'string'},
+	until: {type: 'string'},
+	record: {type: 'string'},
 	replay: {type: 'string'},
 	pace: {type: 'string'},
 	replyTimeout: {type: 'string'},
@@ -187,11 +198,12 @@ let cli: CommandLine<typeof flagSpecs>;
 
 type Flags = FlagValues<typeof flagSpecs>;
 
-const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback'] as const;
-// reply and script: serve only until pipe mode and the session take them (issue 11, phase 2).
-const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'reply', 'script', 'replay'] as const;
+const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record'] as const;
+const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'replay'] as const;
+// The pipeline's flags: pipe mode takes them; the full-screen session gets them next.
+const pipelineFlags = ['reply', 'script', 'until', 'record'] as const;
 const replayOnly = ['pace', 'replyTimeout', 'check', 'ignore', 'entry'] as const;
-const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color'] as const;
+const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color', ...pipelineFlags] as const;
 
 /** The option as the user typed it, for error lines: `-n`, `--count`, `--no-history`. */
 function typed(name: string): string {
@@ -418,6 +430,11 @@ async function runClient(flags: Flags): Promise<number> {
 		: await buildTarget(url, connectFlags(flags), path => readFlagFile('--ca/--cert/--key', path));
 
 	if (interactive) {
+		const notYet = pipelineFlags.find(name => cli.typed.has(name));
+		if (notYet !== undefined) {
+			throw new UsageError(`${cli.typed.get(notYet)}: not yet in the full-screen session; use pipe mode (pipe stdin or stdout, or give -x, -n, -w or --jsonl)`);
+		}
+
 		if (!flags.color) {
 			// The flag is the most explicit choice: it beats a FORCE_COLOR in the environment.
 			process.env.NO_COLOR = '1';
@@ -452,6 +469,20 @@ async function runClient(flags: Flags): Promise<number> {
 	setFlagsFromString('--semi-space-growth-factor=1');
 	const [{Connection}, {runPipe}] = await Promise.all([import('./connection.js'), import('./pipe.js')]);
 	const execute = executeMessages(flags);
+	const hookFlagGiven = flags.reply.length > 0 || flags.script !== undefined || flags.until !== undefined;
+	// Loaded only when asked for: a bad rule, a script that does not load or a --record file that
+	// cannot be written exits 2 before connecting.
+	const stages = hookFlagGiven || flags.record !== undefined
+		? await import('./pipeline/load-stages.js').then(async ({loadStages}) => loadStages({
+			...(hookFlagGiven ? {hooks: {role: 'client', reply: flags.reply, ...(flags.until === undefined ? {} : {until: flags.until}), ...(flags.script === undefined ? {} : {script: flags.script})}} : {}),
+			...(flags.record === undefined ? {} : {record: flags.record}),
+			url: built!.target.url,
+			...(connection.initialMessages === undefined ? {} : {initialMessages: connection.initialMessages}),
+			note(line) {
+				process.stderr.write(`wsterm: ${line}\n`);
+			},
+		}))
+		: [];
 	if (flags.verbose) {
 		for (const note of execute.notes) {
 			process.stderr.write(`wsterm: ${note}\n`);
@@ -469,6 +500,9 @@ async function runClient(flags: Flags): Promise<number> {
 		...(count === undefined ? {} : {count}),
 		...(wait === undefined ? {} : {wait}),
 		...(linger === undefined ? {} : {linger}),
+		stages,
+		until: flags.until !== undefined,
+		holdOpen: flags.until !== undefined || flags.script !== undefined,
 	}, {
 		stdin: process.stdin,
 		stdout: process.stdout,

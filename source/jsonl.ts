@@ -22,6 +22,8 @@ export type EventRecord = {
 	readonly url?: string;
 	/** On `open`: the subprotocol the server chose ('' for none). */
 	readonly protocol?: string;
+	/** On a message a codec or protocol stage decoded: its name (the message's `badge`). */
+	readonly codec?: string;
 };
 
 /** A record for a message or a ping/pong payload. */

@@ -139,9 +139,10 @@ export function recordLine(record: EventRecord, terminal: boolean): string {
 }
 
 /** Writes one received message in the chosen format. */
-export function writeMessage(output: OutputWriter, format: OutputFormat, data: Buffer, isBinary: boolean, now: number): void {
+export function writeMessage(output: OutputWriter, format: OutputFormat, data: Buffer, isBinary: boolean, now: number, codec?: string): void {
 	if (format.jsonl) {
-		output.write(recordLine(payloadRecord(now, 'in', isBinary ? 'binary' : 'text', data), format.terminal));
+		const record = payloadRecord(now, 'in', isBinary ? 'binary' : 'text', data);
+		output.write(recordLine(codec === undefined ? record : {...record, codec}, format.terminal));
 	} else if (!format.terminal) {
 		// Not a terminal: the bytes as they came.
 		output.write(data);

@@ -1,0 +1,64 @@
+/*
+The hooks as a pipeline stage: one runner for the pipeline's life (in the client, across
+reconnects, so `ctx.state` is kept). What the hooks send (ctx.send, --reply answers, what onSend
+lets through) enters the outgoing path just after this stage.
+*/
+import type {PipelineMessage} from '../pipeline/message.js';
+import type {StageFactory} from '../pipeline/stage.js';
+import {createHookRunner, type HookConfig} from './runner.js';
+import type {ServeRequest} from './types.js';
+
+export type HooksStageOptions = {
+	/** ctx.url: the connection's URL, without credentials. */
+	readonly url: string;
+	/** serve: the client's handshake request (ctx.request). */
+	readonly request?: ServeRequest;
+	/** serve: ctx.broadcast, to every other client. */
+	readonly broadcast?: (message: PipelineMessage) => void;
+};
+
+export function hooksStage(config: HookConfig, {url, request, broadcast}: HooksStageOptions): StageFactory {
+	return link => {
+		const runner = createHookRunner(config, {
+			url,
+			...(request === undefined ? {} : {request}),
+			sink: {
+				...(broadcast === undefined ? {} : {broadcast}),
+				send(message) {
+					link.send(message);
+				},
+				deliver({message, outcome, replied}) {
+					link.receive(outcome === undefined && !replied ? message : message.annotate({shown: outcome, replied}));
+				},
+				close(code, reason) {
+					link.close(code, reason);
+				},
+				exit(code) {
+					link.exit(code);
+				},
+				log(line) {
+					link.log(line);
+				},
+				error(line) {
+					link.error(line);
+				},
+			},
+		});
+		return {
+			name: 'hooks',
+			receive: message => runner.direct.receive(message) as void | PromiseLike<unknown>,
+			send: message => runner.direct.send(message) as void | PromiseLike<unknown>,
+			event(event) {
+				if (event.type === 'open') {
+					return runner.direct.open() as void | PromiseLike<unknown>;
+				}
+
+				if (event.type === 'close') {
+					return runner.direct.close(event) as void | PromiseLike<unknown>;
+				}
+
+				return undefined;
+			},
+		};
+	};
+}
