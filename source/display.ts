@@ -108,3 +108,8 @@ export function formatBytes(bytes: number): string {
 
 	return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
 }
+
+/** `1 row`, `2 rows`: a count with its noun (`plural(n, 'row')`), or the plural given. */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+	return `${count.toLocaleString('en-US')} ${count === 1 ? noun : nouns}`;
+}

@@ -3,7 +3,7 @@ How an entry of the session looks on screen: a prefix (time, direction, badge) a
 lines of coloured segments, wrapped to the pane's width. Network text is escaped here, once, so
 that nothing a server sends reaches the terminal raw.
 */
-import {escapeControl, formatBytes, hexDump, shorten} from './display.js';
+import {escapeControl, formatBytes, hexDump, plural, shorten} from './display.js';
 import type {Entry} from './session.js';
 
 export type Tone =
@@ -256,7 +256,7 @@ export function entryLines(entry: Entry, {width, prettyJson}: FormatOptions): Li
 
 			if (lines.length === maxEntryLines) {
 				const total = logical.length;
-				lines.push([{text: ' '.repeat(hanging), tone: 'plain'}, {text: shorten(`… cut at ${maxEntryLines} lines (${total} logical lines in all)`, width), tone: 'info'}]);
+				lines.push([{text: ' '.repeat(hanging), tone: 'plain'}, {text: shorten(`… cut at ${maxEntryLines} lines (${plural(total, 'logical line')} in all)`, width), tone: 'info'}]);
 				return lines;
 			}
 		}

@@ -30,7 +30,10 @@ test('typing and Enter: the sent message shows at once, the echo follows', async
 
 test('a pasted block with line breaks stays one message; Alt-Enter adds a line', async () => {
 	session = await startUiSession();
-	await session.press('one\rtwo', '\u001B\r', 'three', '\r');
+	// Bracketed paste, even one that ends in a line break, is one draft sent on Enter.
+	await session.press('\u001B[200~one\rtwo', '\r\u001B[201~');
+	assert.equal(session.connection.stats.sentMessages, 0);
+	await session.press('\u0008', '\u001B\r', 'three', '\r');
 	await session.waitFor(/< one\n.*two\n.*three/);
 	assert.equal(session.connection.stats.sentMessages, 1);
 });
@@ -106,7 +109,9 @@ test('/close with a bad code is an inline error and nothing is sent; a good one 
 	await session.submit('after');
 	await session.waitFor(/not sent: the connection is closed/);
 	assert.equal(session.connection.stats.sentMessages, 0);
-	// A refused message stays in the line, to be sent after /reconnect.
+	// A refused message leaves the input (the next line is not glued to it); Up brings it back.
+	assert.match(session.frame(), /^>\s*$/m);
+	await session.press('\u001B[A');
 	assert.match(session.frame(), /^> after/m);
 	await session.press('\u0015');
 	await session.submit('/quit');
@@ -198,9 +203,9 @@ test('unknown commands are inline errors; //text sends a leading slash', async (
 	await session.waitFor(/< \/etc/);
 	await session.submit('/help');
 	// The list is taller than the pane: its end is in view, the start a page up.
-	let frame = await session.waitFor(/Backspace +delete the character/);
+	let frame = await session.waitFor(/Ctrl-L +redraw the screen/);
 	assert.match(frame, /Ctrl-R/);
-	await session.press('\u001B[5~');
+	await session.press('\u001B[5~', '\u001B[5~');
 	frame = await session.waitFor(/commands:/);
 	assert.match(frame, /\/close \[code \[reason\]\]/);
 });

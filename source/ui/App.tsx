@@ -1,12 +1,14 @@
 import {isUtf8} from 'node:buffer';
 import {readFile, stat, writeFile} from 'node:fs/promises';
-import {Box, type Key, useInput, useStdout} from 'ink';
+import {homedir} from 'node:os';
+import {Box, useStdout} from 'ink';
 import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
-import {type Command, commandHelp, parseInput} from '../commands.js';
+import {type Command, commandHelp, completeCommand, expandHome, parseInput} from '../commands.js';
 import type {Clock, Connection} from '../connection.js';
-import {escapeControl, formatBytes} from '../display.js';
+import {escapeControl, formatBytes, plural} from '../display.js';
 import {formatRecord} from '../jsonl.js';
 import {type KeyAction, keyAction, keyBindings} from '../key-bindings.js';
+import type {KeyEvent} from '../key-chunks.js';
 import type {EditAction} from '../line-editor.js';
 import {createEntryLayout} from '../message-format.js';
 import {createPrompt, type Prompt, type PromptAction, promptReducer} from '../prompt.js';
@@ -15,6 +17,7 @@ import InputArea, {inputHeight} from './InputArea.js';
 import MessagePane from './MessagePane.js';
 import StatusBar from './StatusBar.js';
 import {useConnectionEvents} from './use-connection-events.js';
+import {useKeys} from './use-keys.js';
 import {useTerminalSize} from './use-terminal-size.js';
 
 /** Messages typed while not connected that may wait for the connection. */
@@ -49,6 +52,8 @@ type Props = {
 	readonly onExit: (code: number) => void;
 	/** Milliseconds between batches of connection events (one frame). */
 	readonly frameInterval?: number;
+	/** Ctrl-L: forget what is on the screen, so that the next frame paints all of it. */
+	readonly onRedraw?: () => void;
 };
 
 function helpText(): string {
@@ -69,6 +74,7 @@ const editActions: Partial<Record<KeyAction, EditAction>> = {
 	home: {type: 'home'},
 	end: {type: 'end'},
 	backspace: {type: 'backspace'},
+	delete: {type: 'delete'},
 	'delete-word': {type: 'delete-word'},
 	'delete-to-start': {type: 'delete-to-start'},
 	'delete-to-end': {type: 'delete-to-end'},
@@ -90,6 +96,7 @@ export default function App({
 	now,
 	onExit,
 	frameInterval = 33,
+	onRedraw,
 }: Props) {
 	const {stdout} = useStdout();
 	const {columns, rows} = useTerminalSize(stdout);
@@ -176,7 +183,7 @@ export default function App({
 		const {state} = connection;
 		const waiting = state === 'connecting' || (state === 'reconnecting' && reconnect);
 		if (state !== 'open' && !waiting) {
-			notice('error', `not sent: the connection is ${state}${state === 'closed' ? ' (/reconnect connects again)' : ''}`);
+			notice('error', `not sent: the connection is ${state} (${state === 'closed' ? '/reconnect connects again; ' : ''}Up brings the line back)`);
 			return false;
 		}
 
@@ -190,7 +197,8 @@ export default function App({
 		return true;
 	}, [connection, reconnect, notice, now]);
 
-	const sendFile = useCallback(async (path: string) => {
+	const sendFile = useCallback(async (typed: string) => {
+		const path = expandHome(typed, homedir());
 		try {
 			const info = await stat(path);
 			if (info.size > maxFileBytes) {
@@ -209,13 +217,16 @@ export default function App({
 		}
 	}, [notice, sendMessage]);
 
-	const save = useCallback(async (path: string) => {
+	const save = useCallback(async (typed: string, overwrite: boolean) => {
+		const path = expandHome(typed, homedir());
 		const records = sessionRecords(session.entries);
 		try {
-			await writeFile(path, records.map(record => formatRecord(record)).join(''));
-			notice('info', `saved ${records.length} event${records.length === 1 ? '' : 's'} to ${path}`);
+			// Private like the history: a session holds what was said. `wx` refuses an existing file.
+			await writeFile(path, records.map(record => formatRecord(record)).join(''), {mode: 0o600, flag: overwrite ? 'w' : 'wx'});
+			notice('info', `saved ${plural(records.length, 'event')} to ${path}`);
 		} catch (error) {
-			notice('error', `cannot write ${path}: ${(error as Error).message}`);
+			const {code, message} = error as NodeJS.ErrnoException;
+			notice('error', code === 'EEXIST' ? `${path} exists; /save! ${typed} replaces it` : `cannot write ${path}: ${message}`);
 		}
 	}, [session.entries, notice]);
 
@@ -277,7 +288,12 @@ export default function App({
 			}
 
 			case 'save': {
-				void save(command.path);
+				void save(command.path, command.overwrite);
+				break;
+			}
+
+			case 'empty': {
+				sendMessage('', false);
 				break;
 			}
 
@@ -307,10 +323,10 @@ export default function App({
 		}
 
 		if (parsed.type === 'send') {
-			if (sendMessage(parsed.text, false)) {
-				act({type: 'submitted', text, remember: true});
-			}
-
+			// A refused line goes to the history too (Up brings it back): left in the input, the
+			// next line typed or pasted would be glued to it.
+			sendMessage(parsed.text, false);
+			act({type: 'submitted', text, remember: true});
 			return;
 		}
 
@@ -322,12 +338,19 @@ export default function App({
 		dispatch({type: 'scroll', lines, height: paneHeight, measure: layout.measure});
 	}, [paneHeight, layout]);
 
-	const onKey = useCallback((input: string, key: Key) => {
+	const onKey = useCallback((event: KeyEvent) => {
 		if (quitting) {
 			return;
 		}
 
-		const action = keyAction({...key, input});
+		if (event.type !== 'key') {
+			// A paste (bracketed) is one draft whatever it holds, sent only on Enter.
+			const edit: EditAction = {type: 'insert', text: event.text};
+			act(promptRef.current.search === undefined ? {type: 'edit', edit} : {type: 'search-edit', edit});
+			return;
+		}
+
+		const action = keyAction(event.key);
 		if (promptRef.current.search !== undefined) {
 			if (action === 'send') {
 				act({type: 'search-accept'});
@@ -337,8 +360,6 @@ export default function App({
 				act({type: 'search'});
 			} else if (action === 'backspace' || action === 'delete-word' || action === 'delete-to-start') {
 				act({type: 'search-edit', edit: {type: action}});
-			} else if (action === undefined && input !== '' && !key.ctrl && !key.meta) {
-				act({type: 'search-edit', edit: {type: 'insert', text: input}});
 			}
 
 			return;
@@ -346,26 +367,6 @@ export default function App({
 
 		switch (action) {
 			case undefined: {
-				if (input === '' || key.ctrl || key.meta || key.tab) {
-					return;
-				}
-
-				// Typing that outruns the terminal (or tmux send-keys) delivers "one\rtwo\r", or the
-				// Enter of the line already typed and the next line ("\rtwo\r"), as one chunk: each
-				// Enter sends. A paste that does not end in Enter, or has line feeds, stays one message.
-				if (input.endsWith('\r') && !input.includes('\n')) {
-					for (const line of input.slice(0, -1).split('\r')) {
-						if (line !== '') {
-							act({type: 'edit', edit: {type: 'insert', text: line}});
-						}
-
-						submit();
-					}
-
-					return;
-				}
-
-				act({type: 'edit', edit: {type: 'insert', text: input}});
 				return;
 			}
 
@@ -397,6 +398,25 @@ export default function App({
 
 			case 'history-search': {
 				act({type: 'search'});
+				return;
+			}
+
+			case 'complete': {
+				const completion = completeCommand(promptRef.current.line.text);
+				if (completion.text === promptRef.current.line.text) {
+					if (completion.choices.length > 1) {
+						notice('info', completion.choices.join('  '));
+					}
+				} else {
+					act({type: 'edit', edit: {type: 'set', text: completion.text}});
+				}
+
+				return;
+			}
+
+			case 'redraw': {
+				onRedraw?.();
+				setTick(now());
 				return;
 			}
 
@@ -432,9 +452,9 @@ export default function App({
 				}
 			}
 		}
-	}, [quitting, act, submit, quit, scroll, paneHeight]);
+	}, [quitting, act, submit, quit, scroll, paneHeight, notice, onRedraw, now]);
 
-	useInput(onKey);
+	useKeys(onKey);
 
 	return (
 		<Box flexDirection='column' width={columns} height={frameHeight}>

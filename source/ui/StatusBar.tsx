@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
 import {describeCloseCode} from '../close-codes.js';
-import {escapeControl, formatBytes, shorten} from '../display.js';
+import {escapeControl, formatBytes, plural, shorten} from '../display.js';
 import type {Session} from '../session.js';
 
 type Props = {
@@ -86,7 +86,7 @@ function StatusBar({session, url, note, now, width, color}: Props) {
 
 	parts.push(session.view.follow ? 'following' : `scrolled back${session.unseen > 0 ? ` +${session.unseen}` : ''}`);
 	if (session.dropped > 0) {
-		parts.push(`${session.dropped} old rows dropped`);
+		parts.push(`${plural(session.dropped, 'old row')} dropped`);
 	}
 
 	const state = describeState(session, now);

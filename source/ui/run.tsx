@@ -32,9 +32,11 @@ export type InteractiveIo = {
 	signals: EventEmitter;
 };
 
-const enterAlternateScreen = '\u001B[?1049h\u001B[H';
-// Cursor shown, attributes reset, back to the screen the shell had.
-const leaveAlternateScreen = '\u001B[?25h\u001B[0m\u001B[?1049l';
+// Alternate screen, and bracketed paste (mode 2004): a paste arrives marked, as one draft.
+const enterAlternateScreen = '\u001B[?1049h\u001B[H\u001B[?2004h';
+// Bracketed paste off, cursor shown, attributes reset, back to the screen the shell had, and the
+// cursor shown again there (a terminal may keep its visibility per screen).
+const leaveAlternateScreen = '\u001B[?2004l\u001B[?25h\u001B[0m\u001B[?1049l\u001B[?25h';
 /** Milliseconds to wait for the close handshake after a signal. */
 const signalGrace = 1000;
 const sighup = 129;
@@ -189,6 +191,10 @@ export async function runInteractive(options: InteractiveOptions, io: Interactiv
 				clock={systemClock}
 				now={Date.now}
 				onExit={finish}
+				onRedraw={() => {
+					stdout.write('\u001B[2J\u001B[H');
+					instance.clear();
+				}}
 			/>,
 			{stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: false, maxFps: 120},
 		);
