@@ -24,7 +24,6 @@ import {useTerminalSize} from './use-terminal-size.js';
 export const maxPending = 1000;
 /** Largest file `/file` sends. */
 export const maxFileBytes = 16 * 1024 * 1024;
-const maxInputLines = 5;
 
 type Props = {
 	/** The connection to show and send through; the caller has called (or will call) `connect()`. */
@@ -140,6 +139,8 @@ export default function App({
 	// The frame stays one line shorter than the terminal: a frame as tall as the terminal makes
 	// ink clear the whole screen on every render.
 	const frameHeight = Math.max(3, rows - 1);
+	// The input grows to 5 lines, and never over the status bar and a line of the pane.
+	const maxInputLines = Math.max(1, Math.min(5, frameHeight - 2));
 	const inputLines = inputHeight(prompt, maxInputLines);
 	const paneHeight = Math.max(1, frameHeight - 1 - inputLines);
 	const layout = useMemo(() => createEntryLayout({width: columns, prettyJson: session.prettyJson}), [columns, session.prettyJson]);
@@ -460,7 +461,7 @@ export default function App({
 		<Box flexDirection='column' width={columns} height={frameHeight}>
 			<MessagePane entries={shown} view={session.view} unseen={session.unseen} layout={layout} height={paneHeight} color={color}/>
 			<StatusBar session={session} url={escapeControl(url)} note={urlNote} now={tick} width={columns} color={color}/>
-			<InputArea prompt={prompt} maxLines={maxInputLines} color={color}/>
+			<InputArea prompt={prompt} maxLines={maxInputLines} width={columns} color={color}/>
 		</Box>
 	);
 }
