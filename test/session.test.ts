@@ -189,3 +189,23 @@ test('the layout formats each entry once per width', () => {
 	assert.equal(layout.lines(entry), layout.lines(entry));
 	assert.equal(layout.measure(entry), 1);
 });
+
+test('rows: wide characters and clusters wrap by display columns, every character shown, none split', async () => {
+	const {default: stringWidth} = await import('string-width');
+	const graphemes = (text: string): string[] => [...new Intl.Segmenter(undefined, {granularity: 'grapheme'}).segment(text)].map(part => part.segment);
+	const cjk = Array.from({length: 40}, () => '漢字').join(' ');
+	const emoji = '👍🏽'.repeat(70);
+	const accents = 'e\u0301'.repeat(90);
+	for (const sample of [cjk, emoji, accents]) {
+		const state = run(createSession({limit: 10}), message(sample));
+		for (const width of [40, 41, 80]) {
+			const lines = entryLines(state.entries[0]!, {width, prettyJson: false}).map(line => text(line));
+			for (const line of lines) {
+				assert.ok(stringWidth(line) <= width, `${width}: ${line}`);
+			}
+
+			const content = lines.map((line, index) => index === 0 ? line.slice(15) : line.trimStart()).join('');
+			assert.deepEqual(graphemes(content.replaceAll(' ', '')), graphemes(sample.replaceAll(' ', '')));
+		}
+	}
+});
