@@ -7,6 +7,7 @@ action per frame), so that a flood costs one state change per frame, not one per
 import {isCleanClose} from './close-codes.js';
 import type {ConnectionState, ConnectionStats} from './connection.js';
 import {exitCodes} from './exit-codes.js';
+import {plural} from './display.js';
 import {closeRecord, type EventRecord, payloadRecord} from './jsonl.js';
 import {searchableText} from './message-format.js';
 import {type Anchor, isAtEnd, type Rows, scrollBy} from './scroll-window.js';
@@ -64,6 +65,8 @@ export type Link = {
 	readonly reconnectAt: number | undefined;
 	/** Why the last attempt to connect failed. */
 	readonly failure: string | undefined;
+	/** Reconnect attempts since the connection was last open: the first reconnect is 1. */
+	readonly reconnects: number;
 };
 
 /** Following the live end, or scrolled back with entry `seq` at the bottom edge. */
@@ -86,6 +89,8 @@ export type Session = {
 	readonly filter: string;
 	/** Messages typed while not connected, waiting to be sent. */
 	readonly pending: number;
+	/** Messages typed while not connected that were never sent (the connection ended first). */
+	readonly unsent: number;
 	/** How the session would exit now; undefined while the connection lives or is being retried. */
 	readonly exitCode: number | undefined;
 };
@@ -95,7 +100,8 @@ export type Measure = (entry: Entry) => number;
 
 export type SessionAction =
 	| {readonly type: 'events'; readonly events: readonly SessionEvent[]; readonly stats: ConnectionStats}
-	| {readonly type: 'sent'; readonly time: number; readonly data: string | Buffer; readonly isBinary: boolean; readonly pending: boolean}
+	/** `stats`: the connection's counters after the send (the status bar's ↑ counts it at once). */
+	| {readonly type: 'sent'; readonly time: number; readonly data: string | Buffer; readonly isBinary: boolean; readonly pending: boolean; readonly stats?: ConnectionStats}
 	| {readonly type: 'ping-sent'; readonly time: number; readonly payload: Buffer}
 	| {readonly type: 'notice'; readonly time: number; readonly kind: 'info' | 'error'; readonly text: string}
 	| {readonly type: 'scroll'; readonly lines: number; readonly height: number; readonly measure: Measure}
@@ -110,15 +116,21 @@ export function createSession({limit, state = 'connecting'}: {readonly limit: nu
 		nextSeq: 1,
 		limit,
 		dropped: 0,
-		link: {state, attempt: 0, protocol: '', extensions: '', rtt: undefined, closeCode: undefined, closeReason: '', reconnectAt: undefined, failure: undefined},
+		link: {state, attempt: 0, protocol: '', extensions: '', rtt: undefined, closeCode: undefined, closeReason: '', reconnectAt: undefined, failure: undefined, reconnects: 0},
 		stats: {sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0},
 		view: {follow: true},
 		unseen: 0,
 		prettyJson: false,
 		filter: '',
 		pending: 0,
+		unsent: 0,
 		exitCode: undefined,
 	};
+}
+
+/** Whole seconds until `at`, rounded up: the row and the status bar count the same way. */
+export function secondsUntil(at: number, now: number): number {
+	return Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 type NewEntry = Omit<Entry, 'seq'>;
@@ -156,8 +168,12 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 
 		case 'open': {
 			const sent = state.pending;
+			if (link.reconnects > 0) {
+				added.push({time, dir: 'local', kind: 'info', text: `reconnected (attempt ${link.reconnects})`, size: 0});
+			}
+
 			if (sent > 0) {
-				added.push({time, dir: 'local', kind: 'info', text: `sent ${sent} queued message${sent === 1 ? '' : 's'}`, size: 0});
+				added.push({time, dir: 'local', kind: 'info', text: `sent ${plural(sent, 'queued message')}`, size: 0});
 			}
 
 			return {
@@ -197,27 +213,23 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 				return closed;
 			}
 
-			return {
-				...closed,
-				...unsent(closed, time, added),
-				exitCode: event.byUs || isCleanClose(event.code) ? exitCodes.ok : exitCodes.dropped,
-			};
+			return {...closed, exitCode: event.byUs || isCleanClose(event.code) ? exitCodes.ok : exitCodes.dropped};
 		}
 
 		case 'connect-error': {
 			added.push({time, dir: 'local', kind: 'error', text: `could not connect: ${event.message}`, size: 0});
-			// A reconnect attempt follows when the connection will retry; this becomes undefined then.
-			return {...state, ...unsent(state, time, added), exitCode: exitCodes.connectFailed, link: {...link, state: 'closed', failure: event.message}};
+			// A reconnect attempt follows when the connection will retry (in the same batch: the
+			// connection reports both at once); the exit code is undefined again then.
+			return {...state, exitCode: exitCodes.connectFailed, link: {...link, state: 'closed', failure: event.message}};
 		}
 
 		case 'reconnecting': {
-			const seconds = (event.delay / 1000).toFixed(1);
-			added.push({time, dir: 'local', kind: 'info', text: `reconnecting in ${seconds} s (attempt ${event.attempt})`, size: 0});
+			const reconnects = link.reconnects + 1;
+			added.push({time, dir: 'local', kind: 'info', text: `reconnecting in ${secondsUntil(time + event.delay, time)} s (attempt ${reconnects})`, size: 0});
 			return {
 				...state,
-				entries: state.pending > 0 ? setDelivery(state.entries, 'pending') : state.entries,
 				exitCode: undefined,
-				link: {...link, state: 'reconnecting', attempt: event.attempt, reconnectAt: time + event.delay},
+				link: {...link, state: 'reconnecting', attempt: event.attempt, reconnectAt: time + event.delay, reconnects},
 			};
 		}
 
@@ -229,13 +241,13 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 }
 
 /** Messages waiting to be sent when the connection ends for good will never be sent. */
-function unsent(state: Session, time: number, added: NewEntry[]): Pick<Session, 'entries' | 'pending'> {
+function unsent(state: Session, time: number, added: NewEntry[]): Pick<Session, 'entries' | 'pending' | 'unsent'> {
 	if (state.pending === 0) {
-		return {entries: state.entries, pending: 0};
+		return {entries: state.entries, pending: 0, unsent: state.unsent};
 	}
 
-	added.push({time, dir: 'local', kind: 'error', text: `${state.pending} queued message${state.pending === 1 ? ' was' : 's were'} not sent`, size: 0});
-	return {entries: setDelivery(state.entries, 'unsent'), pending: 0};
+	added.push({time, dir: 'local', kind: 'error', text: `${plural(state.pending, 'queued message was', 'queued messages were')} not sent`, size: 0});
+	return {entries: setDelivery(state.entries, 'unsent'), pending: 0, unsent: state.unsent + state.pending};
 }
 
 const shownCache = new WeakMap<readonly Entry[], {filter: string; shown: readonly Entry[]}>();
@@ -297,6 +309,12 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 				next = applyEvent(next, event, added);
 			}
 
+			// Queued messages are lost only when the connection ends for good, not when a retry
+			// failed and another follows.
+			if (next.link.state === 'closed' && next.pending > 0) {
+				next = {...next, ...unsent(next, action.events.at(-1)!.time, added)};
+			}
+
 			return append({...next, stats: action.stats}, added);
 		}
 
@@ -308,7 +326,7 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 				? {time, dir: 'out', kind: 'binary', bytes: Buffer.from(data), size, ...delivery}
 				: {time, dir: 'out', kind: 'text', text: data, size, ...delivery};
 			// Sending is a reason to look at the live end again.
-			return append({...state, view: {follow: true}, unseen: 0, pending: state.pending + (action.pending ? 1 : 0)}, [entry]);
+			return append({...state, view: {follow: true}, unseen: 0, pending: state.pending + (action.pending ? 1 : 0), stats: action.stats ?? state.stats}, [entry]);
 		}
 
 		case 'ping-sent': {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {createEntryLayout, entryLines, jsonSegments, type Line} from '../source/message-format.js';
+import {describeState} from '../source/ui/StatusBar.js';
 import {
 	createSession, type Session, type SessionAction, type SessionEvent, sessionReducer, sessionRecords, shownEntries,
 } from '../source/session.js';
@@ -109,6 +110,36 @@ test('messages typed while reconnecting are pending until the open, and unsent i
 	const gaveUp = run(state, events({type: 'close', code: 1000, reason: '', byUs: true, willReconnect: false}));
 	assert.equal(gaveUp.entries.find(entry => entry.text === 'queued')?.delivery, 'unsent');
 	assert.match(gaveUp.entries.at(-1)?.text ?? '', /1 queued message was not sent/);
+});
+
+test('a failed retry with another to follow does not call queued messages unsent; they are sent on the open', () => {
+	let state = run(createSession({limit: 10}), events({type: 'open', protocol: '', extensions: '', attempt: 1}), events({type: 'close', code: 1006, reason: '', byUs: false, willReconnect: true}, {type: 'reconnecting', attempt: 2, delay: 1000}));
+	state = sessionReducer(state, {type: 'sent', data: 'queued', isBinary: false, pending: true, time});
+	// The retry fails; the connection reports the failure and the next retry at once.
+	state = run(state, events({type: 'connecting', attempt: 2}), events({type: 'connect-error', message: 'refused'}, {type: 'reconnecting', attempt: 3, delay: 2000}));
+	assert.equal(state.pending, 1);
+	assert.equal(state.unsent, 0);
+	assert.equal(state.entries.find(entry => entry.text === 'queued')?.delivery, 'pending');
+	assert.equal(state.entries.some(entry => /not sent/.test(entry.text ?? '')), false);
+	state = run(state, events({type: 'open', protocol: '', extensions: '', attempt: 3}));
+	assert.equal(state.entries.find(entry => entry.text === 'queued')?.delivery, undefined);
+	assert.deepEqual(state.entries.slice(-2).map(entry => entry.text), ['reconnected (attempt 2)', 'sent 1 queued message']);
+});
+
+test('the first reconnect is attempt 1, and the row and the status bar count the same seconds', () => {
+	const open = run(createSession({limit: 10}), events({type: 'open', protocol: '', extensions: '', attempt: 1}));
+	const state = run(open, events({type: 'close', code: 1006, reason: '', byUs: false, willReconnect: true}, {type: 'reconnecting', attempt: 2, delay: 3700}));
+	assert.equal(state.entries.at(-1)?.text, 'reconnecting in 4 s (attempt 1)');
+	assert.equal(describeState(state, time), 'reconnecting in 4 s (attempt 1)');
+	assert.equal(describeState(state, time + 800), 'reconnecting in 3 s (attempt 1)');
+	assert.equal(describeState(state, time + 3700), 'reconnecting in 0 s (attempt 1)');
+});
+
+test('sending counts in the status bar at once, not with the next message received', () => {
+	const open = run(createSession({limit: 10}), events({type: 'open', protocol: '', extensions: '', attempt: 1}));
+	const state = sessionReducer(open, {type: 'sent', data: 'hi', isBinary: false, pending: false, time, stats: {...stats, sentMessages: 1, sentBytes: 2}});
+	assert.equal(state.stats.sentMessages, 1);
+	assert.equal(state.stats.sentBytes, 2);
 });
 
 test('the filter shows matching rows only; clear empties the pane', () => {

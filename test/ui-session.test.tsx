@@ -314,3 +314,34 @@ test('Ctrl-C closes with 1000 and exits 0; Ctrl-D on an empty line does too', as
 	assert.equal(await session.exited, 0);
 	assert.deepEqual(codes, [1000]);
 });
+
+test('Ctrl-C while still connecting with a queued message reports it was not sent', async () => {
+	session = await startUiSession({server: {upgradeDelay: 2000}, waitForOpen: false});
+	await session.submit('early');
+	await session.waitFor(/pending early/);
+	await session.press('\u0003');
+	await session.exited;
+	assert.equal(session.unsent(), 1);
+});
+
+test('lines refused while the connection is down are not glued together', async () => {
+	session = await startUiSession();
+	await session.submit('/close');
+	await session.waitFor(/closed/);
+	await session.press('first\rsecond\rthird\r');
+	await session.waitFor(/not sent.*\n(?:.*\n)*.*not sent.*\n(?:.*\n)*.*not sent/);
+	assert.doesNotMatch(session.frame(), /firstsecond/);
+	assert.match(session.frame(), /^>\s*$/m);
+	await session.press('\u001B[A');
+	assert.match(session.frame(), /^> third/m);
+});
+
+test('Tab completes a slash command; /empty sends an empty message; the ↑ counter counts it at once', async () => {
+	session = await startUiSession({server: {onConnection() {}}});
+	await session.waitFor(/ open /);
+	await session.press('/em', '\t');
+	assert.match(session.frame(), /^> \/empty/m);
+	await session.press('\r');
+	await session.waitFor(/↑1 0 B/);
+	assert.equal(session.connection.stats.sentMessages, 1);
+});

@@ -47,8 +47,8 @@ type Props = {
 	readonly clock: Clock;
 	/** Wall-clock milliseconds, for times on the rows. */
 	readonly now: () => number;
-	/** Called once, with the exit code, when the session is over. */
-	readonly onExit: (code: number) => void;
+	/** Called once when the session is over, with the exit code and how many typed messages were never sent. */
+	readonly onExit: (code: number, unsent: number) => void;
 	/** Milliseconds between batches of connection events (one frame). */
 	readonly frameInterval?: number;
 	/** Ctrl-L: forget what is on the screen, so that the next frame paints all of it. */
@@ -146,32 +146,39 @@ export default function App({
 	const layout = useMemo(() => createEntryLayout({width: columns, prettyJson: session.prettyJson}), [columns, session.prettyJson]);
 	const shown = shownEntries(session);
 
-	// The reconnect countdown needs a frame a second while it runs.
+	// The reconnect countdown: a fresh clock when it starts, then a frame each time the whole
+	// seconds left change, so that it says what the row said and reaches 0 when the attempt starts.
+	const {state: linkState, reconnectAt} = session.link;
 	useEffect(() => {
-		if (session.link.state !== 'reconnecting') {
+		if (linkState === 'reconnecting') {
+			setTick(now());
+		}
+	}, [linkState, reconnectAt, now]);
+	useEffect(() => {
+		if (linkState !== 'reconnecting' || reconnectAt === undefined || reconnectAt <= tick) {
 			return;
 		}
 
 		const timer = clock.setTimeout(() => {
 			setTick(now());
-		}, 1000);
+		}, ((reconnectAt - tick) % 1000 || 1000) + 1);
 		return () => {
 			clock.clearTimeout(timer);
 		};
-	}, [session.link.state, tick, clock, now]);
+	}, [linkState, reconnectAt, tick, clock, now]);
 
-	const finish = useCallback((code: number) => {
+	const finish = useCallback((code: number, unsent: number) => {
 		if (!exited.current) {
 			exited.current = true;
-			onExit(code);
+			onExit(code, unsent);
 		}
 	}, [onExit]);
 
 	useEffect(() => {
 		if (quitting && session.exitCode !== undefined && connection.state === 'closed') {
-			finish(session.exitCode);
+			finish(session.exitCode, session.unsent);
 		}
-	}, [quitting, session.exitCode, connection, finish]);
+	}, [quitting, session.exitCode, session.unsent, connection, finish]);
 
 	const quit = useCallback(() => {
 		setQuitting(true);
@@ -194,7 +201,7 @@ export default function App({
 		}
 
 		connection.send(data, isBinary);
-		dispatch({type: 'sent', data, isBinary, pending: waiting, time: now()});
+		dispatch({type: 'sent', data, isBinary, pending: waiting, time: now(), stats: {...connection.stats}});
 		return true;
 	}, [connection, reconnect, notice, now]);
 

@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import {memo} from 'react';
 import {describeCloseCode} from '../close-codes.js';
 import {escapeControl, formatBytes, plural, shorten} from '../display.js';
-import type {Session} from '../session.js';
+import {type Session, secondsUntil} from '../session.js';
 
 type Props = {
 	readonly session: Session;
@@ -29,12 +29,12 @@ export function describeState(session: Session, now: number): string {
 	const {link} = session;
 	switch (link.state) {
 		case 'connecting': {
-			return link.attempt > 1 ? `connecting (attempt ${link.attempt})` : 'connecting';
+			return link.reconnects > 0 ? `connecting (attempt ${link.reconnects})` : 'connecting';
 		}
 
 		case 'reconnecting': {
-			const seconds = link.reconnectAt === undefined ? 0 : Math.max(0, Math.ceil((link.reconnectAt - now) / 1000));
-			return `reconnecting in ${seconds} s (attempt ${link.attempt})`;
+			const seconds = link.reconnectAt === undefined ? 0 : secondsUntil(link.reconnectAt, now);
+			return `reconnecting in ${seconds} s (attempt ${link.reconnects})`;
 		}
 
 		case 'closed': {

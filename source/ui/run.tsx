@@ -3,7 +3,7 @@ import {render} from 'ink';
 import {isCleanClose, describeCloseCode} from '../close-codes.js';
 import type {ConnectTarget} from '../connect-options.js';
 import {type ConnectFailure, Connection, type CloseEvent, type ConnectionOptions, systemClock} from '../connection.js';
-import {escapeControl} from '../display.js';
+import {escapeControl, plural} from '../display.js';
 import {exitCodes} from '../exit-codes.js';
 import {historyPath, loadHistory, saveHistory} from '../history.js';
 import type {RunningServer} from '../serve.js';
@@ -111,7 +111,8 @@ export async function runInteractive(options: InteractiveOptions, io: Interactiv
 	stdout.write(enterAlternateScreen);
 	return new Promise<number>(resolve => {
 		let finished = false;
-		const finish = (code: number): void => {
+		// `unsent`: typed messages the session saw fail; by default, those still queued (a signal).
+		const finish = (code: number, unsent = connection.queuedMessages): void => {
 			if (finished) {
 				return;
 			}
@@ -126,6 +127,10 @@ export async function runInteractive(options: InteractiveOptions, io: Interactiv
 			const end = code === exitCodes.ok ? undefined : describeEnd(lastFailure, lastClose, target.displayUrl);
 			if (end !== undefined) {
 				stderr.write(`wsterm: ${end}\n`);
+			}
+
+			if (unsent > 0) {
+				stderr.write(`wsterm: ${plural(unsent, 'message')} typed while not connected ${unsent === 1 ? 'was' : 'were'} not sent\n`);
 			}
 
 			connection.removeAllListeners();

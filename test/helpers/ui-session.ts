@@ -19,6 +19,8 @@ export type UiSession = {
 	submit(text: string): Promise<void>;
 	/** The exit code, once the session called onExit. */
 	readonly exited: Promise<number>;
+	/** Messages the session reported never sent when it exited. */
+	unsent(): number | undefined;
 	/** History passed to onHistoryChange, last call. */
 	history(): readonly string[] | undefined;
 	close(): Promise<void>;
@@ -33,6 +35,8 @@ export type UiSessionOptions = {
 	readonly connection?: ConnectionOptions;
 	readonly scrollback?: number;
 	readonly history?: readonly string[];
+	/** false: return while the connection is still connecting. */
+	readonly waitForOpen?: boolean;
 };
 
 /** A real ws server, a real Connection, and the App rendered by ink-testing-library. */
@@ -50,6 +54,7 @@ export async function startUiSession(options: UiSessionOptions = {}): Promise<Ui
 	});
 	exited.catch(() => undefined);
 	let history: readonly string[] | undefined;
+	let unsent: number | undefined;
 	const instance = render(createElement(App, {
 		connection,
 		url: server.url,
@@ -62,7 +67,10 @@ export async function startUiSession(options: UiSessionOptions = {}): Promise<Ui
 		color: false,
 		clock: systemClock,
 		now: Date.now,
-		onExit: resolveExit,
+		onExit(code: number, count: number) {
+			unsent = count;
+			resolveExit(code);
+		},
 		frameInterval: 10,
 	}));
 	connection.connect();
@@ -103,6 +111,7 @@ export async function startUiSession(options: UiSessionOptions = {}): Promise<Ui
 			await session.press(text, '\r');
 		},
 		exited,
+		unsent: () => unsent,
 		history: () => history,
 		async close() {
 			instance.unmount();
@@ -112,6 +121,9 @@ export async function startUiSession(options: UiSessionOptions = {}): Promise<Ui
 			await server.close();
 		},
 	};
-	await session.waitFor(' open ', 'the connection to open');
+	if (options.waitForOpen !== false) {
+		await session.waitFor(' open ', 'the connection to open');
+	}
+
 	return session;
 }
