@@ -40,7 +40,8 @@ export type Entry = {
 /** What the connection reported, in the order it happened, each with its time. */
 export type SessionEvent = {readonly time: number} & (
 	| {readonly type: 'connecting'; readonly attempt: number}
-	| {readonly type: 'open'; readonly protocol: string; readonly extensions: string; readonly attempt: number}
+	/** `initial`: the -I messages, sent first on every open. */
+	| {readonly type: 'open'; readonly protocol: string; readonly extensions: string; readonly attempt: number; readonly initial?: readonly string[]}
 	| {readonly type: 'message'; readonly data: Buffer; readonly isBinary: boolean}
 	| {readonly type: 'ping'; readonly payload: Buffer}
 	/** A keepalive pong (answering --ping-interval) updates the round trip but adds no row. */
@@ -170,6 +171,10 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 			const sent = state.pending;
 			if (link.reconnects > 0) {
 				added.push({time, dir: 'local', kind: 'info', text: `reconnected (attempt ${link.reconnects})`, size: 0});
+			}
+
+			for (const text of event.initial ?? []) {
+				added.push({time, dir: 'out', kind: 'text', text, size: Buffer.byteLength(text)});
 			}
 
 			if (sent > 0) {

@@ -142,6 +142,12 @@ test('sending counts in the status bar at once, not with the next message receiv
 	assert.equal(state.stats.sentBytes, 2);
 });
 
+test('-I messages are shown as sent on every open, and /save writes them', () => {
+	const state = run(createSession({limit: 10}), events({type: 'open', protocol: '', extensions: '', attempt: 1, initial: ['auth me', 'sub x']}));
+	assert.deepEqual(state.entries.map(entry => [entry.dir, entry.text]), [['out', 'auth me'], ['out', 'sub x']]);
+	assert.deepEqual(sessionRecords(state.entries).map(record => [record.dir, record.data]), [['out', 'auth me'], ['out', 'sub x']]);
+});
+
 test('the filter shows matching rows only; clear empties the pane', () => {
 	let state = run(createSession({limit: 10}), message('apple'), message('banana'), message('Apple pie'));
 	state = sessionReducer(state, {type: 'filter', text: 'apple'});

@@ -51,6 +51,8 @@ type Props = {
 	readonly onExit: (code: number, unsent: number) => void;
 	/** Milliseconds between batches of connection events (one frame). */
 	readonly frameInterval?: number;
+	/** The -I messages the connection sends on every open (shown as sent, saved by /save). */
+	readonly initialMessages?: readonly string[];
 	/** Ctrl-L: forget what is on the screen, so that the next frame paints all of it. */
 	readonly onRedraw?: () => void;
 };
@@ -96,6 +98,7 @@ export default function App({
 	onExit,
 	frameInterval = 33,
 	onRedraw,
+	initialMessages,
 }: Props) {
 	const {stdout} = useStdout();
 	const {columns, rows} = useTerminalSize(stdout);
@@ -120,7 +123,7 @@ export default function App({
 		}
 	}, [onHistoryChange]);
 
-	useConnectionEvents({connection, dispatch, clock, now, interval: frameInterval});
+	useConnectionEvents({connection, dispatch, clock, now, interval: frameInterval, initialMessages});
 
 	const notice = useCallback((kind: 'info' | 'error', text: string) => {
 		dispatch({type: 'notice', kind, text, time: now()});

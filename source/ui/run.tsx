@@ -196,6 +196,7 @@ export async function runInteractive(options: InteractiveOptions, io: Interactiv
 				clock={systemClock}
 				now={Date.now}
 				onExit={finish}
+				initialMessages={options.connection.initialMessages}
 				onRedraw={() => {
 					stdout.write('\u001B[2J\u001B[H');
 					instance.clear();

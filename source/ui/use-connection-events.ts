@@ -11,6 +11,8 @@ type Options = {
 	readonly now: () => number;
 	/** Milliseconds between batches: a flood becomes one state change per frame. */
 	readonly interval: number;
+	/** The -I messages the connection sends on each open, shown as sent then. */
+	readonly initialMessages?: readonly string[];
 };
 
 /**
@@ -18,12 +20,14 @@ Events held for the next batch above which the socket stops being read until the
 screen: a flood then waits in the kernel's buffers, not in memory, and keys get their turn.
 */
 const maxBuffered = 2000;
+// One array for every render: a new default would renew the listeners each time.
+const noMessages: readonly string[] = [];
 
 /**
 Listens to the connection and hands its events to the session reducer in batches, one per
 `interval`. The first event after a quiet spell waits at most one interval.
 */
-export function useConnectionEvents({connection, dispatch, clock, now, interval}: Options): void {
+export function useConnectionEvents({connection, dispatch, clock, now, interval, initialMessages = noMessages}: Options): void {
 	useEffect(() => {
 		let buffer: SessionEvent[] = [];
 		let timer: NodeJS.Timeout | undefined;
@@ -55,7 +59,7 @@ export function useConnectionEvents({connection, dispatch, clock, now, interval}
 				push({type: 'connecting', attempt, time: now()});
 			},
 			open: ({protocol, extensions, attempt}: OpenEvent) => {
-				push({type: 'open', protocol, extensions, attempt, time: now()});
+				push({type: 'open', protocol, extensions, attempt, initial: initialMessages, time: now()});
 			},
 			message: (data: Buffer, isBinary: boolean) => {
 				push({type: 'message', data, isBinary, time: now()});
@@ -92,5 +96,5 @@ export function useConnectionEvents({connection, dispatch, clock, now, interval}
 				clock.clearTimeout(timer);
 			}
 		};
-	}, [connection, dispatch, clock, now, interval]);
+	}, [connection, dispatch, clock, now, interval, initialMessages]);
 }
