@@ -290,26 +290,14 @@ export function entryLines(entry: Entry, {width, prettyJson}: FormatOptions): Li
 	return lines;
 }
 
-/** What `/filter` matches against: the text a reader sees, whatever the JSON mode. */
-export function searchableText(entry: Entry): string {
-	switch (entry.kind) {
-		case 'binary': {
-			return entry.bytes?.toString('hex') ?? '';
-		}
-
-		case 'close': {
-			return `close ${entry.code ?? ''} ${entry.reason ?? ''}`;
-		}
-
-		case 'ping':
-		case 'pong': {
-			return `${entry.kind} ${entry.bytes?.toString('utf8') ?? ''}`;
-		}
-
-		default: {
-			return entry.text ?? '';
-		}
-	}
+/**
+What `/filter` matches against: the row as a reader sees it, badge and content (JSON as the
+mode lays it out, hex dumps as shown), without the time and the wrapping.
+*/
+export function searchableText(entry: Entry, prettyJson: boolean): string {
+	const label = entry.kind === 'text' ? '' : badge(entry);
+	const delivery = entry.delivery === undefined ? '' : `${entry.delivery} `;
+	return delivery + label + contentSegments(entry, prettyJson).map(segment => segment.text).join('');
 }
 
 export type EntryLayout = {

@@ -10,7 +10,7 @@ import {exitCodes} from './exit-codes.js';
 import {plural} from './display.js';
 import {closeRecord, type EventRecord, payloadRecord} from './jsonl.js';
 import {searchableText} from './message-format.js';
-import {type Anchor, isAtEnd, type Rows, scrollBy} from './scroll-window.js';
+import {type Anchor, fillWindow, isAtEnd, type Rows, scrollBy} from './scroll-window.js';
 
 export type EntryKind = 'text' | 'binary' | 'ping' | 'pong' | 'close' | 'error' | 'info';
 
@@ -255,22 +255,25 @@ function unsent(state: Session, time: number, added: NewEntry[]): Pick<Session, 
 	return {entries: setDelivery(state.entries, 'unsent'), pending: 0, unsent: state.unsent + state.pending};
 }
 
-const shownCache = new WeakMap<readonly Entry[], {filter: string; shown: readonly Entry[]}>();
+const shownCache = new WeakMap<readonly Entry[], {filter: string; prettyJson: boolean; shown: readonly Entry[]}>();
 
-/** The entries the pane shows: all, or those matching the filter (cached per entries and filter). */
-export function shownEntries(state: Pick<Session, 'entries' | 'filter'>): readonly Entry[] {
+/**
+The entries the pane shows: all, or those whose rows, as shown, contain the filter text (cached
+per entries, filter and JSON mode).
+*/
+export function shownEntries(state: Pick<Session, 'entries' | 'filter' | 'prettyJson'>): readonly Entry[] {
 	if (state.filter === '') {
 		return state.entries;
 	}
 
 	const cached = shownCache.get(state.entries);
-	if (cached?.filter === state.filter) {
+	if (cached?.filter === state.filter && cached.prettyJson === state.prettyJson) {
 		return cached.shown;
 	}
 
 	const needle = state.filter.toLowerCase();
-	const shown = state.entries.filter(entry => searchableText(entry).toLowerCase().includes(needle));
-	shownCache.set(state.entries, {filter: state.filter, shown});
+	const shown = state.entries.filter(entry => searchableText(entry, state.prettyJson).toLowerCase().includes(needle));
+	shownCache.set(state.entries, {filter: state.filter, prettyJson: state.prettyJson, shown});
 	return shown;
 }
 
@@ -349,7 +352,7 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 			}
 
 			const rows = rowsOf(shown, action.measure);
-			const anchor = scrollBy(rows, anchorOf(state.view, shown), action.lines, action.height);
+			const anchor = scrollBy(rows, fillWindow(rows, anchorOf(state.view, shown), action.height), action.lines, action.height);
 			if (isAtEnd(rows, anchor)) {
 				return {...state, view: {follow: true}, unseen: 0};
 			}

@@ -227,7 +227,7 @@ test('control characters from the server are shown escaped, in messages and clos
 	assert.equal(await session.exited, 3);
 });
 
-test('scrolled back, new messages keep the view still and a marker counts them', async () => {
+test('scrolled back, new messages keep the view exactly still and the status bar counts them', async () => {
 	const sockets: WebSocket[] = [];
 	session = await startUiSession({server: {onConnection(socket) {
 		sockets.push(socket);
@@ -242,9 +242,9 @@ test('scrolled back, new messages keep the view still and a marker counts them',
 	const visible = frame.match(/row \d+/g);
 	sockets[0]!.send('row 61');
 	sockets[0]!.send('row 62');
-	frame = await session.waitFor(/2 new messages below/);
-	assert.deepEqual(frame.match(/row \d+/g), visible?.slice(1), 'the view stayed (one line went to the marker)');
-	assert.match(statusLine(frame), /scrolled back \+2/);
+	frame = await session.waitFor(/2 new below/);
+	assert.deepEqual(frame.match(/row \d+/g), visible, 'the view stayed where it was');
+	assert.match(statusLine(frame), /scrolled back, 2 new below \(Esc\)/);
 	// Shift-Up moves one line further back.
 	await session.press('\u001B[1;2A');
 	await tick(20);
@@ -344,4 +344,61 @@ test('Tab completes a slash command; /empty sends an empty message; the ↑ coun
 	await session.press('\r');
 	await session.waitFor(/↑1 0 B/);
 	assert.equal(session.connection.stats.sentMessages, 1);
+});
+
+test('scrolled back to the top, the first row of the session is in view, new rows arriving or not', async () => {
+	const sockets: WebSocket[] = [];
+	session = await startUiSession({server: {onConnection(socket) {
+		sockets.push(socket);
+		for (let index = 1; index <= 60; index++) {
+			socket.send(`row ${index}`);
+		}
+	}}});
+	await session.waitFor(/< row 60\n/);
+	for (let page = 0; page < 6; page++) {
+		// eslint-disable-next-line no-await-in-loop
+		await session.press('\u001B[5~');
+	}
+
+	let frame = await session.waitFor(/info connecting to/);
+	sockets[0]!.send('row 61');
+	frame = await session.waitFor(/1 new below/);
+	assert.match(frame, /info connecting to/, 'the first row is still in view');
+});
+
+test('a full scrollback, scrolled back near the top, keeps the pane full', async () => {
+	const sockets: WebSocket[] = [];
+	session = await startUiSession({scrollback: 40, server: {onConnection(socket) {
+		sockets.push(socket);
+		for (let index = 1; index <= 40; index++) {
+			socket.send(`row ${index}`);
+		}
+	}}});
+	await session.waitFor(/< row 40\n/);
+	await session.press('\u001B[5~', '\u001B[5~');
+	await session.waitFor(/scrolled back/);
+	for (let index = 41; index <= 60; index++) {
+		sockets[0]!.send(`row ${index}`);
+	}
+
+	const frame = await session.waitFor(/20 new below/);
+	const rows = frame.split('\n').filter(line => /< row \d+$/.test(line));
+	assert.ok(rows.length >= 15, `the pane is full:\n${frame}`);
+});
+
+test('/filter matches rows as shown (compact JSON, hex, badges) and says when nothing matches', async () => {
+	session = await startUiSession();
+	await session.submit('{ "id" : 1 }');
+	await session.submit('/binary 68 69');
+	await session.waitFor(/< binary 2 B/);
+	await session.submit('/filter "id":1');
+	let frame = await session.waitFor(/filter "\\"id\\":1"|filter ""id":1"/);
+	assert.match(frame, /< \{"id":1\}/);
+	await session.submit('/filter 68 69');
+	frame = await session.waitFor(/filter "68 69"/);
+	assert.match(frame, /00000000 {2}68 69/);
+	await session.submit('/filter binary 2 B');
+	await session.waitFor(/filter "binary 2 B"/);
+	await session.submit('/filter nothing-like-this');
+	frame = await session.waitFor(/no row matches "nothing-like-this"; \/filter alone shows all rows/);
 });

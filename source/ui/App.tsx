@@ -469,7 +469,7 @@ export default function App({
 
 	return (
 		<Box flexDirection='column' width={columns} height={frameHeight}>
-			<MessagePane entries={shown} view={session.view} unseen={session.unseen} layout={layout} height={paneHeight} color={color}/>
+			<MessagePane entries={shown} view={session.view} filter={session.filter} layout={layout} height={paneHeight} color={color}/>
 			<StatusBar session={session} url={escapeControl(url)} note={urlNote} now={tick} width={columns} color={color}/>
 			<InputArea prompt={prompt} maxLines={maxInputLines} width={columns} color={color}/>
 		</Box>

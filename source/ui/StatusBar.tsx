@@ -84,7 +84,7 @@ function StatusBar({session, url, note, now, width, color}: Props) {
 		parts.push('json pretty');
 	}
 
-	parts.push(session.view.follow ? 'following' : `scrolled back${session.unseen > 0 ? ` +${session.unseen}` : ''}`);
+	parts.push(session.view.follow ? 'following' : `scrolled back${session.unseen > 0 ? `, ${session.unseen.toLocaleString('en-US')} new below (Esc)` : ''}`);
 	if (session.dropped > 0) {
 		parts.push(`${plural(session.dropped, 'old row')} dropped`);
 	}
