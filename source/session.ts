@@ -94,6 +94,8 @@ export type Session = {
 	readonly unsent: number;
 	/** How the session would exit now; undefined while the connection lives or is being retried. */
 	readonly exitCode: number | undefined;
+	/** The connection was open at least once. */
+	readonly opened: boolean;
 };
 
 /** Measures an entry in screen lines at the current width and display mode. */
@@ -126,6 +128,7 @@ export function createSession({limit, state = 'connecting'}: {readonly limit: nu
 		pending: 0,
 		unsent: 0,
 		exitCode: undefined,
+		opened: false,
 	};
 }
 
@@ -187,6 +190,7 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 				entries: sent > 0 ? setDelivery(state.entries, undefined) : state.entries,
 				pending: 0,
 				exitCode: undefined,
+				opened: true,
 				link: {...link, state: 'open', attempt: event.attempt, protocol: event.protocol, extensions: event.extensions, closeCode: undefined, closeReason: '', reconnectAt: undefined, failure: undefined},
 			};
 		}

@@ -402,3 +402,8 @@ test('/filter matches rows as shown (compact JSON, hex, badges) and says when no
 	await session.submit('/filter nothing-like-this');
 	frame = await session.waitFor(/no row matches "nothing-like-this"; \/filter alone shows all rows/);
 });
+
+test('with --reconnect, a first connection that fails ends the session with exit code 1', async () => {
+	session = await startUiSession({server: {rejectWith: 403}, connection: {reconnect: true}, waitForOpen: false});
+	assert.equal(await session.exited, 1);
+});

@@ -177,11 +177,14 @@ export default function App({
 		}
 	}, [onExit]);
 
+	// With --reconnect, a first connection that fails ends the session (exit 1 and the reason on
+	// stderr), as in pipe mode: only a connection that was open once is retried.
+	const gaveUp = reconnect && !session.opened;
 	useEffect(() => {
-		if (quitting && session.exitCode !== undefined && connection.state === 'closed') {
+		if ((quitting || gaveUp) && session.exitCode !== undefined && connection.state === 'closed') {
 			finish(session.exitCode, session.unsent);
 		}
-	}, [quitting, session.exitCode, session.unsent, connection, finish]);
+	}, [quitting, gaveUp, session.exitCode, session.unsent, connection, finish]);
 
 	const quit = useCallback(() => {
 		setQuitting(true);
