@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, test} from 'node:test';
@@ -191,6 +191,30 @@ test('/save writes the session as --jsonl records', async () => {
 		{dir: 'in', type: 'text', data: 'hi', size: 2},
 	]);
 	assert.match(String(records[0]!.time), /^\d{4}-\d\d-\d\dT/);
+	assert.equal(statSync(path).mode & 0o777, 0o600);
+	// An existing file is kept unless /save! says to replace it.
+	await session.submit(`/save ${path}`);
+	await session.waitFor(/exists; \/save! /);
+	assert.equal(readFileSync(path, 'utf8').trimEnd().split('\n').length, 2);
+	await session.press('\u0015');
+	await session.submit(`/save! ${path}`);
+	await session.waitFor(frame => frame.match(/saved 2 events/g)?.length === 2, 'the second save');
+});
+
+test('/save and /file expand ~ and take quoted paths with spaces', async () => {
+	const home = process.env.HOME;
+	process.env.HOME = temporary;
+	try {
+		session = await startUiSession();
+		writeFileSync(join(temporary, 'my message.txt'), 'from a file');
+		await session.submit('/file "~/my message.txt"');
+		await session.waitFor(/< from a file/);
+		await session.submit('/save \'~/saved session.jsonl\'');
+		await session.waitFor(/saved 2 events/);
+		assert.match(readFileSync(join(temporary, 'saved session.jsonl'), 'utf8'), /from a file/);
+	} finally {
+		process.env.HOME = home;
+	}
 });
 
 test('unknown commands are inline errors; //text sends a leading slash', async () => {
@@ -406,4 +430,13 @@ test('/filter matches rows as shown (compact JSON, hex, badges) and says when no
 test('with --reconnect, a first connection that fails ends the session with exit code 1', async () => {
 	session = await startUiSession({server: {rejectWith: 403}, connection: {reconnect: true}, waitForOpen: false});
 	assert.equal(await session.exited, 1);
+});
+
+test('a history that cannot be saved says so in one row, however many lines are entered', async () => {
+	session = await startUiSession({historyFails: true});
+	await session.submit('one');
+	await session.submit('two');
+	await session.submit('three');
+	const frame = await session.waitFor(/< three/);
+	assert.equal(frame.match(/history not saved/g)?.length, 1);
 });

@@ -38,8 +38,8 @@ type Props = {
 	readonly scrollback: number;
 	/** Input history to start with, oldest first. */
 	readonly history?: readonly string[];
-	/** Called with the whole history after each change; undefined: history is not kept. */
-	readonly onHistoryChange?: (entries: readonly string[]) => void;
+	/** Called with each entry added to the history (to append it to the file); undefined: history is not kept. */
+	readonly onHistoryAdd?: (entry: string) => Promise<void>;
 	/** Messages typed while reconnecting wait for the connection (--reconnect). */
 	readonly reconnect: boolean;
 	readonly color: boolean;
@@ -90,7 +90,7 @@ export default function App({
 	notes = [],
 	scrollback,
 	history = [],
-	onHistoryChange,
+	onHistoryAdd,
 	reconnect,
 	color,
 	clock,
@@ -111,17 +111,25 @@ export default function App({
 	const [tick, setTick] = useState(now);
 	const exited = useRef(false);
 
+	const historyFailed = useRef(false);
 	const act = useCallback((action: PromptAction) => {
 		const next = promptReducer(promptRef.current, action);
 		if (next !== promptRef.current) {
-			if (next.history.entries !== promptRef.current.history.entries) {
-				onHistoryChange?.(next.history.entries);
+			const added = next.history.entries.at(-1);
+			if (next.history.entries !== promptRef.current.history.entries && added !== undefined && onHistoryAdd !== undefined) {
+				onHistoryAdd(added).catch((error: unknown) => {
+					// One row, not one per line entered.
+					if (!historyFailed.current) {
+						historyFailed.current = true;
+						dispatch({type: 'notice', kind: 'error', text: `history not saved (${(error as Error).message}); later failures are not reported`, time: now()});
+					}
+				});
 			}
 
 			promptRef.current = next;
 			setPrompt(next);
 		}
-	}, [onHistoryChange]);
+	}, [onHistoryAdd, now]);
 
 	useConnectionEvents({connection, dispatch, clock, now, interval: frameInterval, initialMessages});
 

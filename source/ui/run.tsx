@@ -5,7 +5,7 @@ import type {ConnectTarget} from '../connect-options.js';
 import {type ConnectFailure, Connection, type CloseEvent, type ConnectionOptions, systemClock} from '../connection.js';
 import {escapeControl, plural} from '../display.js';
 import {exitCodes} from '../exit-codes.js';
-import {historyPath, loadHistory, saveHistory} from '../history.js';
+import {appendHistory, historyPath, loadHistory} from '../history.js';
 import type {RunningServer} from '../serve.js';
 import App from './App.js';
 import {colorEnabled} from './tones.js';
@@ -73,11 +73,14 @@ export async function runInteractive(options: InteractiveOptions, io: Interactiv
 	}
 
 	const historyFile = options.history ? historyPath(env) : undefined;
-	const history = historyFile === undefined ? [] : await loadHistory(historyFile);
+	const loaded = historyFile === undefined ? {entries: []} : await loadHistory(historyFile);
+	const notes = loaded.problem === undefined ? options.notes : [...options.notes, `history not read (${loaded.problem}); --no-history turns it off`];
 	let historySaved: Promise<void> = Promise.resolve();
-	const onHistoryChange = historyFile === undefined ? undefined : (entries: readonly string[]) => {
-		// One write at a time, in order; a failed write must not end the session.
-		historySaved = historySaved.then(async () => saveHistory(historyFile, entries)).catch(() => undefined);
+	const onHistoryAdd = historyFile === undefined ? undefined : async (entry: string): Promise<void> => {
+		// One write at a time, in order; the session says once if one fails.
+		const write = historySaved.then(async () => appendHistory(historyFile, entry));
+		historySaved = write.catch(() => undefined);
+		return write;
 	};
 
 	const connection = new Connection(target, {...options.connection, closeTimeout: 2000});
@@ -187,10 +190,10 @@ export async function runInteractive(options: InteractiveOptions, io: Interactiv
 				connection={connection}
 				url={target.displayUrl}
 				urlNote={urlNote}
-				notes={options.notes}
+				notes={notes}
 				scrollback={options.scrollback}
-				history={history}
-				onHistoryChange={onHistoryChange}
+				history={loaded.entries}
+				onHistoryAdd={onHistoryAdd}
 				reconnect={options.connection.reconnect === true}
 				color={colorEnabled(env)}
 				clock={systemClock}

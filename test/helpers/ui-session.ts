@@ -21,7 +21,7 @@ export type UiSession = {
 	readonly exited: Promise<number>;
 	/** Messages the session reported never sent when it exited. */
 	unsent(): number | undefined;
-	/** History passed to onHistoryChange, last call. */
+	/** The history with the entries passed to onHistoryAdd. */
 	history(): readonly string[] | undefined;
 	close(): Promise<void>;
 };
@@ -35,6 +35,8 @@ export type UiSessionOptions = {
 	readonly connection?: ConnectionOptions;
 	readonly scrollback?: number;
 	readonly history?: readonly string[];
+	/** Every history write fails. */
+	readonly historyFails?: boolean;
 	/** false: return while the connection is still connecting. */
 	readonly waitForOpen?: boolean;
 };
@@ -60,8 +62,11 @@ export async function startUiSession(options: UiSessionOptions = {}): Promise<Ui
 		url: server.url,
 		scrollback: options.scrollback ?? 1000,
 		history: options.history ?? [],
-		onHistoryChange(entries: readonly string[]) {
-			history = entries;
+		async onHistoryAdd(entry: string) {
+			history = [...history ?? options.history ?? [], entry];
+			if (options.historyFails === true) {
+				throw new Error('EISDIR: illegal operation on a directory');
+			}
 		},
 		reconnect: options.connection?.reconnect === true,
 		color: false,
