@@ -216,13 +216,16 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 		}
 
 		case 'close': {
-			added.push({time, dir: event.byUs ? 'out' : 'in', kind: 'close', code: event.code, reason: event.reason, size: 0});
+			// 1006 is never sent on the wire: the connection was dropped (by the network, or by wsterm
+			// when no pong came), so the row is wsterm's own, not an incoming close.
+			const dir = event.code === 1006 ? 'local' : (event.byUs ? 'out' : 'in');
+			added.push({time, dir, kind: 'close', code: event.code, reason: event.reason, size: 0});
 			const closed = {...state, link: {...link, state: event.willReconnect ? 'reconnecting' as const : 'closed' as const, closeCode: event.code, closeReason: event.reason}};
 			if (event.willReconnect) {
 				return closed;
 			}
 
-			return {...closed, exitCode: event.byUs || isCleanClose(event.code) ? exitCodes.ok : exitCodes.dropped};
+			return {...closed, exitCode: closedWell(event) ? exitCodes.ok : exitCodes.dropped};
 		}
 
 		case 'connect-error': {
@@ -247,6 +250,14 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 			return state;
 		}
 	}
+}
+
+/**
+A close that ends the session well: a clean code, or one wsterm chose (/close 4000); not a drop
+for want of pongs (1006) or a message over --max-payload (1009), whoever closed.
+*/
+export function closedWell({code, byUs}: {readonly code: number; readonly byUs: boolean}): boolean {
+	return isCleanClose(code) || (byUs && code !== 1006 && code !== 1009);
 }
 
 /** Messages waiting to be sent when the connection ends for good will never be sent. */

@@ -148,6 +148,18 @@ test('-I messages are shown as sent on every open, and /save writes them', () =>
 	assert.deepEqual(sessionRecords(state.entries).map(record => [record.dir, record.data]), [['out', 'auth me'], ['out', 'sub x']]);
 });
 
+test('a ping timeout (1006) is not shown as an incoming close, and exits 3 whichever side it is put on', () => {
+	const open = run(createSession({limit: 10}), events({type: 'open', protocol: '', extensions: '', attempt: 1}));
+	for (const byUs of [false, true]) {
+		const state = run(open, events({type: 'close', code: 1006, reason: 'no pong within 5 s', byUs, willReconnect: false}));
+		assert.equal(state.entries.at(-1)?.dir, 'local');
+		assert.match(entryLines(state.entries.at(-1)!, {width: 100, prettyJson: false}).map(line => text(line)).join(''), /\* close 1006 no pong within 5 s/);
+		assert.equal(state.exitCode, 3);
+	}
+
+	assert.equal(run(open, events({type: 'close', code: 1009, reason: '', byUs: true, willReconnect: false})).exitCode, 3);
+});
+
 test('the filter shows matching rows only; clear empties the pane', () => {
 	let state = run(createSession({limit: 10}), message('apple'), message('banana'), message('Apple pie'));
 	state = sessionReducer(state, {type: 'filter', text: 'apple'});

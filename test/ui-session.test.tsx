@@ -6,6 +6,7 @@ import {afterEach, test} from 'node:test';
 import type {WebSocket} from '../source/ws.js';
 import {echo} from './helpers/servers.js';
 import {startUiSession, tick, type UiSession} from './helpers/ui-session.js';
+import {helpText} from '../source/ui/App.js';
 
 const temporary = mkdtempSync(join(tmpdir(), 'wsterm-ui-'));
 let session: UiSession | undefined;
@@ -439,4 +440,19 @@ test('a history that cannot be saved says so in one row, however many lines are 
 	await session.submit('three');
 	const frame = await session.waitFor(/< three/);
 	assert.equal(frame.match(/history not saved/g)?.length, 1);
+});
+
+test('/help lines up at 40 columns: no line is wider than the pane, descriptions start in one column', () => {
+	for (const columns of [40, 60, 100]) {
+		const lines = helpText(columns).split('\n');
+		for (const line of lines) {
+			assert.ok(line.length <= columns - 15, `${columns}: "${line}" is ${line.length} long`);
+		}
+
+		const descriptions = lines.filter(line => line.startsWith('  ')).map(line => columns >= 80 ? line.slice(2).search(/ {2}\S/) : line.search(/\S/));
+		assert.ok(descriptions.length > 20);
+		if (columns < 80) {
+			assert.deepEqual(new Set(descriptions), new Set([2, 6]), `${columns}:\n${lines.join('\n')}`);
+		}
+	}
 });

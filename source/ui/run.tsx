@@ -1,10 +1,11 @@
 import type {EventEmitter} from 'node:events';
 import {render} from 'ink';
-import {isCleanClose, describeCloseCode} from '../close-codes.js';
+import {describeCloseCode} from '../close-codes.js';
 import type {ConnectTarget} from '../connect-options.js';
 import {type ConnectFailure, Connection, type CloseEvent, type ConnectionOptions, systemClock} from '../connection.js';
 import {escapeControl, plural} from '../display.js';
 import {exitCodes} from '../exit-codes.js';
+import {closedWell} from '../session.js';
 import {appendHistory, historyPath, loadHistory} from '../history.js';
 import type {RunningServer} from '../serve.js';
 import App from './App.js';
@@ -49,9 +50,13 @@ async function startEchoServer(): Promise<RunningServer> {
 
 /** Why the session ended, for one line on stderr after the screen is restored. */
 function describeEnd(failure: ConnectFailure | undefined, close: CloseEvent | undefined, url: string): string | undefined {
-	if (close !== undefined && !close.byUs && !isCleanClose(close.code)) {
+	if (close !== undefined && !closedWell(close)) {
 		const reason = close.reason === '' ? '' : ` ${escapeControl(close.reason)}`;
-		return close.code === 1006 ? `connection dropped (${describeCloseCode(close.code)}${reason})` : `server closed the connection with ${describeCloseCode(close.code)}${reason}`;
+		if (close.code === 1006) {
+			return `connection dropped (${describeCloseCode(close.code)}${reason})`;
+		}
+
+		return `${close.byUs ? 'wsterm' : 'the server'} closed the connection with ${describeCloseCode(close.code)}${reason}`;
 	}
 
 	return failure === undefined ? undefined : `could not connect to ${url}: ${escapeControl(failure.message)}`;
