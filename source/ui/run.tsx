@@ -56,7 +56,7 @@ function describeEnd(failure: ConnectFailure | undefined, close: CloseEvent | un
 			return `connection dropped (${describeCloseCode(close.code)}${reason})`;
 		}
 
-		return `${close.byUs ? 'wsterm' : 'the server'} closed the connection with ${describeCloseCode(close.code)}${reason}`;
+		return `${close.byUs ? 'wsterm' : 'server'} closed the connection with ${describeCloseCode(close.code)}${reason}`;
 	}
 
 	return failure === undefined ? undefined : `could not connect to ${url}: ${escapeControl(failure.message)}`;
