@@ -12,7 +12,7 @@ import type {KeyEvent} from '../key-chunks.js';
 import type {EditAction} from '../line-editor.js';
 import {createEntryLayout} from '../message-format.js';
 import {createPrompt, type Prompt, type PromptAction, promptReducer} from '../prompt.js';
-import {createSession, sessionReducer, sessionRecords, shownEntries} from '../session.js';
+import {createSession, type SessionEvent, sessionReducer, sessionRecords, shownEntries} from '../session.js';
 import InputArea, {inputHeight} from './InputArea.js';
 import MessagePane from './MessagePane.js';
 import StatusBar from './StatusBar.js';
@@ -51,6 +51,8 @@ type Props = {
 	readonly onExit: (code: number, unsent: number) => void;
 	/** Milliseconds between batches of connection events (one frame). */
 	readonly frameInterval?: number;
+	/** Hands over the connection's events from before the session was drawn (see session-start.ts). */
+	readonly takeBacklog?: () => readonly SessionEvent[];
 	/** The -I messages the connection sends on every open (shown as sent, saved by /save). */
 	readonly initialMessages?: readonly string[];
 	/** Ctrl-L: forget what is on the screen, so that the next frame paints all of it. */
@@ -126,6 +128,7 @@ export default function App({
 	frameInterval = 33,
 	onRedraw,
 	initialMessages,
+	takeBacklog,
 }: Props) {
 	const {stdout} = useStdout();
 	const {columns, rows} = useTerminalSize(stdout);
@@ -158,7 +161,7 @@ export default function App({
 		}
 	}, [onHistoryAdd, now]);
 
-	useConnectionEvents({connection, dispatch, clock, now, interval: frameInterval, initialMessages});
+	useConnectionEvents({connection, dispatch, clock, now, interval: frameInterval, initialMessages, takeBacklog});
 
 	const notice = useCallback((kind: 'info' | 'error', text: string) => {
 		dispatch({type: 'notice', kind, text, time: now()});
