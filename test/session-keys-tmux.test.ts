@@ -3,7 +3,7 @@ Keys as a terminal sends them, in a real terminal (tmux): several keys in one re
 pastes, Delete, grapheme clusters, long and tall drafts in small windows, Ctrl-C during start-up.
 */
 import assert from 'node:assert/strict';
-import {mkdtempSync} from 'node:fs';
+import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
@@ -156,5 +156,21 @@ test('Ctrl-C at any moment of start-up exits and leaves the terminal as it was',
 		} finally {
 			tmux.kill();
 		}
+	}
+});
+
+test('Ctrl-L redraws the screen over whatever else wrote to the terminal', {skip}, async () => {
+	const tmux = open();
+	try {
+		await tmux.waitFor(/^ open /m);
+		// Another program writes over the session (a wall message, a background job).
+		writeFileSync(tmux.display('#{pane_tty}'), '\u001B[5;5HGARBAGE-ON-SCREEN\u001B[21;1HMORE-GARBAGE');
+		await tmux.waitFor(/GARBAGE-ON-SCREEN/);
+		tmux.keys('C-l');
+		const screen = await tmux.waitFor(screen => !screen.includes('GARBAGE') && /^ open /m.test(screen), {what: 'the garbage to go'});
+		assert.match(screen, /^ open /m);
+		assert.match(screen, /^>/m);
+	} finally {
+		tmux.kill();
 	}
 });

@@ -139,6 +139,7 @@ export default function App({
 	const [prompt, setPrompt] = useState(promptRef.current);
 	const [quitting, setQuitting] = useState(false);
 	const [tick, setTick] = useState(now);
+	const [redraws, setRedraws] = useState(0);
 	const exited = useRef(false);
 
 	const historyFailed = useRef(false);
@@ -468,7 +469,7 @@ export default function App({
 
 			case 'redraw': {
 				onRedraw?.();
-				setTick(now());
+				setRedraws(count => count + 1);
 				return;
 			}
 
@@ -504,14 +505,14 @@ export default function App({
 				}
 			}
 		}
-	}, [quitting, act, submit, quit, scroll, paneHeight, notice, onRedraw, now]);
+	}, [quitting, act, submit, quit, scroll, paneHeight, notice, onRedraw]);
 
 	useKeys(onKey);
 
 	return (
 		<Box flexDirection='column' width={columns} height={frameHeight}>
 			<MessagePane entries={shown} view={session.view} filter={session.filter} layout={layout} height={paneHeight} color={color}/>
-			<StatusBar session={session} url={escapeControl(url)} note={urlNote} now={tick} width={columns} color={color}/>
+			<StatusBar session={session} url={escapeControl(url)} note={urlNote} now={tick} width={columns} color={color} redraws={redraws}/>
 			<InputArea prompt={prompt} maxLines={maxInputLines} width={columns} color={color}/>
 		</Box>
 	);

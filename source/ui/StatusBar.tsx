@@ -14,6 +14,8 @@ type Props = {
 	readonly now: number;
 	readonly width: number;
 	readonly color: boolean;
+	/** Ctrl-L presses so far: each one changes the frame invisibly, so that ink paints all of it again. */
+	readonly redraws?: number;
 };
 
 const stateColors = {
@@ -53,7 +55,7 @@ export function describeState(session: Session, now: number): string {
 }
 
 /** One line: state, URL, subprotocol, compression, round trip, traffic, scroll state. */
-function StatusBar({session, url, note, now, width, color}: Props) {
+function StatusBar({session, url, note, now, width, color, redraws = 0}: Props) {
 	const {link, stats} = session;
 	const parts: string[] = [url + (note === undefined ? '' : ` (${note})`)];
 	if (link.protocol !== '') {
@@ -95,7 +97,7 @@ function StatusBar({session, url, note, now, width, color}: Props) {
 		<Box width={width}>
 			<Text inverse wrap='truncate-end'>
 				<Text bold color={color ? stateColors[link.state] : undefined}>{` ${state} `}</Text>
-				{rest.padEnd(Math.max(0, width - state.length - 2))}
+				{redraws % 2 === 1 ? rest.padEnd(Math.max(0, width - state.length - 2)).replace(/ $/, '\u00A0') : rest.padEnd(Math.max(0, width - state.length - 2))}
 			</Text>
 		</Box>
 	);

@@ -135,8 +135,9 @@ export async function runInteractive(started: StartedSession, io: SessionIo): Pr
 				initialMessages={options.connection.initialMessages}
 				takeBacklog={started.takeEvents}
 				onRedraw={() => {
-					stdout.write('\u001B[2J\u001B[H');
-					instance.clear();
+					// The screen is cleared where the cursor is; the next frame differs (StatusBar's
+					// redraws), so ink erases its lines and writes all of them again.
+					stdout.write('\u001B[2J');
 				}}
 			/>,
 			{stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: false, maxFps: 120},
