@@ -153,6 +153,11 @@ function splitText(chunk: string, events: KeyEvent[]): void {
 				events.push(event);
 			}
 
+			// CR LF (a paste from some terminals) is one Enter.
+			if (code === 0x0D && chunk.charCodeAt(index + 1) === 0x0A) {
+				index++;
+			}
+
 			start = index + 1;
 		}
 	}
