@@ -64,6 +64,8 @@ export type Link = {
 	readonly closeReason: string;
 	/** When the next reconnect attempt starts (clock milliseconds). */
 	readonly reconnectAt: number | undefined;
+	/** The whole seconds the row announced for it: the countdown never shows more. */
+	readonly reconnectSeconds?: number;
 	/** Why the last attempt to connect failed. */
 	readonly failure: string | undefined;
 	/** Reconnect attempts since the connection was last open: the first reconnect is 1. */
@@ -237,11 +239,12 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 
 		case 'reconnecting': {
 			const reconnects = link.reconnects + 1;
-			added.push({time, dir: 'local', kind: 'info', text: `reconnecting in ${secondsUntil(time + event.delay, time)} s (attempt ${reconnects})`, size: 0});
+			const reconnectSeconds = secondsUntil(time + event.delay, time);
+			added.push({time, dir: 'local', kind: 'info', text: `reconnecting in ${reconnectSeconds} s (attempt ${reconnects})`, size: 0});
 			return {
 				...state,
 				exitCode: undefined,
-				link: {...link, state: 'reconnecting', attempt: event.attempt, reconnectAt: time + event.delay, reconnects},
+				link: {...link, state: 'reconnecting', attempt: event.attempt, reconnectAt: time + event.delay, reconnectSeconds, reconnects},
 			};
 		}
 

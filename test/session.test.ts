@@ -133,6 +133,8 @@ test('the first reconnect is attempt 1, and the row and the status bar count the
 	assert.equal(describeState(state, time), 'reconnecting in 4 s (attempt 1)');
 	assert.equal(describeState(state, time + 800), 'reconnecting in 3 s (attempt 1)');
 	assert.equal(describeState(state, time + 3700), 'reconnecting in 0 s (attempt 1)');
+	// A frame drawn with a clock from before the event says no more than the row.
+	assert.equal(describeState(state, time - 5000), 'reconnecting in 4 s (attempt 1)');
 });
 
 test('sending counts in the status bar at once, not with the next message received', () => {

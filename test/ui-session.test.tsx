@@ -458,3 +458,21 @@ test('/help lines up at 40 columns: no line is wider than the pane, descriptions
 		}
 	}
 });
+
+test('reconnecting: the row and the status bar say the same seconds, the first reconnect is attempt 1, and a row says it worked', async () => {
+	let connections = 0;
+	session = await startUiSession({connection: {reconnect: true}, server: {onConnection(socket) {
+		connections++;
+		if (connections === 1) {
+			socket.close(1011, 'bye');
+		}
+	}}, waitForOpen: false});
+	const seconds = (frame: string): [string | undefined, string | undefined] => [
+		/\* info reconnecting in (\d+) s \(attempt 1\)/.exec(frame)?.[1],
+		/^ reconnecting in (\d+) s \(attempt 1\)/.exec(statusLine(frame))?.[1],
+	];
+	const frame = await session.waitFor(frame => seconds(frame)[1] !== undefined, 'the countdown in the status bar');
+	const [row, status] = seconds(frame);
+	assert.equal(status, row, frame);
+	await session.waitFor(/reconnected \(attempt 1\)/);
+});

@@ -35,7 +35,8 @@ export function describeState(session: Session, now: number): string {
 		}
 
 		case 'reconnecting': {
-			const seconds = link.reconnectAt === undefined ? 0 : secondsUntil(link.reconnectAt, now);
+			// A frame drawn before the clock caught up must not count more than the row said.
+			const seconds = link.reconnectAt === undefined ? 0 : Math.min(secondsUntil(link.reconnectAt, now), link.reconnectSeconds ?? Number.POSITIVE_INFINITY);
 			return `reconnecting in ${seconds} s (attempt ${link.reconnects})`;
 		}
 
