@@ -318,7 +318,8 @@ test('typed while reconnecting: pending, then sent when the connection is back',
 
 		echo(socket);
 	}}});
-	await session.waitFor(/reconnecting in \d s/);
+	// The status bar, not the row (which stays): still reconnecting.
+	await session.waitFor(frame => /^ reconnecting in \d s/.test(statusLine(frame)), 'the status bar to say reconnecting');
 	await session.submit('later');
 	await session.waitFor(/\d{3} > pending later/);
 	const frame = await session.waitFor(/< later/);
