@@ -163,8 +163,9 @@ test('Ctrl-L redraws the screen over whatever else wrote to the terminal', {skip
 	const tmux = open();
 	try {
 		await tmux.waitFor(/^ open /m);
-		// Another program writes over the session (a wall message, a background job).
-		writeFileSync(tmux.display('#{pane_tty}'), '\u001B[5;5HGARBAGE-ON-SCREEN\u001B[21;1HMORE-GARBAGE');
+		// Another program writes to the terminal (a wall message, a background job): on the last
+		// row, which the session's frame leaves alone, so that only a redraw removes it.
+		writeFileSync(tmux.display('#{pane_tty}'), '\u001B[20;1HGARBAGE-ON-SCREEN');
 		await tmux.waitFor(/GARBAGE-ON-SCREEN/);
 		tmux.keys('C-l');
 		const screen = await tmux.waitFor(screen => !screen.includes('GARBAGE') && /^ open /m.test(screen), {what: 'the garbage to go'});
