@@ -165,8 +165,16 @@ test('Ctrl-L redraws the screen over whatever else wrote to the terminal', {skip
 		await tmux.waitFor(/^ open /m);
 		// Another program writes to the terminal (a wall message, a background job): on the last
 		// row, which the session's frame leaves alone, so that only a redraw removes it.
-		writeFileSync(tmux.display('#{pane_tty}'), '\u001B[20;1HGARBAGE-ON-SCREEN');
-		await tmux.waitFor(/GARBAGE-ON-SCREEN/);
+		// A frame drawn meanwhile (a late batch of events) clears that row: write until it stays.
+		let shown = false;
+		for (let attempt = 0; attempt < 10 && !shown; attempt++) {
+			writeFileSync(tmux.display('#{pane_tty}'), '\u001B[20;1HGARBAGE-ON-SCREEN');
+			// eslint-disable-next-line no-await-in-loop
+			await delay(300);
+			shown = tmux.capture().includes('GARBAGE-ON-SCREEN');
+		}
+
+		assert.ok(shown, 'the garbage stays on screen while nothing redraws');
 		tmux.keys('C-l');
 		const screen = await tmux.waitFor(screen => !screen.includes('GARBAGE') && /^ open /m.test(screen), {what: 'the garbage to go'});
 		assert.match(screen, /^ open /m);
