@@ -6,6 +6,9 @@ from asking for the flood until the last message is on screen, and how long type
 reach the terminal during the flood, against the same keys typed before the flood. Cases: the default scrollback (10,000) with the
 flood and with four times the flood (memory must not follow), and --scrollback 150000 first empty,
 then already holding 100,000 rows; the ratio of the last two is the number that matters (target < 1.2).
+Start-up, first: launch to the first frame (connecting) and to the connected screen (open), each
+against the pipe-mode one-shot (`echo hi | wsterm URL`) measured in the same run, as ratios
+(targets 1.5x and 2x). STARTUP_ONLY=1 measures only that.
 Run: npm run build && node --import tsx bench/ui.ts
 */
 import {type ChildProcess, spawn} from 'node:child_process';
@@ -193,23 +196,77 @@ async function runCase(name: string, url: string, scrollback: number, rows: numb
 	}
 }
 
-// The server stands in for one on another machine: on a CPU of its own where there are two, so that
-// wsterm and the terminal share the other, as on the user's machine.
-const serverCommand = [process.execPath, '--import', 'tsx', here('./ui-flood-server.ts')];
-const pinned = existsSync('/usr/bin/taskset') && cpus().length >= 2;
-const server = pinned
-	? spawn('/usr/bin/taskset', ['-c', String(cpus().length - 1), ...serverCommand], {stdio: ['ignore', 'pipe', 'inherit']})
-	: spawn(serverCommand[0]!, serverCommand.slice(1), {stdio: ['ignore', 'pipe', 'inherit']});
-const [chunk] = await once(server.stdout!, 'data') as [Buffer];
-const url = chunk.toString().trim();
-try {
-	const results = [
-		await runCase('scrollback 10,000 (default), empty', url, 10_000, 0),
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Launch to exit of `echo hi | wsterm URL`. */
+async function pipeOneShot(url: string): Promise<number> {
+	const started = performance.now();
+	const child = spawn(process.execPath, [cli, url], {stdio: ['pipe', 'ignore', 'ignore'], env: {...process.env, NO_PROXY: '*'}});
+	child.stdin!.end('hi\n');
+	await once(child, 'exit');
+	return performance.now() - started;
+}
+
+/**
+Launch to the first frame and to the connected screen of the full-screen session. tmux starts a
+shell that waits for Enter and then becomes wsterm, so that the clock starts at the launch itself.
+*/
+async function sessionStart(url: string): Promise<{firstFrame: number; open: number}> {
+	const directory = mkdtempSync(join(tmpdir(), 'wsterm-bench-start-'));
+	const outputFile = join(directory, 'output');
+	writeFileSync(outputFile, '');
+	const command = cliCommand(cli, [url, '--no-history'], {NO_PROXY: '*'});
+	const tmux = new TmuxSession(`sh -c 'read go; exec ${command.replaceAll('\'', '\'"\'"\'')}'`, {columns: 120, rows: 40});
+	try {
+		await delay(200);
+		tmux.tmux('pipe-pane', '-O', '-t', 'main', `cat >> '${outputFile}'`);
+		await delay(100);
+		const log = new OutputLog(outputFile);
+		log.skip();
+		const started = performance.now();
+		tmux.keys('Enter');
+		await log.waitFor(text => / (connecting|open) {2}ws:/.test(text), 'the first frame');
+		const firstFrame = performance.now() - started;
+		await log.waitFor(text => / open {2}ws:/.test(text), 'the connected screen');
+		return {firstFrame, open: performance.now() - started};
+	} finally {
+		tmux.kill();
+	}
+}
+
+async function startUp(url: string, runs = 7): Promise<void> {
+	const pipe: number[] = [];
+	const first: number[] = [];
+	const open: number[] = [];
+	for (let run = 0; run < runs; run++) {
+		// Side by side, alternating, so that both meet the same load.
+		// eslint-disable-next-line no-await-in-loop
+		pipe.push(await pipeOneShot(url));
+		// eslint-disable-next-line no-await-in-loop
+		const session = await sessionStart(url);
+		first.push(session.firstFrame);
+		open.push(session.open);
+	}
+
+	const [p, f, o] = [median(pipe), median(first), median(open)];
+	console.log(`start-up, median of ${runs}: pipe one-shot ${Math.round(p)} ms; session first frame ${Math.round(f)} ms (${(f / p).toFixed(2)}x, target 1.5x), connected screen ${Math.round(o)} ms (${(o / p).toFixed(2)}x, target 2x)\n`);
+}
+
+async function floods(url: string): Promise<void> {
+	const cases = [
+		async () => runCase('scrollback 10,000 (default), empty', url, 10_000, 0),
 		// Memory bounded by --scrollback: four times the messages, the same peak.
-		await runCase(`scrollback 10,000 (default), empty, ${(flood * 4).toLocaleString('en')} messages`, url, 10_000, 0, flood * 4),
-		await runCase('scrollback 150,000, empty', url, 150_000, 0),
-		await runCase(`scrollback 150,000, holding ${prefill.toLocaleString('en')} rows`, url, 150_000, prefill),
+		async () => runCase(`scrollback 10,000 (default), empty, ${(flood * 4).toLocaleString('en')} messages`, url, 10_000, 0, flood * 4),
+		async () => runCase('scrollback 150,000, empty', url, 150_000, 0),
+		async () => runCase(`scrollback 150,000, holding ${prefill.toLocaleString('en')} rows`, url, 150_000, prefill),
 	];
+	// FLOOD_CASES=N runs only the first N (a quick A/B of the default case).
+	const results: Result[] = [];
+	for (const run of cases.slice(0, Number(process.env.FLOOD_CASES ?? cases.length))) {
+		// eslint-disable-next-line no-await-in-loop
+		results.push(await run());
+	}
+
 	console.log(`${flood.toLocaleString('en')} messages flooded into wsterm in tmux (120x40)\n`);
 	for (const result of results) {
 		const keys = result.keyEchoMs.length === 0 ? 'flood over before a key' : `${Math.round(Math.max(...result.keyEchoMs))} ms max of ${result.keyEchoMs.length} (${result.keyEchoMs.map(ms => Math.round(ms)).join(', ')})`;
@@ -220,8 +277,26 @@ try {
 	const echoes = results.flatMap(result => result.keyEchoMs).sort((a, b) => a - b);
 	const percentile = (share: number): number => Math.round(echoes[Math.min(echoes.length - 1, Math.floor(share * echoes.length))]!);
 	console.log(`\nkey echo during the floods, all ${echoes.length} keys: median ${percentile(0.5)} ms, 90th percentile ${percentile(0.9)} ms, max ${percentile(1)} ms, ${echoes.filter(ms => ms > 100).length} over 100 ms (target 100)`);
-	const [, , empty, full] = results as [Result, Result, Result, Result];
-	console.log(`full / empty scrollback: CPU ${(full.cpuMs / empty.cpuMs).toFixed(2)}x, time to last ${(full.toLastMs / empty.toLastMs).toFixed(2)}x (target < 1.2)`);
+	const [, , empty, full] = results;
+	if (empty !== undefined && full !== undefined) {
+		console.log(`full / empty scrollback: CPU ${(full.cpuMs / empty.cpuMs).toFixed(2)}x, time to last ${(full.toLastMs / empty.toLastMs).toFixed(2)}x (target < 1.2)`);
+	}
+}
+
+// The server stands in for one on another machine: on a CPU of its own where there are two, so that
+// wsterm and the terminal share the other, as on the user's machine.
+const serverCommand = [process.execPath, '--import', 'tsx', here('./ui-flood-server.ts')];
+const pinned = existsSync('/usr/bin/taskset') && cpus().length >= 2;
+const server = pinned
+	? spawn('/usr/bin/taskset', ['-c', String(cpus().length - 1), ...serverCommand], {stdio: ['ignore', 'pipe', 'inherit']})
+	: spawn(serverCommand[0]!, serverCommand.slice(1), {stdio: ['ignore', 'pipe', 'inherit']});
+const [chunk] = await once(server.stdout!, 'data') as [Buffer];
+const url = chunk.toString().trim();
+try {
+	await startUp(url);
+	if (process.env.STARTUP_ONLY !== '1') {
+		await floods(url);
+	}
 } finally {
 	server.kill();
 }

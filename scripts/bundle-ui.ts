@@ -27,6 +27,10 @@ const plugin: Plugin = {
 		builder.onLoad({filter: /[\\/]ink[\\/]build[\\/]utils\.js$/}, () => ({contents: 'export const isDev = () => false;', loader: 'js'}));
 		builder.onLoad({filter: /[\\/]ink[\\/]build[\\/]devtools\.js$/}, () => ({contents: 'export {};', loader: 'js'}));
 		builder.onResolve({filter: /^\.\.\//}, ({path, importer}) => dirname(importer) === ui ? {path, external: true} : undefined);
+		// One string-width for ink and wsterm's own modules (a dependency): each copy costs some
+		// 100 ms to load and as much again to build its emoji tables on first use. wrap-ansi keeps
+		// the older one it asks for, bundled: it measures every frame, and the newer is slower at that.
+		builder.onResolve({filter: /^string-width$/}, ({path, importer}) => /[\\/]wrap-ansi[\\/]/.test(importer) ? undefined : {path, external: true});
 		builder.onLoad({filter: /[\\/]ink[\\/]build[\\/](?:measure|wrap)-text\.js$/}, ({path}) => {
 			const contents = boundInkCache(path, readFileSync(path, 'utf8'));
 			if (contents === undefined) {

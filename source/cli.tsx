@@ -449,14 +449,14 @@ async function runClient(flags: Flags): Promise<number> {
 			}
 		}
 
-		const {runInteractive} = await import('./ui/run.js');
-		return runInteractive({
-			target: built?.target,
-			connection,
-			scrollback,
-			history: flags.history,
-			notes: built?.notes ?? [],
-		}, {stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, signals: process});
+		// The connection opens and the first frame is painted while the UI loads.
+		const io = {stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, signals: process};
+		const {startSession} = await import('./session-start.js');
+		const [started, {runInteractive}] = await Promise.all([
+			startSession({target: built?.target, connection, scrollback, history: flags.history, notes: built?.notes ?? []}, io),
+			import('./ui/run.js'),
+		]);
+		return runInteractive(started, io);
 	}
 
 	for (const note of built!.notes) {

@@ -14,7 +14,9 @@ export type Command =
 	| {readonly name: 'json'}
 	| {readonly name: 'filter'; readonly text: string}
 	| {readonly name: 'clear'}
-	| {readonly name: 'save'; readonly path: string}
+	| {readonly name: 'empty'}
+	/** `overwrite`: `/save!`, which may replace an existing file. */
+	| {readonly name: 'save'; readonly path: string; readonly overwrite: boolean}
 	| {readonly name: 'help'}
 	| {readonly name: 'quit'};
 
@@ -33,7 +35,9 @@ export const commandHelp: ReadonlyArray<readonly [usage: string, description: st
 	['/json', 'toggle pretty-printed JSON'],
 	['/filter [text]', 'show only rows containing text; alone: show all'],
 	['/clear', 'empty the message pane'],
+	['/empty', 'send an empty text message'],
 	['/save <path>', 'write the session as JSON lines (as --jsonl does)'],
+	['/save! <path>', '/save, replacing the file if it exists'],
 	['/help', 'this list and the keys'],
 	['/quit', 'close with 1000 and exit'],
 	['//text', 'send text that begins with a slash'],
@@ -82,6 +86,17 @@ function parseClose(rest: string): Command | string {
 	return closeProblem(code, reason) ?? {name: 'close', code, reason};
 }
 
+/** A path as typed: quotes around it (as a shell would need them for spaces) are dropped. */
+function unquote(text: string): string {
+	const match = /^(["'])([\s\S]*)\1$/.exec(text);
+	return match === null ? text : match[2]!;
+}
+
+/** `~` and `~/...` at the start of a path mean the home directory, as in a shell. */
+export function expandHome(path: string, home: string): string {
+	return path === '~' || path.startsWith('~/') ? home + path.slice(1) : path;
+}
+
 /** Reads one submitted line. */
 export function parseInput(line: string): ParsedInput {
 	if (!line.startsWith('/')) {
@@ -124,7 +139,7 @@ export function parseInput(line: string): ParsedInput {
 		}
 
 		case 'file': {
-			return command(rest === '' ? '/file needs a path: /file message.json' : {name: 'file', path: rest});
+			return command(rest === '' ? '/file needs a path: /file message.json' : {name: 'file', path: unquote(rest)});
 		}
 
 		case 'json': {
@@ -139,8 +154,13 @@ export function parseInput(line: string): ParsedInput {
 			return noArguments({name: 'clear'});
 		}
 
-		case 'save': {
-			return command(rest === '' ? '/save needs a path: /save session.jsonl' : {name: 'save', path: rest});
+		case 'empty': {
+			return noArguments({name: 'empty'});
+		}
+
+		case 'save':
+		case 'save!': {
+			return command(rest === '' ? `/${name} needs a path: /${name} session.jsonl` : {name: 'save', path: unquote(rest), overwrite: name === 'save!'});
 		}
 
 		case 'help':
@@ -158,4 +178,39 @@ export function parseInput(line: string): ParsedInput {
 			return {type: 'error', message: `unknown command /${name}: /help lists them; //text sends text that begins with a slash`};
 		}
 	}
+}
+
+/** The names Tab completes: each command of `/help`, and its aliases. */
+const commandNames = [...new Set(commandHelp.map(([usage]) => /^\/([^\s/]+)/.exec(usage)?.[1]).filter(name => name !== undefined))];
+
+/** Longest start that all of `names` share. */
+function sharedStart(names: readonly string[]): string {
+	let shared = names[0] ?? '';
+	for (const name of names) {
+		while (!name.startsWith(shared)) {
+			shared = shared.slice(0, -1);
+		}
+	}
+
+	return shared;
+}
+
+/**
+Tab on `text`: a command name started after the slash is completed as far as the commands that
+fit agree (with a space after a whole name), and `choices` lists those that fit.
+*/
+export function completeCommand(text: string): {readonly text: string; readonly choices: readonly string[]} {
+	const match = /^\/([^\s/]*)$/.exec(text);
+	if (match === null) {
+		return {text, choices: []};
+	}
+
+	const typed = match[1] ?? '';
+	const fits = commandNames.filter(name => name.startsWith(typed));
+	if (fits.length === 0) {
+		return {text, choices: []};
+	}
+
+	const choices = fits.map(name => `/${name}`);
+	return fits.length === 1 ? {text: `/${fits[0]!} `, choices} : {text: `/${sharedStart(fits)}`, choices};
 }

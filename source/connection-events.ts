@@ -25,7 +25,7 @@ export type CloseEvent = {
 };
 
 export type ReconnectEvent = {
-	/** The number the next connection will have (2 for the first reconnect). */
+	/** Which reconnect this is since the last connection that lived: 1 for the first (its backoff step). */
 	readonly attempt: number;
 	/** Milliseconds until it starts. */
 	readonly delay: number;

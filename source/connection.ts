@@ -537,7 +537,7 @@ export class Connection extends EventEmitter<Events> {
 			this.reconnectTimer = undefined;
 			this.open();
 		}, plan.delay);
-		this.emit('reconnecting', {attempt: this.attempt + 1, delay: plan.delay, ...(failure === undefined ? {} : {failure})});
+		this.emit('reconnecting', {attempt: plan.state.retries, delay: plan.delay, ...(failure === undefined ? {} : {failure})});
 	}
 
 	private clearReconnect(): void {

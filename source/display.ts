@@ -117,3 +117,8 @@ const unsafeInJson = /[\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\
 export function escapeJsonControl(json: string): string {
 	return json.replace(unsafeInJson, character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** `1 row`, `2 rows`: a count with its noun (`plural(n, 'row')`), or the plural given. */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+	return `${count.toLocaleString('en-US')} ${count === 1 ? noun : nouns}`;
+}

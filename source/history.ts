@@ -3,7 +3,7 @@ Input history: what was sent, newest last, browsed with up/down and searched wit
 The state is a value changed by `historyReducer`; reading and writing the file are separate
 functions so that the reducer can be tested without a disk.
 */
-import {mkdir, readFile, rename, writeFile} from 'node:fs/promises';
+import {appendFile, mkdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 
 /** Most entries kept, in memory and in the file. */
@@ -127,21 +127,73 @@ export function formatHistoryFile(entries: readonly string[]): string {
 	return entries.map(entry => `${JSON.stringify(entry)}\n`).join('');
 }
 
-export async function loadHistory(path: string, limit = historyLimit): Promise<string[]> {
+export type LoadedHistory = {
+	/** Oldest first, at most `limit`. */
+	readonly entries: string[];
+	/** Why the file could not be read (a missing file is no problem: an empty history). */
+	readonly problem?: string;
+};
+
+/** Reads the history file; a file this long is compacted first (see compactHistory). */
+export async function loadHistory(path: string, limit = historyLimit): Promise<LoadedHistory> {
+	let content: string;
 	try {
-		return parseHistoryFile(await readFile(path, 'utf8'), limit);
-	} catch {
-		return [];
+		content = await readFile(path, 'utf8');
+	} catch (error) {
+		const {code, message} = error as NodeJS.ErrnoException;
+		return code === 'ENOENT' ? {entries: []} : {entries: [], problem: message};
 	}
+
+	const lines = content.split('\n').filter(line => line !== '');
+	if (lines.length > limit * 2) {
+		await compactHistory(path, content, lines, limit).catch(() => undefined);
+	}
+
+	return {entries: parseHistoryFile(content, limit)};
 }
 
 /**
-Rewrites the file with `entries` (already bounded). Written to a temporary file and renamed, so
-that two sessions exiting together leave one whole file; private, since messages can hold tokens.
+Adds one entry at the end of the file. Appending (never rewriting) means two sessions at once
+both keep every line, and a line this version cannot read stays in the file. Private, since
+messages can hold tokens.
 */
-export async function saveHistory(path: string, entries: readonly string[]): Promise<void> {
+export async function appendHistory(path: string, entry: string): Promise<void> {
 	await mkdir(dirname(path), {recursive: true, mode: 0o700});
+	await appendFile(path, formatHistoryFile([entry]), {mode: 0o600});
+}
+
+/**
+Keeps the file from growing without bound: the newest `limit` entries, and every line that does
+not parse (it may be a newer version's, or worth saving by hand), written to a temporary file and
+renamed over the old one, but only if no session appended in the meantime (it is tried again at
+the next start).
+*/
+async function compactHistory(path: string, content: string, lines: readonly string[], limit: number): Promise<void> {
+	const parses = (line: string): boolean => {
+		try {
+			return typeof JSON.parse(line) === 'string';
+		} catch {
+			return false;
+		}
+	};
+
+	let keep = limit;
+	const kept: string[] = [];
+	for (let index = lines.length - 1; index >= 0; index--) {
+		const line = lines[index]!;
+		if (!parses(line)) {
+			kept.push(line);
+		} else if (keep > 0) {
+			kept.push(line);
+			keep--;
+		}
+	}
+
 	const temporary = `${path}.${process.pid}.tmp`;
-	await writeFile(temporary, formatHistoryFile(entries), {mode: 0o600});
-	await rename(temporary, path);
+	await writeFile(temporary, `${kept.reverse().join('\n')}\n`, {mode: 0o600});
+	if ((await stat(path)).size === Buffer.byteLength(content)) {
+		await rename(temporary, path);
+	} else {
+		await rm(temporary, {force: true});
+	}
 }

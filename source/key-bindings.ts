@@ -36,6 +36,9 @@ export type KeyAction =
 	| 'home'
 	| 'end'
 	| 'backspace'
+	| 'delete'
+	| 'complete'
+	| 'redraw'
 	| 'delete-word'
 	| 'delete-to-start'
 	| 'delete-to-end'
@@ -70,8 +73,8 @@ export const keyBindings: readonly KeyBinding[] = [
 	{action: 'scroll-page-up', keys: 'PageUp', description: 'scroll back one page', matches: key => key.pageUp},
 	{action: 'scroll-page-down', keys: 'PageDown', description: 'scroll forward one page', matches: key => key.pageDown},
 	{action: 'scroll-to-end', keys: 'Esc, Ctrl-End', description: 'back to the live end', matches: key => key.escape || (key.end && key.ctrl)},
-	{action: 'history-previous', keys: 'Up, Ctrl-P', description: 'previous message from the history', matches: key => (key.upArrow && plain(key)) || ctrl('p')(key)},
-	{action: 'history-next', keys: 'Down, Ctrl-N', description: 'next message from the history', matches: key => (key.downArrow && plain(key)) || ctrl('n')(key)},
+	{action: 'history-previous', keys: 'Up, Ctrl-P', description: 'line above; on the first line: previous message from the history', matches: key => (key.upArrow && plain(key)) || ctrl('p')(key)},
+	{action: 'history-next', keys: 'Down, Ctrl-N', description: 'line below; on the last line: next message from the history', matches: key => (key.downArrow && plain(key)) || ctrl('n')(key)},
 	{action: 'word-left', keys: 'Ctrl-Left, Alt-B', description: 'back one word', matches: key => (key.leftArrow && (key.ctrl || key.meta)) || (key.meta && key.input === 'b')},
 	{action: 'word-right', keys: 'Ctrl-Right, Alt-F', description: 'forward one word', matches: key => (key.rightArrow && (key.ctrl || key.meta)) || (key.meta && key.input === 'f')},
 	{action: 'left', keys: 'Left, Ctrl-B', description: 'cursor left', matches: key => key.leftArrow || ctrl('b')(key)},
@@ -81,8 +84,10 @@ export const keyBindings: readonly KeyBinding[] = [
 	{action: 'delete-word', keys: 'Ctrl-W, Alt-Backspace', description: 'delete the word before the cursor', matches: key => ctrl('w')(key) || (key.meta && (key.backspace || key.delete))},
 	{action: 'delete-to-start', keys: 'Ctrl-U', description: 'delete to the start of the line', matches: ctrl('u')},
 	{action: 'delete-to-end', keys: 'Ctrl-K', description: 'delete to the end of the line', matches: ctrl('k')},
-	// Terminals send DEL (0x7f) for Backspace, which ink reports as `delete`.
-	{action: 'backspace', keys: 'Backspace', description: 'delete the character before the cursor', matches: key => key.backspace || key.delete},
+	{action: 'backspace', keys: 'Backspace', description: 'delete the character before the cursor', matches: key => key.backspace},
+	{action: 'delete', keys: 'Delete', description: 'delete the character under the cursor', matches: key => key.delete},
+	{action: 'complete', keys: 'Tab', description: 'complete a /command', matches: key => key.tab && !key.shift},
+	{action: 'redraw', keys: 'Ctrl-L', description: 'redraw the screen', matches: ctrl('l')},
 ];
 
 /** The action bound to a key press, or undefined for text (and keys nobody bound). */

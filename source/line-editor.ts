@@ -1,7 +1,9 @@
 /*
 The input line as a value: its text and the cursor, changed only by `editLine`. Multi-line text
-is allowed (a pasted block, or the newline key); the cursor is an index into the whole text.
+is allowed (a pasted block, or the newline key); the cursor is an index into the whole text, and
+moves over whole grapheme clusters (`e` + U+0301, 👍🏽 are one character each).
 */
+import stringWidth from 'string-width';
 
 export type LineEditor = {
 	readonly text: string;
@@ -22,7 +24,10 @@ export type EditAction =
 	| {readonly type: 'delete'}
 	| {readonly type: 'delete-word'}
 	| {readonly type: 'delete-to-start'}
-	| {readonly type: 'delete-to-end'};
+	| {readonly type: 'delete-to-end'}
+	/** To the same column of the line above (below); nothing changes on the first (last) line. */
+	| {readonly type: 'up'}
+	| {readonly type: 'down'};
 
 export const emptyLine: LineEditor = {text: '', cursor: 0};
 
@@ -66,15 +71,53 @@ function lineEnd(text: string, cursor: number): number {
 	return next === -1 ? text.length : next;
 }
 
-// A surrogate pair is one character for the cursor.
-function previousIndex(text: string, cursor: number): number {
-	const code = text.charCodeAt(cursor - 1);
-	return cursor >= 2 && code >= 0xDC00 && code <= 0xDFFF ? cursor - 2 : cursor - 1;
+const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+
+/** The start of the grapheme cluster before `cursor`. */
+export function previousIndex(text: string, cursor: number): number {
+	return cursor <= 0 ? 0 : graphemes.segment(text).containing(cursor - 1)?.index ?? cursor - 1;
 }
 
-function nextIndex(text: string, cursor: number): number {
-	const code = text.charCodeAt(cursor);
-	return code >= 0xD800 && code <= 0xDBFF && cursor + 2 <= text.length ? cursor + 2 : cursor + 1;
+/** The end of the grapheme cluster at `cursor`. */
+export function nextIndex(text: string, cursor: number): number {
+	const segment = graphemes.segment(text).containing(cursor);
+	return segment === undefined ? Math.min(text.length, cursor + 1) : segment.index + segment.segment.length;
+}
+
+/** The cursor in the line from `start` to `end` that is nearest to display column `column`. */
+function atColumn(text: string, start: number, end: number, column: number): number {
+	let width = 0;
+	for (const {segment, index} of graphemes.segment(text.slice(start, end))) {
+		const next = width + stringWidth(segment);
+		if (next > column) {
+			return start + index;
+		}
+
+		width = next;
+	}
+
+	return end;
+}
+
+function verticalMove(state: LineEditor, direction: -1 | 1): LineEditor {
+	const {text, cursor} = state;
+	const start = lineStart(text, cursor);
+	const column = stringWidth(text.slice(start, cursor));
+	if (direction === -1) {
+		if (start === 0) {
+			return state;
+		}
+
+		const above = lineStart(text, start - 1);
+		return {text, cursor: atColumn(text, above, start - 1, column)};
+	}
+
+	const end = lineEnd(text, cursor);
+	if (end === text.length) {
+		return state;
+	}
+
+	return {text, cursor: atColumn(text, end + 1, lineEnd(text, end + 1), column)};
 }
 
 function cut(state: LineEditor, from: number, to: number, cursor: number): LineEditor {
@@ -146,6 +189,14 @@ export function editLine(state: LineEditor, action: EditAction): LineEditor {
 		case 'delete-to-end': {
 			const to = lineEnd(text, cursor);
 			return cut(state, cursor, to === cursor && cursor < text.length ? cursor + 1 : to, cursor);
+		}
+
+		case 'up': {
+			return verticalMove(state, -1);
+		}
+
+		case 'down': {
+			return verticalMove(state, 1);
 		}
 	}
 }

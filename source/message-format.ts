@@ -3,7 +3,9 @@ How an entry of the session looks on screen: a prefix (time, direction, badge) a
 lines of coloured segments, wrapped to the pane's width. Network text is escaped here, once, so
 that nothing a server sends reaches the terminal raw.
 */
-import {escapeControl, formatBytes, hexDump, shorten} from './display.js';
+import {escapeControl, formatBytes, hexDump, plural, shorten} from './display.js';
+import stringWidth from 'string-width';
+import {type JsonTokenKind, jsonTokens, layoutJson} from './json-tokens.js';
 import type {Entry} from './session.js';
 
 export type Tone =
@@ -53,50 +55,35 @@ export function formatTime(time: number): string {
 	return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }
 
-const jsonToken = /("(?:[^"\\]|\\.)*")(\s*:)?|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(true|false|null)|([{}[\],:])|(\s+)/gy;
+const jsonTones: Record<JsonTokenKind, Tone> = {
+	key: 'key',
+	string: 'string',
+	number: 'number',
+	literal: 'literal',
+	open: 'punctuation',
+	close: 'punctuation',
+	comma: 'punctuation',
+	colon: 'punctuation',
+};
 
 /**
 JSON text as coloured segments: compact (one line) or pretty (two-space indent); undefined when
-the text is not a JSON object or array.
+the text is not a JSON object or array. The tokens are the original text, re-indented only.
 */
 export function jsonSegments(text: string, pretty: boolean): Segment[] | undefined {
-	const trimmed = text.trim();
-	if (trimmed.length > maxJsonLength || !/^[[{]/.test(trimmed)) {
+	if (text.length > maxJsonLength || !/^\s*[[{]/.test(text)) {
 		return undefined;
 	}
 
-	let value: unknown;
-	try {
-		value = JSON.parse(trimmed);
-	} catch {
+	const tokens = jsonTokens(text);
+	if (tokens === undefined) {
 		return undefined;
 	}
 
-	// Re-serialising gives a canonical spacing and escapes every control character in strings.
-	const canonical = pretty ? JSON.stringify(value, undefined, 2) : JSON.stringify(value);
-	const segments: Segment[] = [];
-	jsonToken.lastIndex = 0;
-	let match: RegExpExecArray | null;
-	while ((match = jsonToken.exec(canonical)) !== null) {
-		const [, string, colon, number, literal, punctuation, space] = match;
-		if (string !== undefined) {
-			// JSON.stringify leaves the C1 controls and bidi overrides as they are.
-			segments.push({text: escapeControl(string), tone: colon === undefined ? 'string' : 'key'});
-			if (colon !== undefined) {
-				segments.push({text: colon, tone: 'punctuation'});
-			}
-		} else if (number !== undefined) {
-			segments.push({text: number, tone: 'number'});
-		} else if (literal !== undefined) {
-			segments.push({text: literal, tone: 'literal'});
-		} else if (punctuation !== undefined) {
-			segments.push({text: punctuation, tone: 'punctuation'});
-		} else if (space !== undefined) {
-			segments.push({text: space, tone: 'plain'});
-		}
-	}
-
-	return segments;
+	// Strings may hold C1 controls and bidi overrides raw (JSON allows them).
+	return layoutJson(tokens, pretty).map(([piece, token]) => token === undefined
+		? {text: piece, tone: 'plain'}
+		: {text: token.kind === 'key' || token.kind === 'string' ? escapeControl(piece) : piece, tone: jsonTones[token.kind]});
 }
 
 /** Splits segments at line feeds into logical lines. */
@@ -118,27 +105,65 @@ function splitLines(segments: readonly Segment[]): Segment[][] {
 	return lines;
 }
 
-/** Cuts a logical line into screen lines of at most `width` characters (code points). */
+const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+// Printable ASCII: one column per character, measured without segmenting (floods are mostly this).
+const narrow = /^[\u0020-\u007E]*$/;
+
+/**
+Cuts a logical line into screen lines of at most `width` columns, as the terminal counts them
+(wide CJK and emoji take two), never inside a grapheme cluster.
+*/
 function wrapLine(segments: readonly Segment[], width: number): Segment[][] {
 	const rows: Segment[][] = [[]];
 	let used = 0;
+	const newRow = (): boolean => {
+		if (rows.length >= maxEntryLines) {
+			return false;
+		}
+
+		rows.push([]);
+		used = 0;
+		return true;
+	};
+
 	for (const segment of segments) {
-		const characters = [...segment.text];
-		let position = 0;
-		while (position < characters.length) {
-			if (used === width) {
-				if (rows.length >= maxEntryLines) {
+		if (narrow.test(segment.text)) {
+			let position = 0;
+			while (position < segment.text.length) {
+				if (used === width && !newRow()) {
 					return rows;
 				}
 
-				rows.push([]);
-				used = 0;
+				const take = Math.min(width - used, segment.text.length - position);
+				rows.at(-1)!.push({text: segment.text.slice(position, position + take), tone: segment.tone});
+				used += take;
+				position += take;
 			}
 
-			const take = Math.min(width - used, characters.length - position);
-			rows.at(-1)!.push({text: characters.slice(position, position + take).join(''), tone: segment.tone});
-			used += take;
-			position += take;
+			continue;
+		}
+
+		let piece = '';
+		for (const {segment: cluster} of graphemes.segment(segment.text)) {
+			const columns = narrow.test(cluster) ? cluster.length : stringWidth(cluster);
+			// A cluster wider than the whole row goes on a row of its own rather than nowhere.
+			if (used + columns > width && used > 0) {
+				if (piece !== '') {
+					rows.at(-1)!.push({text: piece, tone: segment.tone});
+					piece = '';
+				}
+
+				if (!newRow()) {
+					return rows;
+				}
+			}
+
+			piece += cluster;
+			used += columns;
+		}
+
+		if (piece !== '') {
+			rows.at(-1)!.push({text: piece, tone: segment.tone});
 		}
 	}
 
@@ -256,7 +281,7 @@ export function entryLines(entry: Entry, {width, prettyJson}: FormatOptions): Li
 
 			if (lines.length === maxEntryLines) {
 				const total = logical.length;
-				lines.push([{text: ' '.repeat(hanging), tone: 'plain'}, {text: shorten(`… cut at ${maxEntryLines} lines (${total} logical lines in all)`, width), tone: 'info'}]);
+				lines.push([{text: ' '.repeat(hanging), tone: 'plain'}, {text: shorten(`… cut at ${maxEntryLines} lines (${plural(total, 'logical line')} in all)`, width), tone: 'info'}]);
 				return lines;
 			}
 		}
@@ -265,26 +290,14 @@ export function entryLines(entry: Entry, {width, prettyJson}: FormatOptions): Li
 	return lines;
 }
 
-/** What `/filter` matches against: the text a reader sees, whatever the JSON mode. */
-export function searchableText(entry: Entry): string {
-	switch (entry.kind) {
-		case 'binary': {
-			return entry.bytes?.toString('hex') ?? '';
-		}
-
-		case 'close': {
-			return `close ${entry.code ?? ''} ${entry.reason ?? ''}`;
-		}
-
-		case 'ping':
-		case 'pong': {
-			return `${entry.kind} ${entry.bytes?.toString('utf8') ?? ''}`;
-		}
-
-		default: {
-			return entry.text ?? '';
-		}
-	}
+/**
+What `/filter` matches against: the row as a reader sees it, badge and content (JSON as the
+mode lays it out, hex dumps as shown), without the time and the wrapping.
+*/
+export function searchableText(entry: Entry, prettyJson: boolean): string {
+	const label = entry.kind === 'text' ? '' : badge(entry);
+	const delivery = entry.delivery === undefined ? '' : `${entry.delivery} `;
+	return delivery + label + contentSegments(entry, prettyJson).map(segment => segment.text).join('');
 }
 
 export type EntryLayout = {

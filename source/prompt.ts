@@ -48,6 +48,12 @@ export function promptReducer(state: Prompt, action: PromptAction): Prompt {
 
 		case 'history-previous':
 		case 'history-next': {
+			// In a multi-line draft, Up and Down move between its lines first.
+			const moved = editLine(state.line, {type: action.type === 'history-previous' ? 'up' : 'down'});
+			if (moved !== state.line) {
+				return {...state, line: moved};
+			}
+
 			const history = historyReducer(state.history, action.type === 'history-previous'
 				? {type: 'previous', current: state.line.text}
 				: {type: 'next'});

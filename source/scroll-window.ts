@@ -70,6 +70,29 @@ function linesAbove(rows: Rows, anchor: Anchor, limit: number): number {
 }
 
 /**
+The anchor itself, unless fewer than `height` lines are above it while more are below (the rows
+above it were dropped from a full scrollback, or the anchor's own entry was): then the anchor
+that puts the first line at the top, so that the window is full and the oldest row in reach.
+*/
+export function fillWindow(rows: Rows, anchor: Anchor, height: number): Anchor {
+	if (rows.count === 0 || isAtEnd(rows, anchor) || linesAbove(rows, anchor, height) >= height) {
+		return anchor;
+	}
+
+	let left = height;
+	for (let index = 0; index < rows.count; index++) {
+		const lines = rows.heightOf(index);
+		if (lines >= left) {
+			return {index, cut: lines - left};
+		}
+
+		left -= lines;
+	}
+
+	return endAnchor(rows);
+}
+
+/**
 Moves the bottom edge by `lines` (negative: back towards older entries), stopping at the live end
 and where the first line reaches the top of a window `height` lines tall.
 */

@@ -7,9 +7,10 @@ action per frame), so that a flood costs one state change per frame, not one per
 import {isCleanClose} from './close-codes.js';
 import type {ConnectionState, ConnectionStats} from './connection.js';
 import {exitCodes} from './exit-codes.js';
+import {plural} from './display.js';
 import {closeRecord, type EventRecord, payloadRecord} from './jsonl.js';
 import {searchableText} from './message-format.js';
-import {type Anchor, isAtEnd, type Rows, scrollBy} from './scroll-window.js';
+import {type Anchor, fillWindow, isAtEnd, type Rows, scrollBy} from './scroll-window.js';
 
 export type EntryKind = 'text' | 'binary' | 'ping' | 'pong' | 'close' | 'error' | 'info';
 
@@ -39,7 +40,8 @@ export type Entry = {
 /** What the connection reported, in the order it happened, each with its time. */
 export type SessionEvent = {readonly time: number} & (
 	| {readonly type: 'connecting'; readonly attempt: number}
-	| {readonly type: 'open'; readonly protocol: string; readonly extensions: string; readonly attempt: number}
+	/** `initial`: the -I messages, sent first on every open. */
+	| {readonly type: 'open'; readonly protocol: string; readonly extensions: string; readonly attempt: number; readonly initial?: readonly string[]}
 	| {readonly type: 'message'; readonly data: Buffer; readonly isBinary: boolean}
 	| {readonly type: 'ping'; readonly payload: Buffer}
 	/** A keepalive pong (answering --ping-interval) updates the round trip but adds no row. */
@@ -65,8 +67,12 @@ export type Link = {
 	readonly closeReason: string;
 	/** When the next reconnect attempt starts (clock milliseconds). */
 	readonly reconnectAt: number | undefined;
+	/** The whole seconds the row announced for it: the countdown never shows more. */
+	readonly reconnectSeconds?: number;
 	/** Why the last attempt to connect failed. */
 	readonly failure: string | undefined;
+	/** Reconnect attempts since the connection was last open: the first reconnect is 1. */
+	readonly reconnects: number;
 };
 
 /** Following the live end, or scrolled back with entry `seq` at the bottom edge. */
@@ -89,8 +95,12 @@ export type Session = {
 	readonly filter: string;
 	/** Messages typed while not connected, waiting to be sent. */
 	readonly pending: number;
+	/** Messages typed while not connected that were never sent (the connection ended first). */
+	readonly unsent: number;
 	/** How the session would exit now; undefined while the connection lives or is being retried. */
 	readonly exitCode: number | undefined;
+	/** The connection was open at least once. */
+	readonly opened: boolean;
 };
 
 /** Measures an entry in screen lines at the current width and display mode. */
@@ -98,7 +108,8 @@ export type Measure = (entry: Entry) => number;
 
 export type SessionAction =
 	| {readonly type: 'events'; readonly events: readonly SessionEvent[]; readonly stats: ConnectionStats}
-	| {readonly type: 'sent'; readonly time: number; readonly data: string | Buffer; readonly isBinary: boolean; readonly pending: boolean}
+	/** `stats`: the connection's counters after the send (the status bar's ↑ counts it at once). */
+	| {readonly type: 'sent'; readonly time: number; readonly data: string | Buffer; readonly isBinary: boolean; readonly pending: boolean; readonly stats?: ConnectionStats}
 	| {readonly type: 'ping-sent'; readonly time: number; readonly payload: Buffer}
 	| {readonly type: 'notice'; readonly time: number; readonly kind: 'info' | 'error'; readonly text: string}
 	| {readonly type: 'scroll'; readonly lines: number; readonly height: number; readonly measure: Measure}
@@ -113,15 +124,22 @@ export function createSession({limit, state = 'connecting'}: {readonly limit: nu
 		nextSeq: 1,
 		limit,
 		dropped: 0,
-		link: {state, attempt: 0, protocol: '', extensions: '', rtt: undefined, closeCode: undefined, closeReason: '', reconnectAt: undefined, failure: undefined},
+		link: {state, attempt: 0, protocol: '', extensions: '', rtt: undefined, closeCode: undefined, closeReason: '', reconnectAt: undefined, failure: undefined, reconnects: 0},
 		stats: {sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0},
 		view: {follow: true},
 		unseen: 0,
 		prettyJson: false,
 		filter: '',
 		pending: 0,
+		unsent: 0,
 		exitCode: undefined,
+		opened: false,
 	};
+}
+
+/** Whole seconds until `at`, rounded up: the row and the status bar count the same way. */
+export function secondsUntil(at: number, now: number): number {
+	return Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 type NewEntry = Omit<Entry, 'seq'>;
@@ -159,8 +177,16 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 
 		case 'open': {
 			const sent = state.pending;
+			if (link.reconnects > 0) {
+				added.push({time, dir: 'local', kind: 'info', text: `reconnected (attempt ${link.reconnects})`, size: 0});
+			}
+
+			for (const text of event.initial ?? []) {
+				added.push({time, dir: 'out', kind: 'text', text, size: Buffer.byteLength(text)});
+			}
+
 			if (sent > 0) {
-				added.push({time, dir: 'local', kind: 'info', text: `sent ${sent} queued message${sent === 1 ? '' : 's'}`, size: 0});
+				added.push({time, dir: 'local', kind: 'info', text: `sent ${plural(sent, 'queued message')}`, size: 0});
 			}
 
 			return {
@@ -169,6 +195,7 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 				entries: sent > 0 ? setDelivery(state.entries, undefined) : state.entries,
 				pending: 0,
 				exitCode: undefined,
+				opened: true,
 				link: {...link, state: 'open', attempt: event.attempt, protocol: event.protocol, extensions: event.extensions, closeCode: undefined, closeReason: '', reconnectAt: undefined, failure: undefined},
 			};
 		}
@@ -194,34 +221,34 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 		}
 
 		case 'close': {
-			added.push({time, dir: event.byUs ? 'out' : 'in', kind: 'close', code: event.code, reason: event.reason, size: 0});
+			// 1006 is never sent on the wire: the connection was dropped (by the network, or by wsterm
+			// when no pong came), so the row is wsterm's own, not an incoming close.
+			const dir = event.code === 1006 ? 'local' : (event.byUs ? 'out' : 'in');
+			added.push({time, dir, kind: 'close', code: event.code, reason: event.reason, size: 0});
 			const closed = {...state, link: {...link, state: event.willReconnect ? 'reconnecting' as const : 'closed' as const, closeCode: event.code, closeReason: event.reason}};
 			if (event.willReconnect) {
 				return closed;
 			}
 
-			return {
-				...closed,
-				...unsent(closed, time, added),
-				exitCode: event.byUs || isCleanClose(event.code) ? exitCodes.ok : exitCodes.dropped,
-			};
+			return {...closed, exitCode: closedWell(event) ? exitCodes.ok : exitCodes.dropped};
 		}
 
 		case 'connect-error': {
 			added.push({time, dir: 'local', kind: 'error', text: `could not connect: ${event.message}`, size: 0});
-			// A reconnect attempt follows when the connection will retry; this becomes undefined then.
-			return {...state, ...unsent(state, time, added), exitCode: exitCodes.connectFailed, link: {...link, state: 'closed', failure: event.message}};
+			// A reconnect attempt follows when the connection will retry (in the same batch: the
+			// connection reports both at once); the exit code is undefined again then.
+			return {...state, exitCode: exitCodes.connectFailed, link: {...link, state: 'closed', failure: event.message}};
 		}
 
 		case 'reconnecting': {
-			const seconds = (event.delay / 1000).toFixed(1);
+			const reconnects = event.attempt;
+			const reconnectSeconds = secondsUntil(time + event.delay, time);
 			const failed = event.failure === undefined ? '' : `could not connect: ${event.failure}; `;
-			added.push({time, dir: 'local', kind: 'info', text: `${failed}reconnecting in ${seconds} s (attempt ${event.attempt})`, size: 0});
+			added.push({time, dir: 'local', kind: 'info', text: `${failed}reconnecting in ${reconnectSeconds} s (attempt ${reconnects})`, size: 0});
 			return {
 				...state,
-				entries: state.pending > 0 ? setDelivery(state.entries, 'pending') : state.entries,
 				exitCode: undefined,
-				link: {...link, state: 'reconnecting', attempt: event.attempt, reconnectAt: time + event.delay},
+				link: {...link, state: 'reconnecting', attempt: event.attempt, reconnectAt: time + event.delay, reconnectSeconds, reconnects},
 			};
 		}
 
@@ -236,32 +263,43 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 	}
 }
 
-/** Messages waiting to be sent when the connection ends for good will never be sent. */
-function unsent(state: Session, time: number, added: NewEntry[]): Pick<Session, 'entries' | 'pending'> {
-	if (state.pending === 0) {
-		return {entries: state.entries, pending: 0};
-	}
-
-	added.push({time, dir: 'local', kind: 'error', text: `${state.pending} queued message${state.pending === 1 ? ' was' : 's were'} not sent`, size: 0});
-	return {entries: setDelivery(state.entries, 'unsent'), pending: 0};
+/**
+A close that ends the session well: a clean code, or one wsterm chose (/close 4000); not a drop
+for want of pongs (1006) or a message over --max-payload (1009), whoever closed.
+*/
+export function closedWell({code, byUs}: {readonly code: number; readonly byUs: boolean}): boolean {
+	return isCleanClose(code) || (byUs && code !== 1006 && code !== 1009);
 }
 
-const shownCache = new WeakMap<readonly Entry[], {filter: string; shown: readonly Entry[]}>();
+/** Messages waiting to be sent when the connection ends for good will never be sent. */
+function unsent(state: Session, time: number, added: NewEntry[]): Pick<Session, 'entries' | 'pending' | 'unsent'> {
+	if (state.pending === 0) {
+		return {entries: state.entries, pending: 0, unsent: state.unsent};
+	}
 
-/** The entries the pane shows: all, or those matching the filter (cached per entries and filter). */
-export function shownEntries(state: Pick<Session, 'entries' | 'filter'>): readonly Entry[] {
+	added.push({time, dir: 'local', kind: 'error', text: `${plural(state.pending, 'queued message was', 'queued messages were')} not sent`, size: 0});
+	return {entries: setDelivery(state.entries, 'unsent'), pending: 0, unsent: state.unsent + state.pending};
+}
+
+const shownCache = new WeakMap<readonly Entry[], {filter: string; prettyJson: boolean; shown: readonly Entry[]}>();
+
+/**
+The entries the pane shows: all, or those whose rows, as shown, contain the filter text (cached
+per entries, filter and JSON mode).
+*/
+export function shownEntries(state: Pick<Session, 'entries' | 'filter' | 'prettyJson'>): readonly Entry[] {
 	if (state.filter === '') {
 		return state.entries;
 	}
 
 	const cached = shownCache.get(state.entries);
-	if (cached?.filter === state.filter) {
+	if (cached?.filter === state.filter && cached.prettyJson === state.prettyJson) {
 		return cached.shown;
 	}
 
 	const needle = state.filter.toLowerCase();
-	const shown = state.entries.filter(entry => searchableText(entry).toLowerCase().includes(needle));
-	shownCache.set(state.entries, {filter: state.filter, shown});
+	const shown = state.entries.filter(entry => searchableText(entry, state.prettyJson).toLowerCase().includes(needle));
+	shownCache.set(state.entries, {filter: state.filter, prettyJson: state.prettyJson, shown});
 	return shown;
 }
 
@@ -305,6 +343,12 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 				next = applyEvent(next, event, added);
 			}
 
+			// Queued messages are lost only when the connection ends for good, not when a retry
+			// failed and another follows.
+			if (next.link.state === 'closed' && next.pending > 0) {
+				next = {...next, ...unsent(next, action.events.at(-1)!.time, added)};
+			}
+
 			return append({...next, stats: action.stats}, added);
 		}
 
@@ -316,7 +360,7 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 				? {time, dir: 'out', kind: 'binary', bytes: Buffer.from(data), size, ...delivery}
 				: {time, dir: 'out', kind: 'text', text: data, size, ...delivery};
 			// Sending is a reason to look at the live end again.
-			return append({...state, view: {follow: true}, unseen: 0, pending: state.pending + (action.pending ? 1 : 0)}, [entry]);
+			return append({...state, view: {follow: true}, unseen: 0, pending: state.pending + (action.pending ? 1 : 0), stats: action.stats ?? state.stats}, [entry]);
 		}
 
 		case 'ping-sent': {
@@ -334,7 +378,7 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 			}
 
 			const rows = rowsOf(shown, action.measure);
-			const anchor = scrollBy(rows, anchorOf(state.view, shown), action.lines, action.height);
+			const anchor = scrollBy(rows, fillWindow(rows, anchorOf(state.view, shown), action.height), action.lines, action.height);
 			if (isAtEnd(rows, anchor)) {
 				return {...state, view: {follow: true}, unseen: 0};
 			}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {parseBinary, parseInput} from '../source/commands.js';
+import {completeCommand, expandHome, parseBinary, parseInput} from '../source/commands.js';
 
 test('plain text is sent; //text sends text that begins with a slash', () => {
 	assert.deepEqual(parseInput('hello'), {type: 'send', text: 'hello'});
@@ -19,7 +19,10 @@ test('commands and their arguments', () => {
 	assert.deepEqual(parseInput('/filter error 42'), {type: 'command', command: {name: 'filter', text: 'error 42'}});
 	assert.deepEqual(parseInput('/filter'), {type: 'command', command: {name: 'filter', text: ''}});
 	assert.deepEqual(parseInput('/clear'), {type: 'command', command: {name: 'clear'}});
-	assert.deepEqual(parseInput('/save out.jsonl'), {type: 'command', command: {name: 'save', path: 'out.jsonl'}});
+	assert.deepEqual(parseInput('/save out.jsonl'), {type: 'command', command: {name: 'save', path: 'out.jsonl', overwrite: false}});
+	assert.deepEqual(parseInput('/save! "my session.jsonl"'), {type: 'command', command: {name: 'save', path: 'my session.jsonl', overwrite: true}});
+	assert.deepEqual(parseInput('/file \'~/a b.json\''), {type: 'command', command: {name: 'file', path: '~/a b.json'}});
+	assert.deepEqual(parseInput('/empty'), {type: 'command', command: {name: 'empty'}});
 	assert.deepEqual(parseInput('/help'), {type: 'command', command: {name: 'help'}});
 	assert.deepEqual(parseInput('/quit'), {type: 'command', command: {name: 'quit'}});
 });
@@ -57,4 +60,20 @@ test('binary data from hex or base64', () => {
 	assert.equal(parsed.type, 'command');
 	assert.deepEqual(parsed.type === 'command' && parsed.command.name === 'binary' ? [...parsed.command.data] : [], [0, 255]);
 	assert.equal(parseInput('/binary xyz').type, 'error');
+});
+
+test('~ at the start of a path is the home directory', () => {
+	assert.equal(expandHome('~/a.json', '/home/me'), '/home/me/a.json');
+	assert.equal(expandHome('~', '/home/me'), '/home/me');
+	assert.equal(expandHome('a~/b', '/home/me'), 'a~/b');
+	assert.equal(expandHome('~other/b', '/home/me'), '~other/b');
+});
+
+test('Tab completes slash commands as far as they agree', () => {
+	assert.deepEqual(completeCommand('/pi'), {text: '/ping ', choices: ['/ping']});
+	assert.deepEqual(completeCommand('/sa'), {text: '/save', choices: ['/save', '/save!']});
+	assert.deepEqual(completeCommand('/c'), {text: '/cl', choices: ['/close', '/clear']});
+	assert.deepEqual(completeCommand('/zz'), {text: '/zz', choices: []});
+	assert.deepEqual(completeCommand('hello'), {text: 'hello', choices: []});
+	assert.deepEqual(completeCommand('/ping x'), {text: '/ping x', choices: []});
 });

@@ -53,7 +53,7 @@ describe('connection lifecycle, as the CLI shows it', {concurrency: 2}, () => {
 			assert.equal(result.stdout, 'hello\nhello\n');
 			assert.deepEqual(peer.received, ['hello', 'hello']);
 			assert.match(result.stderr, /connection lost \(1006 \(abnormal closure\)\); reconnecting/);
-			assert.match(result.stderr, /reconnect failed: connection refused by 127\.0\.0\.1:\d+ \(is a server listening there\?\); reconnect attempt 3 in \d+\.\d s/);
+			assert.match(result.stderr, /reconnect failed: connection refused by 127\.0\.0\.1:\d+ \(is a server listening there\?\); reconnect attempt 2 in \d+\.\d s/);
 			assert.doesNotMatch(result.stderr, /could not connect/);
 		} finally {
 			await peer.close();

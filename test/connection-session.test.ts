@@ -24,13 +24,13 @@ test('a failed reconnect attempt is a line and a retry, not a failed connection'
 		{type: 'connecting', attempt: 1, time},
 		{type: 'open', protocol: '', extensions: '', attempt: 1, time},
 		{type: 'close', code: 1006, reason: '', byUs: false, willReconnect: true, time},
-		{type: 'reconnecting', attempt: 2, delay: 300, time},
+		{type: 'reconnecting', attempt: 1, delay: 300, time},
 		{type: 'connecting', attempt: 2, time},
-		{type: 'reconnecting', attempt: 3, delay: 700, failure: 'connection refused by 127.0.0.1:9', time},
+		{type: 'reconnecting', attempt: 2, delay: 700, failure: 'connection refused by 127.0.0.1:9', time},
 	);
 	assert.equal(state.link.state, 'reconnecting');
 	assert.equal(state.exitCode, undefined);
-	assert.match(state.entries.at(-1)?.text ?? '', /^could not connect: connection refused by 127\.0\.0\.1:9; reconnecting in 0\.7 s \(attempt 3\)$/);
+	assert.match(state.entries.at(-1)?.text ?? '', /^could not connect: connection refused by 127\.0\.0\.1:9; reconnecting in 1 s \(attempt 2\)$/);
 	const gaveUp = sessionReducer(state, {type: 'events', events: [{type: 'connect-error', message: 'refused; gave up after 2 reconnect attempts (--max-retries)', time}], stats});
 	assert.equal(gaveUp.exitCode, exitCodes.connectFailed);
 });

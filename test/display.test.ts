@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {escapeControl, formatBytes, hexBytes, hexDump, shorten} from '../source/display.js';
+import {escapeControl, formatBytes, hexBytes, hexDump, plural, shorten} from '../source/display.js';
 
 test('escapeControl makes C0, ESC, DEL, C1 and bidi overrides visible', () => {
 	const cases: Array<[string, string]> = [
@@ -40,4 +40,11 @@ test('shorten and formatBytes', () => {
 	assert.equal(formatBytes(512), '512 B');
 	assert.equal(formatBytes(1536), '1.5 KiB');
 	assert.equal(formatBytes(16 * 1024 * 1024), '16 MiB');
+});
+
+test('counts take the singular for one', () => {
+	assert.equal(plural(1, 'old row'), '1 old row');
+	assert.equal(plural(2, 'old row'), '2 old rows');
+	assert.equal(plural(1200, 'logical line'), '1,200 logical lines');
+	assert.equal(plural(1, 'queued message was', 'queued messages were'), '1 queued message was');
 });

@@ -47,3 +47,10 @@ test('every key and slash command that /help lists is in the readme', () => {
 		assert.ok(readme.includes(`\`${usage}\``), `readme lacks ${usage}`);
 	}
 });
+
+test('the readme\'s key and command tables are the ones /help prints, row for row', () => {
+	const keys = ['| key | action |', '| --- | --- |', ...keyBindings.map(binding => `| ${binding.keys.split(', ').map(key => `\`${key}\``).join(', ')} | ${binding.description} |`)].join('\n');
+	const commands = ['| command | what it does |', '| --- | --- |', ...commandHelp.map(([usage, description]) => `| \`${usage}\` | ${description} |`)].join('\n');
+	assert.ok(readme.includes(keys), `readme.md's key table differs; it should be:\n${keys}`);
+	assert.ok(readme.includes(commands), `readme.md's command table differs; it should be:\n${commands}`);
+});

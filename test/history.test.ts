@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import {test} from 'node:test';
 import {
 	createHistory, formatHistoryFile, type History, historyPath, historyReducer, historyText,
-	loadHistory, parseHistoryFile, saveHistory, searchHistory,
+	appendHistory, loadHistory, parseHistoryFile, searchHistory,
 } from '../source/history.js';
 
 function add(history: History, ...texts: string[]): History {
@@ -60,14 +60,57 @@ test('the file keeps multi-line entries and skips damaged lines', () => {
 	assert.deepEqual(parseHistoryFile(content, 2), ['two\nlines', 'three']);
 });
 
-test('save and load round-trip through a private file in a new directory', async () => {
+test('entries are appended to a private file in a new directory and read back', async () => {
 	const directory = mkdtempSync(join(tmpdir(), 'wsterm-history-'));
 	const path = join(directory, 'state', 'wsterm', 'history');
-	await saveHistory(path, ['a', 'b\nc']);
-	assert.deepEqual(await loadHistory(path), ['a', 'b\nc']);
+	await appendHistory(path, 'a');
+	await appendHistory(path, 'b\nc');
+	assert.deepEqual(await loadHistory(path), {entries: ['a', 'b\nc']});
 	assert.equal(statSync(path).mode & 0o777, 0o600);
 	assert.equal(readFileSync(path, 'utf8'), '"a"\n"b\\nc"\n');
-	assert.deepEqual(await loadHistory(join(directory, 'missing')), []);
+	assert.deepEqual(await loadHistory(join(directory, 'missing')), {entries: []});
 	writeFileSync(path, 'garbage');
-	assert.deepEqual(await loadHistory(path), []);
+	assert.deepEqual(await loadHistory(path), {entries: []});
+});
+
+test('two sessions at once keep every line either entered', async () => {
+	const directory = mkdtempSync(join(tmpdir(), 'wsterm-history-'));
+	const path = join(directory, 'history');
+	const one = Array.from({length: 50}, (_, index) => `one ${index}`);
+	const two = Array.from({length: 50}, (_, index) => `two ${index}`);
+	await Promise.all([
+		(async () => {
+			for (const entry of one) {
+				// eslint-disable-next-line no-await-in-loop
+				await appendHistory(path, entry);
+			}
+		})(),
+		(async () => {
+			for (const entry of two) {
+				// eslint-disable-next-line no-await-in-loop
+				await appendHistory(path, entry);
+			}
+		})(),
+	]);
+	const {entries} = await loadHistory(path);
+	assert.deepEqual(entries.filter(entry => entry.startsWith('one')), one);
+	assert.deepEqual(entries.filter(entry => entry.startsWith('two')), two);
+});
+
+test('a history that cannot be read says why; lines that do not parse are never deleted', async () => {
+	const directory = mkdtempSync(join(tmpdir(), 'wsterm-history-'));
+	// The state directory is a file.
+	writeFileSync(join(directory, 'wsterm'), 'not a directory');
+	const blocked = join(directory, 'wsterm', 'history');
+	assert.match((await loadHistory(blocked)).problem ?? '', /ENOTDIR/);
+	await assert.rejects(appendHistory(blocked, 'x'));
+
+	const path = join(directory, 'history');
+	writeFileSync(path, '"old"\n{damaged\n');
+	await appendHistory(path, 'new');
+	assert.equal(readFileSync(path, 'utf8'), '"old"\n{damaged\n"new"\n');
+	// Compaction (a file over twice the limit) keeps the newest entries and every damaged line.
+	writeFileSync(path, `${formatHistoryFile(['a', 'b', 'c', 'd'])}{damaged\n${formatHistoryFile(['e', 'f'])}`);
+	assert.deepEqual((await loadHistory(path, 2)).entries, ['e', 'f']);
+	assert.equal(readFileSync(path, 'utf8'), '{damaged\n"e"\n"f"\n');
 });

@@ -24,6 +24,17 @@ test('up and down browse the history and keep the draft', () => {
 	assert.equal(prompt.line.text, 'dra');
 });
 
+test('up and down move between the lines of a multi-line draft before they recall history', () => {
+	let prompt = run(createPrompt(['old']), type('first\nsecond\nthird'), {type: 'history-previous'});
+	assert.deepEqual(prompt.line, {text: 'first\nsecond\nthird', cursor: 'first\nsecond'.length - 1});
+	prompt = run(prompt, {type: 'history-previous'});
+	assert.deepEqual(prompt.line, {text: 'first\nsecond\nthird', cursor: 5});
+	prompt = run(prompt, {type: 'history-next'});
+	assert.equal(prompt.line.cursor, 'first\nsecon'.length);
+	prompt = run(prompt, {type: 'history-previous'}, {type: 'history-previous'});
+	assert.equal(prompt.line.text, 'old');
+});
+
 test('Ctrl-R finds matches as the query grows, goes older, and accepts', () => {
 	let prompt = run(createPrompt(['sub btc', 'ping', 'sub eth']), {type: 'search'});
 	assert.deepEqual(prompt.search, {query: '', match: undefined});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {createEntryLayout, entryLines, jsonSegments, type Line} from '../source/message-format.js';
+import {describeState} from '../source/ui/StatusBar.js';
 import {
 	createSession, type Session, type SessionAction, type SessionEvent, sessionReducer, sessionRecords, shownEntries,
 } from '../source/session.js';
@@ -98,7 +99,7 @@ test('exit codes follow pipe mode: clean or by us 0, dropped 3, never connected 
 });
 
 test('messages typed while reconnecting are pending until the open, and unsent if it never comes', () => {
-	let state = run(createSession({limit: 10}), events({type: 'reconnecting', attempt: 2, delay: 1500}));
+	let state = run(createSession({limit: 10}), events({type: 'reconnecting', attempt: 1, delay: 1500}));
 	assert.equal(state.link.reconnectAt, time + 1500);
 	state = sessionReducer(state, {type: 'sent', data: 'queued', isBinary: false, pending: true, time});
 	assert.equal(state.pending, 1);
@@ -109,6 +110,56 @@ test('messages typed while reconnecting are pending until the open, and unsent i
 	const gaveUp = run(state, events({type: 'close', code: 1000, reason: '', byUs: true, willReconnect: false}));
 	assert.equal(gaveUp.entries.find(entry => entry.text === 'queued')?.delivery, 'unsent');
 	assert.match(gaveUp.entries.at(-1)?.text ?? '', /1 queued message was not sent/);
+});
+
+test('a failed retry with another to follow does not call queued messages unsent; they are sent on the open', () => {
+	let state = run(createSession({limit: 10}), events({type: 'open', protocol: '', extensions: '', attempt: 1}), events({type: 'close', code: 1006, reason: '', byUs: false, willReconnect: true}, {type: 'reconnecting', attempt: 1, delay: 1000}));
+	state = sessionReducer(state, {type: 'sent', data: 'queued', isBinary: false, pending: true, time});
+	// The retry fails; the connection reports the failure and the next retry at once.
+	state = run(state, events({type: 'connecting', attempt: 2}), events({type: 'connect-error', message: 'refused'}, {type: 'reconnecting', attempt: 2, delay: 2000}));
+	assert.equal(state.pending, 1);
+	assert.equal(state.unsent, 0);
+	assert.equal(state.entries.find(entry => entry.text === 'queued')?.delivery, 'pending');
+	assert.equal(state.entries.some(entry => /not sent/.test(entry.text ?? '')), false);
+	state = run(state, events({type: 'open', protocol: '', extensions: '', attempt: 3}));
+	assert.equal(state.entries.find(entry => entry.text === 'queued')?.delivery, undefined);
+	assert.deepEqual(state.entries.slice(-2).map(entry => entry.text), ['reconnected (attempt 2)', 'sent 1 queued message']);
+});
+
+test('the first reconnect is attempt 1, and the row and the status bar count the same seconds', () => {
+	const open = run(createSession({limit: 10}), events({type: 'open', protocol: '', extensions: '', attempt: 1}));
+	const state = run(open, events({type: 'close', code: 1006, reason: '', byUs: false, willReconnect: true}, {type: 'reconnecting', attempt: 1, delay: 3700}));
+	assert.equal(state.entries.at(-1)?.text, 'reconnecting in 4 s (attempt 1)');
+	assert.equal(describeState(state, time), 'reconnecting in 4 s (attempt 1)');
+	assert.equal(describeState(state, time + 800), 'reconnecting in 3 s (attempt 1)');
+	assert.equal(describeState(state, time + 3700), 'reconnecting in 0 s (attempt 1)');
+	// A frame drawn with a clock from before the event says no more than the row.
+	assert.equal(describeState(state, time - 5000), 'reconnecting in 4 s (attempt 1)');
+});
+
+test('sending counts in the status bar at once, not with the next message received', () => {
+	const open = run(createSession({limit: 10}), events({type: 'open', protocol: '', extensions: '', attempt: 1}));
+	const state = sessionReducer(open, {type: 'sent', data: 'hi', isBinary: false, pending: false, time, stats: {...stats, sentMessages: 1, sentBytes: 2}});
+	assert.equal(state.stats.sentMessages, 1);
+	assert.equal(state.stats.sentBytes, 2);
+});
+
+test('-I messages are shown as sent on every open, and /save writes them', () => {
+	const state = run(createSession({limit: 10}), events({type: 'open', protocol: '', extensions: '', attempt: 1, initial: ['auth me', 'sub x']}));
+	assert.deepEqual(state.entries.map(entry => [entry.dir, entry.text]), [['out', 'auth me'], ['out', 'sub x']]);
+	assert.deepEqual(sessionRecords(state.entries).map(record => [record.dir, record.data]), [['out', 'auth me'], ['out', 'sub x']]);
+});
+
+test('a ping timeout (1006) is not shown as an incoming close, and exits 3 whichever side it is put on', () => {
+	const open = run(createSession({limit: 10}), events({type: 'open', protocol: '', extensions: '', attempt: 1}));
+	for (const byUs of [false, true]) {
+		const state = run(open, events({type: 'close', code: 1006, reason: 'no pong within 5 s', byUs, willReconnect: false}));
+		assert.equal(state.entries.at(-1)?.dir, 'local');
+		assert.match(entryLines(state.entries.at(-1)!, {width: 100, prettyJson: false}).map(line => text(line)).join(''), /\* close 1006 no pong within 5 s/);
+		assert.equal(state.exitCode, 3);
+	}
+
+	assert.equal(run(open, events({type: 'close', code: 1009, reason: '', byUs: true, willReconnect: false})).exitCode, 3);
 });
 
 test('the filter shows matching rows only; clear empties the pane', () => {
@@ -188,4 +239,24 @@ test('the layout formats each entry once per width', () => {
 	const entry = state.entries[0]!;
 	assert.equal(layout.lines(entry), layout.lines(entry));
 	assert.equal(layout.measure(entry), 1);
+});
+
+test('rows: wide characters and clusters wrap by display columns, every character shown, none split', async () => {
+	const {default: stringWidth} = await import('string-width');
+	const graphemes = (text: string): string[] => [...new Intl.Segmenter(undefined, {granularity: 'grapheme'}).segment(text)].map(part => part.segment);
+	const cjk = Array.from({length: 40}, () => '漢字').join(' ');
+	const emoji = '👍🏽'.repeat(70);
+	const accents = 'e\u0301'.repeat(90);
+	for (const sample of [cjk, emoji, accents]) {
+		const state = run(createSession({limit: 10}), message(sample));
+		for (const width of [40, 41, 80]) {
+			const lines = entryLines(state.entries[0]!, {width, prettyJson: false}).map(line => text(line));
+			for (const line of lines) {
+				assert.ok(stringWidth(line) <= width, `${width}: ${line}`);
+			}
+
+			const content = lines.map((line, index) => index === 0 ? line.slice(15) : line.trimStart()).join('');
+			assert.deepEqual(graphemes(content.replaceAll(' ', '')), graphemes(sample.replaceAll(' ', '')));
+		}
+	}
 });

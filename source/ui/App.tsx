@@ -1,27 +1,29 @@
 import {isUtf8} from 'node:buffer';
 import {readFile, stat, writeFile} from 'node:fs/promises';
-import {Box, type Key, useInput, useStdout} from 'ink';
+import {homedir} from 'node:os';
+import {Box, useStdout} from 'ink';
 import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
-import {type Command, commandHelp, parseInput} from '../commands.js';
+import {type Command, commandHelp, completeCommand, expandHome, parseInput} from '../commands.js';
 import type {Clock, Connection} from '../connection.js';
-import {escapeControl, formatBytes} from '../display.js';
+import {escapeControl, formatBytes, plural} from '../display.js';
 import {formatRecord} from '../jsonl.js';
 import {type KeyAction, keyAction, keyBindings} from '../key-bindings.js';
+import type {KeyEvent} from '../key-chunks.js';
 import type {EditAction} from '../line-editor.js';
 import {createEntryLayout} from '../message-format.js';
 import {createPrompt, type Prompt, type PromptAction, promptReducer} from '../prompt.js';
-import {createSession, sessionReducer, sessionRecords, shownEntries} from '../session.js';
+import {createSession, type SessionEvent, sessionReducer, sessionRecords, shownEntries} from '../session.js';
 import InputArea, {inputHeight} from './InputArea.js';
 import MessagePane from './MessagePane.js';
 import StatusBar from './StatusBar.js';
 import {useConnectionEvents} from './use-connection-events.js';
+import {useKeys} from './use-keys.js';
 import {useTerminalSize} from './use-terminal-size.js';
 
 /** Messages typed while not connected that may wait for the connection. */
 export const maxPending = 1000;
 /** Largest file `/file` sends. */
 export const maxFileBytes = 16 * 1024 * 1024;
-const maxInputLines = 5;
 
 type Props = {
 	/** The connection to show and send through; the caller has called (or will call) `connect()`. */
@@ -36,8 +38,8 @@ type Props = {
 	readonly scrollback: number;
 	/** Input history to start with, oldest first. */
 	readonly history?: readonly string[];
-	/** Called with the whole history after each change; undefined: history is not kept. */
-	readonly onHistoryChange?: (entries: readonly string[]) => void;
+	/** Called with each entry added to the history (to append it to the file); undefined: history is not kept. */
+	readonly onHistoryAdd?: (entry: string) => Promise<void>;
 	/** Messages typed while reconnecting wait for the connection (--reconnect). */
 	readonly reconnect: boolean;
 	readonly color: boolean;
@@ -45,19 +47,52 @@ type Props = {
 	readonly clock: Clock;
 	/** Wall-clock milliseconds, for times on the rows. */
 	readonly now: () => number;
-	/** Called once, with the exit code, when the session is over. */
-	readonly onExit: (code: number) => void;
+	/** Called once when the session is over, with the exit code and how many typed messages were never sent. */
+	readonly onExit: (code: number, unsent: number) => void;
 	/** Milliseconds between batches of connection events (one frame). */
 	readonly frameInterval?: number;
+	/** Hands over the connection's events from before the session was drawn (see session-start.ts). */
+	readonly takeBacklog?: () => readonly SessionEvent[];
+	/** The -I messages the connection sends on every open (shown as sent, saved by /save). */
+	readonly initialMessages?: readonly string[];
+	/** Ctrl-L: forget what is on the screen, so that the next frame paints all of it. */
+	readonly onRedraw?: () => void;
 };
 
-function helpText(): string {
-	const width = Math.max(...commandHelp.map(([usage]) => usage.length), ...keyBindings.map(binding => binding.keys.length));
+/** Words of `text` in lines of at most `width` characters (a longer word gets a line of its own). */
+function wordWrap(text: string, width: number): string[] {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(' ')) {
+		if (line !== '' && line.length + 1 + word.length > width) {
+			lines.push(line);
+			line = word;
+		} else {
+			line = line === '' ? word : `${line} ${word}`;
+		}
+	}
+
+	return [...lines, line];
+}
+
+/**
+The /help list for a pane `columns` wide: two columns where they fit, else each description under
+its keys, wrapped at words so that it lines up whatever the width.
+*/
+export function helpText(columns: number): string {
+	const rows = [...commandHelp, ...keyBindings.map(binding => [binding.keys, binding.description] as const)];
+	const width = Math.max(...rows.map(([usage]) => usage.length));
+	// Rows after the first start under the content (column 15) when the pane has room for it.
+	const room = columns - 15 >= 20 ? columns - 15 : columns;
+	const twoColumns = room >= 2 + width + 2 + 30;
+	const line = ([usage, description]: readonly [string, string]): string[] => twoColumns
+		? wordWrap(description, room - width - 4).map((part, index) => `  ${(index === 0 ? usage : '').padEnd(width)}  ${part}`)
+		: [`  ${usage}`, ...wordWrap(description, room - 6).map(part => `      ${part}`)];
 	return [
 		'commands:',
-		...commandHelp.map(([usage, description]) => `  ${usage.padEnd(width)}  ${description}`),
+		...commandHelp.flatMap(row => line(row)),
 		'keys:',
-		...keyBindings.map(binding => `  ${binding.keys.padEnd(width)}  ${binding.description}`),
+		...keyBindings.flatMap(binding => line([binding.keys, binding.description])),
 	].join('\n');
 }
 
@@ -69,6 +104,7 @@ const editActions: Partial<Record<KeyAction, EditAction>> = {
 	home: {type: 'home'},
 	end: {type: 'end'},
 	backspace: {type: 'backspace'},
+	delete: {type: 'delete'},
 	'delete-word': {type: 'delete-word'},
 	'delete-to-start': {type: 'delete-to-start'},
 	'delete-to-end': {type: 'delete-to-end'},
@@ -83,13 +119,16 @@ export default function App({
 	notes = [],
 	scrollback,
 	history = [],
-	onHistoryChange,
+	onHistoryAdd,
 	reconnect,
 	color,
 	clock,
 	now,
 	onExit,
 	frameInterval = 33,
+	onRedraw,
+	initialMessages,
+	takeBacklog,
 }: Props) {
 	const {stdout} = useStdout();
 	const {columns, rows} = useTerminalSize(stdout);
@@ -100,21 +139,30 @@ export default function App({
 	const [prompt, setPrompt] = useState(promptRef.current);
 	const [quitting, setQuitting] = useState(false);
 	const [tick, setTick] = useState(now);
+	const [redraws, setRedraws] = useState(0);
 	const exited = useRef(false);
 
+	const historyFailed = useRef(false);
 	const act = useCallback((action: PromptAction) => {
 		const next = promptReducer(promptRef.current, action);
 		if (next !== promptRef.current) {
-			if (next.history.entries !== promptRef.current.history.entries) {
-				onHistoryChange?.(next.history.entries);
+			const added = next.history.entries.at(-1);
+			if (next.history.entries !== promptRef.current.history.entries && added !== undefined && onHistoryAdd !== undefined) {
+				onHistoryAdd(added).catch((error: unknown) => {
+					// One row, not one per line entered.
+					if (!historyFailed.current) {
+						historyFailed.current = true;
+						dispatch({type: 'notice', kind: 'error', text: `history not saved (${(error as Error).message}); later failures are not reported`, time: now()});
+					}
+				});
 			}
 
 			promptRef.current = next;
 			setPrompt(next);
 		}
-	}, [onHistoryChange]);
+	}, [onHistoryAdd, now]);
 
-	useConnectionEvents({connection, dispatch, clock, now, interval: frameInterval});
+	useConnectionEvents({connection, dispatch, clock, now, interval: frameInterval, initialMessages, takeBacklog});
 
 	const notice = useCallback((kind: 'info' | 'error', text: string) => {
 		dispatch({type: 'notice', kind, text, time: now()});
@@ -133,37 +181,49 @@ export default function App({
 	// The frame stays one line shorter than the terminal: a frame as tall as the terminal makes
 	// ink clear the whole screen on every render.
 	const frameHeight = Math.max(3, rows - 1);
+	// The input grows to 5 lines, and never over the status bar and a line of the pane.
+	const maxInputLines = Math.max(1, Math.min(5, frameHeight - 2));
 	const inputLines = inputHeight(prompt, maxInputLines);
 	const paneHeight = Math.max(1, frameHeight - 1 - inputLines);
 	const layout = useMemo(() => createEntryLayout({width: columns, prettyJson: session.prettyJson}), [columns, session.prettyJson]);
 	const shown = shownEntries(session);
 
-	// The reconnect countdown needs a frame a second while it runs.
+	// The reconnect countdown: a fresh clock when it starts, then a frame each time the whole
+	// seconds left change, so that it says what the row said and reaches 0 when the attempt starts.
+	const {state: linkState, reconnectAt} = session.link;
 	useEffect(() => {
-		if (session.link.state !== 'reconnecting') {
+		if (linkState === 'reconnecting') {
+			setTick(now());
+		}
+	}, [linkState, reconnectAt, now]);
+	useEffect(() => {
+		if (linkState !== 'reconnecting' || reconnectAt === undefined || reconnectAt <= tick) {
 			return;
 		}
 
 		const timer = clock.setTimeout(() => {
 			setTick(now());
-		}, 1000);
+		}, ((reconnectAt - tick) % 1000 || 1000) + 1);
 		return () => {
 			clock.clearTimeout(timer);
 		};
-	}, [session.link.state, tick, clock, now]);
+	}, [linkState, reconnectAt, tick, clock, now]);
 
-	const finish = useCallback((code: number) => {
+	const finish = useCallback((code: number, unsent: number) => {
 		if (!exited.current) {
 			exited.current = true;
-			onExit(code);
+			onExit(code, unsent);
 		}
 	}, [onExit]);
 
+	// With --reconnect, a first connection that fails ends the session (exit 1 and the reason on
+	// stderr), as in pipe mode: only a connection that was open once is retried.
+	const gaveUp = reconnect && !session.opened;
 	useEffect(() => {
-		if (quitting && session.exitCode !== undefined && connection.state === 'closed') {
-			finish(session.exitCode);
+		if ((quitting || gaveUp) && session.exitCode !== undefined && connection.state === 'closed') {
+			finish(session.exitCode, session.unsent);
 		}
-	}, [quitting, session.exitCode, connection, finish]);
+	}, [quitting, gaveUp, session.exitCode, session.unsent, connection, finish]);
 
 	const quit = useCallback(() => {
 		setQuitting(true);
@@ -176,7 +236,7 @@ export default function App({
 		const {state} = connection;
 		const waiting = state === 'connecting' || (state === 'reconnecting' && reconnect);
 		if (state !== 'open' && !waiting) {
-			notice('error', `not sent: the connection is ${state}${state === 'closed' ? ' (/reconnect connects again)' : ''}`);
+			notice('error', `not sent: the connection is ${state} (${state === 'closed' ? '/reconnect connects again; ' : ''}Up brings the line back)`);
 			return false;
 		}
 
@@ -186,11 +246,12 @@ export default function App({
 		}
 
 		connection.send(data, isBinary);
-		dispatch({type: 'sent', data, isBinary, pending: waiting, time: now()});
+		dispatch({type: 'sent', data, isBinary, pending: waiting, time: now(), stats: {...connection.stats}});
 		return true;
 	}, [connection, reconnect, notice, now]);
 
-	const sendFile = useCallback(async (path: string) => {
+	const sendFile = useCallback(async (typed: string) => {
+		const path = expandHome(typed, homedir());
 		try {
 			const info = await stat(path);
 			if (info.size > maxFileBytes) {
@@ -209,13 +270,16 @@ export default function App({
 		}
 	}, [notice, sendMessage]);
 
-	const save = useCallback(async (path: string) => {
+	const save = useCallback(async (typed: string, overwrite: boolean) => {
+		const path = expandHome(typed, homedir());
 		const records = sessionRecords(session.entries);
 		try {
-			await writeFile(path, records.map(record => formatRecord(record)).join(''));
-			notice('info', `saved ${records.length} event${records.length === 1 ? '' : 's'} to ${path}`);
+			// Private like the history: a session holds what was said. `wx` refuses an existing file.
+			await writeFile(path, records.map(record => formatRecord(record)).join(''), {mode: 0o600, flag: overwrite ? 'w' : 'wx'});
+			notice('info', `saved ${plural(records.length, 'event')} to ${path}`);
 		} catch (error) {
-			notice('error', `cannot write ${path}: ${(error as Error).message}`);
+			const {code, message} = error as NodeJS.ErrnoException;
+			notice('error', code === 'EEXIST' ? `${path} exists; /save! ${typed} replaces it` : `cannot write ${path}: ${message}`);
 		}
 	}, [session.entries, notice]);
 
@@ -277,12 +341,17 @@ export default function App({
 			}
 
 			case 'save': {
-				void save(command.path);
+				void save(command.path, command.overwrite);
+				break;
+			}
+
+			case 'empty': {
+				sendMessage('', false);
 				break;
 			}
 
 			case 'help': {
-				notice('info', helpText());
+				notice('info', helpText(columns));
 				break;
 			}
 
@@ -291,7 +360,7 @@ export default function App({
 				break;
 			}
 		}
-	}, [connection, now, notice, sendMessage, sendFile, save, quit]);
+	}, [connection, now, notice, sendMessage, sendFile, save, quit, columns]);
 
 	const submit = useCallback(() => {
 		const {text} = promptRef.current.line;
@@ -307,10 +376,10 @@ export default function App({
 		}
 
 		if (parsed.type === 'send') {
-			if (sendMessage(parsed.text, false)) {
-				act({type: 'submitted', text, remember: true});
-			}
-
+			// A refused line goes to the history too (Up brings it back): left in the input, the
+			// next line typed or pasted would be glued to it.
+			sendMessage(parsed.text, false);
+			act({type: 'submitted', text, remember: true});
 			return;
 		}
 
@@ -322,12 +391,19 @@ export default function App({
 		dispatch({type: 'scroll', lines, height: paneHeight, measure: layout.measure});
 	}, [paneHeight, layout]);
 
-	const onKey = useCallback((input: string, key: Key) => {
+	const onKey = useCallback((event: KeyEvent) => {
 		if (quitting) {
 			return;
 		}
 
-		const action = keyAction({...key, input});
+		if (event.type !== 'key') {
+			// A paste (bracketed) is one draft whatever it holds, sent only on Enter.
+			const edit: EditAction = {type: 'insert', text: event.text};
+			act(promptRef.current.search === undefined ? {type: 'edit', edit} : {type: 'search-edit', edit});
+			return;
+		}
+
+		const action = keyAction(event.key);
 		if (promptRef.current.search !== undefined) {
 			if (action === 'send') {
 				act({type: 'search-accept'});
@@ -337,8 +413,6 @@ export default function App({
 				act({type: 'search'});
 			} else if (action === 'backspace' || action === 'delete-word' || action === 'delete-to-start') {
 				act({type: 'search-edit', edit: {type: action}});
-			} else if (action === undefined && input !== '' && !key.ctrl && !key.meta) {
-				act({type: 'search-edit', edit: {type: 'insert', text: input}});
 			}
 
 			return;
@@ -346,26 +420,6 @@ export default function App({
 
 		switch (action) {
 			case undefined: {
-				if (input === '' || key.ctrl || key.meta || key.tab) {
-					return;
-				}
-
-				// Typing that outruns the terminal (or tmux send-keys) delivers "one\rtwo\r", or the
-				// Enter of the line already typed and the next line ("\rtwo\r"), as one chunk: each
-				// Enter sends. A paste that does not end in Enter, or has line feeds, stays one message.
-				if (input.endsWith('\r') && !input.includes('\n')) {
-					for (const line of input.slice(0, -1).split('\r')) {
-						if (line !== '') {
-							act({type: 'edit', edit: {type: 'insert', text: line}});
-						}
-
-						submit();
-					}
-
-					return;
-				}
-
-				act({type: 'edit', edit: {type: 'insert', text: input}});
 				return;
 			}
 
@@ -397,6 +451,25 @@ export default function App({
 
 			case 'history-search': {
 				act({type: 'search'});
+				return;
+			}
+
+			case 'complete': {
+				const completion = completeCommand(promptRef.current.line.text);
+				if (completion.text === promptRef.current.line.text) {
+					if (completion.choices.length > 1) {
+						notice('info', completion.choices.join('  '));
+					}
+				} else {
+					act({type: 'edit', edit: {type: 'set', text: completion.text}});
+				}
+
+				return;
+			}
+
+			case 'redraw': {
+				onRedraw?.();
+				setRedraws(count => count + 1);
 				return;
 			}
 
@@ -432,15 +505,15 @@ export default function App({
 				}
 			}
 		}
-	}, [quitting, act, submit, quit, scroll, paneHeight]);
+	}, [quitting, act, submit, quit, scroll, paneHeight, notice, onRedraw]);
 
-	useInput(onKey);
+	useKeys(onKey);
 
 	return (
 		<Box flexDirection='column' width={columns} height={frameHeight}>
-			<MessagePane entries={shown} view={session.view} unseen={session.unseen} layout={layout} height={paneHeight} color={color}/>
-			<StatusBar session={session} url={escapeControl(url)} note={urlNote} now={tick} width={columns} color={color}/>
-			<InputArea prompt={prompt} maxLines={maxInputLines} color={color}/>
+			<MessagePane entries={shown} view={session.view} filter={session.filter} layout={layout} height={paneHeight} color={color}/>
+			<StatusBar session={session} url={escapeControl(url)} note={urlNote} now={tick} width={columns} color={color} redraws={redraws}/>
+			<InputArea prompt={prompt} maxLines={maxInputLines} width={columns} color={color}/>
 		</Box>
 	);
 }

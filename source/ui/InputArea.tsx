@@ -1,12 +1,15 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
 import {escapeControl} from '../display.js';
+import {inputView} from '../input-view.js';
 import type {Prompt} from '../prompt.js';
 
 type Props = {
 	readonly prompt: Prompt;
 	/** Most lines of a multi-line message shown at once. */
 	readonly maxLines: number;
+	/** Columns of the terminal. */
+	readonly width: number;
 	readonly color: boolean;
 };
 
@@ -18,12 +21,13 @@ export function inputHeight(prompt: Prompt, maxLines: number): number {
 // Typed text is shown escaped too: a pasted ESC must not reach the terminal either.
 const show = (text: string): string => escapeControl(text, {keepLayout: true}).replaceAll('\t', ' ');
 
+// The character under the cursor comes already shown (made visible) from inputView.
 function Cursor({character}: {readonly character: string}) {
-	return <Text inverse>{character === '' ? ' ' : show(character)}</Text>;
+	return <Text inverse>{character === '' ? ' ' : character}</Text>;
 }
 
 /** The input line (or lines), with the cursor as an inverse cell, or the Ctrl-R search. */
-function InputArea({prompt, maxLines, color}: Props) {
+function InputArea({prompt, maxLines, width, color}: Props) {
 	if (prompt.search !== undefined) {
 		const {query, match} = prompt.search;
 		const found = match === undefined ? '' : prompt.history.entries[match] ?? '';
@@ -37,32 +41,20 @@ function InputArea({prompt, maxLines, color}: Props) {
 		);
 	}
 
-	const {text, cursor} = prompt.line;
-	const lines = text.split('\n');
-	let offset = 0;
-	const rows = lines.map((line, index) => {
-		const start = offset;
-		offset += line.length + 1;
-		const here = cursor >= start && cursor <= start + line.length;
-		const at = cursor - start;
-		const character = here ? [...line.slice(at)][0] ?? '' : '';
-		return (
-			<Text key={index} wrap='truncate-start'>
-				<Text color={color ? 'cyan' : undefined}>{index === 0 ? '> ' : '  '}</Text>
-				{here ? (
-					<>
-						{show(line.slice(0, at))}
-						<Cursor character={character}/>
-						{show(line.slice(at + character.length))}
-					</>
-				) : show(line)}
-			</Text>
-		);
-	});
-	// Keep the cursor's line in view when the message is taller than the area.
-	const cursorLine = text.slice(0, cursor).split('\n').length - 1;
-	const first = Math.max(0, Math.min(cursorLine - maxLines + 1, lines.length - maxLines));
-	return <Box flexDirection='column'>{rows.slice(first, first + maxLines)}</Box>;
+	const rows = inputView(prompt.line.text, prompt.line.cursor, {width, maxLines, show});
+	return (
+		<Box flexDirection='column'>
+			{rows.map((row, index) => (
+				// eslint-disable-next-line react/no-array-index-key
+				<Text key={index} wrap='truncate-end'>
+					<Text color={color ? 'cyan' : undefined}>{row.prefix}</Text>
+					{row.before}
+					{row.cursor === undefined ? undefined : <Cursor character={row.cursor}/>}
+					{row.after}
+				</Text>
+			))}
+		</Box>
+	);
 }
 
 export default memo(InputArea);

@@ -1,7 +1,8 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
 import type {EntryLayout, Line} from '../message-format.js';
-import {visibleEntries} from '../scroll-window.js';
+import {escapeControl} from '../display.js';
+import {fillWindow, visibleEntries} from '../scroll-window.js';
 import {anchorOf, type Entry, rowsOf, type View} from '../session.js';
 import {lineText} from './tones.js';
 
@@ -9,8 +10,8 @@ type Props = {
 	/** The entries to show (already filtered). */
 	readonly entries: readonly Entry[];
 	readonly view: View;
-	/** Entries that arrived while scrolled back; shown as a marker on the bottom line. */
-	readonly unseen: number;
+	/** The /filter text ('' : none), for the note when nothing matches. */
+	readonly filter: string;
 	/** Formats entries at the current width and JSON mode. */
 	readonly layout: EntryLayout;
 	/** Lines available. */
@@ -26,13 +27,18 @@ function PaneLine({line, color}: {readonly line: Line; readonly color: boolean})
 The message pane. It formats only the entries on screen (the window walks back from the bottom
 edge), so its cost is the same with an empty scrollback and with a full one.
 */
-function MessagePane({entries, view, unseen, layout, height, color}: Props) {
-	const marker = !view.follow && unseen > 0;
-	const room = Math.max(0, height - (marker ? 1 : 0));
+function MessagePane({entries, view, filter, layout, height, color}: Props) {
 	const rows = rowsOf(entries, layout.measure);
 	const lines: Line[] = [];
-	for (const {index, from, to} of visibleEntries(rows, anchorOf(view, entries), room)) {
+	// Scrolled back, the view stays where the user put it: new rows are counted in the status
+	// bar, not announced on a row of the pane (that row would hide the first one).
+	const anchor = fillWindow(rows, anchorOf(view, entries), height);
+	for (const {index, from, to} of visibleEntries(rows, anchor, height)) {
 		lines.push(...layout.lines(entries[index]!).slice(from, to));
+	}
+
+	if (entries.length === 0 && filter !== '') {
+		lines.push([{text: `no row matches "${escapeControl(filter)}"; /filter alone shows all rows`, tone: 'info'}]);
 	}
 
 	// Clipped at the top and bottom only: rows are already cut to the width (truncate-end), and a
@@ -42,11 +48,6 @@ function MessagePane({entries, view, unseen, layout, height, color}: Props) {
 			{/* Keyed by position: in a flood every row is new each frame, and updating the same
 			    rows' text is cheaper than unmounting and mounting a screenful of them. */}
 			{lines.map((line, row) => <PaneLine key={row} line={line} color={color}/>)}
-			{marker ? (
-				<Text inverse wrap='truncate-end' color={color ? 'yellow' : undefined}>
-					{` ↓ ${unseen} new message${unseen === 1 ? '' : 's'} below (Esc: live end) `}
-				</Text>
-			) : undefined}
 		</Box>
 	);
 }

@@ -1,8 +1,8 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
 import {describeCloseCode} from '../close-codes.js';
-import {escapeControl, formatBytes, shorten} from '../display.js';
-import type {Session} from '../session.js';
+import {escapeControl, formatBytes, plural, shorten} from '../display.js';
+import {type Session, secondsUntil} from '../session.js';
 
 type Props = {
 	readonly session: Session;
@@ -14,6 +14,8 @@ type Props = {
 	readonly now: number;
 	readonly width: number;
 	readonly color: boolean;
+	/** Ctrl-L presses so far: each one changes the frame invisibly, so that ink paints all of it again. */
+	readonly redraws?: number;
 };
 
 const stateColors = {
@@ -29,12 +31,13 @@ export function describeState(session: Session, now: number): string {
 	const {link} = session;
 	switch (link.state) {
 		case 'connecting': {
-			return link.attempt > 1 ? `connecting (attempt ${link.attempt})` : 'connecting';
+			return link.reconnects > 0 ? `connecting (attempt ${link.reconnects})` : 'connecting';
 		}
 
 		case 'reconnecting': {
-			const seconds = link.reconnectAt === undefined ? 0 : Math.max(0, Math.ceil((link.reconnectAt - now) / 1000));
-			return `reconnecting in ${seconds} s (attempt ${link.attempt})`;
+			// A frame drawn before the clock caught up must not count more than the row said.
+			const seconds = link.reconnectAt === undefined ? 0 : Math.min(secondsUntil(link.reconnectAt, now), link.reconnectSeconds ?? Number.POSITIVE_INFINITY);
+			return `reconnecting in ${seconds} s (attempt ${link.reconnects})`;
 		}
 
 		case 'closed': {
@@ -53,7 +56,7 @@ export function describeState(session: Session, now: number): string {
 }
 
 /** One line: state, URL, subprotocol, compression, round trip, traffic, scroll state. */
-function StatusBar({session, url, note, now, width, color}: Props) {
+function StatusBar({session, url, note, now, width, color, redraws = 0}: Props) {
 	const {link, stats} = session;
 	const parts: string[] = [url + (note === undefined ? '' : ` (${note})`)];
 	if (link.protocol !== '') {
@@ -84,9 +87,9 @@ function StatusBar({session, url, note, now, width, color}: Props) {
 		parts.push('json pretty');
 	}
 
-	parts.push(session.view.follow ? 'following' : `scrolled back${session.unseen > 0 ? ` +${session.unseen}` : ''}`);
+	parts.push(session.view.follow ? 'following' : `scrolled back${session.unseen > 0 ? `, ${session.unseen.toLocaleString('en-US')} new below (Esc)` : ''}`);
 	if (session.dropped > 0) {
-		parts.push(`${session.dropped} old rows dropped`);
+		parts.push(`${plural(session.dropped, 'old row')} dropped`);
 	}
 
 	const state = describeState(session, now);
@@ -95,7 +98,7 @@ function StatusBar({session, url, note, now, width, color}: Props) {
 		<Box width={width}>
 			<Text inverse wrap='truncate-end'>
 				<Text bold color={color ? stateColors[link.state] : undefined}>{` ${state} `}</Text>
-				{rest.padEnd(Math.max(0, width - state.length - 2))}
+				{redraws % 2 === 1 ? rest.padEnd(Math.max(0, width - state.length - 2)).replace(/ $/, '\u00A0') : rest.padEnd(Math.max(0, width - state.length - 2))}
 			</Text>
 		</Box>
 	);

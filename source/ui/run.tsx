@@ -1,55 +1,27 @@
-import type {EventEmitter} from 'node:events';
 import {render} from 'ink';
-import {isCleanClose, describeCloseCode} from '../close-codes.js';
-import type {ConnectTarget} from '../connect-options.js';
-import {type ConnectFailure, Connection, type CloseEvent, type ConnectionOptions, systemClock} from '../connection.js';
-import {escapeControl} from '../display.js';
+import {describeCloseCode} from '../close-codes.js';
+import {type ConnectFailure, type CloseEvent, systemClock} from '../connection.js';
+import {escapeControl, plural} from '../display.js';
 import {exitCodes} from '../exit-codes.js';
-import {historyPath, loadHistory, saveHistory} from '../history.js';
-import type {RunningServer} from '../serve.js';
+import {appendHistory} from '../history.js';
+import {closedWell} from '../session.js';
+import type {SessionIo, StartedSession} from '../session-start.js';
 import App from './App.js';
 import {colorEnabled} from './tones.js';
 
-export type InteractiveOptions = {
-	/** undefined: start the built-in echo server on a free loopback port and connect to it. */
-	readonly target: ConnectTarget | undefined;
-	/** Ping interval and timeout, reconnect, initial messages. */
-	readonly connection: ConnectionOptions;
-	/** Entries kept in the message pane. */
-	readonly scrollback: number;
-	/** Read and save the input history. */
-	readonly history: boolean;
-	/** One-line notes to show at start (e.g. dropped headers). */
-	readonly notes: readonly string[];
-};
-
-export type InteractiveIo = {
-	stdin: NodeJS.ReadStream;
-	stdout: NodeJS.WriteStream;
-	stderr: NodeJS.WriteStream;
-	env: Readonly<Record<string, string | undefined>>;
-	/** Emits the signals and 'uncaughtException' (the process, in production). */
-	signals: EventEmitter;
-};
-
-const enterAlternateScreen = '\u001B[?1049h\u001B[H';
-// Cursor shown, attributes reset, back to the screen the shell had.
-const leaveAlternateScreen = '\u001B[?25h\u001B[0m\u001B[?1049l';
 /** Milliseconds to wait for the close handshake after a signal. */
 const signalGrace = 1000;
 const sighup = 129;
 
-/** `wsterm` with no URL: the echo server of `wsterm serve`, in-process, on a free loopback port. */
-async function startEchoServer(): Promise<RunningServer> {
-	const [{startServer}, {defaultServeOptions}] = await Promise.all([import('../serve.js'), import('../serve-options.js')]);
-	return startServer({...defaultServeOptions, port: 0, host: '127.0.0.1'}, () => undefined);
-}
-
 /** Why the session ended, for one line on stderr after the screen is restored. */
 function describeEnd(failure: ConnectFailure | undefined, close: CloseEvent | undefined, url: string): string | undefined {
-	if (close !== undefined && !close.byUs && !isCleanClose(close.code)) {
+	if (close !== undefined && !closedWell(close)) {
 		const reason = close.reason === '' ? '' : ` ${escapeControl(close.reason)}`;
-		return close.code === 1006 ? `connection dropped (${describeCloseCode(close.code)}${reason})` : `server closed the connection with ${describeCloseCode(close.code)}${reason}`;
+		if (close.code === 1006) {
+			return `connection dropped (${describeCloseCode(close.code)}${reason})`;
+		}
+
+		return `${close.byUs ? 'wsterm' : 'server'} closed the connection with ${describeCloseCode(close.code)}${reason}`;
 	}
 
 	return failure === undefined ? undefined : `could not connect to ${url}: ${escapeControl(failure.message)}`;
@@ -59,57 +31,22 @@ function describeEnd(failure: ConnectFailure | undefined, close: CloseEvent | un
 The full-screen session. Resolves with the exit code once the connection is closed and the
 terminal is as it was: raw mode off, cursor shown, alternate screen left, whatever ended it.
 */
-export async function runInteractive(options: InteractiveOptions, io: InteractiveIo): Promise<number> {
+export async function runInteractive(started: StartedSession, io: SessionIo): Promise<number> {
 	const {stdin, stdout, stderr, env, signals} = io;
-	let server: RunningServer | undefined;
-	let target = options.target;
-	let urlNote: string | undefined;
-	if (target === undefined) {
-		server = await startEchoServer();
-		target = {url: server.url, displayUrl: server.url, protocols: [], options: {}};
-		urlNote = 'built-in echo server';
-	}
-
-	const historyFile = options.history ? historyPath(env) : undefined;
-	const history = historyFile === undefined ? [] : await loadHistory(historyFile);
+	const {options, target, urlNote, server, connection, history, historyFile, last, restore} = started;
+	const notes = history.problem === undefined ? options.notes : [...options.notes, `history not read (${history.problem}); --no-history turns it off`];
 	let historySaved: Promise<void> = Promise.resolve();
-	const onHistoryChange = historyFile === undefined ? undefined : (entries: readonly string[]) => {
-		// One write at a time, in order; a failed write must not end the session.
-		historySaved = historySaved.then(async () => saveHistory(historyFile, entries)).catch(() => undefined);
+	const onHistoryAdd = historyFile === undefined ? undefined : async (entry: string): Promise<void> => {
+		// One write at a time, in order; the session says once if one fails.
+		const write = historySaved.then(async () => appendHistory(historyFile, entry));
+		historySaved = write.catch(() => undefined);
+		return write;
 	};
 
-	const connection = new Connection(target, {closeTimeout: 2000, ...options.connection});
-	let lastFailure: ConnectFailure | undefined;
-	let lastClose: CloseEvent | undefined;
-	connection.on('connect-error', failure => {
-		lastFailure = failure;
-	});
-	connection.on('close', event => {
-		lastClose = event;
-	});
-	connection.on('open', () => {
-		lastFailure = undefined;
-		lastClose = undefined;
-	});
-
-	let restored = false;
-	const restore = (): void => {
-		if (restored) {
-			return;
-		}
-
-		restored = true;
-		if (stdin.isTTY) {
-			stdin.setRawMode(false);
-		}
-
-		stdout.write(leaveAlternateScreen);
-	};
-
-	stdout.write(enterAlternateScreen);
 	return new Promise<number>(resolve => {
 		let finished = false;
-		const finish = (code: number): void => {
+		// `unsent`: typed messages the session saw fail; by default, those still queued (a signal).
+		const finish = (code: number, unsent = connection.queuedMessages): void => {
 			if (finished) {
 				return;
 			}
@@ -121,9 +58,13 @@ export async function runInteractive(options: InteractiveOptions, io: Interactiv
 				signals.off(name, listener);
 			}
 
-			const end = code === exitCodes.ok ? undefined : describeEnd(lastFailure, lastClose, target.displayUrl);
+			const end = code === exitCodes.ok ? undefined : describeEnd(last.failure, last.close, target.displayUrl);
 			if (end !== undefined) {
 				stderr.write(`wsterm: ${end}\n`);
+			}
+
+			if (unsent > 0) {
+				stderr.write(`wsterm: ${plural(unsent, 'message')} typed while not connected ${unsent === 1 ? 'was' : 'were'} not sent\n`);
 			}
 
 			connection.removeAllListeners();
@@ -172,6 +113,8 @@ export async function runInteractive(options: InteractiveOptions, io: Interactiv
 			signals.on(name, listener);
 		}
 
+		started.release();
+
 		// Network events already come in batches of one per frame (useConnectionEvents), so ink's
 		// own throttle only held back keys: at its default of 30 a key typed just after a flood
 		// frame waited up to 33 ms for the next one.
@@ -180,18 +123,24 @@ export async function runInteractive(options: InteractiveOptions, io: Interactiv
 				connection={connection}
 				url={target.displayUrl}
 				urlNote={urlNote}
-				notes={options.notes}
+				notes={notes}
 				scrollback={options.scrollback}
-				history={history}
-				onHistoryChange={onHistoryChange}
+				history={history.entries}
+				onHistoryAdd={onHistoryAdd}
 				reconnect={options.connection.reconnect === true}
 				color={colorEnabled(env)}
 				clock={systemClock}
 				now={Date.now}
 				onExit={finish}
+				initialMessages={options.connection.initialMessages}
+				takeBacklog={started.takeEvents}
+				onRedraw={() => {
+					// The screen is cleared where the cursor is; the next frame differs (StatusBar's
+					// redraws), so ink erases its lines and writes all of them again.
+					stdout.write('\u001B[2J');
+				}}
 			/>,
 			{stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: false, maxFps: 120},
 		);
-		connection.connect();
 	});
 }

@@ -1,5 +1,6 @@
 import {type Dispatch, useEffect} from 'react';
-import type {Clock, CloseEvent, ConnectFailure, Connection, OpenEvent, PongEvent, ReconnectEvent} from '../connection.js';
+import type {Clock, Connection} from '../connection.js';
+import {listenToConnection} from '../session-events.js';
 import type {SessionAction, SessionEvent} from '../session.js';
 
 type Options = {
@@ -11,6 +12,10 @@ type Options = {
 	readonly now: () => number;
 	/** Milliseconds between batches: a flood becomes one state change per frame. */
 	readonly interval: number;
+	/** The -I messages the connection sends on each open, shown as sent then. */
+	readonly initialMessages?: readonly string[];
+	/** Hands over the events recorded before the UI listened (the connection opens while the UI loads). */
+	readonly takeBacklog?: () => readonly SessionEvent[];
 };
 
 /**
@@ -18,12 +23,14 @@ Events held for the next batch above which the socket stops being read until the
 screen: a flood then waits in the kernel's buffers, not in memory, and keys get their turn.
 */
 const maxBuffered = 2000;
+// One array for every render: a new default would renew the listeners each time.
+const noMessages: readonly string[] = [];
 
 /**
 Listens to the connection and hands its events to the session reducer in batches, one per
 `interval`. The first event after a quiet spell waits at most one interval.
 */
-export function useConnectionEvents({connection, dispatch, clock, now, interval}: Options): void {
+export function useConnectionEvents({connection, dispatch, clock, now, interval, initialMessages = noMessages, takeBacklog}: Options): void {
 	useEffect(() => {
 		let buffer: SessionEvent[] = [];
 		let timer: NodeJS.Timeout | undefined;
@@ -50,50 +57,17 @@ export function useConnectionEvents({connection, dispatch, clock, now, interval}
 			}
 		};
 
-		const listeners = {
-			connecting: (attempt: number) => {
-				push({type: 'connecting', attempt, time: now()});
-			},
-			open: ({protocol, extensions, attempt}: OpenEvent) => {
-				push({type: 'open', protocol, extensions, attempt, time: now()});
-			},
-			message: (data: Buffer, isBinary: boolean) => {
-				push({type: 'message', data, isBinary, time: now()});
-			},
-			ping: (payload: Buffer) => {
-				push({type: 'ping', payload, time: now()});
-			},
-			pong: ({payload, rtt, keepalive}: PongEvent) => {
-				push({type: 'pong', payload, rtt, keepalive, time: now()});
-			},
-			close: ({code, reason, byUs, willReconnect}: CloseEvent) => {
-				push({type: 'close', code, reason, byUs, willReconnect, time: now()});
-			},
-			'connect-error': ({message}: ConnectFailure) => {
-				push({type: 'connect-error', message, time: now()});
-			},
-			reconnecting: ({attempt, delay, failure}: ReconnectEvent) => {
-				push({type: 'reconnecting', attempt, delay, ...(failure === undefined ? {} : {failure: failure.message}), time: now()});
-			},
-			closing: () => {
-				push({type: 'closing', time: now()});
-			},
-			error: (error: Error) => {
-				push({type: 'error', message: error.message, time: now()});
-			},
-		};
-		for (const [name, listener] of Object.entries(listeners)) {
-			connection.on(name as keyof typeof listeners, listener as (...arguments_: unknown[]) => void);
+		// Events from before the UI was there come first, in order.
+		for (const event of takeBacklog?.() ?? []) {
+			push(event);
 		}
 
+		const stop = listenToConnection(connection, now, push, initialMessages);
 		return () => {
-			for (const [name, listener] of Object.entries(listeners)) {
-				connection.off(name as keyof typeof listeners, listener as (...arguments_: unknown[]) => void);
-			}
-
+			stop();
 			if (timer !== undefined) {
 				clock.clearTimeout(timer);
 			}
 		};
-	}, [connection, dispatch, clock, now, interval]);
+	}, [connection, dispatch, clock, now, interval, initialMessages, takeBacklog]);
 }

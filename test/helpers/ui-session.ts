@@ -19,7 +19,9 @@ export type UiSession = {
 	submit(text: string): Promise<void>;
 	/** The exit code, once the session called onExit. */
 	readonly exited: Promise<number>;
-	/** History passed to onHistoryChange, last call. */
+	/** Messages the session reported never sent when it exited. */
+	unsent(): number | undefined;
+	/** The history with the entries passed to onHistoryAdd. */
 	history(): readonly string[] | undefined;
 	close(): Promise<void>;
 };
@@ -33,6 +35,10 @@ export type UiSessionOptions = {
 	readonly connection?: ConnectionOptions;
 	readonly scrollback?: number;
 	readonly history?: readonly string[];
+	/** Every history write fails. */
+	readonly historyFails?: boolean;
+	/** false: return while the connection is still connecting. */
+	readonly waitForOpen?: boolean;
 };
 
 /** A real ws server, a real Connection, and the App rendered by ink-testing-library. */
@@ -50,19 +56,26 @@ export async function startUiSession(options: UiSessionOptions = {}): Promise<Ui
 	});
 	exited.catch(() => undefined);
 	let history: readonly string[] | undefined;
+	let unsent: number | undefined;
 	const instance = render(createElement(App, {
 		connection,
 		url: server.url,
 		scrollback: options.scrollback ?? 1000,
 		history: options.history ?? [],
-		onHistoryChange(entries: readonly string[]) {
-			history = entries;
+		async onHistoryAdd(entry: string) {
+			history = [...history ?? options.history ?? [], entry];
+			if (options.historyFails === true) {
+				throw new Error('EISDIR: illegal operation on a directory');
+			}
 		},
 		reconnect: options.connection?.reconnect === true,
 		color: false,
 		clock: systemClock,
 		now: Date.now,
-		onExit: resolveExit,
+		onExit(code: number, count: number) {
+			unsent = count;
+			resolveExit(code);
+		},
 		frameInterval: 10,
 	}));
 	connection.connect();
@@ -103,6 +116,7 @@ export async function startUiSession(options: UiSessionOptions = {}): Promise<Ui
 			await session.press(text, '\r');
 		},
 		exited,
+		unsent: () => unsent,
 		history: () => history,
 		async close() {
 			instance.unmount();
@@ -112,6 +126,9 @@ export async function startUiSession(options: UiSessionOptions = {}): Promise<Ui
 			await server.close();
 		},
 	};
-	await session.waitFor(' open ', 'the connection to open');
+	if (options.waitForOpen !== false) {
+		await session.waitFor(' open ', 'the connection to open');
+	}
+
 	return session;
 }
