@@ -1,0 +1,41 @@
+/*
+The codecs, one module each behind one interface. Each module (and its library) is imported only
+when its codec is asked for, so a run without --decode or --encode loads none of them.
+*/
+import {type Codec, type CodecName, type CodecOptions, CodecSetupError, decodeNames} from './types.js';
+
+export {type Codec, type CodecName, type CodecOptions, CodecSetupError, decodeNames, encodeNames} from './types.js';
+
+export function isCodecName(name: string): name is CodecName {
+	return (decodeNames as readonly string[]).includes(name);
+}
+
+/** Loads the codec called `name`; throws CodecSetupError when it cannot be set up from `options`. */
+export async function loadCodec(name: CodecName, options: CodecOptions = {}): Promise<Codec> {
+	switch (name) {
+		case 'msgpack': {
+			const {createMsgpackCodec} = await import('./msgpack.js');
+			return createMsgpackCodec();
+		}
+
+		case 'cbor': {
+			const {createCborCodec} = await import('./cbor.js');
+			return createCborCodec();
+		}
+
+		case 'protobuf': {
+			const {createProtobufCodec} = await import('./protobuf.js');
+			return createProtobufCodec(options);
+		}
+
+		case 'gzip':
+		case 'deflate': {
+			const {createZlibCodec} = await import('./zlib.js');
+			return createZlibCodec(name);
+		}
+
+		default: {
+			throw new CodecSetupError(`unknown codec ${String(name)}`);
+		}
+	}
+}
