@@ -118,7 +118,6 @@ describe('protobuf', () => {
 		const Post = protobuf.loadSync(protoFile).lookupType('chat.Post');
 		const bytes = codec.encode!(parseJsonValue('{"userName":"bo","id":9223372036854775806,"kind":"IMAGE","attachment":"AAE="}'));
 		assert.deepEqual(Post.toObject(Post.decode(bytes), {longs: String, enums: String, bytes: String}), {userName: 'bo', id: '9223372036854775806', kind: 'IMAGE', attachment: 'AAE='});
-		assert.throws(() => codec.encode!(parseJsonValue('{"id":"many"}')), /id/);
 		assert.throws(() => codec.encode!(parseJsonValue('[1]')), /JSON object/);
 	});
 
