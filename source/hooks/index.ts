@@ -19,7 +19,7 @@ import {importHooks, scriptFile, type Role} from './script.js';
 import type {HookConfig} from './runner.js';
 
 export {createHookRunner, type Handled, type HookConfig, type HookRunner, type HookSink, type RunnerOptions} from './runner.js';
-export {createMessage, PipelineMessage} from './message.js';
+export {createMessage, PipelineMessage} from '../pipeline/message.js';
 export {createServeHooks, type ServeClientHooks, type ServeHooksRunning, type ServeHooksSetup, type ServePeer} from './serve.js';
 
 export type HookFlags = {

@@ -13,10 +13,10 @@ message at a time, even when hooks are async.
 import {formatWithOptions} from 'node:util';
 import {closeProblem} from '../close-codes.js';
 import {escapeControl} from '../display.js';
-import {createMessage, messageFrom, type PipelineMessage} from './message.js';
+import {createMessage, messageFrom, type PipelineMessage} from '../pipeline/message.js';
 import {matchesUntil, replyTo, type ReplyRule} from './rules.js';
 import {describeHookError, type AnyHooks, type Role, type ScriptFile} from './script.js';
-import {Serial} from './serial.js';
+import {Serial} from '../pipeline/serial.js';
 import type {BaseContext, HookCloseEvent, HookContext, HookTimer, Sendable, ServeContext, ServeRequest} from './types.js';
 
 /** A loaded `--script`; `hooks` is replaced when serve reloads the file. */

@@ -7,7 +7,7 @@ import {watch, type FSWatcher} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import {basename, dirname} from 'node:path';
 import type {IncomingMessage} from 'node:http';
-import {PipelineMessage} from './message.js';
+import {PipelineMessage} from '../pipeline/message.js';
 import {createHookRunner, type HookConfig} from './runner.js';
 import {importHooks} from './script.js';
 

@@ -1,17 +1,43 @@
 /*
-The message object of the pipeline: what hooks (and later codecs and protocols) read. Received
-messages arrive as a Buffer, messages to send often as a string; each form is made from the other
-only when someone asks for it, so passing a message through costs no copies.
+The message object of the pipeline: what every stage (hooks, recording, codecs, protocols) and
+every consumer (pipe mode's printer, --jsonl, the session, serve) reads. Received messages arrive
+as a Buffer, messages to send often as a string; each form is made from the other only when someone
+asks for it, so passing a message through costs no copies.
+
+`data`/`isBinary` are the payload as it is (or will be) on the wire; stages never change them on a
+received message, they add what they found with `annotate()` (the recorder, after them, writes the
+wire form; display and --jsonl read the annotations and never parse again).
 */
-import type {HookMessage, Sendable} from './types.js';
+
+/**
+What `ctx.send` and the like take: a string is a text message, a Buffer (or any typed array or
+ArrayBuffer) a binary one, and anything else is sent as JSON text.
+*/
+export type Sendable = string | Buffer | ArrayBufferView | ArrayBuffer | unknown;
+
+/** What stages add to a message; each field is set by the stage named in its comment. */
+export type Annotations = {
+	/** Codec / protocol stage: the payload decoded (a msgpack value, a Socket.IO event's arguments...). */
+	readonly decoded?: unknown;
+	/** Codec / protocol stage: a short name shown next to the message and written as `codec` by --jsonl (`msgpack`, `socket.io`). */
+	readonly badge?: string;
+	/**
+	Hooks stage (onMessage's outcome): undefined, show the message as usual; null, hide it (it is
+	still counted and recorded); a message, show that instead.
+	*/
+	readonly shown?: PipelineMessage | null;
+	/** Hooks stage: a `--reply` rule answered it (serve: so it is not echoed as well). */
+	readonly replied?: boolean;
+};
 
 const unparsed = Symbol('unparsed');
 
-export class PipelineMessage implements HookMessage {
+export class PipelineMessage {
 	readonly isBinary: boolean;
 	#data: Buffer | undefined;
 	#text: string | undefined;
 	#parsed: unknown = unparsed;
+	#annotations: Annotations | undefined;
 
 	constructor(payload: Buffer | string, isBinary: boolean) {
 		this.isBinary = isBinary;
@@ -20,6 +46,35 @@ export class PipelineMessage implements HookMessage {
 		} else {
 			this.#data = payload;
 		}
+	}
+
+	/** See Annotations. */
+	get decoded(): unknown {
+		return this.#annotations?.decoded;
+	}
+
+	/** See Annotations. */
+	get badge(): string | undefined {
+		return this.#annotations?.badge;
+	}
+
+	/** See Annotations. */
+	get shown(): PipelineMessage | null | undefined {
+		return this.#annotations?.shown;
+	}
+
+	/** See Annotations. */
+	get replied(): boolean {
+		return this.#annotations?.replied ?? false;
+	}
+
+	/**
+	Adds what a stage found, keeping what earlier stages added. Each message passes through each
+	stage once, in order, so a stage annotates the message it was given rather than copying it.
+	*/
+	annotate(annotations: Annotations): this {
+		this.#annotations = {...this.#annotations, ...annotations};
+		return this;
 	}
 
 	get data(): Buffer {
