@@ -7,7 +7,8 @@ import type {ConnectFlags} from './connect-options.js';
 import {buildTarget} from './connect-options.js';
 import type {ConnectionOptions} from './connection.js';
 import {exitCodes, UsageError} from './exit-codes.js';
-import type {PipeMessage} from './pipe.js';
+import {type Codec, type CodecName, decodeNames, encodeNames} from './codecs/types.js';
+import type {PipeMessage, PipeOptions} from './pipe.js';
 import type {ResponderFactory} from './replay/responder.js';
 import type {ServeFlags} from './serve-options.js';
 
@@ -49,7 +50,8 @@ const help = `
 	                              takes longer than SEC seconds (5)
 	  -I, --initial FILE          Send FILE's lines on every connect and reconnect
 
-	Pipe mode (stdin or stdout not a terminal, or -x/-n/-w/--jsonl given)
+	Pipe mode (stdin or stdout not a terminal, or -x/-n/-w/--jsonl/--decode/
+	--encode given)
 	  -x, --execute MSG           Send MSG (repeatable); -x @FILE sends a file as
 	                              one message (binary if it is not UTF-8),
 	                              -x @@text sends "@text"; with -x, stdin is not
@@ -68,6 +70,14 @@ const help = `
 	      --jsonl                 One JSON object per event on stdout
 	  -v, --verbose               Connection events on stderr
 	  -P, --show-control          Also show ping, pong and close
+	      --decode CODEC          Decode binary messages received: msgpack,
+	                              cbor, protobuf, gzip or deflate (shown as
+	                              JSON; see Binary formats)
+	      --encode CODEC          Send each line, read as JSON, as msgpack,
+	                              cbor or protobuf (a line that is not JSON
+	                              is not sent: exit 2)
+	      --proto FILE            protobuf: a .proto file (repeatable)
+	      --type NAME             protobuf: the message type (package.Message)
 
 	Replay (wsterm replay FILE [url]; FILE: JSON lines or a HAR file)
 	      --pace MODE             reply: each message once the replies recorded
@@ -109,7 +119,7 @@ const help = `
 	  0    closed cleanly (1000, 1001, 1005, or closed by wsterm)
 	  1    could not connect (DNS, refused, TLS, HTTP answer, timeout),
 	       or serve could not listen
-	  2    usage error
+	  2    usage error; or --encode refused a line (the rest was sent)
 	  3    connection dropped, or closed with any other code
 	  4    an expected message did not come: --until's before the
 	       end, or replay --check's (a message differed, was missing
@@ -179,6 +189,10 @@ const flagSpecs = {
 	check: {type: 'boolean', default: false},
 	ignore: {type: 'string', isMultiple: true, default: [] as string[]},
 	entry: {type: 'string'},
+	decode: {type: 'string'},
+	encode: {type: 'string'},
+	proto: {type: 'string', isMultiple: true, default: [] as string[]},
+	type: {type: 'string'},
 } as const;
 
 const description = 'A WebSocket client for the terminal, for scripts, and a local echo server.';
@@ -187,11 +201,11 @@ let cli: CommandLine<typeof flagSpecs>;
 
 type Flags = FlagValues<typeof flagSpecs>;
 
-const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback'] as const;
+const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'decode', 'encode', 'proto', 'type'] as const;
 // reply and script: serve only until pipe mode and the session take them (issue 11, phase 2).
 const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'reply', 'script', 'replay'] as const;
 const replayOnly = ['pace', 'replyTimeout', 'check', 'ignore', 'entry'] as const;
-const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color'] as const;
+const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color', 'decode', 'encode', 'proto', 'type'] as const;
 
 /** The option as the user typed it, for error lines: `-n`, `--count`, `--no-history`. */
 function typed(name: string): string {
@@ -390,6 +404,69 @@ async function runReplayMode(flags: Flags): Promise<number> {
 	}, {stdout: process.stdout, stderr: process.stderr, signals: process, now: () => Date.now(), clock: systemClock});
 }
 
+type CodecChoices = {
+	readonly decode?: CodecName;
+	readonly encode?: CodecName;
+	readonly proto: readonly string[];
+	readonly type?: string;
+};
+
+/** --decode, --encode, --proto and --type, checked; undefined when none is given. */
+function codecChoices(flags: Flags): CodecChoices | undefined {
+	const codecFlags = ['decode', 'encode', 'proto', 'type'] as const;
+	if (!codecFlags.some(name => cli.typed.has(name))) {
+		return undefined;
+	}
+
+	const names = (list: readonly string[]): string => `${list.slice(0, -1).join(', ')} or ${list.at(-1)!}`;
+	if (flags.decode !== undefined && !(decodeNames as readonly string[]).includes(flags.decode)) {
+		throw new UsageError(`${typed('decode')} takes ${names(decodeNames)}, not "${flags.decode}"`);
+	}
+
+	if (flags.encode !== undefined && !(encodeNames as readonly string[]).includes(flags.encode)) {
+		throw new UsageError(`${typed('encode')} takes ${names(encodeNames)}${flags.encode === 'gzip' || flags.encode === 'deflate' ? ` (${flags.encode} only decodes)` : ''}, not "${flags.encode}"`);
+	}
+
+	if (flags.encode !== undefined && flags.binary) {
+		throw new UsageError(`${typed('encode')} sends each line as ${flags.encode}; --binary sends lines byte for byte: give one of them`);
+	}
+
+	if ((flags.proto.length > 0 || flags.type !== undefined) && flags.decode !== 'protobuf' && flags.encode !== 'protobuf') {
+		throw new UsageError(`${typed(flags.proto.length > 0 ? 'proto' : 'type')} goes with --decode protobuf or --encode protobuf`);
+	}
+
+	return {
+		proto: flags.proto,
+		...(flags.decode === undefined ? {} : {decode: flags.decode as CodecName}),
+		...(flags.encode === undefined ? {} : {encode: flags.encode as CodecName}),
+		...(flags.type === undefined ? {} : {type: flags.type}),
+	};
+}
+
+/** The codec stage for pipe mode; its modules and libraries are loaded only when a codec is asked for. */
+async function loadCodecStage(choices: CodecChoices | undefined): Promise<Pick<PipeOptions, 'stages' | 'showDecoded'>> {
+	if (choices === undefined) {
+		return {};
+	}
+
+	const [{loadCodec, CodecSetupError}, {codecStage, decodedView}] = await Promise.all([import('./codecs/index.js'), import('./pipeline/codec-stage.js')]);
+	const load = async (name: CodecName | undefined): Promise<Codec | undefined> => {
+		try {
+			return name === undefined ? undefined : await loadCodec(name, choices);
+		} catch (error) {
+			throw error instanceof CodecSetupError ? new UsageError(error.message) : error;
+		}
+	};
+
+	const [decode, encode] = await Promise.all([load(choices.decode), load(choices.encode)]);
+	return {
+		stages: [codecStage({...(decode === undefined ? {} : {decode}), ...(encode === undefined ? {} : {encode})})],
+		...(decode === undefined ? {} : {
+			showDecoded: message => message.decoded === undefined ? undefined : {...decodedView(decode, message.decoded), codec: decode.name},
+		}),
+	};
+}
+
 async function runClient(flags: Flags): Promise<number> {
 	rejectFlags(serveOnly, 'a client connection (did you mean wsterm serve?)');
 	rejectFlags(replayOnly, 'a client connection (did you mean wsterm replay?)');
@@ -405,7 +482,9 @@ async function runClient(flags: Flags): Promise<number> {
 	}
 
 	const scrollback = number('scrollback', flags.scrollback, {min: 1, integer: true}) ?? 10_000;
-	const pipeFlagGiven = flags.execute.length > 0 || count !== undefined || wait !== undefined || flags.jsonl;
+	const codecs = codecChoices(flags);
+	// The session takes codecs later (issue 13): for now they ask for pipe mode, like -x or --jsonl.
+	const pipeFlagGiven = flags.execute.length > 0 || count !== undefined || wait !== undefined || flags.jsonl || codecs !== undefined;
 	const interactive = process.stdin.isTTY && process.stdout.isTTY && !pipeFlagGiven;
 	const [url] = cli.input;
 	if (url === undefined && !interactive) {
@@ -450,7 +529,7 @@ async function runClient(flags: Flags): Promise<number> {
 	// garbage; kept at its starting size, peak RSS for 1,000,000 lines drops by about 30 MB at
 	// the same speed (npm run bench:pipe).
 	setFlagsFromString('--semi-space-growth-factor=1');
-	const [{Connection}, {runPipe}] = await Promise.all([import('./connection.js'), import('./pipe.js')]);
+	const [{Connection}, {runPipe}, codecOptions] = await Promise.all([import('./connection.js'), import('./pipe.js'), loadCodecStage(codecs)]);
 	const execute = executeMessages(flags);
 	if (flags.verbose) {
 		for (const note of execute.notes) {
@@ -469,6 +548,7 @@ async function runClient(flags: Flags): Promise<number> {
 		...(count === undefined ? {} : {count}),
 		...(wait === undefined ? {} : {wait}),
 		...(linger === undefined ? {} : {linger}),
+		...codecOptions,
 	}, {
 		stdin: process.stdin,
 		stdout: process.stdout,

@@ -22,6 +22,8 @@ export type EventRecord = {
 	readonly url?: string;
 	/** On `open`: the subprotocol the server chose ('' for none). */
 	readonly protocol?: string;
+	/** A message decoded with --decode: the codec; its value follows as `decoded`. */
+	readonly codec?: string;
 };
 
 /** A record for a message or a ping/pong payload. */

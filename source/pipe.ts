@@ -8,7 +8,10 @@ import {exitCodes} from './exit-codes.js';
 import {closeRecord, payloadRecord} from './jsonl.js';
 import {type EndReason, EndingRules} from './pipe-ending.js';
 import {MessageSplitter} from './pipe-input.js';
-import {describePayload, type OutputFormat, OutputWriter, recordLine, writeMessage} from './pipe-output.js';
+import {type DecodedMessage, describePayload, type OutputFormat, OutputWriter, recordLine, writeMessage} from './pipe-output.js';
+import {createMessage, type PipelineMessage} from './pipeline/message.js';
+import {createPipeline, type Pipeline} from './pipeline/pipeline.js';
+import type {StageFactory} from './pipeline/stage.js';
 
 /** A message given on the command line (`-x`), ready to send. */
 export type PipeMessage = {
@@ -33,6 +36,10 @@ export type PipeOptions = {
 	readonly wait?: number;
 	/** Without count and wait: seconds of quiet after the input is sent before closing (default 2). */
 	readonly linger?: number;
+	/** The pipeline's stages (--decode/--encode's codec); none: messages go straight to the socket and stdout. */
+	readonly stages?: readonly StageFactory[];
+	/** How a message a stage decoded is shown (undefined: as it came). Throws when it cannot be. */
+	readonly showDecoded?: (message: PipelineMessage) => DecodedMessage | undefined;
 };
 
 export type PipeIo = {
@@ -69,7 +76,10 @@ class PipeRun {
 	private readonly format: OutputFormat;
 	private readonly splitter: MessageSplitter;
 	private readonly ending: EndingRules;
+	private readonly pipeline: Pipeline | undefined;
 	private received = 0;
+	/** A stage refused a message (--encode: a line that is not JSON): exit 2 instead of 0. */
+	private refused = false;
 	private lineNumber = 0;
 	private warnedInvalidUtf8 = false;
 	/** Messages sent since everything was last written to the socket. */
@@ -113,6 +123,28 @@ class PipeRun {
 				this.close();
 			},
 		);
+		this.pipeline = options.stages === undefined || options.stages.length === 0 ? undefined : this.createPipeline(options.stages);
+	}
+
+	/** Only the codec stage so far, which is synchronous: nothing waits in the pipeline, so receive() and send() say only what the socket says. */
+	private createPipeline(stages: readonly StageFactory[]): Pipeline {
+		return createPipeline(stages, {
+			deliver: message => {
+				this.deliver(message);
+			},
+			event() {},
+			transmit: message => this.transmit(message.payload, message.isBinary),
+			close: (code, reason) => {
+				this.connection.close(code, reason);
+			},
+			log: line => {
+				this.note(line);
+			},
+			error: line => {
+				this.refused = true;
+				this.note(line);
+			},
+		});
 	}
 
 	start(): void {
@@ -120,7 +152,7 @@ class PipeRun {
 		this.io.signals.on('SIGTERM', this.onSigterm);
 		this.listen();
 		for (const message of this.options.execute) {
-			this.connection.send(message.data, message.isBinary);
+			this.send(message.data, message.isBinary);
 		}
 
 		if (this.options.readStdin) {
@@ -217,9 +249,18 @@ class PipeRun {
 			data = message.toString();
 		}
 
-		const writable = this.connection.send(data, this.options.binary);
-		this.sentSinceFlushed++;
+		const writable = this.send(data, this.options.binary);
 		return writable && this.sentSinceFlushed < maxMessagesInFlight;
+	}
+
+	/** A message to send, through the pipeline when there is one. */
+	private send(data: Buffer | string, isBinary: boolean): boolean {
+		return this.pipeline === undefined ? this.transmit(data, isBinary) : this.pipeline.send(createMessage(data, isBinary));
+	}
+
+	private transmit(data: Buffer | string, isBinary: boolean): boolean {
+		this.sentSinceFlushed++;
+		return this.connection.send(data, isBinary);
 	}
 
 	private resumeInput(): void {
@@ -252,8 +293,25 @@ class PipeRun {
 		}
 
 		this.received++;
-		writeMessage(this.output, this.format, data, isBinary, this.io.now());
+		if (this.pipeline === undefined) {
+			writeMessage(this.output, this.format, data, isBinary, this.io.now());
+		} else {
+			this.pipeline.receive(createMessage(data, isBinary));
+		}
+
 		this.ending.messageReceived(this.received, this.connection.stats.sentMessages);
+	}
+
+	/** A received message out of the pipeline. */
+	private deliver(message: PipelineMessage): void {
+		let decoded: DecodedMessage | undefined;
+		try {
+			decoded = this.options.showDecoded?.(message);
+		} catch (error) {
+			this.note(`message ${this.received} cannot be shown as JSON (${(error as Error).message}): shown as received`);
+		}
+
+		writeMessage(this.output, this.format, message.data, message.isBinary, this.io.now(), decoded);
 	}
 
 	private onControl(type: 'ping' | 'pong', payload: Buffer, rtt?: number): void {
@@ -396,8 +454,9 @@ class PipeRun {
 		this.finished = true;
 		this.ending.stop();
 		this.io.stdin.pause();
+		const exitCode = code === exitCodes.ok && this.refused ? exitCodes.usage : code;
 		this.output.finish(() => {
-			this.settle(this.signalExit ?? code);
+			this.settle(this.signalExit ?? exitCode);
 		});
 	}
 

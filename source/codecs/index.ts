@@ -10,6 +10,11 @@ export function isCodecName(name: string): name is CodecName {
 	return (decodeNames as readonly string[]).includes(name);
 }
 
+/*
+The libraries are imported inside each create function, not at the top of its module: the CLI is
+bundled into one file, where a package imported at the top would be loaded at every start.
+*/
+
 /** Loads the codec called `name`; throws CodecSetupError when it cannot be set up from `options`. */
 export async function loadCodec(name: CodecName, options: CodecOptions = {}): Promise<Codec> {
 	switch (name) {

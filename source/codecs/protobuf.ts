@@ -1,4 +1,4 @@
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 import {type Codec, type CodecOptions, CodecSetupError} from './types.js';
 
 /*
@@ -9,14 +9,15 @@ field names in lowerCamelCase, 64-bit integers as strings, bytes as base64 strin
 const toObjectOptions = {longs: String, enums: String, bytes: String, json: true} as const;
 
 /** protobuf (protobufjs): one message type from the given .proto files, both ways. */
-export function createProtobufCodec({proto = [], type}: CodecOptions): Codec {
+export async function createProtobufCodec({proto = [], type}: CodecOptions): Promise<Codec> {
 	if (proto.length === 0 || type === undefined) {
 		throw new CodecSetupError('protobuf needs the message definitions: --proto FILE.proto (repeatable) and --type package.Message');
 	}
 
+	const {default: {Root}} = await import('protobufjs');
 	let root: protobuf.Root;
 	try {
-		root = new protobuf.Root().loadSync([...proto]);
+		root = new Root().loadSync([...proto]);
 	} catch (error) {
 		throw new CodecSetupError(`--proto: ${(error as Error).message}`);
 	}
