@@ -7,8 +7,9 @@ import type {ConnectFlags} from './connect-options.js';
 import {buildTarget} from './connect-options.js';
 import type {ConnectionOptions} from './connection.js';
 import {exitCodes, UsageError} from './exit-codes.js';
-import {type Codec, type CodecName, decodeNames, encodeNames} from './codecs/types.js';
-import type {PipeMessage, PipeOptions} from './pipe.js';
+import {type CodecName, decodeNames, encodeNames} from './codecs/types.js';
+import type {PipeMessage} from './pipe.js';
+import type {CodecChoices} from './pipeline/codec-stage.js';
 import type {ResponderFactory} from './replay/responder.js';
 import type {ServeFlags} from './serve-options.js';
 
@@ -50,8 +51,7 @@ const help = `
 	                              takes longer than SEC seconds (5)
 	  -I, --initial FILE          Send FILE's lines on every connect and reconnect
 
-	Pipe mode (stdin or stdout not a terminal, or -x/-n/-w/--jsonl/--decode/
-	--encode given)
+	Pipe mode (stdin or stdout not a terminal, or -x/-n/-w/--jsonl given)
 	  -x, --execute MSG           Send MSG (repeatable); -x @FILE sends a file as
 	                              one message (binary if it is not UTF-8),
 	                              -x @@text sends "@text"; with -x, stdin is not
@@ -70,6 +70,15 @@ const help = `
 	      --jsonl                 One JSON object per event on stdout
 	  -v, --verbose               Connection events on stderr
 	  -P, --show-control          Also show ping, pong and close
+	      --reply 'PAT => TEXT'   Send TEXT when a received message matches PAT
+	                              (a regular expression; repeatable)
+	      --until PATTERN         End after printing the first message that
+	                              matches (exit 4 if the connection ends or
+	                              -w runs out first)
+	      --script FILE           JavaScript hooks: onOpen, onMessage, onSend,
+	                              onClose (.js/.mjs/.cjs)
+	      --record FILE           Write every event to FILE as JSON lines
+	                              (for wsterm replay)
 	      --decode CODEC          Decode binary messages received: msgpack,
 	                              cbor, protobuf, gzip or deflate (shown as
 	                              JSON; see Binary formats)
@@ -183,6 +192,8 @@ const flagSpecs = {
 	maxConnections: {type: 'string'},
 	reply: {type: 'string', isMultiple: true, default: [] as string[]},
 	script: {type: 'string'},
+	until: {type: 'string'},
+	record: {type: 'string'},
 	replay: {type: 'string'},
 	pace: {type: 'string'},
 	replyTimeout: {type: 'string'},
@@ -201,11 +212,12 @@ let cli: CommandLine<typeof flagSpecs>;
 
 type Flags = FlagValues<typeof flagSpecs>;
 
-const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'decode', 'encode', 'proto', 'type'] as const;
-// reply and script: serve only until pipe mode and the session take them (issue 11, phase 2).
-const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'reply', 'script', 'replay'] as const;
+const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type'] as const;
+const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'replay'] as const;
+// The pipeline's flags: pipe mode takes them; the full-screen session gets them next.
+const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type'] as const;
 const replayOnly = ['pace', 'replyTimeout', 'check', 'ignore', 'entry'] as const;
-const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color', 'decode', 'encode', 'proto', 'type'] as const;
+const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color', ...pipelineFlags] as const;
 
 /** The option as the user typed it, for error lines: `-n`, `--count`, `--no-history`. */
 function typed(name: string): string {
@@ -404,15 +416,8 @@ async function runReplayMode(flags: Flags): Promise<number> {
 	}, {stdout: process.stdout, stderr: process.stderr, signals: process, now: () => Date.now(), clock: systemClock});
 }
 
-type CodecChoices = {
-	readonly decode?: CodecName;
-	readonly encode?: CodecName;
-	readonly proto: readonly string[];
-	readonly type?: string;
-};
-
 /** --decode, --encode, --proto and --type, checked; undefined when none is given. */
-function codecChoices(flags: Flags): CodecChoices | undefined {
+function codecChoices(flags: Flags, onRefused: () => void): CodecChoices | undefined {
 	const codecFlags = ['decode', 'encode', 'proto', 'type'] as const;
 	if (!codecFlags.some(name => cli.typed.has(name))) {
 		return undefined;
@@ -437,33 +442,10 @@ function codecChoices(flags: Flags): CodecChoices | undefined {
 
 	return {
 		proto: flags.proto,
+		onRefused,
 		...(flags.decode === undefined ? {} : {decode: flags.decode as CodecName}),
 		...(flags.encode === undefined ? {} : {encode: flags.encode as CodecName}),
 		...(flags.type === undefined ? {} : {type: flags.type}),
-	};
-}
-
-/** The codec stage for pipe mode; its modules and libraries are loaded only when a codec is asked for. */
-async function loadCodecStage(choices: CodecChoices | undefined): Promise<Pick<PipeOptions, 'stages' | 'showDecoded'>> {
-	if (choices === undefined) {
-		return {};
-	}
-
-	const [{loadCodec, CodecSetupError}, {codecStage, decodedView}] = await Promise.all([import('./codecs/index.js'), import('./pipeline/codec-stage.js')]);
-	const load = async (name: CodecName | undefined): Promise<Codec | undefined> => {
-		try {
-			return name === undefined ? undefined : await loadCodec(name, choices);
-		} catch (error) {
-			throw error instanceof CodecSetupError ? new UsageError(error.message) : error;
-		}
-	};
-
-	const [decode, encode] = await Promise.all([load(choices.decode), load(choices.encode)]);
-	return {
-		stages: [codecStage({...(decode === undefined ? {} : {decode}), ...(encode === undefined ? {} : {encode})})],
-		...(decode === undefined ? {} : {
-			showDecoded: message => message.decoded === undefined ? undefined : {...decodedView(decode, message.decoded), codec: decode.name},
-		}),
 	};
 }
 
@@ -482,9 +464,11 @@ async function runClient(flags: Flags): Promise<number> {
 	}
 
 	const scrollback = number('scrollback', flags.scrollback, {min: 1, integer: true}) ?? 10_000;
-	const codecs = codecChoices(flags);
-	// The session takes codecs later (issue 13): for now they ask for pipe mode, like -x or --jsonl.
-	const pipeFlagGiven = flags.execute.length > 0 || count !== undefined || wait !== undefined || flags.jsonl || codecs !== undefined;
+	let refusedLines = 0;
+	const codec = codecChoices(flags, () => {
+		refusedLines++;
+	});
+	const pipeFlagGiven = flags.execute.length > 0 || count !== undefined || wait !== undefined || flags.jsonl;
 	const interactive = process.stdin.isTTY && process.stdout.isTTY && !pipeFlagGiven;
 	const [url] = cli.input;
 	if (url === undefined && !interactive) {
@@ -497,6 +481,11 @@ async function runClient(flags: Flags): Promise<number> {
 		: await buildTarget(url, connectFlags(flags), path => readFlagFile('--ca/--cert/--key', path));
 
 	if (interactive) {
+		const notYet = pipelineFlags.find(name => cli.typed.has(name));
+		if (notYet !== undefined) {
+			throw new UsageError(`${cli.typed.get(notYet)}: not yet in the full-screen session; use pipe mode (pipe stdin or stdout, or give -x, -n, -w or --jsonl)`);
+		}
+
 		if (!flags.color) {
 			// The flag is the most explicit choice: it beats a FORCE_COLOR in the environment.
 			process.env.NO_COLOR = '1';
@@ -529,15 +518,30 @@ async function runClient(flags: Flags): Promise<number> {
 	// garbage; kept at its starting size, peak RSS for 1,000,000 lines drops by about 30 MB at
 	// the same speed (npm run bench:pipe).
 	setFlagsFromString('--semi-space-growth-factor=1');
-	const [{Connection}, {runPipe}, codecOptions] = await Promise.all([import('./connection.js'), import('./pipe.js'), loadCodecStage(codecs)]);
+	const [{Connection}, {runPipe}] = await Promise.all([import('./connection.js'), import('./pipe.js')]);
 	const execute = executeMessages(flags);
+	const hookFlagGiven = flags.reply.length > 0 || flags.script !== undefined || flags.until !== undefined;
+	// Loaded only when asked for: a bad rule, a script that does not load or a --record file that
+	// cannot be written exits 2 before connecting.
+	const stages = codec !== undefined || hookFlagGiven || flags.record !== undefined
+		? await import('./pipeline/load-stages.js').then(async ({loadStages}) => loadStages({
+			...(codec === undefined ? {} : {codec}),
+			...(hookFlagGiven ? {hooks: {role: 'client', reply: flags.reply, ...(flags.until === undefined ? {} : {until: flags.until}), ...(flags.script === undefined ? {} : {script: flags.script})}} : {}),
+			...(flags.record === undefined ? {} : {record: flags.record}),
+			url: built!.target.url,
+			...(connection.initialMessages === undefined ? {} : {initialMessages: connection.initialMessages}),
+			note(line) {
+				process.stderr.write(`wsterm: ${line}\n`);
+			},
+		}))
+		: [];
 	if (flags.verbose) {
 		for (const note of execute.notes) {
 			process.stderr.write(`wsterm: ${note}\n`);
 		}
 	}
 
-	return runPipe(new Connection(built!.target, connection), {
+	const code = await runPipe(new Connection(built!.target, connection), {
 		binary: flags.binary,
 		nullSeparated: flags.null,
 		readStdin: execute.messages.length === 0,
@@ -548,7 +552,9 @@ async function runClient(flags: Flags): Promise<number> {
 		...(count === undefined ? {} : {count}),
 		...(wait === undefined ? {} : {wait}),
 		...(linger === undefined ? {} : {linger}),
-		...codecOptions,
+		stages,
+		until: flags.until !== undefined,
+		holdOpen: flags.until !== undefined || flags.script !== undefined,
 	}, {
 		stdin: process.stdin,
 		stdout: process.stdout,
@@ -560,6 +566,8 @@ async function runClient(flags: Flags): Promise<number> {
 			clearTimeout(timer);
 		},
 	});
+	// --encode refused a line that was not JSON: the rest was sent, but the input was not all good.
+	return code === exitCodes.ok && refusedLines > 0 ? exitCodes.usage : code;
 }
 
 async function main(): Promise<number> {

@@ -22,7 +22,7 @@ export type EventRecord = {
 	readonly url?: string;
 	/** On `open`: the subprotocol the server chose ('' for none). */
 	readonly protocol?: string;
-	/** A message decoded with --decode: the codec; its value follows as `decoded`. */
+	/** On a message a codec or protocol stage decoded: its name (the message's `badge`). */
 	readonly codec?: string;
 };
 

@@ -1,9 +1,10 @@
 /*
-When pipe mode closes the connection by itself. The rules, in order:
+When pipe mode closes the connection by itself (besides the hooks: ctx.exit, --until). The rules, in order:
 - `-n N`: as soon as N messages have been received, whatever the input is doing.
 - Once the input has ended and all of it has been written to the socket:
   - `-w SEC`: SEC seconds later (`-w -1`: never; the server's close ends the run);
   - `-n N` alone: never (the Nth message or the server's close ends the run);
+  - `--until` or `--script` without them: never (the message, the hooks or the server end it);
   - neither: linger for replies still in flight. Close as soon as as many messages came back
     as were sent, or when none has come for `--linger` seconds (0: at once).
 */
@@ -16,6 +17,8 @@ export type EndingOptions = {
 	readonly count?: number;
 	readonly wait?: number;
 	readonly linger?: number;
+	/** The end of input does not end the run (`--until`, `--script`): like `-w -1` when neither -n nor -w is given. */
+	readonly holdOpen?: boolean;
 };
 
 export type EndingClock = {
@@ -102,7 +105,7 @@ export class EndingRules {
 	}
 
 	private get lingering(): boolean {
-		return this.options.count === undefined && this.options.wait === undefined;
+		return this.options.count === undefined && this.options.wait === undefined && this.options.holdOpen !== true;
 	}
 
 	private startQuietTimer(): void {

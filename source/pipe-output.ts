@@ -7,7 +7,7 @@ import {isUtf8} from 'node:buffer';
 import type {Writable} from 'node:stream';
 import {escapeControl, escapeJsonControl, hexBytes} from './display.js';
 import {type EventRecord, formatRecord, payloadRecord} from './jsonl.js';
-import type {DecodedView} from './pipeline/codec-stage.js';
+import type {DecodedView} from './codecs/types.js';
 
 const chunkSize = 64 * 1024;
 // Longest binary payload shown in full as hex on a terminal.
@@ -142,8 +142,11 @@ export function recordLine(record: EventRecord, terminal: boolean, decodedJson?:
 	return terminal ? escapeJsonControl(line) : line;
 }
 
-/** A decoded message (--decode), and the codec that decoded it. */
-export type DecodedMessage = DecodedView & {readonly codec: string};
+/**
+What a stage found in a received message: its badge (the codec or protocol), and for a message
+--decode decoded, how it is shown.
+*/
+export type DecodedMessage = {readonly codec: string} & Partial<DecodedView>;
 
 /** Writes one received message in the chosen format; a decoded one as its value. */
 export function writeMessage(output: OutputWriter, format: OutputFormat, data: Buffer, isBinary: boolean, now: number, decoded?: DecodedMessage): void {
@@ -152,7 +155,7 @@ export function writeMessage(output: OutputWriter, format: OutputFormat, data: B
 		output.write(recordLine(decoded === undefined ? record : {...record, codec: decoded.codec}, format.terminal, decoded?.json));
 	} else if (decoded?.payload !== undefined) {
 		writeMessage(output, format, decoded.payload.data, decoded.payload.isBinary, now);
-	} else if (decoded !== undefined) {
+	} else if (decoded?.json !== undefined) {
 		output.write(format.terminal ? escapeJsonControl(decoded.json) : decoded.json);
 		output.write(format.terminal ? '\n' : format.separator);
 	} else if (!format.terminal) {

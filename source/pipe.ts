@@ -8,10 +8,10 @@ import {exitCodes} from './exit-codes.js';
 import {closeRecord, payloadRecord} from './jsonl.js';
 import {type EndReason, EndingRules} from './pipe-ending.js';
 import {MessageSplitter} from './pipe-input.js';
-import {type DecodedMessage, describePayload, type OutputFormat, OutputWriter, recordLine, writeMessage} from './pipe-output.js';
-import {createMessage, type PipelineMessage} from './pipeline/message.js';
+import {describePayload, type OutputFormat, OutputWriter, recordLine, writeMessage} from './pipe-output.js';
+import {PipelineMessage} from './pipeline/message.js';
 import {createPipeline, type Pipeline} from './pipeline/pipeline.js';
-import type {StageFactory} from './pipeline/stage.js';
+import type {PipelineEvent, StageFactory} from './pipeline/stage.js';
 
 /** A message given on the command line (`-x`), ready to send. */
 export type PipeMessage = {
@@ -36,10 +36,15 @@ export type PipeOptions = {
 	readonly wait?: number;
 	/** Without count and wait: seconds of quiet after the input is sent before closing (default 2). */
 	readonly linger?: number;
-	/** The pipeline's stages (--decode/--encode's codec); none: messages go straight to the socket and stdout. */
+	/** The pipeline's stages (hooks, recorder), from pipeline/load-stages.ts; none by default. */
 	readonly stages?: readonly StageFactory[];
-	/** How a message a stage decoded is shown (undefined: as it came). Throws when it cannot be. */
-	readonly showDecoded?: (message: PipelineMessage) => DecodedMessage | undefined;
+	/** `--until` was given: a run that ends before its message came exits 4. */
+	readonly until?: boolean;
+	/**
+	The end of input does not end the run (`--until`, `--script`): without -n or -w it goes on
+	until the server closes, the hooks end it, or a signal.
+	*/
+	readonly holdOpen?: boolean;
 };
 
 export type PipeIo = {
@@ -76,10 +81,10 @@ class PipeRun {
 	private readonly format: OutputFormat;
 	private readonly splitter: MessageSplitter;
 	private readonly ending: EndingRules;
-	private readonly pipeline: Pipeline | undefined;
+	private readonly pipeline: Pipeline;
+	/** Why reading from the socket is paused: stdout is full, the stages are behind. */
+	private readonly socketHolds = new Set<'stdout' | 'stages'>();
 	private received = 0;
-	/** A stage refused a message (--encode: a line that is not JSON): exit 2 instead of 0. */
-	private refused = false;
 	private lineNumber = 0;
 	private warnedInvalidUtf8 = false;
 	/** Messages sent since everything was last written to the socket. */
@@ -90,6 +95,8 @@ class PipeRun {
 	private closing = false;
 	private finished = false;
 	private signalExit: number | undefined;
+	/** A stage ended the run (ctx.exit, the --until message came) with this code. */
+	private stageExit: number | undefined;
 	private endReason: EndReason | undefined;
 
 	constructor(
@@ -101,10 +108,10 @@ class PipeRun {
 		this.format = {jsonl: options.jsonl, terminal: io.stdout.isTTY === true, separator: options.nullSeparated ? '\0' : '\n'};
 		this.output = new OutputWriter(io.stdout, {
 			onFull: () => {
-				connection.pause();
+				this.holdSocket('stdout');
 			},
 			onDrain: () => {
-				connection.resume();
+				this.releaseSocket('stdout');
 			},
 			onGone: error => {
 				this.stdoutGone(error);
@@ -123,25 +130,26 @@ class PipeRun {
 				this.close();
 			},
 		);
-		this.pipeline = options.stages === undefined || options.stages.length === 0 ? undefined : this.createPipeline(options.stages);
-	}
-
-	/** Only the codec stage so far, which is synchronous: nothing waits in the pipeline, so receive() and send() say only what the socket says. */
-	private createPipeline(stages: readonly StageFactory[]): Pipeline {
-		return createPipeline(stages, {
+		this.pipeline = createPipeline(options.stages ?? [], {
 			deliver: message => {
 				this.deliver(message);
 			},
-			event() {},
-			transmit: message => this.transmit(message.payload, message.isBinary),
+			event: event => {
+				this.onEvent(event);
+			},
+			transmit: message => {
+				// Counted here, not when given to the pipeline: a stage may refuse a line (--encode), and
+				// refused lines never reach the socket, so no 'flushed' would come to count them down.
+				this.sentSinceFlushed++;
+				return this.connection.send(message.payload, message.isBinary);
+			},
 			close: (code, reason) => {
-				this.connection.close(code, reason);
+				this.close(code, reason);
 			},
 			log: line => {
-				this.note(line);
+				io.stderr.write(`${line}\n`);
 			},
 			error: line => {
-				this.refused = true;
 				this.note(line);
 			},
 		});
@@ -152,7 +160,7 @@ class PipeRun {
 		this.io.signals.on('SIGTERM', this.onSigterm);
 		this.listen();
 		for (const message of this.options.execute) {
-			this.send(message.data, message.isBinary);
+			this.send(new PipelineMessage(message.data, message.isBinary));
 		}
 
 		if (this.options.readStdin) {
@@ -166,20 +174,21 @@ class PipeRun {
 
 	private listen(): void {
 		const {connection} = this;
+		// Through the pipeline, so that its stages see them in order with the messages.
 		connection.on('open', event => {
-			this.onOpen(event);
+			this.pipeline.event({type: 'open', ...event});
 		});
 		connection.on('message', (data, isBinary) => {
 			this.onMessage(data, isBinary);
 		});
 		connection.on('ping', payload => {
-			this.onControl('ping', payload);
+			this.pipeline.event({type: 'ping', payload});
 		});
 		connection.on('pong', event => {
-			this.onPong(event);
+			this.pipeline.event({type: 'pong', ...event});
 		});
 		connection.on('close', event => {
-			this.onClose(event);
+			this.pipeline.event({type: 'close', ...event});
 		});
 		connection.on('connect-error', failure => {
 			this.onConnectError(failure);
@@ -249,18 +258,21 @@ class PipeRun {
 			data = message.toString();
 		}
 
-		const writable = this.send(data, this.options.binary);
+		const writable = this.send(new PipelineMessage(data, this.options.binary));
 		return writable && this.sentSinceFlushed < maxMessagesInFlight;
 	}
 
-	/** A message to send, through the pipeline when there is one. */
-	private send(data: Buffer | string, isBinary: boolean): boolean {
-		return this.pipeline === undefined ? this.transmit(data, isBinary) : this.pipeline.send(createMessage(data, isBinary));
-	}
+	/** Sends a message of ours through the pipeline; false: wait for 'drain' (or the stages). */
+	private send(message: PipelineMessage): boolean {
+		if (this.pipeline.send(message)) {
+			return true;
+		}
 
-	private transmit(data: Buffer | string, isBinary: boolean): boolean {
-		this.sentSinceFlushed++;
-		return this.connection.send(data, isBinary);
+		void this.pipeline.settled().then(() => {
+			this.resumeInput();
+			this.checkAllSent();
+		});
+		return false;
 	}
 
 	private resumeInput(): void {
@@ -280,7 +292,7 @@ class PipeRun {
 
 	/** Once the input has ended and all of it is on the socket, the ending rules take over. */
 	private checkAllSent(): void {
-		if (this.inputDone && this.connection.state === 'open' && this.connection.bufferedBytes === 0) {
+		if (this.inputDone && this.connection.state === 'open' && this.connection.bufferedBytes === 0 && this.pipeline.sending === 0) {
 			this.ending.allSent(this.received, this.connection.stats.sentMessages);
 		}
 	}
@@ -288,30 +300,69 @@ class PipeRun {
 	// Output
 
 	private onMessage(data: Buffer, isBinary: boolean): void {
-		if (this.ending.countReached(this.received)) {
+		if (!this.pipeline.receive(new PipelineMessage(data, isBinary)) && !this.socketHolds.has('stages')) {
+			this.holdSocket('stages');
+			void this.pipeline.settled().then(() => {
+				this.releaseSocket('stages');
+			});
+		}
+	}
+
+	/** A received message, after the stages: printed (or what the hooks show instead), and counted. */
+	private deliver(message: PipelineMessage): void {
+		if (this.ending.countReached(this.received) || this.stageExit !== undefined) {
 			return;
 		}
 
 		this.received++;
-		if (this.pipeline === undefined) {
-			writeMessage(this.output, this.format, data, isBinary, this.io.now());
-		} else {
-			this.pipeline.receive(createMessage(data, isBinary));
+		const {shown} = message;
+		if (shown !== null) {
+			const printed = shown ?? message;
+			writeMessage(this.output, this.format, printed.data, printed.isBinary, this.io.now(), printed.badge === undefined ? undefined : {codec: printed.badge, ...printed.view});
 		}
 
 		this.ending.messageReceived(this.received, this.connection.stats.sentMessages);
 	}
 
-	/** A received message out of the pipeline. */
-	private deliver(message: PipelineMessage): void {
-		let decoded: DecodedMessage | undefined;
-		try {
-			decoded = this.options.showDecoded?.(message);
-		} catch (error) {
-			this.note(`message ${this.received} cannot be shown as JSON (${(error as Error).message}): shown as received`);
-		}
+	private onEvent(event: PipelineEvent): void {
+		switch (event.type) {
+			case 'open': {
+				this.onOpen(event);
+				break;
+			}
 
-		writeMessage(this.output, this.format, message.data, message.isBinary, this.io.now(), decoded);
+			case 'ping': {
+				this.onControl('ping', event.payload);
+				break;
+			}
+
+			case 'pong': {
+				this.onPong(event);
+				break;
+			}
+
+			case 'close': {
+				this.onClose(event);
+				break;
+			}
+
+			case 'exit': {
+				this.onStageExit(event.code);
+				break;
+			}
+		}
+	}
+
+	private holdSocket(reason: 'stdout' | 'stages'): void {
+		this.socketHolds.add(reason);
+		this.connection.pause();
+	}
+
+	private releaseSocket(reason: 'stdout' | 'stages'): void {
+		this.socketHolds.delete(reason);
+		if (this.socketHolds.size === 0) {
+			this.connection.resume();
+		}
 	}
 
 	private onControl(type: 'ping' | 'pong', payload: Buffer, rtt?: number): void {
@@ -345,6 +396,7 @@ class PipeRun {
 		// Nobody is reading: no reason to go on. Closing is our choice, so the run is clean.
 		// Reading resumes (into nothing) so that the server's answer to the close is seen.
 		this.stopInput();
+		this.socketHolds.clear();
 		this.connection.resume();
 		this.close();
 	}
@@ -361,11 +413,39 @@ class PipeRun {
 
 	// Ending
 
-	private close(): void {
+	private close(code = 1000, reason = ''): void {
 		if (!this.closing) {
 			this.closing = true;
-			this.connection.close(1000);
+			this.connection.close(code, reason);
 		}
+	}
+
+	/** ctx.exit, or the --until message was printed: no more input, close, exit with `code`. */
+	private onStageExit(code: number): void {
+		if (this.stageExit !== undefined || this.finished) {
+			return;
+		}
+
+		this.stageExit = code;
+		this.stopInput();
+		this.ending.stop();
+		if (this.connection.state === 'open') {
+			this.close();
+		} else if (this.connection.state !== 'closing') {
+			this.closing = true;
+			this.connection.terminate();
+			this.finish(code);
+		}
+	}
+
+	/** The exit code of a run that ended before the --until message came: 4, with a line saying so. */
+	private untilMissed(what: string): number | undefined {
+		if (!this.options.until || this.stageExit !== undefined || this.signalExit !== undefined || this.output.gone) {
+			return undefined;
+		}
+
+		this.note(`the --until message did not come before ${what}`);
+		return exitCodes.expectedMissing;
 	}
 
 	private onClose({code, reason, byUs, fault, willReconnect}: CloseEvent): void {
@@ -383,7 +463,7 @@ class PipeRun {
 
 		if (fault !== undefined) {
 			this.note(code === 1006 ? `dropped the connection: ${fault}` : `closed the connection with ${describeCloseCode(code)}: ${fault}`);
-			this.finish(exitCodes.dropped);
+			this.finish(this.untilMissed('the connection dropped') ?? exitCodes.dropped);
 			return;
 		}
 
@@ -391,11 +471,17 @@ class PipeRun {
 			this.note(code === 1006
 				? `connection dropped (${describeCloseCode(code)}${shownReason})`
 				: `server closed the connection with ${describeCloseCode(code)}${shownReason}`);
-			this.finish(exitCodes.dropped);
+			this.finish(this.untilMissed('the connection ended') ?? exitCodes.dropped);
 			return;
 		}
 
 		this.verbose(`closed with ${describeCloseCode(code)}${shownReason}`);
+		const missed = this.untilMissed(this.endReason === 'wait' ? 'the -w time ran out' : 'the connection closed');
+		if (missed !== undefined || this.stageExit !== undefined) {
+			this.finish(missed ?? this.stageExit!);
+			return;
+		}
+
 		const exitCode = this.output.gone ? exitCodes.ok : this.ending.exitCode(this.received);
 		if (exitCode === exitCodes.countNotReached && this.signalExit === undefined) {
 			this.note(`${this.received} of the ${this.options.count!} messages asked for (-n) came before ${this.endReason === 'wait' ? 'the -w time ran out' : 'the connection closed'}`);
@@ -454,9 +540,8 @@ class PipeRun {
 		this.finished = true;
 		this.ending.stop();
 		this.io.stdin.pause();
-		const exitCode = code === exitCodes.ok && this.refused ? exitCodes.usage : code;
 		this.output.finish(() => {
-			this.settle(this.signalExit ?? exitCode);
+			this.settle(this.signalExit ?? code);
 		});
 	}
 

@@ -319,7 +319,11 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 		const responder = options.respond?.(answer);
 		const clientHooks = hooks?.connect({
 			id: peer.id,
-			forward,
+			// With --replay, the default answer is the recording's: only messages the hooks leave to
+			// the default move it on, so a script can answer what the recording does not hold.
+			forward: responder === undefined ? forward : () => {
+				responder.receive();
+			},
 			broadcast: broadcastFrom,
 			send: answer,
 			close(code, reason) {
@@ -337,7 +341,7 @@ export async function startServer(options: ServeOptions, log: ServeLog): Promise
 				log(messageLine(peer.id, bytes, isBinary));
 			}
 
-			if (responder !== undefined) {
+			if (clientHooks === undefined && responder !== undefined) {
 				responder.receive();
 				return;
 			}

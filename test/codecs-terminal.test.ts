@@ -7,7 +7,7 @@ import {loadCodec} from '../source/codecs/index.js';
 import {buildTarget, type ConnectFlags} from '../source/connect-options.js';
 import {Connection} from '../source/connection.js';
 import {runPipe} from '../source/pipe.js';
-import {codecStage, decodedView} from '../source/pipeline/codec-stage.js';
+import {codecStage} from '../source/pipeline/codec-stage.js';
 import {startServer, type TestServer} from './helpers/servers.js';
 
 const flags: ConnectFlags = {header: [], cookie: [], subprotocol: [], followRedirects: false, insecure: false, compress: false, connectTimeout: 5};
@@ -44,7 +44,6 @@ test('on a terminal, a decoded value is one JSON line with C1 and bidi controls 
 		showControl: false,
 		count: 2,
 		stages: [codecStage({decode: codec})],
-		showDecoded: message => message.decoded === undefined ? undefined : {...decodedView(codec, message.decoded), codec: codec.name},
 	}, {
 		stdin: new PassThrough(),
 		stdout,

@@ -30,7 +30,7 @@ test('every long option in --help is explained in the readme outside the referen
 
 test('the exit codes in --help are the ones in the readme table', async () => {
 	const {stdout} = await runCli(['--help']);
-	for (const code of ['0', '1', '2', '3', '5', '130', '143']) {
+	for (const code of ['0', '1', '2', '3', '4', '5', '130', '143']) {
 		assert.match(stdout, new RegExp(`^\\s+${code}\\s`, 'm'), `--help lacks exit code ${code}`);
 		assert.match(readme, new RegExp(`^\\| ${code} \\|`, 'm'), `readme lacks exit code ${code}`);
 	}

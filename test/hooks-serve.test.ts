@@ -202,10 +202,13 @@ test('serve --script in broadcast mode: undefined keeps the broadcast, a return 
 	}
 });
 
-test('until pipe mode and the session take them, --reply and --script given to a client connection are a usage error', async () => {
-	const {code, stderr} = await runCli(['ws://127.0.0.1:9/', '--reply', 'a => b']);
-	assert.equal(code, 2);
-	assert.equal(stderr, 'wsterm: --reply does not apply to a client connection (did you mean wsterm serve?)\n');
+test('--until and --record are for client connections: given to serve, a usage error', async () => {
+	const until = await runCli(['serve', '--until', 'x']);
+	assert.equal(until.code, 2);
+	assert.equal(until.stderr, 'wsterm: --until does not apply to wsterm serve\n');
+	const record = await runCli(['serve', '--record', 'x.jsonl']);
+	assert.equal(record.code, 2);
+	assert.equal(record.stderr, 'wsterm: --record does not apply to wsterm serve\n');
 });
 
 test('serve --script with an async hook and a flood: reading pauses while messages wait on the hook, and every answer comes back in order', {timeout: 120_000}, async () => {

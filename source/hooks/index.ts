@@ -49,3 +49,4 @@ export async function loadHooks(flags: HookFlags): Promise<HookConfig> {
 		...(script === undefined ? {} : {script}),
 	};
 }
+export {hooksStage} from './stage.js';

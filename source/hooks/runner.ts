@@ -98,6 +98,16 @@ export type HookRunner = {
 	close(event: HookCloseEvent): void;
 	/** Resolves once every message and event given so far has been through the hooks. */
 	settled(): Promise<void>;
+	/**
+	The same steps run at once, for a caller that keeps the order itself (the pipeline's hooks
+	stage): each returns a promise when a hook is async, and the next step must wait for it.
+	*/
+	readonly direct: {
+		open(): unknown;
+		receive(message: PipelineMessage): unknown;
+		send(message: PipelineMessage): unknown;
+		close(event: HookCloseEvent): unknown;
+	};
 };
 
 const globalTimers: HookTimerFunctions = {
@@ -339,13 +349,21 @@ export function createHookRunner(config: HookConfig, options: RunnerOptions): Ho
 		});
 	};
 
+	const handleOpen = (): unknown => {
+		const hook = role === 'client' ? script?.hooks.onOpen : script?.hooks.onConnect;
+		return hook === undefined ? undefined : call(role === 'client' ? 'onOpen' : 'onConnect', () => hook(anyCtx), () => undefined);
+	};
+
+	const handleClose = (event: HookCloseEvent): unknown => {
+		const hook = script?.hooks.onClose;
+		return hook === undefined
+			? clearTimers()
+			: call('onClose', () => hook({code: event.code, reason: event.reason, byUs: event.byUs}, anyCtx), clearTimers);
+	};
+
 	return {
 		open() {
-			const hook = role === 'client' ? script?.hooks.onOpen : script?.hooks.onConnect;
-			if (hook !== undefined) {
-				const name = role === 'client' ? 'onOpen' : 'onConnect';
-				incoming.push(() => call(name, () => hook(anyCtx), () => undefined));
-			}
+			incoming.push(handleOpen);
 		},
 		receive(message) {
 			incoming.push(() => handleReceived(message));
@@ -361,15 +379,19 @@ export function createHookRunner(config: HookConfig, options: RunnerOptions): Ho
 		},
 		close(event) {
 			clearTimers();
-			incoming.push(() => {
-				const hook = script?.hooks.onClose;
-				return hook === undefined
-					? clearTimers()
-					: call('onClose', () => hook({code: event.code, reason: event.reason, byUs: event.byUs}, anyCtx), clearTimers);
-			});
+			incoming.push(() => handleClose(event));
 		},
 		async settled() {
 			await Promise.all([incoming.settled(), outgoing.settled()]);
+		},
+		direct: {
+			open: handleOpen,
+			receive: handleReceived,
+			send: handleSend,
+			close(event) {
+				clearTimers();
+				return handleClose(event);
+			},
 		},
 	};
 }

@@ -30,6 +30,8 @@ export type Pipeline = {
 	event(event: PipelineEvent): void;
 	/** Resolves once everything given so far has been through every stage. */
 	settled(): Promise<void>;
+	/** Messages given to send() and not yet through the stages to the connection. */
+	readonly sending: number;
 	/** The stages, in incoming order (for tests and diagnostics). */
 	readonly names: readonly string[];
 };
@@ -62,6 +64,7 @@ export function createPipeline(factories: readonly StageFactory[], sink: Pipelin
 				sink.event(event);
 			},
 			async settled() {},
+			sending: 0,
 			names: [],
 		};
 	}
@@ -182,6 +185,9 @@ export function createPipeline(factories: readonly StageFactory[], sink: Pipelin
 				// eslint-disable-next-line no-await-in-loop -- a stage may pass work on while the others settle
 				await Promise.all([...incoming, ...outgoing].map(async serial => serial.settled()));
 			}
+		},
+		get sending() {
+			return pending(outgoing);
 		},
 		names: incomingOrder.map(stage => stage.name),
 	};

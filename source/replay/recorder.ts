@@ -8,6 +8,7 @@ import {closeSync, openSync, writeSync} from 'node:fs';
 import type {Connection} from '../connection.js';
 import {UsageError} from '../exit-codes.js';
 import {closeRecord, type EventRecord, formatRecord, openRecord, payloadRecord} from '../jsonl.js';
+import type {StageFactory} from '../pipeline/stage.js';
 
 export type RecorderOptions = {
 	/** Wall-clock milliseconds, for the records' times. */
@@ -121,12 +122,9 @@ which the connection sends itself on every open. Attach it before anything else 
 the open is written first. Returns a function that stops.
 */
 export function recordConnection(connection: Connection, recorder: Recorder, {initialMessages}: {readonly initialMessages?: readonly string[]} = {}): () => void {
-	// No user or password in the file: a replay is given them again.
-	const url = new URL(connection.target.url);
-	url.username = '';
-	url.password = '';
+	const url = recordedUrl(connection.target.url);
 	const connectionOnOpen = ({protocol}: {readonly protocol: string}): void => {
-		recorder.open(url.href, protocol, initialMessages);
+		recorder.open(url, protocol, initialMessages);
 	};
 
 	const connectionOnMessage = (data: Buffer, isBinary: boolean): void => {
@@ -157,4 +155,61 @@ export function recordConnection(connection: Connection, recorder: Recorder, {in
 		connection.off('pong', connectionOnPong);
 		connection.off('close', connectionOnClose);
 	};
+}
+
+/** The URL as recorded: no user or password in the file (a replay is given them again). */
+export function recordedUrl(target: string): string {
+	const url = new URL(target);
+	url.username = '';
+	url.password = '';
+	return url.href;
+}
+
+/**
+The recorder as a pipeline stage (`--record` in pipe mode): a tap, so it sees each received
+message as it came off the wire (whatever the hooks show instead) and each sent one as it goes
+onto it, and the connection's events in order with them. The file is closed at the final close.
+*/
+export function recorderStage(recorder: Recorder, {url, initialMessages}: {readonly url: string; readonly initialMessages?: readonly string[]}): StageFactory {
+	return () => ({
+		name: 'recorder',
+		tap: true,
+		receive(message, next) {
+			recorder.message('in', message.data, message.isBinary);
+			next(message);
+		},
+		send(message, next) {
+			recorder.message('out', message.payload, message.isBinary);
+			next(message);
+		},
+		event(event) {
+			switch (event.type) {
+				case 'open': {
+					recorder.open(url, event.protocol, initialMessages);
+					break;
+				}
+
+				case 'ping': {
+					recorder.ping('in', event.payload);
+					break;
+				}
+
+				case 'pong': {
+					recorder.pong('in', event.payload, event.rtt);
+					break;
+				}
+
+				case 'close': {
+					recorder.close(event.byUs ? 'out' : 'in', event.code, event.reason);
+					if (!event.willReconnect) {
+						recorder.end();
+					}
+
+					break;
+				}
+
+				default:
+			}
+		},
+	});
 }
