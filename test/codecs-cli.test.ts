@@ -142,6 +142,36 @@ describe('--encode', () => {
 	});
 });
 
+describe('with hooks and in volume', () => {
+	test('--script hooks see decoded values (json() and decoded), and what ctx.send sends is encoded', async () => {
+		const hooks = join(temporary, 'hooks.mjs');
+		writeFileSync(hooks, `export function onMessage(message, ctx) {
+	const value = message.json();
+	if (value.op === 'ping') ctx.send({op: 'pong', id: value.id});
+	return (value.op ?? 'big') + ' ' + typeof (value.id ?? value.big) + ' ' + (message.decoded === value);
+}
+`);
+		const {url, received} = await server([msgpack.encode({op: 'ping', id: 7}), msgpack.encode({big: 2n ** 63n - 1n}, {useBigInt64: true})]);
+		const result = await runCli([url, '--decode', 'msgpack', '--encode', 'msgpack', '--script', hooks, '-n', '2']);
+		assert.equal(result.stderr, '');
+		assert.equal(result.code, 0);
+		assert.equal(result.stdout, 'ping number true\nbig bigint true\n');
+		assert.equal(received.length, 1);
+		assert.ok(received[0]!.isBinary);
+		assert.deepEqual(msgpack.decode(received[0]!.data), {op: 'pong', id: 7});
+	});
+
+	test('30,000 lines that are not JSON are all refused without stalling the input (several stdin chunks, far more than the 1,024 messages allowed in flight); the valid line after them is sent', async () => {
+		const {url, received} = await server([]);
+		const input = `${Array.from({length: 30_000}, (_, index) => `bad ${index}`).join('\n')}\n[1,2]\n`;
+		const result = await runCli([url, '--encode', 'msgpack', '--linger', '0'], {input, timeout: 20_000});
+		assert.equal(result.code, 2);
+		// One error line per refused line (not counted here: the end of a long stderr may be cut when the process exits while the pipe is full).
+		assert.match(result.stderr, /^wsterm: not sent: not JSON \(.+\): bad 0\n/);
+		assert.deepEqual(received.map(message => msgpack.decode(message.data)), [[1, 2]]);
+	});
+});
+
 describe('start-up', () => {
 	/** The packages the CLI imports during a run, seen by a module resolve hook. */
 	async function packagesLoaded(args: readonly string[]): Promise<string[]> {

@@ -104,10 +104,17 @@ export class PipelineMessage {
 		return this.isBinary || this.#text === undefined ? this.data : this.#text;
 	}
 
+	/** The text parsed as JSON; for a message a codec decoded, its value (gzip and deflate: their text, parsed). */
 	json(): unknown {
+		const view = this.#annotations?.view;
+		if (view?.payload === undefined && this.#annotations?.decoded !== undefined) {
+			return this.#annotations.decoded;
+		}
+
 		if (this.#parsed === unparsed) {
+			const text = view?.payload === undefined ? this.text : view.payload.isBinary ? undefined : view.payload.data.toString();
 			try {
-				this.#parsed = this.isBinary ? undefined : JSON.parse(this.text!) as unknown;
+				this.#parsed = text === undefined ? undefined : JSON.parse(text) as unknown;
 			} catch {
 				this.#parsed = undefined;
 			}
