@@ -90,6 +90,7 @@ class PipeRun {
 	/** Messages sent since everything was last written to the socket. */
 	private sentSinceFlushed = 0;
 	private inputDone = false;
+	private waitingForStages = false;
 	/** No more input is sent: -n was reached, a signal came, or stdout has gone. */
 	private inputStopped = false;
 	private closing = false;
@@ -292,6 +293,17 @@ class PipeRun {
 
 	/** Once the input has ended and all of it is on the socket, the ending rules take over. */
 	private checkAllSent(): void {
+		if (this.inputDone && this.pipeline.sending > 0 && !this.waitingForStages) {
+			// An async onSend still holds some: look again once they are through (one may be dropped,
+			// so the connection's 'flushed' is not sure to come).
+			this.waitingForStages = true;
+			void this.pipeline.settled().then(() => {
+				this.waitingForStages = false;
+				this.checkAllSent();
+			});
+			return;
+		}
+
 		if (this.inputDone && this.connection.state === 'open' && this.connection.bufferedBytes === 0 && this.pipeline.sending === 0) {
 			this.ending.allSent(this.received, this.connection.stats.sentMessages);
 		}

@@ -7,7 +7,7 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
-import {cliPath, runCli} from './helpers/cli.js';
+import {cliPath, runCli, startCli} from './helpers/cli.js';
 import {cliCommand, hasTmux, TmuxSession} from './helpers/ui-tmux.js';
 import {echo, startServer, type TestServer} from './helpers/servers.js';
 import type {WebSocket} from '../source/ws.js';
@@ -306,6 +306,73 @@ test('--script with --reconnect: ctx.state is kept across reconnects and onOpen 
 		assert.equal(code, 0, stderr);
 		assert.equal(stdout, 'hello 1\nhello 2\n');
 		assert.deepEqual(received, ['open 1', 'open 2']);
+	} finally {
+		await server.close();
+	}
+});
+
+test('--script with an async onSend that drops the last line: -w still starts once the input is through', async () => {
+	const server = await startServer({onConnection: echo});
+	const path = script(`export async function onSend(message) {
+		await new Promise(resolve => setTimeout(resolve, 20));
+		return message.text === 'last' ? null : undefined;
+	}`);
+	try {
+		const {code, stdout, stderr} = await runCli([server.url, '--script', path, '-w', '0.2'], {input: 'one\nlast\n', timeout: 10_000});
+		assert.equal(stderr, '');
+		assert.equal(code, 0);
+		assert.equal(stdout, 'one\n');
+	} finally {
+		await server.close();
+	}
+});
+
+test('--script: while messages wait on a slow hook, wsterm stops reading the socket (the server\'s buffer fills), then takes them all', {timeout: 60_000}, async () => {
+	const count = 3000;
+	const payload = 'x'.repeat(8 * 1024);
+	const gate = join(directory, `gate-${++files}`);
+	let serverSocket: WebSocket | undefined;
+	const server = await startServer({
+		onConnection(socket: WebSocket) {
+			serverSocket = socket;
+			for (let index = 0; index < count; index++) {
+				socket.send(payload);
+			}
+		},
+	});
+	const path = script(`import {existsSync} from 'node:fs';
+let open = false;
+export async function onMessage() {
+	while (!open) {
+		open = existsSync(${JSON.stringify(gate)});
+		if (!open) await new Promise(resolve => setTimeout(resolve, 10));
+	}
+	return null;
+}`);
+	try {
+		const run = startCli([server.url, '--script', path, '-n', String(count)], {input: ''});
+		// Until the gate opens, the hook holds the first message: the client may take in about 1000
+		// messages (8 MB) and must then stop reading, so most of the 24 MB stay in the server's buffer.
+		let last = -1;
+		let buffered = 0;
+		const deadline = Date.now() + 20_000;
+		while (Date.now() < deadline) {
+			// eslint-disable-next-line no-await-in-loop
+			await new Promise(resolve => setTimeout(resolve, 300));
+			buffered = serverSocket?.bufferedAmount ?? -1;
+			if (serverSocket !== undefined && buffered === last) {
+				break;
+			}
+
+			last = buffered;
+		}
+
+		assert.ok(buffered > 4 * 1024 * 1024, `the server's buffer holds ${buffered} bytes: the client read on`);
+		writeFileSync(gate, '');
+		const {code, stdout, stderr} = await run.result;
+		assert.equal(stderr, '');
+		assert.equal(stdout, '');
+		assert.equal(code, 0);
 	} finally {
 		await server.close();
 	}

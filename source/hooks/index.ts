@@ -1,18 +1,19 @@
 /*
 The hooks capability's one interface: `loadHooks` turns the flags into a config once (before
-connecting: a bad rule or a script that does not load is a usage error), `createHookRunner`
-makes the stage for each connection. Load this folder with a dynamic import, and only when one
-of the flags is given, so that it costs nothing otherwise.
+connecting: a bad rule or a script that does not load is a usage error), and `hooksStage` makes
+the hooks a stage of a connection's message pipeline (source/pipeline/: read its index.ts for
+how a consumer drives a pipeline). This folder is loaded with a dynamic import, and only when one
+of the flags is given (by pipeline/load-stages.ts for clients, by cli.tsx for serve), so that it
+costs nothing otherwise.
 
-A client consumer (pipe mode, the session), given the config from cli.tsx:
-  const hooks = createHookRunner(config, {url: target.displayUrl, sink});  // once, lives across reconnects
-  on open:           hooks.open()
-  on a message:      if (!hooks.receive(createMessage(data, isBinary))) connection.pause()
-                     (resume on hooks.settled()); print or show in sink.deliver(handled)
-  to send a message: if (!hooks.send(createMessage(data, isBinary))) stop reading input
-                     (resume on the connection's 'drain' or hooks.settled()); sink.send transmits
-  on close:          hooks.close({code, reason, byUs}); await hooks.settled() (bounded) before exiting
-sink.exit(code) ends the run (ctx.exit, or the --until message was delivered).
+- A client (pipe mode; the session next): `loadStages({hooks: flags, ...})` gives the factories;
+  `createPipeline(factories, sink)` once per run, so one runner (and `ctx.state`) lives across
+  reconnects. The sink's deliver() gets each received message with `shown` (hooks' outcome:
+  undefined as usual, null hidden but counted, a message to show instead); ctx.exit and the
+  --until message arrive as the event {type: 'exit', code} after that message is delivered;
+  ctx.log and hook errors as sink.log / sink.error lines.
+- serve: `createServeHooks(config)` runs one pipeline per client (serve.ts), with serve's answer
+  (echo, broadcast, --replay's recording) as the consumer.
 */
 import {parsePattern, parseReplyRule} from './rules.js';
 import {importHooks, scriptFile, type Role} from './script.js';

@@ -1,5 +1,6 @@
 /*
-Hooks in `wsterm serve`: one runner per client, plus reloading the script when its file changes.
+Hooks in `wsterm serve`: one pipeline per client (the hooks stage, as in a client connection),
+plus reloading the script when its file changes.
 serve-server.ts knows only the small interfaces below; the folder is loaded only when `--reply`
 or `--script` is given.
 */
@@ -8,8 +9,10 @@ import {readFile} from 'node:fs/promises';
 import {basename, dirname} from 'node:path';
 import type {IncomingMessage} from 'node:http';
 import {PipelineMessage} from '../pipeline/message.js';
-import {createHookRunner, type HookConfig} from './runner.js';
+import {createPipeline} from '../pipeline/pipeline.js';
+import type {HookConfig} from './runner.js';
 import {importHooks} from './script.js';
+import {hooksStage} from './stage.js';
 
 /** What serve-server does for one client's hooks. */
 export type ServePeer = {
@@ -114,44 +117,46 @@ export function createServeHooks(config: HookConfig): ServeHooksSetup {
 				stop,
 				connect(peer, request, url) {
 					let closedByHook = false;
-					const runner = createHookRunner(config, {
+					// The same pipeline as a client's: the hooks stage, then serve's answer as the consumer.
+					const pipeline = createPipeline([hooksStage(config, {
 						url,
 						request: {path: request.url ?? '/', headers: request.headers, remoteAddress: request.socket.remoteAddress},
-						sink: {
-							send(message) {
-								peer.send(message.data, message.isBinary);
-							},
-							deliver({message, outcome, replied}) {
-								if (outcome === undefined) {
-									if (!replied) {
-										peer.forward(message.data, message.isBinary);
-									}
-								} else if (outcome !== null) {
-									peer.send(outcome.data, outcome.isBinary);
+						broadcast(message) {
+							peer.broadcast(message.data, message.isBinary);
+						},
+					})], {
+						transmit(message) {
+							peer.send(message.data, message.isBinary);
+						},
+						deliver(message) {
+							const {shown, replied} = message;
+							if (shown === undefined) {
+								if (!replied) {
+									peer.forward(message.data, message.isBinary);
 								}
-							},
-							broadcast(message) {
-								peer.broadcast(message.data, message.isBinary);
-							},
-							close(code, reason) {
-								closedByHook = true;
-								peer.close(code, reason);
-							},
-							log(line) {
-								log(`#${peer.id} ${line}`);
-							},
-							error(line) {
-								log(`#${peer.id} script error: ${line}`);
-							},
+							} else if (shown !== null) {
+								peer.send(shown.data, shown.isBinary);
+							}
+						},
+						event: () => undefined,
+						close(code, reason) {
+							closedByHook = true;
+							peer.close(code, reason);
+						},
+						log(line) {
+							log(`#${peer.id} ${line}`);
+						},
+						error(line) {
+							log(`#${peer.id} script error: ${line}`);
 						},
 					});
-					runner.open();
+					pipeline.event({type: 'open', protocol: '', extensions: '', attempt: 1});
 					return {
-						receive: (data, isBinary) => runner.receive(new PipelineMessage(data, isBinary)),
+						receive: (data, isBinary) => pipeline.receive(new PipelineMessage(data, isBinary)),
 						close(code, reason, byServer) {
-							runner.close({code, reason, byUs: closedByHook || byServer});
+							pipeline.event({type: 'close', code, reason, byUs: closedByHook || byServer, willReconnect: false});
 						},
-						settled: async () => runner.settled(),
+						settled: async () => pipeline.settled(),
 					};
 				},
 			};

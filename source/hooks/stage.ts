@@ -1,16 +1,29 @@
 /*
-The hooks as a pipeline stage (client connections: pipe mode, and the session next): one runner
-for the pipeline's life, so `ctx.state` is kept across reconnects. What the hooks send (ctx.send,
---reply answers, what onSend lets through) enters the outgoing path just after this stage.
+The hooks as a pipeline stage: one runner for the pipeline's life (in the client, across
+reconnects, so `ctx.state` is kept). What the hooks send (ctx.send, --reply answers, what onSend
+lets through) enters the outgoing path just after this stage.
 */
+import type {PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import {createHookRunner, type HookConfig} from './runner.js';
+import type {ServeRequest} from './types.js';
 
-export function hooksStage(config: HookConfig, {url}: {readonly url: string}): StageFactory {
+export type HooksStageOptions = {
+	/** ctx.url: the connection's URL, without credentials. */
+	readonly url: string;
+	/** serve: the client's handshake request (ctx.request). */
+	readonly request?: ServeRequest;
+	/** serve: ctx.broadcast, to every other client. */
+	readonly broadcast?: (message: PipelineMessage) => void;
+};
+
+export function hooksStage(config: HookConfig, {url, request, broadcast}: HooksStageOptions): StageFactory {
 	return link => {
 		const runner = createHookRunner(config, {
 			url,
+			...(request === undefined ? {} : {request}),
 			sink: {
+				...(broadcast === undefined ? {} : {broadcast}),
 				send(message) {
 					link.send(message);
 				},
