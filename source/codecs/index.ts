@@ -2,13 +2,9 @@
 The codecs, one module each behind one interface. Each module (and its library) is imported only
 when its codec is asked for, so a run without --decode or --encode loads none of them.
 */
-import {type Codec, type CodecName, type CodecOptions, CodecSetupError, decodeNames} from './types.js';
+import {type Codec, type CodecName, type CodecOptions, CodecSetupError} from './types.js';
 
-export {type Codec, type CodecName, type CodecOptions, CodecSetupError, decodeNames, encodeNames} from './types.js';
-
-export function isCodecName(name: string): name is CodecName {
-	return (decodeNames as readonly string[]).includes(name);
-}
+export {type Codec, type CodecName, type CodecOptions, CodecSetupError, type DecodedView, decodeNames, encodeNames} from './types.js';
 
 /*
 The libraries are imported inside each create function, not at the top of its module: the CLI is
