@@ -7,7 +7,9 @@ import type {ConnectFlags} from './connect-options.js';
 import {buildTarget} from './connect-options.js';
 import type {ConnectionOptions} from './connection.js';
 import {exitCodes, UsageError} from './exit-codes.js';
+import {type CodecName, decodeNames, encodeNames} from './codecs/types.js';
 import type {PipeMessage} from './pipe.js';
+import type {CodecChoices} from './pipeline/codec-stage.js';
 import type {ResponderFactory} from './replay/responder.js';
 import type {ServeFlags} from './serve-options.js';
 
@@ -77,6 +79,14 @@ const help = `
 	                              onClose (.js/.mjs/.cjs)
 	      --record FILE           Write every event to FILE as JSON lines
 	                              (for wsterm replay)
+	      --decode CODEC          Decode binary messages received: msgpack,
+	                              cbor, protobuf, gzip or deflate (shown as
+	                              JSON; see Binary formats)
+	      --encode CODEC          Send each line, read as JSON, as msgpack,
+	                              cbor or protobuf (a line that is not JSON
+	                              is not sent: exit 2)
+	      --proto FILE            protobuf: a .proto file (repeatable)
+	      --type NAME             protobuf: the message type (package.Message)
 
 	Replay (wsterm replay FILE [url]; FILE: JSON lines or a HAR file)
 	      --pace MODE             reply: each message once the replies recorded
@@ -118,7 +128,7 @@ const help = `
 	  0    closed cleanly (1000, 1001, 1005, or closed by wsterm)
 	  1    could not connect (DNS, refused, TLS, HTTP answer, timeout),
 	       or serve could not listen
-	  2    usage error
+	  2    usage error; or --encode refused a line (the rest was sent)
 	  3    connection dropped, or closed with any other code
 	  4    an expected message did not come: --until's before the
 	       end, or replay --check's (a message differed, was missing
@@ -190,6 +200,10 @@ const flagSpecs = {
 	check: {type: 'boolean', default: false},
 	ignore: {type: 'string', isMultiple: true, default: [] as string[]},
 	entry: {type: 'string'},
+	decode: {type: 'string'},
+	encode: {type: 'string'},
+	proto: {type: 'string', isMultiple: true, default: [] as string[]},
+	type: {type: 'string'},
 } as const;
 
 const description = 'A WebSocket client for the terminal, for scripts, and a local echo server.';
@@ -198,10 +212,10 @@ let cli: CommandLine<typeof flagSpecs>;
 
 type Flags = FlagValues<typeof flagSpecs>;
 
-const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record'] as const;
+const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type'] as const;
 const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'replay'] as const;
 // The pipeline's flags: pipe mode takes them; the full-screen session gets them next.
-const pipelineFlags = ['reply', 'script', 'until', 'record'] as const;
+const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type'] as const;
 const replayOnly = ['pace', 'replyTimeout', 'check', 'ignore', 'entry'] as const;
 const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color', ...pipelineFlags] as const;
 
@@ -402,6 +416,39 @@ async function runReplayMode(flags: Flags): Promise<number> {
 	}, {stdout: process.stdout, stderr: process.stderr, signals: process, now: () => Date.now(), clock: systemClock});
 }
 
+/** --decode, --encode, --proto and --type, checked; undefined when none is given. */
+function codecChoices(flags: Flags, onRefused: () => void): CodecChoices | undefined {
+	const codecFlags = ['decode', 'encode', 'proto', 'type'] as const;
+	if (!codecFlags.some(name => cli.typed.has(name))) {
+		return undefined;
+	}
+
+	const names = (list: readonly string[]): string => `${list.slice(0, -1).join(', ')} or ${list.at(-1)!}`;
+	if (flags.decode !== undefined && !(decodeNames as readonly string[]).includes(flags.decode)) {
+		throw new UsageError(`${typed('decode')} takes ${names(decodeNames)}, not "${flags.decode}"`);
+	}
+
+	if (flags.encode !== undefined && !(encodeNames as readonly string[]).includes(flags.encode)) {
+		throw new UsageError(`${typed('encode')} takes ${names(encodeNames)}${flags.encode === 'gzip' || flags.encode === 'deflate' ? ` (${flags.encode} only decodes)` : ''}, not "${flags.encode}"`);
+	}
+
+	if (flags.encode !== undefined && flags.binary) {
+		throw new UsageError(`${typed('encode')} sends each line as ${flags.encode}; --binary sends lines byte for byte: give one of them`);
+	}
+
+	if ((flags.proto.length > 0 || flags.type !== undefined) && flags.decode !== 'protobuf' && flags.encode !== 'protobuf') {
+		throw new UsageError(`${typed(flags.proto.length > 0 ? 'proto' : 'type')} goes with --decode protobuf or --encode protobuf`);
+	}
+
+	return {
+		proto: flags.proto,
+		onRefused,
+		...(flags.decode === undefined ? {} : {decode: flags.decode as CodecName}),
+		...(flags.encode === undefined ? {} : {encode: flags.encode as CodecName}),
+		...(flags.type === undefined ? {} : {type: flags.type}),
+	};
+}
+
 async function runClient(flags: Flags): Promise<number> {
 	rejectFlags(serveOnly, 'a client connection (did you mean wsterm serve?)');
 	rejectFlags(replayOnly, 'a client connection (did you mean wsterm replay?)');
@@ -417,6 +464,10 @@ async function runClient(flags: Flags): Promise<number> {
 	}
 
 	const scrollback = number('scrollback', flags.scrollback, {min: 1, integer: true}) ?? 10_000;
+	let refusedLines = 0;
+	const codec = codecChoices(flags, () => {
+		refusedLines++;
+	});
 	const pipeFlagGiven = flags.execute.length > 0 || count !== undefined || wait !== undefined || flags.jsonl;
 	const interactive = process.stdin.isTTY && process.stdout.isTTY && !pipeFlagGiven;
 	const [url] = cli.input;
@@ -472,8 +523,9 @@ async function runClient(flags: Flags): Promise<number> {
 	const hookFlagGiven = flags.reply.length > 0 || flags.script !== undefined || flags.until !== undefined;
 	// Loaded only when asked for: a bad rule, a script that does not load or a --record file that
 	// cannot be written exits 2 before connecting.
-	const stages = hookFlagGiven || flags.record !== undefined
+	const stages = codec !== undefined || hookFlagGiven || flags.record !== undefined
 		? await import('./pipeline/load-stages.js').then(async ({loadStages}) => loadStages({
+			...(codec === undefined ? {} : {codec}),
 			...(hookFlagGiven ? {hooks: {role: 'client', reply: flags.reply, ...(flags.until === undefined ? {} : {until: flags.until}), ...(flags.script === undefined ? {} : {script: flags.script})}} : {}),
 			...(flags.record === undefined ? {} : {record: flags.record}),
 			url: built!.target.url,
@@ -489,7 +541,7 @@ async function runClient(flags: Flags): Promise<number> {
 		}
 	}
 
-	return runPipe(new Connection(built!.target, connection), {
+	const code = await runPipe(new Connection(built!.target, connection), {
 		binary: flags.binary,
 		nullSeparated: flags.null,
 		readStdin: execute.messages.length === 0,
@@ -514,6 +566,8 @@ async function runClient(flags: Flags): Promise<number> {
 			clearTimeout(timer);
 		},
 	});
+	// --encode refused a line that was not JSON: the rest was sent, but the input was not all good.
+	return code === exitCodes.ok && refusedLines > 0 ? exitCodes.usage : code;
 }
 
 async function main(): Promise<number> {

@@ -7,6 +7,7 @@ import {isUtf8} from 'node:buffer';
 import type {Writable} from 'node:stream';
 import {escapeControl, escapeJsonControl, hexBytes} from './display.js';
 import {type EventRecord, formatRecord, payloadRecord} from './jsonl.js';
+import type {DecodedView} from './codecs/types.js';
 
 const chunkSize = 64 * 1024;
 // Longest binary payload shown in full as hex on a terminal.
@@ -132,17 +133,31 @@ export function describePayload(payload: Buffer): string {
 	return isUtf8(payload) ? ` ${escapeControl(payload.toString())}` : ` [binary ${payload.length} B] ${hexBytes(payload, terminalHexLimit)}`;
 }
 
-/** A JSON record as a line; to a terminal, with C1, DEL and bidi controls escaped as well. */
-export function recordLine(record: EventRecord, terminal: boolean): string {
-	const line = formatRecord(record);
+/**
+A JSON record as a line; to a terminal, with C1, DEL and bidi controls escaped as well.
+`decodedJson` (JSON text, where integers may be too big for JSON.stringify) is added as `decoded`.
+*/
+export function recordLine(record: EventRecord, terminal: boolean, decodedJson?: string): string {
+	const line = decodedJson === undefined ? formatRecord(record) : `${formatRecord(record).slice(0, -2)},"decoded":${decodedJson}}\n`;
 	return terminal ? escapeJsonControl(line) : line;
 }
 
-/** Writes one received message in the chosen format. */
-export function writeMessage(output: OutputWriter, format: OutputFormat, data: Buffer, isBinary: boolean, now: number, codec?: string): void {
+/**
+What a stage found in a received message: its badge (the codec or protocol), and for a message
+--decode decoded, how it is shown.
+*/
+export type DecodedMessage = {readonly codec: string} & Partial<DecodedView>;
+
+/** Writes one received message in the chosen format; a decoded one as its value. */
+export function writeMessage(output: OutputWriter, format: OutputFormat, data: Buffer, isBinary: boolean, now: number, decoded?: DecodedMessage): void {
 	if (format.jsonl) {
 		const record = payloadRecord(now, 'in', isBinary ? 'binary' : 'text', data);
-		output.write(recordLine(codec === undefined ? record : {...record, codec}, format.terminal));
+		output.write(recordLine(decoded === undefined ? record : {...record, codec: decoded.codec}, format.terminal, decoded?.json));
+	} else if (decoded?.payload !== undefined) {
+		writeMessage(output, format, decoded.payload.data, decoded.payload.isBinary, now);
+	} else if (decoded?.json !== undefined) {
+		output.write(format.terminal ? escapeJsonControl(decoded.json) : decoded.json);
+		output.write(format.terminal ? '\n' : format.separator);
 	} else if (!format.terminal) {
 		// Not a terminal: the bytes as they came.
 		output.write(data);

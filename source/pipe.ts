@@ -138,7 +138,12 @@ class PipeRun {
 			event: event => {
 				this.onEvent(event);
 			},
-			transmit: message => this.connection.send(message.payload, message.isBinary),
+			transmit: message => {
+				// Counted here, not when given to the pipeline: a stage may refuse a line (--encode), and
+				// refused lines never reach the socket, so no 'flushed' would come to count them down.
+				this.sentSinceFlushed++;
+				return this.connection.send(message.payload, message.isBinary);
+			},
 			close: (code, reason) => {
 				this.close(code, reason);
 			},
@@ -255,7 +260,6 @@ class PipeRun {
 		}
 
 		const writable = this.send(new PipelineMessage(data, this.options.binary));
-		this.sentSinceFlushed++;
 		return writable && this.sentSinceFlushed < maxMessagesInFlight;
 	}
 
@@ -326,7 +330,7 @@ class PipeRun {
 		const {shown} = message;
 		if (shown !== null) {
 			const printed = shown ?? message;
-			writeMessage(this.output, this.format, printed.data, printed.isBinary, this.io.now(), message.badge);
+			writeMessage(this.output, this.format, printed.data, printed.isBinary, this.io.now(), printed.badge === undefined ? undefined : {codec: printed.badge, ...printed.view});
 		}
 
 		this.ending.messageReceived(this.received, this.connection.stats.sentMessages);

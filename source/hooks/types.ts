@@ -16,8 +16,14 @@ export type HookMessage = {
 	readonly isBinary: boolean;
 	/** The payload as text for a text message; undefined for a binary one. */
 	readonly text: string | undefined;
-	/** The text parsed as JSON, or undefined when the message is binary or not JSON. Parsed once. */
+	/**
+	The text parsed as JSON, or undefined when the message is binary or not JSON. Parsed once.
+	With --decode, a binary message that decoded gives its value (gzip and deflate: the text
+	inside, parsed).
+	*/
 	json(): unknown;
+	/** With --decode: the value a binary message decoded to (integers beyond 2^53 as bigint, bytes as Uint8Array; protobuf: its JSON mapping). */
+	readonly decoded?: unknown;
 };
 
 /**

@@ -5,9 +5,12 @@ read at start-up. Called before connecting, so that a bad rule, a script that do
 file that cannot be written is a usage error (exit 2) before anything happens.
 */
 import type {HookFlags} from '../hooks/index.js';
+import type {CodecChoices} from './codec-stage.js';
 import type {StageFactory} from './stage.js';
 
 export type StageChoices = {
+	/** `--decode`, `--encode` (with `--proto`, `--type`; left out when none is given). */
+	readonly codec?: CodecChoices;
 	/** `--reply`, `--until`, `--script` (left out when none is given). */
 	readonly hooks?: HookFlags;
 	/** `--record FILE`. */
@@ -23,13 +26,18 @@ export type StageChoices = {
 /** The stage factories, from the connection outwards (see index.ts for the order). */
 export async function loadStages(choices: StageChoices): Promise<StageFactory[]> {
 	const stages: StageFactory[] = [];
+	if (choices.codec !== undefined) {
+		const {loadCodecStage} = await import('./codec-stage.js');
+		stages.push(await loadCodecStage(choices.codec));
+	}
+
 	if (choices.hooks === undefined && choices.record === undefined) {
 		return stages;
 	}
 
 	const {recordedUrl} = await import('../replay/recorder.js');
 	const url = recordedUrl(choices.url);
-	// Codecs and protocols go here, before the hooks.
+	// Protocols go here, after the codec and before the hooks.
 	if (choices.hooks !== undefined) {
 		const {hooksStage, loadHooks} = await import('../hooks/index.js');
 		stages.push(hooksStage(await loadHooks(choices.hooks), {url}));

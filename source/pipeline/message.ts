@@ -8,6 +8,7 @@ asks for it, so passing a message through costs no copies.
 received message, they add what they found with `annotate()` (the recorder, after them, writes the
 wire form; display and --jsonl read the annotations and never parse again).
 */
+import type {DecodedView} from '../codecs/types.js';
 
 /**
 What `ctx.send` and the like take: a string is a text message, a Buffer (or any typed array or
@@ -19,6 +20,8 @@ export type Sendable = string | Buffer | ArrayBufferView | ArrayBuffer | unknown
 export type Annotations = {
 	/** Codec / protocol stage: the payload decoded (a msgpack value, a Socket.IO event's arguments...). */
 	readonly decoded?: unknown;
+	/** Codec stage (--decode): how the decoded value is shown (display and --jsonl read it, never decoding again). */
+	readonly view?: DecodedView;
 	/** Codec / protocol stage: a short name shown next to the message and written as `codec` by --jsonl (`msgpack`, `socket.io`). */
 	readonly badge?: string;
 	/**
@@ -59,6 +62,11 @@ export class PipelineMessage {
 	}
 
 	/** See Annotations. */
+	get view(): DecodedView | undefined {
+		return this.#annotations?.view;
+	}
+
+	/** See Annotations. */
 	get shown(): PipelineMessage | null | undefined {
 		return this.#annotations?.shown;
 	}
@@ -96,10 +104,17 @@ export class PipelineMessage {
 		return this.isBinary || this.#text === undefined ? this.data : this.#text;
 	}
 
+	/** The text parsed as JSON; for a message a codec decoded, its value (gzip and deflate: their text, parsed). */
 	json(): unknown {
+		const view = this.#annotations?.view;
+		if (view?.payload === undefined && this.#annotations?.decoded !== undefined) {
+			return this.#annotations.decoded;
+		}
+
 		if (this.#parsed === unparsed) {
+			const text = view?.payload === undefined ? this.text : view.payload.isBinary ? undefined : view.payload.data.toString();
 			try {
-				this.#parsed = this.isBinary ? undefined : JSON.parse(this.text!) as unknown;
+				this.#parsed = text === undefined ? undefined : JSON.parse(text) as unknown;
 			} catch {
 				this.#parsed = undefined;
 			}

@@ -1,0 +1,42 @@
+/*
+The codecs, one module each behind one interface. Each module (and its library) is imported only
+when its codec is asked for, so a run without --decode or --encode loads none of them.
+*/
+import {type Codec, type CodecName, type CodecOptions, CodecSetupError} from './types.js';
+
+export {type Codec, type CodecName, type CodecOptions, CodecSetupError, type DecodedView, decodeNames, encodeNames} from './types.js';
+
+/*
+The libraries are imported inside each create function, not at the top of its module: the CLI is
+bundled into one file, where a package imported at the top would be loaded at every start.
+*/
+
+/** Loads the codec called `name`; throws CodecSetupError when it cannot be set up from `options`. */
+export async function loadCodec(name: CodecName, options: CodecOptions = {}): Promise<Codec> {
+	switch (name) {
+		case 'msgpack': {
+			const {createMsgpackCodec} = await import('./msgpack.js');
+			return createMsgpackCodec();
+		}
+
+		case 'cbor': {
+			const {createCborCodec} = await import('./cbor.js');
+			return createCborCodec();
+		}
+
+		case 'protobuf': {
+			const {createProtobufCodec} = await import('./protobuf.js');
+			return createProtobufCodec(options);
+		}
+
+		case 'gzip':
+		case 'deflate': {
+			const {createZlibCodec} = await import('./zlib.js');
+			return createZlibCodec(name);
+		}
+
+		default: {
+			throw new CodecSetupError(`unknown codec ${String(name)}`);
+		}
+	}
+}

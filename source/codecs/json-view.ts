@@ -1,0 +1,138 @@
+/*
+Decoded values as JSON, for display and --jsonl, without losing what JSON cannot say directly:
+
+- integers of any size are written with all their digits (bigint included), never rounded;
+- bytes (Uint8Array, Buffer) are `{"$bytes": "<base64>"}`;
+- a Map whose keys are all strings is an object; any other Map is `{"$map": [[key, value], ...]}`;
+- NaN, Infinity and -Infinity are `{"$float": "NaN"}` (and so on); -0 is written `-0`;
+- a Date is `{"$date": "<ISO 8601>"}` (`null` inside when the date is invalid);
+- undefined is `{"$undefined": true}`; a Set is `{"$set": [...]}`;
+- a format's own types come from its codec (CBOR: `{"$tag": N, "value": ...}`, `{"$simple": N}`).
+
+The reverse (parseJsonValue) reads what --encode is given: integers too large for a double become
+bigint, and `{"$bytes": "<base64>"}` (alone in its object) becomes bytes.
+*/
+import {isSafeNumber, parse} from 'lossless-json';
+
+/** A codec's say on a value json-view does not know: a replacement value, or undefined to go on. */
+export type JsonViewExtension = (value: object) => unknown;
+
+/** `value` as compact JSON on one line. */
+export function toJsonText(value: unknown, extension?: JsonViewExtension): string {
+	return write(value, extension, 0);
+}
+
+const maxDepth = 1000;
+
+function write(value: unknown, extension: JsonViewExtension | undefined, depth: number): string {
+	if (depth > maxDepth) {
+		throw new RangeError('nested too deeply to show');
+	}
+
+	switch (typeof value) {
+		case 'string': {
+			return JSON.stringify(value);
+		}
+
+		case 'number': {
+			if (Number.isFinite(value)) {
+				return Object.is(value, -0) ? '-0' : String(value);
+			}
+
+			return `{"$float":"${String(value)}"}`;
+		}
+
+		case 'bigint': {
+			return value.toString();
+		}
+
+		case 'boolean': {
+			return String(value);
+		}
+
+		case 'undefined': {
+			return '{"$undefined":true}';
+		}
+
+		case 'object': {
+			return value === null ? 'null' : writeObject(value, extension, depth);
+		}
+
+		default: {
+			// Functions and symbols: no decoder makes them.
+			return JSON.stringify(String(value));
+		}
+	}
+}
+
+function writeObject(value: object, extension: JsonViewExtension | undefined, depth: number): string {
+	const next = (item: unknown): string => write(item, extension, depth + 1);
+	const replaced = extension?.(value);
+	if (replaced !== undefined) {
+		return next(replaced);
+	}
+
+	if (Array.isArray(value)) {
+		return `[${value.map(item => next(item)).join(',')}]`;
+	}
+
+	if (ArrayBuffer.isView(value)) {
+		return `{"$bytes":"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"}`;
+	}
+
+	if (value instanceof ArrayBuffer) {
+		return `{"$bytes":"${Buffer.from(value).toString('base64')}"}`;
+	}
+
+	if (value instanceof Date) {
+		return `{"$date":${Number.isNaN(value.getTime()) ? 'null' : JSON.stringify(value.toISOString())}}`;
+	}
+
+	if (value instanceof Map) {
+		const entries = [...value.entries()];
+		if (entries.every(([key]) => typeof key === 'string')) {
+			return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${next(item)}`).join(',')}}`;
+		}
+
+		return `{"$map":[${entries.map(([key, item]) => `[${next(key)},${next(item)}]`).join(',')}]}`;
+	}
+
+	if (value instanceof Set) {
+		return `{"$set":[${[...value].map(item => next(item)).join(',')}]}`;
+	}
+
+	if (typeof (value as {toJSON?: unknown}).toJSON === 'function') {
+		// URL, and the like.
+		return next((value as {toJSON: () => unknown}).toJSON());
+	}
+
+	if (value instanceof RegExp) {
+		return next(String(value));
+	}
+
+	return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}:${next(item)}`).join(',')}}`;
+}
+
+/**
+Parses one line of JSON for --encode: integers beyond 2^53 as bigint, `{"$bytes": base64}` as
+bytes. Throws a SyntaxError when the line is not JSON.
+*/
+export function parseJsonValue(text: string): unknown {
+	return parse(text, reviveBytes, parseNumber);
+}
+
+function parseNumber(text: string): number | bigint {
+	return !isSafeNumber(text) && /^-?\d+$/.test(text) ? BigInt(text) : Number(text);
+}
+
+function reviveBytes(_key: string, value: unknown): unknown {
+	if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+		const keys = Object.keys(value);
+		const bytes = (value as {$bytes?: unknown}).$bytes;
+		if (keys.length === 1 && typeof bytes === 'string') {
+			return new Uint8Array(Buffer.from(bytes, 'base64'));
+		}
+	}
+
+	return value;
+}

@@ -1,0 +1,44 @@
+import type {JsonViewExtension} from './json-view.js';
+
+/** The codecs `--decode` takes. */
+export const decodeNames = ['msgpack', 'cbor', 'protobuf', 'gzip', 'deflate'] as const;
+/** The codecs `--encode` takes: gzip and deflate only decode. */
+export const encodeNames = ['msgpack', 'cbor', 'protobuf'] as const;
+
+export type CodecName = (typeof decodeNames)[number];
+
+/** A binary format: bytes from the peer become a value, and (for most) a value becomes bytes. */
+export type Codec = {
+	readonly name: CodecName;
+	/**
+	`json`: the decoded value is shown as one line of JSON (json-view.ts).
+	`payload`: decoding gives another payload (a string, or bytes), shown like a received message.
+	*/
+	readonly shows: 'json' | 'payload';
+	/** Throws when the bytes are not in this format. */
+	decode(bytes: Uint8Array): unknown;
+	/** Throws when the value cannot be said in this format; undefined for decode-only codecs. */
+	readonly encode?: (value: unknown) => Uint8Array;
+	/** Shows the format's own types (CBOR tags ...) in JSON; see json-view.ts. */
+	readonly jsonView?: JsonViewExtension;
+};
+
+/** How a decoded message is shown: pipe mode's output and --jsonl (and the session, later). */
+export type DecodedView = {
+	/** The value as one line of JSON (json-view.ts's rule): plain output and --jsonl's `decoded`. */
+	readonly json: string;
+	/** gzip and deflate: plain output prints this payload as a received message instead. */
+	readonly payload?: {readonly data: Buffer; readonly isBinary: boolean};
+};
+
+export type CodecOptions = {
+	/** protobuf: the .proto files to load. */
+	readonly proto?: readonly string[];
+	/** protobuf: the message type, `package.Message`. */
+	readonly type?: string;
+};
+
+/** A codec that cannot be set up as asked (a bad .proto file, an unknown type): a usage error. */
+export class CodecSetupError extends Error {
+	override name = 'CodecSetupError';
+}
