@@ -46,15 +46,15 @@ export function hooksStage(config: HookConfig, {url, request, broadcast}: HooksS
 		});
 		return {
 			name: 'hooks',
-			receive: message => runner.direct.receive(message) as void | PromiseLike<unknown>,
-			send: message => runner.direct.send(message) as void | PromiseLike<unknown>,
+			receive: message => runner.receive(message) as void | PromiseLike<unknown>,
+			send: message => runner.send(message) as void | PromiseLike<unknown>,
 			event(event) {
 				if (event.type === 'open') {
-					return runner.direct.open() as void | PromiseLike<unknown>;
+					return runner.open() as void | PromiseLike<unknown>;
 				}
 
 				if (event.type === 'close') {
-					return runner.direct.close(event) as void | PromiseLike<unknown>;
+					return runner.close(event) as void | PromiseLike<unknown>;
 				}
 
 				return undefined;
