@@ -73,9 +73,9 @@ const help = `
 	  -P, --show-control          Also show ping, pong and close
 	      --reply 'PAT => TEXT'   Send TEXT when a received message matches PAT
 	                              (a regular expression; repeatable)
-	      --until PATTERN         End after printing the first message that
-	                              matches (exit 4 if the connection ends or
-	                              -w runs out first)
+	      --until PATTERN         Pipe mode only: end after printing the first
+	                              message that matches (exit 4 if the
+	                              connection ends or -w runs out first)
 	      --script FILE           JavaScript hooks: onOpen, onMessage, onSend,
 	                              onClose (.js/.mjs/.cjs)
 	      --record FILE           Write every event to FILE as JSON lines
