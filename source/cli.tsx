@@ -454,7 +454,7 @@ function codecChoices(flags: Flags, onRefused: () => void): CodecChoices | undef
 The session's pipeline, when a pipeline flag is given: always with a codec stage, so that /decode
 can switch decoding on and off. Without the flags, nothing is loaded and there is no pipeline.
 */
-async function sessionStages(flags: Flags, codec: CodecChoices | undefined, url: string | undefined, initialMessages: readonly string[] | undefined): Promise<Pick<SessionOptions, 'stages' | 'decoder' | 'codecOptions'>> {
+async function sessionStages(flags: Flags, codec: CodecChoices | undefined, url: string | undefined, initialMessages: readonly string[] | undefined): Promise<Pick<SessionOptions, 'stages' | 'decoder' | 'stageNotes' | 'codecOptions'>> {
 	const hookFlagGiven = flags.reply.length > 0 || flags.script !== undefined;
 	if (codec === undefined && !hookFlagGiven && flags.record === undefined) {
 		return {};
@@ -465,6 +465,8 @@ async function sessionStages(flags: Flags, codec: CodecChoices | undefined, url:
 	}
 
 	const decoder: DecoderSwitch = {current: undefined};
+	// stderr until the session is drawn, then an error row (see session-start.ts).
+	const stageNotes = {to: (line: string) => process.stderr.write(`wsterm: ${line}\n`)};
 	const {loadStages} = await import('./pipeline/load-stages.js');
 	const stages = await loadStages({
 		codec: {...codec, decoderSwitch: decoder},
@@ -473,10 +475,10 @@ async function sessionStages(flags: Flags, codec: CodecChoices | undefined, url:
 		url: url ?? 'ws://127.0.0.1/',
 		...(initialMessages === undefined ? {} : {initialMessages}),
 		note(line) {
-			process.stderr.write(`wsterm: ${line}\n`);
+			stageNotes.to(line);
 		},
 	});
-	return {stages, decoder, codecOptions: {proto: flags.proto, ...(flags.type === undefined ? {} : {type: flags.type})}};
+	return {stages, decoder, stageNotes, codecOptions: {proto: flags.proto, ...(flags.type === undefined ? {} : {type: flags.type})}};
 }
 
 async function runClient(flags: Flags): Promise<number> {

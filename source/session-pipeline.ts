@@ -73,14 +73,24 @@ export class SessionPipe {
 
 	/** A message from the connection; the socket is paused while the stages are behind. */
 	receive(data: Buffer, isBinary: boolean): void {
-		if (!this.pipeline.receive(new PipelineMessage(data, isBinary)) && !this.held) {
+		if (this.pipeline.receive(new PipelineMessage(data, isBinary))) {
+			return;
+		}
+
+		// Again each time: the UI's batching may have resumed the socket meanwhile.
+		this.connection.pause();
+		if (!this.held) {
 			this.held = true;
-			this.connection.pause();
 			void this.pipeline.settled().then(() => {
 				this.held = false;
 				this.connection.resume();
 			});
 		}
+	}
+
+	/** A line from outside the stages (the recorder could not write): an error row. */
+	note(line: string): void {
+		this.push({type: 'note', kind: 'error', text: line, time: this.now()});
 	}
 
 	event(event: PipelineEvent): void {

@@ -33,6 +33,8 @@ export type SessionOptions = {
 	readonly stages?: readonly StageFactory[];
 	/** The codec stage's decoder, for /decode (there is a codec stage whenever there are stages). */
 	readonly decoder?: DecoderSwitch;
+	/** Where the stages' own lines go (the recorder's); the session points it at an error row. */
+	readonly stageNotes?: {to: (line: string) => void};
 	/** --proto and --type, for /decode protobuf. */
 	readonly codecOptions?: CodecOptions;
 };
@@ -161,6 +163,12 @@ export async function startSession(options: SessionOptions, io: SessionIo): Prom
 	const pipe = options.stages === undefined || options.stages.length === 0
 		? undefined
 		: await import('./session-pipeline.js').then(({SessionPipe}) => new SessionPipe(connection, options.stages!, Date.now, options.connection.initialMessages, options.decoder));
+	if (pipe !== undefined && options.stageNotes !== undefined) {
+		options.stageNotes.to = line => {
+			pipe.note(line);
+		};
+	}
+
 	const stop = listenToConnection(connection, Date.now, event => {
 		events.push(event);
 	}, options.connection.initialMessages, pipe);

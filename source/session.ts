@@ -289,11 +289,11 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 
 function messageEntry(event: {readonly time: number; readonly data: Buffer; readonly isBinary: boolean; readonly badge?: string; readonly wire?: Buffer}, dir: 'in' | 'out'): NewEntry {
 	const {time, data, badge, wire} = event;
-	const extra = {...(badge === undefined ? {} : {badge}), ...(wire === undefined ? {} : {wire})};
-	const size = wire?.length ?? data.length;
-	return event.isBinary
-		? {time, dir, kind: 'binary', bytes: data, size, ...extra}
-		: {time, dir, kind: 'text', text: data.toString(), size, ...extra};
+	const entry: NewEntry = event.isBinary
+		? {time, dir, kind: 'binary', bytes: data, size: wire?.length ?? data.length}
+		: {time, dir, kind: 'text', text: data.toString(), size: wire?.length ?? data.length};
+	// Without a codec (every message of a flood without pipeline flags), no copy.
+	return badge === undefined && wire === undefined ? entry : {...entry, ...(badge === undefined ? {} : {badge}), ...(wire === undefined ? {} : {wire})};
 }
 
 /**
