@@ -145,6 +145,26 @@ test('--decode msgpack shows the decoded JSON with its badge; /decode off shows 
 	}
 });
 
+test('/decode NAME in a session started without pipeline flags decodes from then on', {skip}, async () => {
+	const tmux = session([server.url]);
+	try {
+		await tmux.waitFor(/< ask 7/);
+		type(tmux, 'pack');
+		await tmux.waitFor(/< binary \d+ B/, {what: 'the hex row'});
+		type(tmux, '/decode msgpack');
+		await tmux.waitFor(/decoding binary messages as msgpack/);
+		type(tmux, 'pack');
+		const screen = await tmux.waitFor(/< msgpack \{"packed":true,"n":42\}/, {what: 'the decoded row'});
+		assert.match(screen, /> pack\n.*< binary/s, 'the row before /decode stays hex');
+		type(tmux, '/decode nope');
+		await tmux.waitFor(/\/decode nope: takes msgpack, cbor/);
+		type(tmux, '/quit');
+		assert.match(await tmux.waitFor(/EXIT=\d+/), /EXIT=0/);
+	} finally {
+		tmux.kill();
+	}
+});
+
 test('--until stays refused in the session with a clear line', {skip}, async () => {
 	const tmux = session(['--until', 'x', server.url]);
 	try {

@@ -61,8 +61,10 @@ type Props = {
 	readonly onRedraw?: () => void;
 	/** The message pipeline (hooks, codecs, recorder): what is sent and received goes through it. */
 	readonly pipe?: SessionPipe;
-	/** /decode NAME: loads a codec (undefined: /decode is not available without a pipeline). */
+	/** /decode NAME: loads a codec. */
 	readonly loadDecoder?: (name: string) => Promise<Codec>;
+	/** /decode NAME in a session without a pipeline: one with a codec stage decoding with NAME. */
+	readonly createDecodingPipe?: (name: string) => Promise<SessionPipe>;
 	/** `/save`'s `open` record: the URL without credentials. */
 	readonly recordUrl?: string;
 };
@@ -137,10 +139,14 @@ export default function App({
 	onRedraw,
 	initialMessages,
 	takeBacklog,
-	pipe,
+	pipe: givenPipe,
 	loadDecoder,
+	createDecodingPipe,
 	recordUrl,
 }: Props) {
+	// The session's pipeline: from the command line, or made by the first /decode.
+	const [madePipe, setMadePipe] = useState<SessionPipe | undefined>(undefined);
+	const pipe = givenPipe ?? madePipe;
 	const {stdout} = useStdout();
 	const {columns, rows} = useTerminalSize(stdout);
 	const [session, dispatch] = useReducer(sessionReducer, {limit: scrollback, state: connection.state}, createSession);
@@ -319,7 +325,24 @@ export default function App({
 
 	const switchDecoder = useCallback(async (name: string | undefined) => {
 		if (pipe?.decoder === undefined || loadDecoder === undefined) {
-			notice('error', '/decode works in a session started with a pipeline flag: wsterm --decode NAME URL (or --encode, --script, --reply, --record)');
+			if (name === undefined) {
+				notice('info', 'decoding is off');
+				return;
+			}
+
+			if (createDecodingPipe === undefined) {
+				notice('error', '/decode is not available here');
+				return;
+			}
+
+			try {
+				// From now on the connection's messages go through a pipeline with a codec stage.
+				setMadePipe(await createDecodingPipe(name));
+				notice('info', `decoding binary messages as ${name}`);
+			} catch (error) {
+				notice('error', `/decode ${escapeControl(name)}: ${(error as Error).message}`);
+			}
+
 			return;
 		}
 
@@ -335,7 +358,7 @@ export default function App({
 		} catch (error) {
 			notice('error', `/decode ${escapeControl(name)}: ${(error as Error).message}`);
 		}
-	}, [pipe, loadDecoder, notice]);
+	}, [pipe, loadDecoder, createDecodingPipe, notice]);
 
 	const runCommand = useCallback((command: Command) => {
 		switch (command.name) {

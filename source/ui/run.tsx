@@ -8,6 +8,8 @@ import {closedWell} from '../session.js';
 import type {SessionIo, StartedSession} from '../session-start.js';
 import {recordedUrl} from '../replay/recorder.js';
 import type {Codec, CodecName} from '../codecs/types.js';
+import type {DecoderSwitch} from '../pipeline/codec-stage.js';
+import type {SessionPipe} from '../session-pipeline.js';
 import App from './App.js';
 import {colorEnabled} from './tones.js';
 
@@ -43,6 +45,12 @@ export async function runInteractive(started: StartedSession, io: SessionIo): Pr
 		}
 
 		return loadCodec(name as CodecName, options.codecOptions);
+	};
+
+	const createDecodingPipe = async (name: string): Promise<SessionPipe> => {
+		const [codec, {codecStage}, {SessionPipe}] = await Promise.all([loadDecoder(name), import('../pipeline/codec-stage.js'), import('../session-pipeline.js')]);
+		const decoder: DecoderSwitch = {current: undefined};
+		return new SessionPipe(connection, [codecStage({decode: codec, decoderSwitch: decoder})], Date.now, options.connection.initialMessages, decoder);
 	};
 
 	const notes = history.problem === undefined ? options.notes : [...options.notes, `history not read (${history.problem}); --no-history turns it off`];
@@ -147,6 +155,7 @@ export async function runInteractive(started: StartedSession, io: SessionIo): Pr
 				takeBacklog={started.takeEvents}
 				pipe={pipe}
 				loadDecoder={loadDecoder}
+				createDecodingPipe={createDecodingPipe}
 				recordUrl={recordedUrl(target.url)}
 				onRedraw={() => {
 					// The screen is cleared where the cursor is; the next frame differs (StatusBar's

@@ -71,6 +71,15 @@ export function useConnectionEvents({connection, dispatch, clock, now, interval,
 			if (timer !== undefined) {
 				clock.clearTimeout(timer);
 			}
+
+			// Another listener takes over (the session gained a pipeline with /decode): what is held
+			// goes to the reducer now, before the events that listener hands over.
+			if (buffer.length > 0) {
+				flush();
+			} else if (paused) {
+				paused = false;
+				connection.resume();
+			}
 		};
 	}, [connection, dispatch, clock, now, interval, initialMessages, takeBacklog, pipe]);
 }
