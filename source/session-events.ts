@@ -32,8 +32,8 @@ export function listenToConnection(connection: Connection, now: () => number, pu
 		pong({payload, rtt, keepalive}: PongEvent) {
 			push({type: 'pong', payload, rtt, keepalive, time: now()});
 		},
-		close({code, reason, byUs, willReconnect}: CloseEvent) {
-			push({type: 'close', code, reason, byUs, willReconnect, time: now()});
+		close({code, reason, byUs, willReconnect, fault}: CloseEvent) {
+			push({type: 'close', code, reason, byUs, willReconnect, ...(fault === undefined ? {} : {fault}), time: now()});
 		},
 		'connect-error'({message}: ConnectFailure) {
 			push({type: 'connect-error', message, time: now()});

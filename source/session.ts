@@ -56,7 +56,8 @@ export type SessionEvent = {readonly time: number} & (
 	| {readonly type: 'ping'; readonly payload: Buffer}
 	/** A keepalive pong (answering --ping-interval) updates the round trip but adds no row. */
 	| {readonly type: 'pong'; readonly payload: Buffer; readonly rtt: number | undefined; readonly keepalive?: boolean}
-	| {readonly type: 'close'; readonly code: number; readonly reason: string; readonly byUs: boolean; readonly willReconnect: boolean}
+	/** `fault`: wsterm closed it because something went wrong (no pong, a message too big, a bad frame). */
+	| {readonly type: 'close'; readonly code: number; readonly reason: string; readonly byUs: boolean; readonly willReconnect: boolean; readonly fault?: string}
 	| {readonly type: 'connect-error'; readonly message: string}
 	/** `failure`: why the attempt before failed, when it did not even open. */
 	| {readonly type: 'reconnecting'; readonly attempt: number; readonly delay: number; readonly failure?: string}
@@ -254,7 +255,9 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 				return closed;
 			}
 
-			return {...closed, exitCode: closedWell(event) ? exitCodes.ok : exitCodes.dropped};
+			// Quit before the first connection opened: it never connected (exit 1, as a failed connect).
+			const quitWhileConnecting = !state.opened && event.byUs && event.fault === undefined && event.code === 1006;
+			return {...closed, exitCode: quitWhileConnecting ? exitCodes.connectFailed : closedWell(event) ? exitCodes.ok : exitCodes.dropped};
 		}
 
 		case 'connect-error': {
@@ -300,8 +303,8 @@ function messageEntry(event: {readonly time: number; readonly data: Buffer; read
 A close that ends the session well: a clean code, or one wsterm chose (/close 4000); not a drop
 for want of pongs (1006) or a message over --max-payload (1009), whoever closed.
 */
-export function closedWell({code, byUs}: {readonly code: number; readonly byUs: boolean}): boolean {
-	return isCleanClose(code) || (byUs && code !== 1006 && code !== 1009);
+export function closedWell({code, byUs, fault}: {readonly code: number; readonly byUs: boolean; readonly fault?: string}): boolean {
+	return isCleanClose(code) || (byUs && fault === undefined && code !== 1006);
 }
 
 /** Messages waiting to be sent when the connection ends for good will never be sent. */

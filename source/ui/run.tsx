@@ -21,6 +21,10 @@ const sighup = 129;
 function describeEnd(failure: ConnectFailure | undefined, close: CloseEvent | undefined, url: string): string | undefined {
 	if (close !== undefined && !closedWell(close)) {
 		const reason = close.reason === '' ? '' : ` ${escapeControl(close.reason)}`;
+		if (close.byUs && close.fault === undefined) {
+			return `quit before the connection to ${url} opened`;
+		}
+
 		if (close.code === 1006) {
 			return `connection dropped (${describeCloseCode(close.code)}${reason})`;
 		}
