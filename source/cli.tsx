@@ -123,7 +123,8 @@ const help = `
 	      --script FILE           Answer with a JavaScript module's hooks
 	                              (.js/.mjs/.cjs; reloaded when it changes)
 	      --replay FILE           Answer as the recorded server did (with
-	                              --pace recorded: with its delays)
+	                              --pace recorded: with its delays; a HAR
+	                              file's entry chosen with --entry N)
 
 	Exit codes
 	  0    closed cleanly (1000, 1001, 1005, or closed by wsterm)
@@ -342,7 +343,7 @@ function executeMessages(flags: Flags): {messages: PipeMessage[]; notes: string[
 
 async function runServeMode(flags: Flags): Promise<number> {
 	rejectFlags(clientOnly, 'wsterm serve');
-	rejectFlags(flags.replay === undefined ? replayOnly : replayOnly.filter(name => name !== 'pace'), flags.replay === undefined ? 'wsterm serve' : 'wsterm serve --replay');
+	rejectFlags(flags.replay === undefined ? replayOnly : replayOnly.filter(name => name !== 'pace' && name !== 'entry'), flags.replay === undefined ? 'wsterm serve' : 'wsterm serve --replay');
 	if (cli.input.length > 1) {
 		throw new UsageError(`unexpected argument "${cli.input[1]}" after serve`);
 	}
@@ -378,10 +379,11 @@ async function replayResponder(file: string, flags: Flags): Promise<ResponderFac
 		throw new UsageError('--replay and --broadcast do not go together');
 	}
 
-	const [{readConversation}, {parsePace}, {createResponderFactory}, {systemClock}] = await Promise.all([
+	const [{readConversation}, {replayChoicesFromFlags}, {createResponderFactory}, {systemClock}] = await Promise.all([
 		import('./replay/read-conversation.js'), import('./replay/options.js'), import('./replay/responder.js'), import('./connection.js'),
 	]);
-	return createResponderFactory(readConversation(file), {pace: parsePace(flags.pace), clock: systemClock});
+	const {pace, entry} = replayChoicesFromFlags(flags);
+	return createResponderFactory(readConversation(file, entry), {pace, clock: systemClock});
 }
 
 async function runReplayMode(flags: Flags): Promise<number> {

@@ -110,13 +110,16 @@ export function parseHeader(text: string): [name: string, value: string] {
 	}
 
 	const value = text.slice(colon + 1).trim();
-	// What Node's HTTP client refuses: control characters other than tab, and anything beyond a byte.
+	checkHeaderValue(`header ${name}`, value);
+	return [name, value];
+}
+
+/** What Node's HTTP client refuses in a header: control characters other than tab, and anything beyond a byte. */
+function checkHeaderValue(what: string, value: string): void {
 	// eslint-disable-next-line no-control-regex
 	if (/[^\t\u0020-\u007E\u0080-\u00FF]/.test(value)) {
-		throw new UsageError(`bad value for header ${name}: "${escapeForError(value)}" has a control character or a character HTTP headers cannot carry`);
+		throw new UsageError(`bad value for ${what}: "${escapeForError(value)}" has a control character or a character HTTP headers cannot carry`);
 	}
-
-	return [name, value];
 }
 
 /** Control characters made visible in an error line. */
@@ -271,12 +274,17 @@ export async function buildTarget(input: string, flags: ConnectFlags, readFile: 
 		notes.push(`ignoring ${dropped.join(', ')}: ws makes these handshake headers itself`);
 	}
 
+	for (const cookie of flags.cookie) {
+		checkHeaderValue('-b/--cookie', cookie);
+	}
+
 	cookies.push(...flags.cookie);
 	if (cookies.length > 0) {
 		headers.Cookie = [cookies.join('; ')];
 	}
 
 	if (flags.userAgent !== undefined) {
+		checkHeaderValue('-A/--user-agent', flags.userAgent);
 		headers['User-Agent'] = [flags.userAgent];
 	}
 
@@ -295,6 +303,10 @@ export async function buildTarget(input: string, flags: ConnectFlags, readFile: 
 
 	if (flags.auth !== undefined && !flags.auth.includes(':')) {
 		throw new UsageError('--auth takes user:password');
+	}
+
+	if (flags.origin !== undefined) {
+		checkHeaderValue('-o/--origin', flags.origin);
 	}
 
 	const tlsFiles = await readTlsFiles(flags, readFile);

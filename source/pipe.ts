@@ -194,8 +194,9 @@ class PipeRun {
 		connection.on('connect-error', failure => {
 			this.onConnectError(failure);
 		});
+		// A close follows every such error, and its line says what went wrong: the raw one only with -v.
 		connection.on('error', error => {
-			this.note(`error: ${escapeControl(error.message)}`);
+			this.verbose(`error: ${escapeControl(error.message)}`);
 		});
 		connection.on('connecting', attempt => {
 			this.verbose(`${attempt > 1 ? 'reconnecting' : 'connecting'} to ${connection.target.displayUrl}${connection.target.proxy === undefined ? '' : ` through ${connection.target.proxy}`}`);

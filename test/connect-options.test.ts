@@ -78,6 +78,12 @@ test('parseHeader', () => {
 	assert.deepEqual(parseHeader('X-A: caf\u00E9\tx'), ['X-A', 'caf\u00E9\tx']);
 });
 
+test('-o, -A and -b values a header cannot carry are usage errors, like -H', async () => {
+	await assert.rejects(buildTarget('h', {...flags, origin: 'http://x\u001B[2J'}, noFiles), /^UsageError: bad value for -o\/--origin: "http:\/\/x\\x1b\[2J" has a control character/);
+	await assert.rejects(buildTarget('h', {...flags, userAgent: 'ua\r\nX-Evil: 1'}, noFiles), /bad value for -A\/--user-agent: "ua\\x0d\\x0aX-Evil: 1"/);
+	await assert.rejects(buildTarget('h', {...flags, cookie: ['k=v\nz']}, noFiles), /bad value for -b\/--cookie/);
+});
+
 test('repeated -H names keep every value, under the first spelling', async () => {
 	const {target} = await buildTarget('h', {...flags, header: ['X-Tag: 1', 'x-tag: 2', 'X-Other: 3']}, noFiles);
 	assert.deepEqual(target.options.headers, {'X-Tag': ['1', '2'], 'X-Other': ['3']});

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import {once} from 'node:events';
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -236,6 +237,23 @@ describe('a Chrome DevTools HAR file', () => {
 		assert.equal(ambiguous.stderr, `wsterm: ${path} has 2 WebSocket entries: pick one with --entry N\n  1  ws://127.0.0.1:1/elsewhere (2 sent, 2 received)\n  2  ${server.url} (2 sent, 2 received)\n`);
 		const picked = await runCli(['replay', path, '--entry', '2', '--check']);
 		assert.equal(picked.code, 0, picked.stderr);
+	});
+
+	test('serve --replay takes --entry for a HAR file with several WebSocket entries', async () => {
+		const path = file('two-served.har', har([socketEntry('ws://127.0.0.1:1/elsewhere'), socketEntry(server.url)]));
+		const served = await startServeCli(['--replay', path, '--entry', '2']);
+		try {
+			const socket = new WebSocket(served.url);
+			await once(socket, 'open');
+			const answer = messages(socket, 1);
+			socket.send('anything');
+			assert.equal((await answer)[0]!.data.toString(), 'caf\u00E9 \u{1F600} {"a":1}');
+			socket.close(1000);
+			await closed(socket);
+		} finally {
+			served.child.kill('SIGTERM');
+			assert.equal(await served.exit, 0);
+		}
 	});
 });
 

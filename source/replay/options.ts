@@ -27,7 +27,7 @@ export type ReplayChoices = {
 /** Seconds waited for recorded replies by default. */
 export const defaultReplyTimeout = 5;
 
-export function parsePace(text: string | undefined): Pace {
+function parsePace(text: string | undefined): Pace {
 	if (text === undefined) {
 		return 'reply';
 	}
