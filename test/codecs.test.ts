@@ -121,6 +121,14 @@ describe('protobuf', () => {
 		assert.throws(() => codec.encode!(parseJsonValue('[1]')), /JSON object/);
 	});
 
+	test('encode takes the .proto names too, and refuses a key the type does not have (it would send an empty message)', async () => {
+		const codec = await loadCodec('protobuf', {proto: [protoFile], type: 'chat.Post'});
+		const Post = protobuf.loadSync(protoFile).lookupType('chat.Post');
+		const bytes = codec.encode!(parseJsonValue('{"user_name":"bob","id":9007199254740993}'));
+		assert.deepEqual(Post.toObject(Post.decode(bytes), {longs: String}), {userName: 'bob', id: '9007199254740993'});
+		assert.throws(() => codec.encode!(parseJsonValue('{"nosuchfield":"bob"}')), /chat\.Post has no field "nosuchfield"/);
+	});
+
 	test('a missing --proto or --type, a bad file and an unknown type are setup errors', async () => {
 		await assert.rejects(loadCodec('protobuf', {type: 'chat.Post'}), CodecSetupError);
 		await assert.rejects(loadCodec('protobuf', {proto: [protoFile]}), CodecSetupError);

@@ -38,7 +38,8 @@ export async function createProtobufCodec({proto = [], type}: CodecOptions): Pro
 				throw new TypeError(`a ${type} is a JSON object`);
 			}
 
-			const message = messageType.fromObject(withoutBigInts(value) as Record<string, unknown>);
+			// fromObject skips keys it does not know: a typo or a .proto name would send an empty message.
+			const message = messageType.fromObject(withFieldNames(messageType, withoutBigInts(value) as Record<string, unknown>));
 			const problem = messageType.verify(message);
 			if (problem !== null) {
 				throw new TypeError(problem);
@@ -47,6 +48,34 @@ export async function createProtobufCodec({proto = [], type}: CodecOptions): Pro
 			return messageType.encode(message).finish();
 		},
 	};
+}
+
+/** Keys as protobufjs names fields (lowerCamelCase; the .proto's snake_case taken too); an unknown key is an error. */
+function withFieldNames(type: protobuf.Type, value: Record<string, unknown>): Record<string, unknown> {
+	const named: Record<string, unknown> = {};
+	for (const [key, item] of Object.entries(value)) {
+		const name = key in type.fields ? key : key.replaceAll(/_([a-z\d])/g, (_match, letter: string) => letter.toUpperCase());
+		const field = type.fields[name];
+		if (field === undefined) {
+			throw new TypeError(`${type.fullName.replace(/^\./, '')} has no field "${key}"`);
+		}
+
+		const nested = field.resolvedType;
+		const isMessage = nested !== null && 'fields' in nested;
+		named[name] = isMessage && !field.map && item !== null && typeof item === 'object'
+			? (Array.isArray(item) ? item.map(element => withNested(nested as protobuf.Type, element)) : withNested(nested as protobuf.Type, item))
+			: (isMessage && field.map && item !== null && typeof item === 'object'
+				? Object.fromEntries(Object.entries(item).map(([mapKey, element]) => [mapKey, withNested(nested as protobuf.Type, element)]))
+				: item);
+	}
+
+	return named;
+}
+
+function withNested(type: protobuf.Type, value: unknown): unknown {
+	return value !== null && typeof value === 'object' && !Array.isArray(value) && !ArrayBuffer.isView(value)
+		? withFieldNames(type, value as Record<string, unknown>)
+		: value;
 }
 
 /** protobufjs takes 64-bit integers as strings or numbers, not bigint: exact digits as strings. */
