@@ -90,6 +90,8 @@ class PipeRun {
 	/** Messages sent since everything was last written to the socket. */
 	private sentSinceFlushed = 0;
 	private inputDone = false;
+	/** Input (stdin, -x) is read: at once, or with stages once the open has been through them. */
+	private inputStarted = false;
 	private waitingForStages = false;
 	/** No more input is sent: -n was reached, a signal came, or stdout has gone. */
 	private inputStopped = false;
@@ -160,6 +162,21 @@ class PipeRun {
 		this.io.signals.on('SIGINT', this.onSigint);
 		this.io.signals.on('SIGTERM', this.onSigterm);
 		this.listen();
+		// With stages, input waits until the open has been through them, so that what a hook sends
+		// in onOpen (an auth message) goes before the first line; without, lines queue before the open.
+		if (this.pipeline.names.length === 0) {
+			this.startInput();
+		}
+
+		this.connection.connect();
+	}
+
+	private startInput(): void {
+		if (this.inputStarted) {
+			return;
+		}
+
+		this.inputStarted = true;
 		for (const message of this.options.execute) {
 			this.send(new PipelineMessage(message.data, message.isBinary));
 		}
@@ -169,8 +186,6 @@ class PipeRun {
 		} else {
 			this.inputDone = true;
 		}
-
-		this.connection.connect();
 	}
 
 	private listen(): void {
@@ -396,6 +411,7 @@ class PipeRun {
 	}
 
 	private onOpen({protocol, extensions, attempt}: OpenEvent): void {
+		this.startInput();
 		this.checkAllSent();
 		const details = [protocol && `subprotocol ${escapeControl(protocol)}`, extensions && `extensions ${escapeControl(extensions)}`].filter(Boolean);
 		this.verbose(`${attempt > 1 ? 'reconnected' : 'connected'} to ${this.connection.target.displayUrl}${details.length > 0 ? ` (${details.join(', ')})` : ''}`);

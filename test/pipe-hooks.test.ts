@@ -198,17 +198,18 @@ test('--record writes the open, both directions as on the wire, a --reply answer
 		assert.equal(recorded.stderr, '');
 		assert.equal(recorded.code, 0);
 		const lines = readFileSync(recording, 'utf8').trimEnd().split('\n').map(line => JSON.parse(line) as Record<string, unknown>);
-		assert.deepEqual(lines.map(({dir, type, data, url, protocol, code}) => ({dir, type, data, url, protocol, code})), [
-			{dir: 'out', type: 'open', data: undefined, url: server.url, protocol: '', code: undefined},
-			{dir: 'out', type: 'text', data: 'first', url: undefined, protocol: undefined, code: undefined},
-			{dir: 'out', type: 'text', data: 'second', url: undefined, protocol: undefined, code: undefined},
-			{dir: 'in', type: 'text', data: 'welcome', url: undefined, protocol: undefined, code: undefined},
-			{dir: 'out', type: 'text', data: 'hi there', url: undefined, protocol: undefined, code: undefined},
-			{dir: 'in', type: 'text', data: 're: first', url: undefined, protocol: undefined, code: undefined},
-			{dir: 'in', type: 'text', data: 're: second', url: undefined, protocol: undefined, code: undefined},
-			{dir: 'in', type: 'text', data: 're: hi there', url: undefined, protocol: undefined, code: undefined},
-			{dir: 'out', type: 'close', data: undefined, url: undefined, protocol: undefined, code: 1000},
-		]);
+		const shown = lines.map(({dir, type, data, url, protocol, code}) => ({dir, type, data, url, protocol, code}));
+		assert.deepEqual(shown[0], {dir: 'out', type: 'open', data: undefined, url: server.url, protocol: '', code: undefined});
+		assert.deepEqual(shown.at(-1), {dir: 'out', type: 'close', data: undefined, url: undefined, protocol: undefined, code: 1000});
+		// The welcome and the piped lines cross on the wire; each direction keeps its order.
+		const messages = shown.slice(1, -1).map(({dir, data}) => `${dir} ${String(data)}`);
+		assert.deepEqual(messages.filter(line => line.startsWith('out')).sort(), ['out first', 'out hi there', 'out second']);
+		assert.ok(messages.indexOf('out first') < messages.indexOf('out second'));
+		const incoming = messages.filter(line => line.startsWith('in'));
+		assert.equal(incoming[0], 'in welcome');
+		// The echo answers in the order it was sent to.
+		assert.deepEqual(incoming.slice(1), messages.filter(line => line.startsWith('out')).map(line => line.replace('out ', 'in re: ')));
+		assert.ok(messages.indexOf('in welcome') < messages.indexOf('out hi there'), 'the --reply answer follows the welcome');
 
 		const replayed = await runCli(['replay', recording, '--check', '--reply-timeout', '2']);
 		assert.equal(replayed.stderr, 'wsterm: check passed: 4 messages as recorded\n');
@@ -361,6 +362,23 @@ export async function onMessage() {
 		assert.equal(stderr, '');
 		assert.equal(stdout, '');
 		assert.equal(code, 0);
+	} finally {
+		await server.close();
+	}
+});
+
+test('--script: what onOpen sends goes out before the lines piped in (and -x), even an async onOpen', async () => {
+	const server = await sender([]);
+	const path = script(`export async function onOpen(ctx) {
+		await new Promise(resolve => setTimeout(resolve, 50));
+		ctx.send('AUTH');
+	}`);
+	try {
+		const piped = await runCli([server.url, '--script', path, '-w', '0.3'], {input: 'a\nb\n'});
+		assert.equal(piped.code, 0, piped.stderr);
+		const executed = await runCli([server.url, '--script', path, '-x', 'c', '-w', '0.3']);
+		assert.equal(executed.code, 0, executed.stderr);
+		assert.deepEqual(server.received, ['AUTH', 'a', 'b', 'AUTH', 'c']);
 	} finally {
 		await server.close();
 	}
