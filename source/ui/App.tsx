@@ -451,15 +451,15 @@ export default function App({
 		}
 
 		const parsed = parseInput(text);
+		// A mistyped command or a refused line leaves the input too, and goes to the history (Up
+		// brings it back to fix): left in the input, the next keys typed would be glued to it.
 		if (parsed.type === 'error') {
-			// The line stays, so that the mistake can be fixed.
+			act({type: 'submitted', text, remember: true});
 			notice('error', parsed.message);
 			return;
 		}
 
 		if (parsed.type === 'send') {
-			// A refused line goes to the history too (Up brings it back): left in the input, the
-			// next line typed or pasted would be glued to it.
 			sendMessage(parsed.text, false);
 			act({type: 'submitted', text, remember: true});
 			return;
