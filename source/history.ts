@@ -3,7 +3,7 @@ Input history: what was sent, newest last, browsed with up/down and searched wit
 The state is a value changed by `historyReducer`; reading and writing the file are separate
 functions so that the reducer can be tested without a disk.
 */
-import {appendFile, mkdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises';
+import {chmod, mkdir, open, readFile, rename, rm, stat} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 
 /** Most entries kept, in memory and in the file. */
@@ -158,8 +158,26 @@ both keep every line, and a line this version cannot read stays in the file. Pri
 messages can hold tokens.
 */
 export async function appendHistory(path: string, entry: string): Promise<void> {
-	await mkdir(dirname(path), {recursive: true, mode: 0o700});
-	await appendFile(path, formatHistoryFile([entry]), {mode: 0o600});
+	const directory = dirname(path);
+	await mkdir(directory, {recursive: true, mode: 0o700});
+	// mkdir's mode counts only for a directory it makes (and passes through the umask).
+	await chmod(directory, 0o700);
+	await writePrivateFile(path, formatHistoryFile([entry]), 'a');
+}
+
+/**
+Writes a file readable by you alone, whether or not it existed: open's mode counts only for a file
+it creates, so an existing one is chmodded through the open handle before anything is written.
+`flag` as in fs.open: `a` appends, `w` replaces, `wx` refuses an existing file (EEXIST).
+*/
+export async function writePrivateFile(path: string, data: string, flag: 'a' | 'w' | 'wx'): Promise<void> {
+	const handle = await open(path, flag, 0o600);
+	try {
+		await handle.chmod(0o600);
+		await handle.writeFile(data);
+	} finally {
+		await handle.close();
+	}
 }
 
 /**
@@ -190,7 +208,7 @@ async function compactHistory(path: string, content: string, lines: readonly str
 	}
 
 	const temporary = `${path}.${process.pid}.tmp`;
-	await writeFile(temporary, `${kept.reverse().join('\n')}\n`, {mode: 0o600});
+	await writePrivateFile(temporary, `${kept.reverse().join('\n')}\n`, 'w');
 	if ((await stat(path)).size === Buffer.byteLength(content)) {
 		await rename(temporary, path);
 	} else {

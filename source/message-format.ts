@@ -3,7 +3,8 @@ How an entry of the session looks on screen: a prefix (time, direction, badge) a
 lines of coloured segments, wrapped to the pane's width. Network text is escaped here, once, so
 that nothing a server sends reaches the terminal raw.
 */
-import {escapeControl, formatBytes, hexDump, plural, shorten} from './display.js';
+import {isUtf8} from 'node:buffer';
+import {escapeControl, formatBytes, hexBytes, hexDump, plural, shorten} from './display.js';
 import stringWidth from 'string-width';
 import {type JsonTokenKind, jsonTokens, layoutJson} from './json-tokens.js';
 import type {Entry} from './session.js';
@@ -216,7 +217,9 @@ function prefix(entry: Entry): Segment[] {
 function controlPayload(entry: Entry): string {
 	const parts: string[] = [];
 	if (entry.bytes !== undefined && entry.bytes.length > 0) {
-		parts.push(escapeControl(entry.bytes.toString('utf8')));
+		// Hex when not text, in pipe mode's words (a control payload holds at most 125 bytes).
+		const {bytes} = entry;
+		parts.push(isUtf8(bytes) ? escapeControl(bytes.toString('utf8')) : `[binary ${bytes.length} B] ${hexBytes(bytes)}`);
 	}
 
 	if (entry.rtt !== undefined) {

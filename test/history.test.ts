@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
@@ -113,4 +113,17 @@ test('a history that cannot be read says why; lines that do not parse are never 
 	writeFileSync(path, `${formatHistoryFile(['a', 'b', 'c', 'd'])}{damaged\n${formatHistoryFile(['e', 'f'])}`);
 	assert.deepEqual((await loadHistory(path, 2)).entries, ['e', 'f']);
 	assert.equal(readFileSync(path, 'utf8'), '{damaged\n"e"\n"f"\n');
+});
+
+test('an existing history file at 644 in a 755 directory is made 600 and 700 by the next append', async () => {
+	const directory = join(mkdtempSync(join(tmpdir(), 'wsterm-history-')), 'wsterm');
+	mkdirSync(directory);
+	chmodSync(directory, 0o755);
+	const file = join(directory, 'history');
+	writeFileSync(file, '"old"\n');
+	chmodSync(file, 0o644);
+	await appendHistory(file, 'new');
+	assert.equal(readFileSync(file, 'utf8'), '"old"\n"new"\n');
+	assert.equal(statSync(file).mode & 0o777, 0o600);
+	assert.equal(statSync(directory).mode & 0o777, 0o700);
 });

@@ -1,11 +1,12 @@
 import {isUtf8} from 'node:buffer';
-import {readFile, stat, writeFile} from 'node:fs/promises';
+import {readFile, stat} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import {Box, useStdout} from 'ink';
 import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {type Command, commandHelp, completeCommand, expandHome, parseInput} from '../commands.js';
 import type {Clock, Connection} from '../connection.js';
 import {escapeControl, formatBytes, plural} from '../display.js';
+import {writePrivateFile} from '../history.js';
 import {formatRecord} from '../jsonl.js';
 import {type KeyAction, keyAction, keyBindings} from '../key-bindings.js';
 import type {KeyEvent} from '../key-chunks.js';
@@ -314,8 +315,8 @@ export default function App({
 		const path = expandHome(typed, homedir());
 		const records = sessionRecords(session.entries, recordUrl === undefined ? undefined : {url: recordUrl, protocol: session.link.protocol});
 		try {
-			// Private like the history: a session holds what was said. `wx` refuses an existing file.
-			await writeFile(path, records.map(record => formatRecord(record)).join(''), {mode: 0o600, flag: overwrite ? 'w' : 'wx'});
+			// Private like the history, even over an existing file: a session holds what was said.
+			await writePrivateFile(path, records.map(record => formatRecord(record)).join(''), overwrite ? 'w' : 'wx');
 			notice('info', `saved ${plural(records.length, 'event')} to ${path}`);
 		} catch (error) {
 			const {code, message} = error as NodeJS.ErrnoException;
@@ -451,15 +452,15 @@ export default function App({
 		}
 
 		const parsed = parseInput(text);
+		// A mistyped command or a refused line leaves the input too, and goes to the history (Up
+		// brings it back to fix): left in the input, the next keys typed would be glued to it.
 		if (parsed.type === 'error') {
-			// The line stays, so that the mistake can be fixed.
+			act({type: 'submitted', text, remember: true});
 			notice('error', parsed.message);
 			return;
 		}
 
 		if (parsed.type === 'send') {
-			// A refused line goes to the history too (Up brings it back): left in the input, the
-			// next line typed or pasted would be glued to it.
 			sendMessage(parsed.text, false);
 			act({type: 'submitted', text, remember: true});
 			return;

@@ -1,0 +1,92 @@
+/*
+Session fixes in a real terminal (tmux): a failed command leaves the input line, so the keys
+after it act as themselves; files readable by you alone are made so even when they existed.
+*/
+import assert from 'node:assert/strict';
+import {chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {after, before, test} from 'node:test';
+import {cliPath} from './helpers/cli.js';
+import {startServer, type TestServer} from './helpers/servers.js';
+import {cliCommand, hasTmux, TmuxSession} from './helpers/ui-tmux.js';
+
+const skip = hasTmux() ? false : 'tmux is not installed';
+let server: TestServer;
+const received: string[] = [];
+
+before(async () => {
+	server = await startServer({onConnection(socket) {
+		socket.on('message', data => {
+			received.push(data.toString());
+			socket.send(data.toString());
+		});
+	}});
+});
+
+after(async () => server.close());
+
+function open(state: string, arguments_: readonly string[] = []): TmuxSession {
+	const command = cliCommand(cliPath, [...arguments_, server.url], {XDG_STATE_HOME: state, NO_PROXY: '*', HTTP_PROXY: '', HTTPS_PROXY: ''});
+	return new TmuxSession(`trap true INT; ${command}; echo "EXIT=$?"; sleep 30`, {columns: 100, rows: 24});
+}
+
+const together = (tmux: TmuxSession, ...keys: string[]): void => {
+	tmux.tmux('send-keys', '-t', 'main', ...keys);
+};
+
+const inputLine = (screen: string): string => screen.split('\n').find(line => /^>( |$)/.test(line)) ?? '';
+
+test('a command that fails leaves the input line: the next keys act as themselves, Up brings it back', {skip}, async () => {
+	const tmux = open(mkdtempSync(join(tmpdir(), 'wsterm-fix-')), ['--no-history']);
+	try {
+		await tmux.waitFor(/^ open /m);
+		together(tmux, '/bogus', 'Enter', 'hello', 'Enter');
+		let screen = await tmux.waitFor(/< hello$/m, {what: 'hello to be echoed'});
+		assert.match(screen, /unknown command \/bogus:/);
+		assert.doesNotMatch(screen, /bogushello/);
+		assert.equal(received.at(-1), 'hello');
+		together(tmux, '/binary zz', 'Enter', '/file /nonexistent', 'Enter', '//slash', 'Enter');
+		screen = await tmux.waitFor(/< \/slash$/m, {what: '/slash to be echoed'});
+		assert.match(screen, /not hex: give pairs/);
+		assert.match(screen, /cannot read \/nonexistent/);
+		assert.equal(received.at(-1), '/slash');
+		assert.equal(inputLine(screen).trimEnd(), '>');
+		// The failed lines are in the history, newest first.
+		tmux.keys('Up');
+		tmux.keys('Up');
+		await tmux.waitFor(screen => inputLine(screen).trimEnd() === '> /file /nonexistent', {what: '/file in the input line'});
+		tmux.keys('Up');
+		await tmux.waitFor(screen => inputLine(screen).trimEnd() === '> /binary zz', {what: '/binary zz in the input line'});
+	} finally {
+		tmux.kill();
+	}
+});
+
+test('an existing history file and directory, and a file /save! replaces, end up readable by you alone', {skip}, async () => {
+	const state = mkdtempSync(join(tmpdir(), 'wsterm-fix-'));
+	const directory = join(state, 'wsterm');
+	mkdirSync(directory, {mode: 0o755});
+	chmodSync(directory, 0o755);
+	const history = join(directory, 'history');
+	writeFileSync(history, '"old"\n', {mode: 0o644});
+	chmodSync(history, 0o644);
+	const saved = join(state, 'saved.jsonl');
+	writeFileSync(saved, 'old\n', {mode: 0o644});
+	chmodSync(saved, 0o644);
+	const tmux = open(state);
+	try {
+		await tmux.waitFor(/^ open /m);
+		together(tmux, 'secret', 'Enter');
+		await tmux.waitFor(/< secret$/m);
+		together(tmux, `/save! ${saved}`, 'Enter');
+		await tmux.waitFor(/saved \d+ events? to/);
+		assert.match(readFileSync(history, 'utf8'), /"secret"/);
+		assert.equal(statSync(history).mode & 0o777, 0o600, 'history file');
+		assert.equal(statSync(directory).mode & 0o777, 0o700, 'history directory');
+		assert.match(readFileSync(saved, 'utf8'), /secret/);
+		assert.equal(statSync(saved).mode & 0o777, 0o600, '/save! file');
+	} finally {
+		tmux.kill();
+	}
+});
