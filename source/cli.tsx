@@ -10,6 +10,8 @@ import {exitCodes, UsageError} from './exit-codes.js';
 import {type CodecName, decodeNames, encodeNames} from './codecs/types.js';
 import type {PipeMessage} from './pipe.js';
 import type {CodecChoices} from './pipeline/codec-stage.js';
+import type {ProtocolChoices} from './protocols/index.js';
+import {type ProtocolName, protocolNames} from './protocols/names.js';
 import type {ResponderFactory} from './replay/responder.js';
 import type {ServeFlags} from './serve-options.js';
 
@@ -87,6 +89,8 @@ const help = `
 	                              is not sent: exit 2)
 	      --proto FILE            protobuf: a .proto file (repeatable)
 	      --type NAME             protobuf: the message type (package.Message)
+	      --protocol NAME         Speak a protocol over the socket: jsonrpc
+	                              (JSON-RPC 2.0; see Protocols)
 
 	Replay (wsterm replay FILE [url]; FILE: JSON lines or a HAR file)
 	      --pace MODE             reply: each message once the replies recorded
@@ -128,7 +132,8 @@ const help = `
 	  0    closed cleanly (1000, 1001, 1005, or closed by wsterm)
 	  1    could not connect (DNS, refused, TLS, HTTP answer, timeout),
 	       or serve could not listen
-	  2    usage error; or --encode refused a line (the rest was sent)
+	  2    usage error; or --encode or --protocol refused a line (the
+	       rest was sent)
 	  3    connection dropped, or closed with any other code
 	  4    an expected message did not come: --until's before the
 	       end, or replay --check's (a message differed, was missing
@@ -204,6 +209,7 @@ const flagSpecs = {
 	encode: {type: 'string'},
 	proto: {type: 'string', isMultiple: true, default: [] as string[]},
 	type: {type: 'string'},
+	protocol: {type: 'string'},
 } as const;
 
 const description = 'A WebSocket client for the terminal, for scripts, and a local echo server.';
@@ -212,10 +218,10 @@ let cli: CommandLine<typeof flagSpecs>;
 
 type Flags = FlagValues<typeof flagSpecs>;
 
-const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type'] as const;
+const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol'] as const;
 const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'replay'] as const;
 // The pipeline's flags: pipe mode takes them; the full-screen session gets them next.
-const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type'] as const;
+const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol'] as const;
 const replayOnly = ['pace', 'replyTimeout', 'check', 'ignore', 'entry'] as const;
 const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color', ...pipelineFlags] as const;
 
@@ -449,6 +455,23 @@ function codecChoices(flags: Flags, onRefused: () => void): CodecChoices | undef
 	};
 }
 
+/** --protocol and the flags that go with it, checked; undefined without --protocol. */
+function protocolChoices(flags: Flags, onRefused: () => void): ProtocolChoices | undefined {
+	if (flags.protocol === undefined) {
+		return undefined;
+	}
+
+	if (!(protocolNames as readonly string[]).includes(flags.protocol)) {
+		throw new UsageError(`${typed('protocol')} takes ${protocolNames.join(', ')}, not "${flags.protocol}"`);
+	}
+
+	if (flags.binary) {
+		throw new UsageError(`${typed('protocol')} ${flags.protocol} reads each line as a message of its own; --binary sends lines byte for byte: give one of them`);
+	}
+
+	return {name: flags.protocol as ProtocolName, onRefused};
+}
+
 async function runClient(flags: Flags): Promise<number> {
 	rejectFlags(serveOnly, 'a client connection (did you mean wsterm serve?)');
 	rejectFlags(replayOnly, 'a client connection (did you mean wsterm replay?)');
@@ -466,6 +489,9 @@ async function runClient(flags: Flags): Promise<number> {
 	const scrollback = number('scrollback', flags.scrollback, {min: 1, integer: true}) ?? 10_000;
 	let refusedLines = 0;
 	const codec = codecChoices(flags, () => {
+		refusedLines++;
+	});
+	const protocol = protocolChoices(flags, () => {
 		refusedLines++;
 	});
 	const pipeFlagGiven = flags.execute.length > 0 || count !== undefined || wait !== undefined || flags.jsonl;
@@ -523,9 +549,10 @@ async function runClient(flags: Flags): Promise<number> {
 	const hookFlagGiven = flags.reply.length > 0 || flags.script !== undefined || flags.until !== undefined;
 	// Loaded only when asked for: a bad rule, a script that does not load or a --record file that
 	// cannot be written exits 2 before connecting.
-	const stages = codec !== undefined || hookFlagGiven || flags.record !== undefined
+	const stages = codec !== undefined || protocol !== undefined || hookFlagGiven || flags.record !== undefined
 		? await import('./pipeline/load-stages.js').then(async ({loadStages}) => loadStages({
 			...(codec === undefined ? {} : {codec}),
+			...(protocol === undefined ? {} : {protocol}),
 			...(hookFlagGiven ? {hooks: {role: 'client', reply: flags.reply, ...(flags.until === undefined ? {} : {until: flags.until}), ...(flags.script === undefined ? {} : {script: flags.script})}} : {}),
 			...(flags.record === undefined ? {} : {record: flags.record}),
 			url: built!.target.url,
@@ -566,7 +593,7 @@ async function runClient(flags: Flags): Promise<number> {
 			clearTimeout(timer);
 		},
 	});
-	// --encode refused a line that was not JSON: the rest was sent, but the input was not all good.
+	// --encode refused a line that was not JSON (or --protocol one it could not read): the rest was sent, but the input was not all good.
 	return code === exitCodes.ok && refusedLines > 0 ? exitCodes.usage : code;
 }
 

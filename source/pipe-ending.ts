@@ -48,15 +48,18 @@ export class EndingRules {
 		return this.options.count !== undefined && received >= this.options.count;
 	}
 
-	/** Each message received, with the totals so far. */
-	messageReceived(received: number, sent: number): void {
+	/**
+	Each message received, with the totals so far: `received` counts for -n, `answered` (the
+	replies so far; a protocol says which messages are) is compared with `sent`.
+	*/
+	messageReceived(received: number, sent: number, answered = received): void {
 		if (this.countReached(received)) {
 			this.end('count');
 			return;
 		}
 
 		if (this.inputSent && this.lingering) {
-			if (received >= sent) {
+			if (answered >= sent) {
 				this.end('replies');
 			} else {
 				this.startQuietTimer();
@@ -64,7 +67,7 @@ export class EndingRules {
 		}
 	}
 
-	/** The input has ended and every message of it has been written to the socket. */
+	/** The input has ended and every message of it has been written to the socket (`received`: the replies so far). */
 	allSent(received: number, sent: number): void {
 		if (this.inputSent || this.ended) {
 			return;

@@ -1,0 +1,26 @@
+/*
+Protocols (--protocol NAME): each is a pipeline stage (see pipeline/index.ts) in its own module,
+loaded here only when asked for, so that a protocol's library costs nothing otherwise. The stage
+sits after the codec and before the hooks: hooks see protocol messages, --record the wire frames.
+*/
+import type {StageFactory} from '../pipeline/stage.js';
+import type {ProtocolName} from './names.js';
+
+export {type ProtocolName, protocolNames} from './names.js';
+
+/** What the command line asked for: --protocol and the flags that go with it. */
+export type ProtocolChoices = {
+	readonly name: ProtocolName;
+	/** Called for each line refused (not a valid request), after its error line. */
+	readonly onRefused?: () => void;
+};
+
+export async function loadProtocolStage(choices: ProtocolChoices): Promise<StageFactory> {
+	const {onRefused} = choices;
+	switch (choices.name) {
+		case 'jsonrpc': {
+			const {jsonRpcStage} = await import('./jsonrpc.js');
+			return jsonRpcStage({now: () => performance.now(), ...(onRefused === undefined ? {} : {onRefused})});
+		}
+	}
+}
