@@ -11,7 +11,7 @@ import {type CodecName, decodeNames, encodeNames} from './codecs/types.js';
 import type {PipeMessage} from './pipe.js';
 import type {CodecChoices} from './pipeline/codec-stage.js';
 import type {ProtocolChoices} from './protocols/index.js';
-import {type ProtocolName, protocolNames} from './protocols/names.js';
+import {type ProtocolName, protocolNames, protocolSubprotocols, waitsForEveryReply} from './protocols/names.js';
 import type {ResponderFactory} from './replay/responder.js';
 import type {ServeFlags} from './serve-options.js';
 
@@ -90,7 +90,9 @@ const help = `
 	      --proto FILE            protobuf: a .proto file (repeatable)
 	      --type NAME             protobuf: the message type (package.Message)
 	      --protocol NAME         Speak a protocol over the socket: jsonrpc
-	                              (JSON-RPC 2.0; see Protocols)
+	                              (JSON-RPC 2.0) or graphql-ws
+	                              (graphql-transport-ws); see Protocols
+	      --init JSON             graphql-ws: connection_init's payload
 
 	Replay (wsterm replay FILE [url]; FILE: JSON lines or a HAR file)
 	      --pace MODE             reply: each message once the replies recorded
@@ -210,6 +212,7 @@ const flagSpecs = {
 	proto: {type: 'string', isMultiple: true, default: [] as string[]},
 	type: {type: 'string'},
 	protocol: {type: 'string'},
+	init: {type: 'string'},
 } as const;
 
 const description = 'A WebSocket client for the terminal, for scripts, and a local echo server.';
@@ -218,10 +221,10 @@ let cli: CommandLine<typeof flagSpecs>;
 
 type Flags = FlagValues<typeof flagSpecs>;
 
-const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol'] as const;
+const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init'] as const;
 const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'replay'] as const;
 // The pipeline's flags: pipe mode takes them; the full-screen session gets them next.
-const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol'] as const;
+const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init'] as const;
 const replayOnly = ['pace', 'replyTimeout', 'check', 'ignore', 'entry'] as const;
 const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color', ...pipelineFlags] as const;
 
@@ -274,7 +277,7 @@ function connectFlags(flags: Flags): ConnectFlags {
 	return {
 		header: flags.header,
 		cookie: flags.cookie,
-		subprotocol: flags.subprotocol,
+		subprotocol: withProtocolSubprotocol(flags),
 		followRedirects: flags.followRedirects,
 		insecure: flags.insecure,
 		compress: flags.compress || flags.compressed,
@@ -458,18 +461,45 @@ function codecChoices(flags: Flags, onRefused: () => void): CodecChoices | undef
 /** --protocol and the flags that go with it, checked; undefined without --protocol. */
 function protocolChoices(flags: Flags, onRefused: () => void): ProtocolChoices | undefined {
 	if (flags.protocol === undefined) {
+		if (flags.init !== undefined) {
+			throw new UsageError(`${typed('init')} goes with --protocol graphql-ws`);
+		}
+
 		return undefined;
 	}
 
 	if (!(protocolNames as readonly string[]).includes(flags.protocol)) {
-		throw new UsageError(`${typed('protocol')} takes ${protocolNames.join(', ')}, not "${flags.protocol}"`);
+		throw new UsageError(`${typed('protocol')} takes ${protocolNames.slice(0, -1).join(', ')} or ${protocolNames.at(-1)!}, not "${flags.protocol}"`);
 	}
 
 	if (flags.binary) {
 		throw new UsageError(`${typed('protocol')} ${flags.protocol} reads each line as a message of its own; --binary sends lines byte for byte: give one of them`);
 	}
 
-	return {name: flags.protocol as ProtocolName, onRefused};
+	let init: Record<string, unknown> | undefined;
+	if (flags.init !== undefined) {
+		if (flags.protocol !== 'graphql-ws') {
+			throw new UsageError(`${typed('init')} goes with --protocol graphql-ws`);
+		}
+
+		try {
+			init = JSON.parse(flags.init) as Record<string, unknown>;
+		} catch (error) {
+			throw new UsageError(`${typed('init')} is not JSON (${(error as Error).message})`);
+		}
+
+		if (typeof init !== 'object' || init === null || Array.isArray(init)) {
+			throw new UsageError(`${typed('init')} takes a JSON object (connection_init's payload)`);
+		}
+	}
+
+	return {name: flags.protocol as ProtocolName, onRefused, ...(init === undefined ? {} : {init})};
+}
+
+/** -s's subprotocols, and the one --protocol speaks (graphql-transport-ws) when -s does not name it. */
+function withProtocolSubprotocol(flags: Flags): readonly string[] {
+	const offered = flags.protocol === undefined ? undefined : protocolSubprotocols[flags.protocol as ProtocolName];
+	return offered === undefined || flags.subprotocol.includes(offered) ? flags.subprotocol : [...flags.subprotocol, offered];
 }
 
 async function runClient(flags: Flags): Promise<number> {
@@ -582,6 +612,7 @@ async function runClient(flags: Flags): Promise<number> {
 		stages,
 		until: flags.until !== undefined,
 		holdOpen: flags.until !== undefined || flags.script !== undefined,
+		waitForReplies: protocol !== undefined && waitsForEveryReply.has(protocol.name),
 	}, {
 		stdin: process.stdin,
 		stdout: process.stdout,

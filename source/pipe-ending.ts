@@ -19,6 +19,8 @@ export type EndingOptions = {
 	readonly linger?: number;
 	/** The end of input does not end the run (`--until`, `--script`): like `-w -1` when neither -n nor -w is given. */
 	readonly holdOpen?: boolean;
+	/** A protocol's operations may stay open long (subscriptions): no quiet timeout unless `linger` is given. */
+	readonly waitForReplies?: boolean;
 };
 
 export type EndingClock = {
@@ -113,6 +115,10 @@ export class EndingRules {
 
 	private startQuietTimer(): void {
 		this.clearTimer();
+		if (this.options.waitForReplies === true && this.options.linger === undefined) {
+			return;
+		}
+
 		this.timer = this.clock.setTimeout(() => {
 			this.end('quiet');
 		}, (this.options.linger ?? defaultLinger) * 1000);

@@ -45,6 +45,8 @@ export type PipeOptions = {
 	until the server closes, the hooks end it, or a signal.
 	*/
 	readonly holdOpen?: boolean;
+	/** A protocol's operations may stay open long (graphql-ws subscriptions): no quiet timeout without --linger. */
+	readonly waitForReplies?: boolean;
 };
 
 export type PipeIo = {

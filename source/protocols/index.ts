@@ -6,11 +6,13 @@ sits after the codec and before the hooks: hooks see protocol messages, --record
 import type {StageFactory} from '../pipeline/stage.js';
 import type {ProtocolName} from './names.js';
 
-export {type ProtocolName, protocolNames} from './names.js';
+export {type ProtocolName, protocolNames, protocolSubprotocols} from './names.js';
 
 /** What the command line asked for: --protocol and the flags that go with it. */
 export type ProtocolChoices = {
 	readonly name: ProtocolName;
+	/** graphql-ws: --init, connection_init's payload. */
+	readonly init?: Record<string, unknown>;
 	/** Called for each line refused (not a valid request), after its error line. */
 	readonly onRefused?: () => void;
 };
@@ -21,6 +23,11 @@ export async function loadProtocolStage(choices: ProtocolChoices): Promise<Stage
 		case 'jsonrpc': {
 			const {jsonRpcStage} = await import('./jsonrpc.js');
 			return jsonRpcStage({now: () => performance.now(), ...(onRefused === undefined ? {} : {onRefused})});
+		}
+
+		case 'graphql-ws': {
+			const {loadGraphqlWsStage} = await import('./graphql-ws.js');
+			return loadGraphqlWsStage({...(choices.init === undefined ? {} : {init: choices.init}), ...(onRefused === undefined ? {} : {onRefused})});
 		}
 	}
 }
