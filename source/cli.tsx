@@ -12,6 +12,7 @@ import type {PipeMessage} from './pipe.js';
 import type {CodecChoices} from './pipeline/codec-stage.js';
 import type {ProtocolChoices} from './protocols/index.js';
 import {type ProtocolName, protocolNames, protocolSubprotocols, waitsForEveryReply} from './protocols/names.js';
+import {socketIoUrl} from './protocols/socketio-url.js';
 import type {ResponderFactory} from './replay/responder.js';
 import type {ServeFlags} from './serve-options.js';
 
@@ -31,7 +32,9 @@ const help = `
 	  -o, --origin URL            Origin header
 	  -s, --subprotocol NAME      Offer a subprotocol (repeatable)
 	  -A, --user-agent TEXT       User-Agent header
-	      --auth USER:PASS        Basic authentication (or user:pass@ in the URL)
+	      --auth USER:PASS        Basic authentication (or user:pass@ in the URL);
+	                              with --protocol socketio, a JSON object is
+	                              the namespace's auth payload
 	  -L, --follow-redirects      Follow HTTP redirects during the handshake
 	  -k, --insecure              Do not verify the server's TLS certificate
 	      --ca FILE               Trust this CA certificate (PEM)
@@ -90,8 +93,9 @@ const help = `
 	      --proto FILE            protobuf: a .proto file (repeatable)
 	      --type NAME             protobuf: the message type (package.Message)
 	      --protocol NAME         Speak a protocol over the socket: jsonrpc
-	                              (JSON-RPC 2.0) or graphql-ws
-	                              (graphql-transport-ws); see Protocols
+	                              (JSON-RPC 2.0), graphql-ws
+	                              (graphql-transport-ws) or socketio
+	                              (Socket.IO 4); see Protocols
 	      --init JSON             graphql-ws: connection_init's payload
 
 	Replay (wsterm replay FILE [url]; FILE: JSON lines or a HAR file)
@@ -284,7 +288,7 @@ function connectFlags(flags: Flags): ConnectFlags {
 		connectTimeout,
 		...(origin === undefined ? {} : {origin}),
 		...(flags.userAgent === undefined ? {} : {userAgent: flags.userAgent}),
-		...(flags.auth === undefined ? {} : {auth: flags.auth}),
+		...(flags.auth === undefined || socketIoAuth(flags) !== undefined ? {} : {auth: flags.auth}),
 		...(flags.ca === undefined ? {} : {ca: flags.ca}),
 		...(flags.cert === undefined ? {} : {cert: flags.cert}),
 		...(flags.key === undefined ? {} : {key: flags.key}),
@@ -493,7 +497,33 @@ function protocolChoices(flags: Flags, onRefused: () => void): ProtocolChoices |
 		}
 	}
 
-	return {name: flags.protocol as ProtocolName, onRefused, ...(init === undefined ? {} : {init})};
+	if (flags.protocol !== 'socketio') {
+		return {name: flags.protocol as ProtocolName, onRefused, ...(init === undefined ? {} : {init})};
+	}
+
+	const auth = socketIoAuth(flags);
+	const [url] = cli.input;
+	return {name: 'socketio', onRefused, namespace: url === undefined ? '/' : socketIoUrl(url).namespace, ...(auth === undefined ? {} : {auth})};
+}
+
+/** With --protocol socketio, an --auth that is a JSON object is Socket.IO's auth payload (else it is basic authentication). */
+function socketIoAuth(flags: Flags): Record<string, unknown> | undefined {
+	if (flags.protocol !== 'socketio' || flags.auth?.trimStart().startsWith('{') !== true) {
+		return undefined;
+	}
+
+	let auth: unknown;
+	try {
+		auth = JSON.parse(flags.auth);
+	} catch (error) {
+		throw new UsageError(`${typed('auth')} is not JSON (${(error as Error).message})`);
+	}
+
+	if (typeof auth !== 'object' || auth === null || Array.isArray(auth)) {
+		throw new UsageError(`${typed('auth')} takes a JSON object with --protocol socketio`);
+	}
+
+	return auth as Record<string, unknown>;
 }
 
 /** -s's subprotocols, and the one --protocol speaks (graphql-transport-ws) when -s does not name it. */
@@ -534,7 +564,7 @@ async function runClient(flags: Flags): Promise<number> {
 	const connection = connectionOptions(flags);
 	const built = url === undefined
 		? undefined
-		: await buildTarget(url, connectFlags(flags), path => readFlagFile('--ca/--cert/--key', path));
+		: await buildTarget(flags.protocol === 'socketio' ? socketIoUrl(url).url : url, connectFlags(flags), path => readFlagFile('--ca/--cert/--key', path));
 
 	if (interactive) {
 		const notYet = pipelineFlags.find(name => cli.typed.has(name));

@@ -337,7 +337,7 @@ class PipeRun {
 
 	/** A received message, after the stages: printed (or what the hooks show instead), and counted. */
 	private deliver(message: PipelineMessage): void {
-		if (this.ending.countReached(this.received) || this.stageExit !== undefined) {
+		if (message.control || this.ending.countReached(this.received) || this.stageExit !== undefined) {
 			return;
 		}
 

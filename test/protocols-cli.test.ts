@@ -56,7 +56,7 @@ describe('--protocol on the command line', () => {
 	test('an unknown protocol is a usage error that names the known ones; --protocol with --binary too', async () => {
 		const unknown = await runCli(['ws://127.0.0.1:9/', '--protocol', 'stomp']);
 		assert.equal(unknown.code, 2);
-		assert.equal(unknown.stderr, 'wsterm: --protocol takes jsonrpc or graphql-ws, not "stomp"\n');
+		assert.equal(unknown.stderr, 'wsterm: --protocol takes jsonrpc, graphql-ws or socketio, not "stomp"\n');
 		const binary = await runCli(['ws://127.0.0.1:9/', '--protocol', 'jsonrpc', '--binary']);
 		assert.equal(binary.code, 2);
 		assert.match(binary.stderr, /--binary sends lines byte for byte: give one of them/);

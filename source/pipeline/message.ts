@@ -31,6 +31,11 @@ export type Annotations = {
 	readonly shown?: PipelineMessage | null;
 	/** Hooks stage: a `--reply` rule answered it (serve: so it is not echoed as well). */
 	readonly replied?: boolean;
+	/**
+	Protocol stage: a received packet of the protocol's own (Engine.IO ping, connection_ack): it
+	goes on to the recorder only; hooks and the consumer skip it.
+	*/
+	readonly control?: boolean;
 	/** Protocol stage: false, a received message that -n does not count (a JSON-RPC notification). */
 	readonly counted?: boolean;
 	/** Protocol stage: how many requests sent a received message answers (default: 1 if counted, else 0). */
@@ -79,6 +84,11 @@ export class PipelineMessage {
 	/** See Annotations. */
 	get shown(): PipelineMessage | null | undefined {
 		return this.#annotations?.shown;
+	}
+
+	/** See Annotations. */
+	get control(): boolean {
+		return this.#annotations?.control ?? false;
 	}
 
 	/** See Annotations. */

@@ -5,7 +5,8 @@ sends connection_init (--init's payload) and holds the lines until connection_ac
 with pong. Each line is a GraphQL document, or a JSON object with query, variables and
 operationName, sent as `subscribe` with a fresh id. Each `next` prints its payload as one JSON line,
 an `error` as `error: DOCUMENT => ERRORS`, and `complete` ends the operation (hidden). Control
-messages (ack, ping, pong) are not printed and do not count for -n.
+messages (ack, ping, pong) are recorded (--record) but not printed, not given to hooks and not
+counted for -n.
 
 The library is imported in loadGraphqlWsStage (a dynamic import: the CLI is one bundle, where a
 static import of a package would be loaded at every start).
@@ -105,15 +106,18 @@ export function graphqlWsStage({init, onRefused}: GraphqlWsOptions, {MessageType
 					case MessageType.ConnectionAck: {
 						acked = true;
 						ack.resolve();
+						next(message.annotate({control: true}));
 						return;
 					}
 
 					case MessageType.Ping: {
+						next(message.annotate({control: true}));
 						link.send(control(stringifyMessage({type: MessageType.Pong})));
 						return;
 					}
 
 					case MessageType.Pong: {
+						next(message.annotate({control: true}));
 						return;
 					}
 

@@ -13,6 +13,10 @@ export type ProtocolChoices = {
 	readonly name: ProtocolName;
 	/** graphql-ws: --init, connection_init's payload. */
 	readonly init?: Record<string, unknown>;
+	/** socketio: the namespace (from the URL's path). */
+	readonly namespace?: string;
+	/** socketio: --auth JSON, CONNECT's payload. */
+	readonly auth?: Record<string, unknown>;
 	/** Called for each line refused (not a valid request), after its error line. */
 	readonly onRefused?: () => void;
 };
@@ -28,6 +32,16 @@ export async function loadProtocolStage(choices: ProtocolChoices): Promise<Stage
 		case 'graphql-ws': {
 			const {loadGraphqlWsStage} = await import('./graphql-ws.js');
 			return loadGraphqlWsStage({...(choices.init === undefined ? {} : {init: choices.init}), ...(onRefused === undefined ? {} : {onRefused})});
+		}
+
+		case 'socketio': {
+			const {loadSocketIoStage} = await import('./socketio.js');
+			return loadSocketIoStage({
+				namespace: choices.namespace ?? '/',
+				now: () => performance.now(),
+				...(choices.auth === undefined ? {} : {auth: choices.auth}),
+				...(onRefused === undefined ? {} : {onRefused}),
+			});
 		}
 	}
 }

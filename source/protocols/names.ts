@@ -1,5 +1,5 @@
 /** The protocols --protocol takes (read at start-up: no protocol code comes with it). */
-export const protocolNames = ['jsonrpc', 'graphql-ws'] as const;
+export const protocolNames = ['jsonrpc', 'graphql-ws', 'socketio'] as const;
 export type ProtocolName = typeof protocolNames[number];
 
 /** The subprotocol each protocol offers in the handshake (besides any -s gives). */
