@@ -1,6 +1,7 @@
 /*
-The hooks stage (source/hooks/) driven the way pipe mode and the session will drive it: a real ws
-client whose messages go through the runner, against a real ws server on 127.0.0.1.
+The hooks stage (source/hooks/) driven the way pipe mode and the session drive it: a real ws
+client whose messages go through a pipeline holding the hooks stage, against a real ws server on
+127.0.0.1.
 */
 import assert from 'node:assert/strict';
 import {once} from 'node:events';
@@ -10,7 +11,10 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, test} from 'node:test';
 import {exitCodes, UsageError} from '../source/exit-codes.js';
-import {createHookRunner, createMessage, loadHooks, type Handled, type HookConfig, type HookRunner} from '../source/hooks/index.js';
+import {loadHooks, type Handled, type HookConfig} from '../source/hooks/index.js';
+import {hooksStage} from '../source/hooks/stage.js';
+import {createPipeline, type Pipeline} from '../source/pipeline/pipeline.js';
+import {createMessage, type PipelineMessage} from '../source/pipeline/message.js';
 import {WebSocket, WebSocketServer} from '../source/ws.js';
 import {within} from './helpers/serve-clients.js';
 
@@ -70,12 +74,12 @@ async function peer(): Promise<Peer> {
 }
 
 type Client = {
-	readonly runner: HookRunner;
+	readonly runner: Pipeline;
 	/** Everything the sink saw, in order: `deliver ...`, `send ...`, `close ...`, `exit N`, `log ...`, `error ...`. */
 	readonly events: string[];
 	readonly delivered: Handled[];
 	socket: WebSocket;
-	/** Opens (again) a client connection through the same runner, as a reconnect does. */
+	/** Opens (again) a client connection through the same pipeline, as a reconnect does. */
 	connect(): Promise<void>;
 };
 
@@ -89,32 +93,35 @@ async function client(server: Peer, config: HookConfig): Promise<Client> {
 	const delivered: Handled[] = [];
 	let socket: WebSocket | undefined;
 	let closingByUs = false;
-	const runner = createHookRunner(config, {
-		url: server.url,
-		sink: {
-			send(message) {
-				events.push(`send ${describe(message)}`);
-				socket!.send(message.payload, {binary: message.isBinary});
-			},
-			deliver(handled) {
-				delivered.push(handled);
-				const {outcome} = handled;
-				events.push(`deliver ${describe(handled.message)}${outcome === undefined ? '' : outcome === null ? ' (hidden)' : ` as ${describe(outcome)}`}`);
-			},
-			close(code, reason) {
-				events.push(`close ${code} ${reason}`);
-				closingByUs = true;
-				socket!.close(code, reason);
-			},
-			exit(code) {
-				events.push(`exit ${code}`);
-			},
-			log(line) {
-				events.push(`log ${line}`);
-			},
-			error(line) {
-				events.push(`error ${line}`);
-			},
+	const record = (handled: Handled): void => {
+		delivered.push(handled);
+		const {outcome} = handled;
+		events.push(`deliver ${describe(handled.message)}${outcome === undefined ? '' : outcome === null ? ' (hidden)' : ` as ${describe(outcome)}`}`);
+	};
+
+	const runner = createPipeline([hooksStage(config, {url: server.url})], {
+		transmit(message) {
+			events.push(`send ${describe(message)}`);
+			socket!.send(message.payload, {binary: message.isBinary});
+		},
+		deliver(message: PipelineMessage) {
+			record({message, outcome: message.shown, replied: message.replied});
+		},
+		event(event) {
+			if (event.type === 'exit') {
+				events.push(`exit ${event.code}`);
+			}
+		},
+		close(code, reason) {
+			events.push(`close ${code} ${reason}`);
+			closingByUs = true;
+			socket!.close(code, reason);
+		},
+		log(line) {
+			events.push(`log ${line}`);
+		},
+		error(line) {
+			events.push(`error ${line}`);
 		},
 	});
 	const result: Client = {
@@ -132,12 +139,12 @@ async function client(server: Peer, config: HookConfig): Promise<Client> {
 				runner.receive(createMessage(data, isBinary));
 			});
 			current.on('close', (code: number, reason: Buffer) => {
-				runner.close({code, reason: reason.toString(), byUs: closingByUs});
+				runner.event({type: 'close', code, reason: reason.toString(), byUs: closingByUs, willReconnect: false});
 			});
 			const before = server.connections.length;
 			await within(5000, 'the connection to open', once(current, 'open'));
 			await until('the server to see it', () => server.connections.length > before);
-			runner.open();
+			runner.event({type: 'open', protocol: '', extensions: '', attempt: 1});
 		},
 	};
 	await result.connect();
@@ -456,7 +463,7 @@ test('CommonJS and default-export scripts load; .ts, a missing file, a syntax er
 	await usage(script('export default {};', 'ts'), /^--script takes a \.js, \.mjs or \.cjs file, not ".*\.ts"$/);
 });
 
-test('receive() and send() say when more than maxPending messages wait on an async hook, and settled() says when they are through', async () => {
+test('with async hooks, receive() and send() say when more than maxPending messages wait in the stage, and settled() says when they are through', async () => {
 	const server = await peer();
 	const path = script(`
 		export async function onMessage() { await new Promise(resolve => setTimeout(resolve, 1)); }
@@ -465,17 +472,15 @@ test('receive() and send() say when more than maxPending messages wait on an asy
 	const config = await loadHooks({role: 'client', reply: [], script: path});
 	const delivered: string[] = [];
 	const sent: string[] = [];
-	const runner = createHookRunner(config, {
-		url: server.url,
-		maxPending: 3,
-		sink: {
-			send: message => void sent.push(message.text!),
-			deliver: ({message}) => void delivered.push(message.text!),
-			close: () => undefined,
-			log: () => undefined,
-			error: line => assert.fail(line),
-		},
-	});
+	const runner = createPipeline([hooksStage(config, {url: server.url})], {
+		transmit: message => void sent.push(message.text!),
+		deliver: message => void delivered.push(message.text!),
+		event: () => undefined,
+		close: () => undefined,
+		log: () => undefined,
+		error: line => assert.fail(line),
+	}, {maxPending: 3});
+
 	assert.deepEqual(['1', '2', '3', '4'].map(text => runner.receive(createMessage(text, false))), [true, true, false, false]);
 	assert.deepEqual(['a', 'b', 'c'].map(text => runner.send(createMessage(text, false))), [true, true, false]);
 	await runner.settled();

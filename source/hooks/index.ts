@@ -6,7 +6,7 @@ how a consumer drives a pipeline). This folder is loaded with a dynamic import, 
 of the flags is given (by pipeline/load-stages.ts for clients, by cli.tsx for serve), so that it
 costs nothing otherwise.
 
-- A client (pipe mode; the session next): `loadStages({hooks: flags, ...})` gives the factories;
+- A client (pipe mode, the session): `loadStages({hooks: flags, ...})` gives the factories;
   `createPipeline(factories, sink)` once per run, so one runner (and `ctx.state`) lives across
   reconnects. The sink's deliver() gets each received message with `shown` (hooks' outcome:
   undefined as usual, null hidden but counted, a message to show instead); ctx.exit and the
@@ -19,8 +19,7 @@ import {parsePattern, parseReplyRule} from './rules.js';
 import {importHooks, scriptFile, type Role} from './script.js';
 import type {HookConfig} from './runner.js';
 
-export {createHookRunner, type Handled, type HookConfig, type HookRunner, type HookSink, type RunnerOptions} from './runner.js';
-export {createMessage, PipelineMessage} from '../pipeline/message.js';
+export type {Handled, HookConfig} from './runner.js';
 export {createServeHooks, type ServeClientHooks, type ServeHooksRunning, type ServeHooksSetup, type ServePeer} from './serve.js';
 
 export type HookFlags = {

@@ -1,14 +1,14 @@
 /*
-The hooks stage of one connection: `--reply` rules, `--until` and a `--script`'s hooks, the same
-for pipe mode, the session and serve. It sits between the socket and the consumer:
+The hooks of one connection: `--reply` rules, `--until` and a `--script`'s hooks, the same for
+pipe mode, the session and serve. The pipeline's hooks stage (stage.ts) calls its steps in order,
+one message at a time, and waits for a step's promise (an async hook) before the next:
 
-  received: consumer calls receive(message) -> rules, onMessage -> sink.deliver(handled)
-  to send:  consumer calls send(message)    -> onSend           -> sink.send(message)
-  ctx.send, --reply answers                                     -> sink.send(message)
+  received: receive(message) -> rules, onMessage -> sink.deliver(handled)
+  to send:  send(message)    -> onSend           -> sink.send(message)
+  ctx.send, --reply answers                      -> sink.send(message)
 
-so later stages (codecs, protocols) go before it and the recorder after it, and whatever the
-hooks send takes the consumer's one outgoing path. Each direction is handled in order, one
-message at a time, even when hooks are async.
+so codecs and protocols go before it and the recorder after it, and whatever the hooks send
+takes the consumer's one outgoing path.
 */
 import {formatWithOptions} from 'node:util';
 import {closeProblem} from '../close-codes.js';
@@ -16,7 +16,6 @@ import {escapeControl} from '../display.js';
 import {createMessage, messageFrom, type PipelineMessage} from '../pipeline/message.js';
 import {matchesUntil, replyTo, type ReplyRule} from './rules.js';
 import {describeHookError, type AnyHooks, type Role, type ScriptFile} from './script.js';
-import {Serial} from '../pipeline/serial.js';
 import type {BaseContext, HookCloseEvent, HookContext, HookTimer, Sendable, ServeContext, ServeRequest} from './types.js';
 
 /** A loaded `--script`; `hooks` is replaced when serve reloads the file. */
@@ -83,31 +82,18 @@ export type RunnerOptions = {
 	/** serve: the client's handshake request, ctx.request. */
 	readonly request?: ServeRequest;
 	readonly timers?: HookTimerFunctions;
-	/** Messages waiting in the hooks, in one direction, above which receive()/send() return false (1000). */
-	readonly maxPending?: number;
 };
 
+/** Each step returns a promise when a hook is async: the caller must wait for it before the next step. */
 export type HookRunner = {
 	/** The connection opened (again): runs onOpen (serve: onConnect). */
-	open(): void;
-	/** A message arrived. False: more than maxPending wait in the hooks; pause reading until settled(). */
-	receive(message: PipelineMessage): boolean;
-	/** A message is to be sent. False: wait for the sink's drain or settled() before sending more. */
-	send(message: PipelineMessage): boolean;
-	/** The connection closed: clears the hooks' timers, then runs onClose after the messages before it. */
-	close(event: HookCloseEvent): void;
-	/** Resolves once every message and event given so far has been through the hooks. */
-	settled(): Promise<void>;
-	/**
-	The same steps run at once, for a caller that keeps the order itself (the pipeline's hooks
-	stage): each returns a promise when a hook is async, and the next step must wait for it.
-	*/
-	readonly direct: {
-		open(): unknown;
-		receive(message: PipelineMessage): unknown;
-		send(message: PipelineMessage): unknown;
-		close(event: HookCloseEvent): unknown;
-	};
+	open(): unknown;
+	/** A message arrived: the rules, then onMessage, then sink.deliver. */
+	receive(message: PipelineMessage): unknown;
+	/** A message is to be sent: onSend, then sink.send. */
+	send(message: PipelineMessage): unknown;
+	/** The connection closed: clears the hooks' timers, then runs onClose. */
+	close(event: HookCloseEvent): unknown;
 };
 
 const globalTimers: HookTimerFunctions = {
@@ -135,9 +121,6 @@ export function createHookRunner(config: HookConfig, options: RunnerOptions): Ho
 	const {sink, url, request} = options;
 	const {role, rules, until, script} = config;
 	const timerFunctions = options.timers ?? globalTimers;
-	const maxPending = options.maxPending ?? 1000;
-	const incoming = new Serial();
-	const outgoing = new Serial();
 	const timers = new Map<NodeJS.Timeout, 'timeout' | 'interval'>();
 	const state: Record<string, unknown> = {};
 	// Client: what ctx.send sends while a received message is in onMessage goes out after that
@@ -362,36 +345,12 @@ export function createHookRunner(config: HookConfig, options: RunnerOptions): Ho
 	};
 
 	return {
-		open() {
-			incoming.push(handleOpen);
-		},
-		receive(message) {
-			incoming.push(() => handleReceived(message));
-			return incoming.pending < maxPending;
-		},
-		send(message) {
-			if (role === 'client' && script?.hooks.onSend === undefined && outgoing.pending === 0) {
-				return sink.send(message) !== false;
-			}
-
-			outgoing.push(() => handleSend(message));
-			return outgoing.pending < maxPending;
-		},
+		open: handleOpen,
+		receive: handleReceived,
+		send: handleSend,
 		close(event) {
 			clearTimers();
-			incoming.push(() => handleClose(event));
-		},
-		async settled() {
-			await Promise.all([incoming.settled(), outgoing.settled()]);
-		},
-		direct: {
-			open: handleOpen,
-			receive: handleReceived,
-			send: handleSend,
-			close(event) {
-				clearTimers();
-				return handleClose(event);
-			},
+			return handleClose(event);
 		},
 	};
 }

@@ -47,15 +47,15 @@ export function hooksStage(config: HookConfig, {url, request, broadcast}: HooksS
 		return {
 			name: 'hooks',
 			// A protocol's own packets (pings, handshakes) go past the hooks: only to the recorder.
-			receive: (message, next) => message.control ? next(message) : runner.direct.receive(message) as void | PromiseLike<unknown>,
-			send: message => runner.direct.send(message) as void | PromiseLike<unknown>,
+			receive: (message, next) => message.control ? next(message) : runner.receive(message) as void | PromiseLike<unknown>,
+			send: message => runner.send(message) as void | PromiseLike<unknown>,
 			event(event) {
 				if (event.type === 'open') {
-					return runner.direct.open() as void | PromiseLike<unknown>;
+					return runner.open() as void | PromiseLike<unknown>;
 				}
 
 				if (event.type === 'close') {
-					return runner.direct.close(event) as void | PromiseLike<unknown>;
+					return runner.close(event) as void | PromiseLike<unknown>;
 				}
 
 				return undefined;
