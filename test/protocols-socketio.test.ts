@@ -131,10 +131,11 @@ describe('--protocol socketio against the socket.io server', () => {
 		const directory = mkdtempSync(join(tmpdir(), 'wsterm-socketio-'));
 		const script = join(directory, 'hooks.mjs');
 		const record = join(directory, 'run.jsonl');
-		writeFileSync(script, 'export function onMessage(message, ctx) { if (Array.isArray(message.decoded)) ctx.log(`event ${message.decoded[0]}`); }\n');
+		writeFileSync(script, 'export function onMessage(message, ctx) { ctx.log(`event ${message.decoded[0]} in ${message.text}`); }\n');
 		const result = await runCli([url, '--protocol', 'socketio', '--script', script, '--record', record, '-n', '1'], {input: ''});
 		assert.equal(result.code, 0);
-		assert.match(result.stderr, /event welcome/);
+		// Only the event: not Engine.IO's open packet nor Socket.IO's CONNECT answer.
+		assert.equal(result.stderr, 'event welcome in 42["welcome",{"v":1,"nsp":"/"}]\n');
 		const frames = readFileSync(record, 'utf8').trim().split('\n').map(line => JSON.parse(line) as {dir: string; data?: string; url?: string});
 		assert.match(frames[0]!.url!, /\/socket\.io\/\?EIO=4&transport=websocket$/);
 		assert.ok(frames.some(frame => frame.dir === 'in' && frame.data?.startsWith('0{') === true), 'Engine.IO open');
