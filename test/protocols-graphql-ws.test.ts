@@ -10,7 +10,7 @@ import {GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString} from 'graph
 import {useServer} from 'graphql-ws/use/ws';
 import {WebSocketServer} from 'ws';
 import {parseLine} from '../source/protocols/graphql-ws.js';
-import {runCli} from './helpers/cli.js';
+import {runCli, startCli} from './helpers/cli.js';
 
 /** A schema with a query and a subscription; `count`'s last value may come after a long pause. */
 function schema(lastDelay: number): GraphQLSchema {
@@ -43,7 +43,7 @@ function schema(lastDelay: number): GraphQLSchema {
 	});
 }
 
-type Server = {url: string; inits: unknown[]; close: () => Promise<void>};
+type Server = {url: string; inits: unknown[]; drop: () => void; close: () => Promise<void>};
 const servers: Server[] = [];
 after(async () => Promise.all(servers.map(async server => server.close())));
 
@@ -71,6 +71,12 @@ async function graphqlServer({lastDelay = 10, keepAlive = 12_000, protocolPing, 
 	const server = {
 		url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/graphql`,
 		inits,
+		drop() {
+			// No close frame: a drop, as a network would do it.
+			for (const client of wss.clients) {
+				client.terminate();
+			}
+		},
 		async close() {
 			for (const client of wss.clients) {
 				client.terminate();
@@ -144,6 +150,22 @@ describe('--protocol graphql-ws against the graphql-ws server', () => {
 		assert.equal(result.code, 3);
 		assert.match(result.stderr, /4403/);
 		assert.equal(result.stdout, '');
+	});
+
+	test('--reconnect: the operations in flight at a drop are subscribed again, with their ids', async () => {
+		const server = await graphqlServer({lastDelay: 1500});
+		const run = startCli([server.url, '--protocol', 'graphql-ws', '--reconnect'], {input: 'subscription { count(to: 3) }\n'});
+		let firstLine = false;
+		run.child.stdout!.on('data', () => {
+			if (!firstLine) {
+				firstLine = true;
+				server.drop();
+			}
+		});
+		const result = await run.result;
+		assert.equal(result.code, 0, result.stderr);
+		assert.equal(result.stdout, '{"data":{"count":1}}\n{"data":{"count":1}}\n{"data":{"count":2}}\n{"data":{"count":3}}\n');
+		assert.deepEqual(server.inits, [undefined, undefined]);
 	});
 
 	test('usage errors: --init without graphql-ws, --init not an object, a JSON line without query', async () => {

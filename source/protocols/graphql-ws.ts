@@ -44,8 +44,8 @@ type Library = Pick<typeof GraphqlWs, 'MessageType' | 'parseMessage' | 'stringif
 
 export function graphqlWsStage({init, onRefused}: GraphqlWsOptions, {MessageType, parseMessage, stringifyMessage}: Library): StageFactory {
 	return link => {
-		/** What each operation in flight was, for its error line. */
-		const operations = new Map<string, string>();
+		/** Each operation in flight: for its error line, and to subscribe again after a reconnect. */
+		const operations = new Map<string, Subscribe>();
 		let nextId = 1;
 		let acked = false;
 		let ack = deferred();
@@ -79,7 +79,7 @@ export function graphqlWsStage({init, onRefused}: GraphqlWsOptions, {MessageType
 
 				const subscribe = (): void => {
 					const id = String(nextId++);
-					operations.set(id, payload.query);
+					operations.set(id, payload);
 					const text = stringifyMessage({type: MessageType.Subscribe, id, payload});
 					next(new PipelineMessage(text, false).annotate({decoded: {type: MessageType.Subscribe, id, payload}, badge}));
 				};
@@ -107,6 +107,11 @@ export function graphqlWsStage({init, onRefused}: GraphqlWsOptions, {MessageType
 						acked = true;
 						ack.resolve();
 						next(message.annotate({control: true}));
+						// After a reconnect (--reconnect), the operations still in flight go on, with their ids.
+						for (const [id, payload] of operations) {
+							link.send(control(stringifyMessage({type: MessageType.Subscribe, id, payload})));
+						}
+
 						return;
 					}
 
@@ -127,7 +132,7 @@ export function graphqlWsStage({init, onRefused}: GraphqlWsOptions, {MessageType
 					}
 
 					case MessageType.Error: {
-						const query = operations.get(parsed.id);
+						const query = operations.get(parsed.id)?.query;
 						operations.delete(parsed.id);
 						next(message.annotate({
 							decoded: parsed.payload,
