@@ -9,12 +9,13 @@ import type {ConnectionOptions} from './connection.js';
 import {exitCodes, UsageError} from './exit-codes.js';
 import {type CodecName, decodeNames, encodeNames} from './codecs/types.js';
 import type {PipeMessage} from './pipe.js';
-import type {CodecChoices} from './pipeline/codec-stage.js';
+import type {CodecChoices, DecoderSwitch} from './pipeline/codec-stage.js';
 import type {ProtocolChoices} from './protocols/index.js';
 import {type ProtocolName, protocolNames, protocolSubprotocols, waitsForEveryReply} from './protocols/names.js';
 import {socketIoUrl} from './protocols/socketio-url.js';
 import type {ResponderFactory} from './replay/responder.js';
 import type {ServeFlags} from './serve-options.js';
+import type {SessionOptions} from './session-start.js';
 
 const help = `
 	Usage
@@ -77,9 +78,9 @@ const help = `
 	  -P, --show-control          Also show ping, pong and close
 	      --reply 'PAT => TEXT'   Send TEXT when a received message matches PAT
 	                              (a regular expression; repeatable)
-	      --until PATTERN         End after printing the first message that
-	                              matches (exit 4 if the connection ends or
-	                              -w runs out first)
+	      --until PATTERN         Pipe mode only: end after printing the first
+	                              message that matches (exit 4 if the
+	                              connection ends or -w runs out first)
 	      --script FILE           JavaScript hooks: onOpen, onMessage, onSend,
 	                              onClose (.js/.mjs/.cjs)
 	      --record FILE           Write every event to FILE as JSON lines
@@ -532,6 +533,37 @@ function withProtocolSubprotocol(flags: Flags): readonly string[] {
 	return offered === undefined || flags.subprotocol.includes(offered) ? flags.subprotocol : [...flags.subprotocol, offered];
 }
 
+/**
+The session's pipeline, when a pipeline flag is given: always with a codec stage, so that /decode
+can switch decoding on and off. Without the flags, nothing is loaded and there is no pipeline.
+*/
+async function sessionStages(flags: Flags, codec: CodecChoices | undefined, url: string | undefined, initialMessages: readonly string[] | undefined): Promise<Pick<SessionOptions, 'stages' | 'decoder' | 'stageNotes' | 'codecOptions'>> {
+	const hookFlagGiven = flags.reply.length > 0 || flags.script !== undefined;
+	if (codec === undefined && !hookFlagGiven && flags.record === undefined) {
+		return {};
+	}
+
+	if (url === undefined && flags.record !== undefined) {
+		throw new UsageError(`${typed('record')} needs a URL: wsterm --record FILE ws://host:port/path`);
+	}
+
+	const decoder: DecoderSwitch = {current: undefined};
+	// stderr until the session is drawn, then an error row (see session-start.ts).
+	const stageNotes = {to: (line: string) => process.stderr.write(`wsterm: ${line}\n`)};
+	const {loadStages} = await import('./pipeline/load-stages.js');
+	const stages = await loadStages({
+		codec: {...codec, decoderSwitch: decoder},
+		...(hookFlagGiven ? {hooks: {role: 'client', reply: flags.reply, ...(flags.script === undefined ? {} : {script: flags.script})}} : {}),
+		...(flags.record === undefined ? {} : {record: flags.record}),
+		url: url ?? 'ws://127.0.0.1/',
+		...(initialMessages === undefined ? {} : {initialMessages}),
+		note(line) {
+			stageNotes.to(line);
+		},
+	});
+	return {stages, decoder, stageNotes, codecOptions: {proto: flags.proto, ...(flags.type === undefined ? {} : {type: flags.type})}};
+}
+
 async function runClient(flags: Flags): Promise<number> {
 	rejectFlags(serveOnly, 'a client connection (did you mean wsterm serve?)');
 	rejectFlags(replayOnly, 'a client connection (did you mean wsterm replay?)');
@@ -567,10 +599,16 @@ async function runClient(flags: Flags): Promise<number> {
 		: await buildTarget(flags.protocol === 'socketio' ? socketIoUrl(url).url : url, connectFlags(flags), path => readFlagFile('--ca/--cert/--key', path));
 
 	if (interactive) {
-		const notYet = pipelineFlags.find(name => cli.typed.has(name));
+		if (cli.typed.has('until')) {
+			throw new UsageError(`${typed('until')} ends a pipe-mode run; in the full-screen session, a --script hook can call ctx.exit() (or pipe stdin or stdout, or give -x, -n, -w or --jsonl)`);
+		}
+
+		const notYet = (['protocol', 'init'] as const).find(name => cli.typed.has(name));
 		if (notYet !== undefined) {
 			throw new UsageError(`${cli.typed.get(notYet)}: not yet in the full-screen session; use pipe mode (pipe stdin or stdout, or give -x, -n, -w or --jsonl)`);
 		}
+
+		const stages = await sessionStages(flags, codec, built?.target.url, connection.initialMessages);
 
 		if (!flags.color) {
 			// The flag is the most explicit choice: it beats a FORCE_COLOR in the environment.
@@ -590,7 +628,7 @@ async function runClient(flags: Flags): Promise<number> {
 		const io = {stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, signals: process};
 		const {startSession} = await import('./session-start.js');
 		const [started, {runInteractive}] = await Promise.all([
-			startSession({target: built?.target, connection, scrollback, history: flags.history, notes: built?.notes ?? []}, io),
+			startSession({target: built?.target, connection, scrollback, history: flags.history, notes: built?.notes ?? [], ...stages}, io),
 			import('./ui/run.js'),
 		]);
 		return runInteractive(started, io);

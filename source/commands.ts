@@ -17,6 +17,8 @@ export type Command =
 	| {readonly name: 'empty'}
 	/** `overwrite`: `/save!`, which may replace an existing file. */
 	| {readonly name: 'save'; readonly path: string; readonly overwrite: boolean}
+	/** `codec` undefined: `/decode off`. */
+	| {readonly name: 'decode'; readonly codec: string | undefined}
 	| {readonly name: 'help'}
 	| {readonly name: 'quit'};
 
@@ -36,8 +38,9 @@ export const commandHelp: ReadonlyArray<readonly [usage: string, description: st
 	['/filter [text]', 'show only rows containing text; alone: show all'],
 	['/clear', 'empty the message pane'],
 	['/empty', 'send an empty text message'],
-	['/save <path>', 'write the session as JSON lines (as --jsonl does)'],
+	['/save <path>', 'write the session as JSON lines (as --record does; wsterm replay reads it)'],
 	['/save! <path>', '/save, replacing the file if it exists'],
+	['/decode <codec or off>', 'decode binary messages received from now on (msgpack, cbor, gzip, deflate, protobuf with --proto), or stop'],
 	['/help', 'this list and the keys'],
 	['/quit', 'close with 1000 and exit'],
 	['//text', 'send text that begins with a slash'],
@@ -161,6 +164,10 @@ export function parseInput(line: string): ParsedInput {
 		case 'save':
 		case 'save!': {
 			return command(rest === '' ? `/${name} needs a path: /${name} session.jsonl` : {name: 'save', path: unquote(rest), overwrite: name === 'save!'});
+		}
+
+		case 'decode': {
+			return command(rest === '' ? '/decode needs a codec or off: /decode msgpack' : {name: 'decode', codec: rest === 'off' ? undefined : rest});
 		}
 
 		case 'help':

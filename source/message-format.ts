@@ -171,6 +171,11 @@ function wrapLine(segments: readonly Segment[], width: number): Segment[][] {
 }
 
 function badge(entry: Entry): string {
+	if (entry.badge !== undefined) {
+		// A codec's view: its name, then the content (JSON, or the payload it gave).
+		return `${escapeControl(entry.badge)} `;
+	}
+
 	switch (entry.kind) {
 		case 'text': {
 			return '';
@@ -295,7 +300,7 @@ What `/filter` matches against: the row as a reader sees it, badge and content (
 mode lays it out, hex dumps as shown), without the time and the wrapping.
 */
 export function searchableText(entry: Entry, prettyJson: boolean): string {
-	const label = entry.kind === 'text' ? '' : badge(entry);
+	const label = entry.kind === 'text' && entry.badge === undefined ? '' : badge(entry);
 	const delivery = entry.delivery === undefined ? '' : `${entry.delivery} `;
 	return delivery + label + contentSegments(entry, prettyJson).map(segment => segment.text).join('');
 }

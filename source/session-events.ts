@@ -5,10 +5,18 @@ come before the UI is there.
 */
 import type {CloseEvent, ConnectFailure, Connection, OpenEvent, PongEvent, ReconnectEvent} from './connection.js';
 import type {SessionEvent} from './session.js';
+import type {SessionPipe} from './session-pipeline.js';
 
-/** Calls `push` with each event of `connection` until the returned function is called. */
-export function listenToConnection(connection: Connection, now: () => number, push: (event: SessionEvent) => void, initialMessages: readonly string[] = []): () => void {
-	const listeners = {
+/**
+Calls `push` with each event of `connection` until the returned function is called. With a
+pipeline, messages and the events its stages see go through it first (and it pushes them).
+*/
+export function listenToConnection(connection: Connection, now: () => number, push: (event: SessionEvent) => void, initialMessages: readonly string[] = [], pipe?: SessionPipe): () => void {
+	if (pipe !== undefined) {
+		pipe.push = push;
+	}
+
+	const plain = {
 		connecting(attempt: number) {
 			push({type: 'connecting', attempt, time: now()});
 		},
@@ -24,8 +32,8 @@ export function listenToConnection(connection: Connection, now: () => number, pu
 		pong({payload, rtt, keepalive}: PongEvent) {
 			push({type: 'pong', payload, rtt, keepalive, time: now()});
 		},
-		close({code, reason, byUs, willReconnect}: CloseEvent) {
-			push({type: 'close', code, reason, byUs, willReconnect, time: now()});
+		close({code, reason, byUs, willReconnect, fault}: CloseEvent) {
+			push({type: 'close', code, reason, byUs, willReconnect, ...(fault === undefined ? {} : {fault}), time: now()});
 		},
 		'connect-error'({message}: ConnectFailure) {
 			push({type: 'connect-error', message, time: now()});
@@ -38,6 +46,24 @@ export function listenToConnection(connection: Connection, now: () => number, pu
 		},
 		error(error: Error) {
 			push({type: 'error', message: error.message, time: now()});
+		},
+	};
+	const listeners = pipe === undefined ? plain : {
+		...plain,
+		open(event: OpenEvent) {
+			pipe.event({type: 'open', ...event});
+		},
+		message(data: Buffer, isBinary: boolean) {
+			pipe.receive(data, isBinary);
+		},
+		ping(payload: Buffer) {
+			pipe.event({type: 'ping', payload});
+		},
+		pong(event: PongEvent) {
+			pipe.event({type: 'pong', ...event});
+		},
+		close(event: CloseEvent) {
+			pipe.event({type: 'close', ...event});
 		},
 	};
 	for (const [name, listener] of Object.entries(listeners)) {

@@ -13,6 +13,10 @@ import {historyPath, type LoadedHistory, loadHistory} from './history.js';
 import type {RunningServer} from './serve.js';
 import type {SessionEvent} from './session.js';
 import {listenToConnection} from './session-events.js';
+import type {DecoderSwitch} from './pipeline/codec-stage.js';
+import type {CodecOptions} from './codecs/types.js';
+import type {StageFactory} from './pipeline/stage.js';
+import type {SessionPipe} from './session-pipeline.js';
 
 export type SessionOptions = {
 	/** undefined: start the built-in echo server on a free loopback port and connect to it. */
@@ -25,6 +29,14 @@ export type SessionOptions = {
 	readonly history: boolean;
 	/** One-line notes to show at start (e.g. dropped headers). */
 	readonly notes: readonly string[];
+	/** The pipeline's stages (codec, hooks, recorder; pipeline/load-stages.ts); none: no pipeline at all. */
+	readonly stages?: readonly StageFactory[];
+	/** The codec stage's decoder, for /decode (there is a codec stage whenever there are stages). */
+	readonly decoder?: DecoderSwitch;
+	/** Where the stages' own lines go (the recorder's); the session points it at an error row. */
+	readonly stageNotes?: {to: (line: string) => void};
+	/** --proto and --type, for /decode protobuf. */
+	readonly codecOptions?: CodecOptions;
 };
 
 export type SessionIo = {
@@ -43,6 +55,8 @@ export type StartedSession = {
 	readonly urlNote: string | undefined;
 	readonly server: RunningServer | undefined;
 	readonly connection: Connection;
+	/** The message pipeline, built once for every reconnect (hooks' state lives as long); undefined without stages. */
+	readonly pipe: SessionPipe | undefined;
 	readonly history: LoadedHistory;
 	/** undefined: history is not kept. */
 	readonly historyFile: string | undefined;
@@ -146,9 +160,18 @@ export async function startSession(options: SessionOptions, io: SessionIo): Prom
 		last.close = undefined;
 	});
 	let events: SessionEvent[] = [];
+	const pipe = options.stages === undefined || options.stages.length === 0
+		? undefined
+		: await import('./session-pipeline.js').then(({SessionPipe}) => new SessionPipe(connection, options.stages!, Date.now, options.connection.initialMessages, options.decoder));
+	if (pipe !== undefined && options.stageNotes !== undefined) {
+		options.stageNotes.to = line => {
+			pipe.note(line);
+		};
+	}
+
 	const stop = listenToConnection(connection, Date.now, event => {
 		events.push(event);
-	}, options.connection.initialMessages);
+	}, options.connection.initialMessages, pipe);
 	connection.connect();
 
 	const historyFile = options.history ? historyPath(env) : undefined;
@@ -159,6 +182,7 @@ export async function startSession(options: SessionOptions, io: SessionIo): Prom
 		urlNote,
 		server,
 		connection,
+		pipe,
 		history,
 		historyFile,
 		takeEvents() {

@@ -8,7 +8,7 @@ import {isCleanClose} from './close-codes.js';
 import type {ConnectionState, ConnectionStats} from './connection.js';
 import {exitCodes} from './exit-codes.js';
 import {plural} from './display.js';
-import {closeRecord, type EventRecord, payloadRecord} from './jsonl.js';
+import {closeRecord, type EventRecord, openRecord, payloadRecord} from './jsonl.js';
 import {searchableText} from './message-format.js';
 import {type Anchor, fillWindow, isAtEnd, type Rows, scrollBy} from './scroll-window.js';
 
@@ -35,6 +35,10 @@ export type Entry = {
 	readonly rtt?: number;
 	/** A message typed while not connected: waiting to be sent, or never sent. */
 	readonly delivery?: 'pending' | 'unsent';
+	/** The codec that decoded (or encoded) it: shown before the content. */
+	readonly badge?: string;
+	/** The bytes on the wire when what is shown is a codec's view of them (/save writes these). */
+	readonly wire?: Buffer;
 };
 
 /** What the connection reported, in the order it happened, each with its time. */
@@ -42,11 +46,18 @@ export type SessionEvent = {readonly time: number} & (
 	| {readonly type: 'connecting'; readonly attempt: number}
 	/** `initial`: the -I messages, sent first on every open. */
 	| {readonly type: 'open'; readonly protocol: string; readonly extensions: string; readonly attempt: number; readonly initial?: readonly string[]}
-	| {readonly type: 'message'; readonly data: Buffer; readonly isBinary: boolean}
+	| {readonly type: 'message'; readonly data: Buffer; readonly isBinary: boolean; readonly badge?: string; readonly wire?: Buffer}
+	/** The pipeline sent a message (typed, or from a hook); `pending`: it waits for the connection. */
+	| {readonly type: 'sent'; readonly data: Buffer; readonly isBinary: boolean; readonly pending: boolean; readonly badge?: string; readonly wire?: Buffer}
+	/** A stage's line: ctx.log (info), a hook that threw (error). */
+	| {readonly type: 'note'; readonly kind: 'info' | 'error'; readonly text: string}
+	/** ctx.exit(code): the session quits with this code. */
+	| {readonly type: 'exit'; readonly code: number}
 	| {readonly type: 'ping'; readonly payload: Buffer}
 	/** A keepalive pong (answering --ping-interval) updates the round trip but adds no row. */
 	| {readonly type: 'pong'; readonly payload: Buffer; readonly rtt: number | undefined; readonly keepalive?: boolean}
-	| {readonly type: 'close'; readonly code: number; readonly reason: string; readonly byUs: boolean; readonly willReconnect: boolean}
+	/** `fault`: wsterm closed it because something went wrong (no pong, a message too big, a bad frame). */
+	| {readonly type: 'close'; readonly code: number; readonly reason: string; readonly byUs: boolean; readonly willReconnect: boolean; readonly fault?: string}
 	| {readonly type: 'connect-error'; readonly message: string}
 	/** `failure`: why the attempt before failed, when it did not even open. */
 	| {readonly type: 'reconnecting'; readonly attempt: number; readonly delay: number; readonly failure?: string}
@@ -101,6 +112,8 @@ export type Session = {
 	readonly exitCode: number | undefined;
 	/** The connection was open at least once. */
 	readonly opened: boolean;
+	/** A hook asked to quit with this exit code (ctx.exit). */
+	readonly exitRequest?: number;
 };
 
 /** Measures an entry in screen lines at the current width and display mode. */
@@ -201,10 +214,22 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 		}
 
 		case 'message': {
-			added.push(event.isBinary
-				? {time, dir: 'in', kind: 'binary', bytes: event.data, size: event.data.length}
-				: {time, dir: 'in', kind: 'text', text: event.data.toString(), size: event.data.length});
+			added.push(messageEntry(event, 'in'));
 			return state;
+		}
+
+		case 'sent': {
+			added.push({...messageEntry(event, 'out'), ...(event.pending ? {delivery: 'pending' as const} : {})});
+			return event.pending ? {...state, pending: state.pending + 1} : state;
+		}
+
+		case 'note': {
+			added.push({time, dir: 'local', kind: event.kind, text: event.text, size: 0});
+			return state;
+		}
+
+		case 'exit': {
+			return state.exitRequest === undefined ? {...state, exitRequest: event.code} : state;
 		}
 
 		case 'ping': {
@@ -230,7 +255,9 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 				return closed;
 			}
 
-			return {...closed, exitCode: closedWell(event) ? exitCodes.ok : exitCodes.dropped};
+			// Quit before the first connection opened: it never connected (exit 1, as a failed connect).
+			const quitWhileConnecting = !state.opened && event.byUs && event.fault === undefined && event.code === 1006;
+			return {...closed, exitCode: quitWhileConnecting ? exitCodes.connectFailed : closedWell(event) ? exitCodes.ok : exitCodes.dropped};
 		}
 
 		case 'connect-error': {
@@ -263,12 +290,21 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 	}
 }
 
+function messageEntry(event: {readonly time: number; readonly data: Buffer; readonly isBinary: boolean; readonly badge?: string; readonly wire?: Buffer}, dir: 'in' | 'out'): NewEntry {
+	const {time, data, badge, wire} = event;
+	const entry: NewEntry = event.isBinary
+		? {time, dir, kind: 'binary', bytes: data, size: wire?.length ?? data.length}
+		: {time, dir, kind: 'text', text: data.toString(), size: wire?.length ?? data.length};
+	// Without a codec (every message of a flood without pipeline flags), no copy.
+	return badge === undefined && wire === undefined ? entry : {...entry, ...(badge === undefined ? {} : {badge}), ...(wire === undefined ? {} : {wire})};
+}
+
 /**
 A close that ends the session well: a clean code, or one wsterm chose (/close 4000); not a drop
 for want of pongs (1006) or a message over --max-payload (1009), whoever closed.
 */
-export function closedWell({code, byUs}: {readonly code: number; readonly byUs: boolean}): boolean {
-	return isCleanClose(code) || (byUs && code !== 1006 && code !== 1009);
+export function closedWell({code, byUs, fault}: {readonly code: number; readonly byUs: boolean; readonly fault?: string}): boolean {
+	return isCleanClose(code) || (byUs && fault === undefined && code !== 1006);
 }
 
 /** Messages waiting to be sent when the connection ends for good will never be sent. */
@@ -407,15 +443,24 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 
 
 
-/** The session as `/save` writes it: the same records as pipe mode's `--jsonl`; notices are left out. */
-export function sessionRecords(entries: readonly Entry[]): EventRecord[] {
+/**
+The session as `/save` writes it: the records of `--record` (an `open` record first, when `open`
+is given, so that `wsterm replay` reads it), messages as they were on the wire; notices are left out.
+*/
+export function sessionRecords(entries: readonly Entry[], open?: {readonly url: string; readonly protocol: string}): EventRecord[] {
 	const records: EventRecord[] = [];
+	if (open !== undefined) {
+		records.push(openRecord(entries[0]?.time ?? 0, open.url, open.protocol));
+	}
+
 	for (const entry of entries) {
 		if (entry.dir === 'local' || entry.delivery === 'unsent') {
 			continue;
 		}
 
-		if (entry.kind === 'close') {
+		if (entry.wire !== undefined) {
+			records.push(payloadRecord(entry.time, entry.dir, 'binary', entry.wire));
+		} else if (entry.kind === 'close') {
 			records.push(closeRecord(entry.time, entry.dir, entry.code ?? 1005, entry.reason ?? ''));
 		} else if (entry.kind === 'text') {
 			records.push(payloadRecord(entry.time, entry.dir, 'text', Buffer.from(entry.text ?? '')));

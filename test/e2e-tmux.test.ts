@@ -5,6 +5,7 @@ import {join} from 'node:path';
 import {after, before, test} from 'node:test';
 import {setTimeout as delay} from 'node:timers/promises';
 import {cliPath} from './helpers/cli.js';
+import {startLateUpgrade} from './helpers/peers.js';
 import {echo, startServer, type TestServer} from './helpers/servers.js';
 import {cliCommand, hasTmux, TmuxSession} from './helpers/ui-tmux.js';
 
@@ -96,5 +97,26 @@ test('wsterm with no URL talks to its built-in echo server', {skip: hasTmux() ? 
 		assert.match(await tmux.waitFor(/EXIT=\d+/), /EXIT=0/);
 	} finally {
 		tmux.kill();
+	}
+});
+
+test('Ctrl-C while the handshake hangs: one line says so, a typed message is reported unsent, exit 1', {skip: hasTmux() ? false : 'tmux is not installed'}, async () => {
+	const late = await startLateUpgrade(30_000);
+	const command = cliCommand(cliPath, ['--no-history', late.url], {XDG_STATE_HOME: state});
+	const tmux = new TmuxSession(`${command}; echo "EXIT=$?"; sleep 30`, {columns: 100, rows: 16});
+	try {
+		await tmux.waitFor(/^ connecting /m, {what: 'the status bar to say connecting'});
+		tmux.keys('queued', {literal: true});
+		tmux.keys('Enter');
+		await tmux.waitFor(/> pending queued/);
+		tmux.keys('C-c');
+		const screen = await tmux.waitFor(/EXIT=\d+/);
+		assert.match(screen, /wsterm: quit before the connection to ws:\/\/127\.0\.0\.1:\d+\/ opened/);
+		assert.match(screen, /wsterm: 1 message typed while not connected was not sent/);
+		assert.doesNotMatch(screen, /dropped|1006/);
+		assert.match(screen, /EXIT=1/);
+	} finally {
+		tmux.kill();
+		await late.close();
 	}
 });

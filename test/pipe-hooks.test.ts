@@ -8,7 +8,6 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
 import {cliPath, runCli, startCli} from './helpers/cli.js';
-import {cliCommand, hasTmux, TmuxSession} from './helpers/ui-tmux.js';
 import {echo, startServer, type TestServer} from './helpers/servers.js';
 import type {WebSocket} from '../source/ws.js';
 
@@ -270,17 +269,6 @@ test('the readme\'s client example (auth handshake + heartbeat) runs for real', 
 		assert.equal(rejected.stderr, 'rejected: bad token\nclosed with 1000 by us; 0 heartbeats so far\n');
 	} finally {
 		await server.close();
-	}
-});
-
-test('--reply, --script, --until and --record in the full-screen session: a usage error for now, exit 2', {skip: hasTmux() ? false : 'tmux is not installed'}, async () => {
-	const tmux = new TmuxSession(`${cliCommand(cliPath, ['ws://127.0.0.1:9/', '--until', 'x'], {})}; echo "EXIT=$?"; sleep 30`, {columns: 160, rows: 10});
-	try {
-		const screen = await tmux.waitFor(/EXIT=\d+/);
-		assert.match(screen, /wsterm: --until: not yet in the full-screen session; use pipe mode/);
-		assert.match(screen, /EXIT=2/);
-	} finally {
-		tmux.kill();
 	}
 });
 

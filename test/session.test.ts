@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
+import {exitCodes} from '../source/exit-codes.js';
 import {createEntryLayout, entryLines, jsonSegments, type Line} from '../source/message-format.js';
 import {describeState} from '../source/ui/StatusBar.js';
 import {
@@ -153,13 +154,16 @@ test('-I messages are shown as sent on every open, and /save writes them', () =>
 test('a ping timeout (1006) is not shown as an incoming close, and exits 3 whichever side it is put on', () => {
 	const open = run(createSession({limit: 10}), events({type: 'open', protocol: '', extensions: '', attempt: 1}));
 	for (const byUs of [false, true]) {
-		const state = run(open, events({type: 'close', code: 1006, reason: 'no pong within 5 s', byUs, willReconnect: false}));
+		const state = run(open, events({type: 'close', code: 1006, reason: 'no pong within 5 s', byUs, willReconnect: false, ...(byUs ? {fault: 'no pong within 5 s'} : {})}));
 		assert.equal(state.entries.at(-1)?.dir, 'local');
 		assert.match(entryLines(state.entries.at(-1)!, {width: 100, prettyJson: false}).map(line => text(line)).join(''), /\* close 1006 no pong within 5 s/);
 		assert.equal(state.exitCode, 3);
 	}
 
-	assert.equal(run(open, events({type: 'close', code: 1009, reason: '', byUs: true, willReconnect: false})).exitCode, 3);
+	assert.equal(run(open, events({type: 'close', code: 1009, reason: '', byUs: true, willReconnect: false, fault: 'a message was larger than --max-payload'})).exitCode, 3);
+	// Quit before the first open: the handshake is abandoned (1006 by wsterm, no fault); it never connected.
+	const connecting = run(createSession({limit: 10}), events({type: 'connecting', attempt: 1}));
+	assert.equal(run(connecting, events({type: 'close', code: 1006, reason: '', byUs: true, willReconnect: false})).exitCode, exitCodes.connectFailed);
 });
 
 test('the filter shows matching rows only; clear empties the pane', () => {

@@ -21,7 +21,12 @@ export type CodecStageOptions = {
 	readonly encode?: Codec;
 	/** Called for each message refused (not JSON, or not encodable), after its error line. */
 	readonly onRefused?: () => void;
+	/** The session's /decode: when given, the decoder is read from it for each message (and `decode` is put in it). */
+	readonly decoderSwitch?: DecoderSwitch;
 };
+
+/** A decoder that can change while the connection lives (the session's /decode NAME|off). */
+export type DecoderSwitch = {current: Codec | undefined};
 
 /** What the command line asked for: --decode, --encode, --proto, --type. */
 export type CodecChoices = {
@@ -30,13 +35,14 @@ export type CodecChoices = {
 	readonly proto?: readonly string[];
 	readonly type?: string;
 	readonly onRefused?: () => void;
+	readonly decoderSwitch?: DecoderSwitch;
 };
 
 /** Longest part of a refused message quoted in its error line. */
 const quoteLength = 60;
 
 /** Loads the codecs asked for and builds the stage; a codec that cannot be set up is a UsageError. */
-export async function loadCodecStage({decode, encode, onRefused, ...options}: CodecChoices): Promise<StageFactory> {
+export async function loadCodecStage({decode, encode, onRefused, decoderSwitch, ...options}: CodecChoices): Promise<StageFactory> {
 	const load = async (name: CodecName | undefined): Promise<Codec | undefined> => {
 		try {
 			return name === undefined ? undefined : await loadCodec(name, options);
@@ -50,10 +56,15 @@ export async function loadCodecStage({decode, encode, onRefused, ...options}: Co
 		...(decoder === undefined ? {} : {decode: decoder}),
 		...(encoder === undefined ? {} : {encode: encoder}),
 		...(onRefused === undefined ? {} : {onRefused}),
+		...(decoderSwitch === undefined ? {} : {decoderSwitch}),
 	});
 }
 
-export function codecStage({decode, encode, onRefused}: CodecStageOptions): StageFactory {
+export function codecStage({decode: fixed, encode, onRefused, decoderSwitch}: CodecStageOptions): StageFactory {
+	if (decoderSwitch !== undefined) {
+		decoderSwitch.current = fixed;
+	}
+
 	return link => {
 		let received = 0;
 		const refuse = (line: string): void => {
@@ -65,6 +76,7 @@ export function codecStage({decode, encode, onRefused}: CodecStageOptions): Stag
 			name: 'codec',
 			receive(message, next) {
 				received++;
+				const decode = decoderSwitch === undefined ? fixed : decoderSwitch.current;
 				if (decode !== undefined && message.isBinary) {
 					try {
 						const decoded = decode.decode(message.data);

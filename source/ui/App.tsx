@@ -17,6 +17,8 @@ import InputArea, {inputHeight} from './InputArea.js';
 import MessagePane from './MessagePane.js';
 import StatusBar from './StatusBar.js';
 import {useConnectionEvents} from './use-connection-events.js';
+import type {SessionPipe} from '../session-pipeline.js';
+import type {Codec} from '../codecs/types.js';
 import {useKeys} from './use-keys.js';
 import {useTerminalSize} from './use-terminal-size.js';
 
@@ -57,6 +59,14 @@ type Props = {
 	readonly initialMessages?: readonly string[];
 	/** Ctrl-L: forget what is on the screen, so that the next frame paints all of it. */
 	readonly onRedraw?: () => void;
+	/** The message pipeline (hooks, codecs, recorder): what is sent and received goes through it. */
+	readonly pipe?: SessionPipe;
+	/** /decode NAME: loads a codec. */
+	readonly loadDecoder?: (name: string) => Promise<Codec>;
+	/** /decode NAME in a session without a pipeline: one with a codec stage decoding with NAME. */
+	readonly createDecodingPipe?: (name: string) => Promise<SessionPipe>;
+	/** `/save`'s `open` record: the URL without credentials. */
+	readonly recordUrl?: string;
 };
 
 /** Words of `text` in lines of at most `width` characters (a longer word gets a line of its own). */
@@ -129,7 +139,14 @@ export default function App({
 	onRedraw,
 	initialMessages,
 	takeBacklog,
+	pipe: givenPipe,
+	loadDecoder,
+	createDecodingPipe,
+	recordUrl,
 }: Props) {
+	// The session's pipeline: from the command line, or made by the first /decode.
+	const [madePipe, setMadePipe] = useState<SessionPipe | undefined>(undefined);
+	const pipe = givenPipe ?? madePipe;
 	const {stdout} = useStdout();
 	const {columns, rows} = useTerminalSize(stdout);
 	const [session, dispatch] = useReducer(sessionReducer, {limit: scrollback, state: connection.state}, createSession);
@@ -162,7 +179,7 @@ export default function App({
 		}
 	}, [onHistoryAdd, now]);
 
-	useConnectionEvents({connection, dispatch, clock, now, interval: frameInterval, initialMessages, takeBacklog});
+	useConnectionEvents({connection, dispatch, clock, now, interval: frameInterval, initialMessages, takeBacklog, pipe});
 
 	const notice = useCallback((kind: 'info' | 'error', text: string) => {
 		dispatch({type: 'notice', kind, text, time: now()});
@@ -221,9 +238,25 @@ export default function App({
 	const gaveUp = reconnect && !session.opened;
 	useEffect(() => {
 		if ((quitting || gaveUp) && session.exitCode !== undefined && connection.state === 'closed') {
-			finish(session.exitCode, session.unsent);
+			finish(session.exitRequest ?? session.exitCode, session.unsent);
 		}
-	}, [quitting, gaveUp, session.exitCode, session.unsent, connection, finish]);
+	}, [quitting, gaveUp, session.exitCode, session.exitRequest, session.unsent, connection, finish]);
+
+	// ctx.exit(code): quit as /quit does, with the hook's code; at once when there is nothing to close.
+	useEffect(() => {
+		if (session.exitRequest === undefined) {
+			return;
+		}
+
+		if (connection.state === 'open' || connection.state === 'closing') {
+			setQuitting(true);
+			if (connection.state === 'open') {
+				connection.close(1000);
+			}
+		} else {
+			finish(session.exitRequest, session.unsent);
+		}
+	}, [session.exitRequest, session.unsent, connection, finish]);
 
 	const quit = useCallback(() => {
 		setQuitting(true);
@@ -245,10 +278,17 @@ export default function App({
 			return false;
 		}
 
-		connection.send(data, isBinary);
-		dispatch({type: 'sent', data, isBinary, pending: waiting, time: now(), stats: {...connection.stats}});
+		if (pipe === undefined) {
+			connection.send(data, isBinary);
+			dispatch({type: 'sent', data, isBinary, pending: waiting, time: now(), stats: {...connection.stats}});
+		} else {
+			// Its row comes from the pipeline, as it goes out (after onSend and --encode).
+			pipe.send(data, isBinary);
+			dispatch({type: 'scroll-to-end'});
+		}
+
 		return true;
-	}, [connection, reconnect, notice, now]);
+	}, [connection, reconnect, notice, now, pipe]);
 
 	const sendFile = useCallback(async (typed: string) => {
 		const path = expandHome(typed, homedir());
@@ -272,7 +312,7 @@ export default function App({
 
 	const save = useCallback(async (typed: string, overwrite: boolean) => {
 		const path = expandHome(typed, homedir());
-		const records = sessionRecords(session.entries);
+		const records = sessionRecords(session.entries, recordUrl === undefined ? undefined : {url: recordUrl, protocol: session.link.protocol});
 		try {
 			// Private like the history: a session holds what was said. `wx` refuses an existing file.
 			await writeFile(path, records.map(record => formatRecord(record)).join(''), {mode: 0o600, flag: overwrite ? 'w' : 'wx'});
@@ -281,7 +321,44 @@ export default function App({
 			const {code, message} = error as NodeJS.ErrnoException;
 			notice('error', code === 'EEXIST' ? `${path} exists; /save! ${typed} replaces it` : `cannot write ${path}: ${message}`);
 		}
-	}, [session.entries, notice]);
+	}, [session.entries, session.link.protocol, recordUrl, notice]);
+
+	const switchDecoder = useCallback(async (name: string | undefined) => {
+		if (pipe?.decoder === undefined || loadDecoder === undefined) {
+			if (name === undefined) {
+				notice('info', 'decoding is off');
+				return;
+			}
+
+			if (createDecodingPipe === undefined) {
+				notice('error', '/decode is not available here');
+				return;
+			}
+
+			try {
+				// From now on the connection's messages go through a pipeline with a codec stage.
+				setMadePipe(await createDecodingPipe(name));
+				notice('info', `decoding binary messages as ${name}`);
+			} catch (error) {
+				notice('error', `/decode ${escapeControl(name)}: ${(error as Error).message}`);
+			}
+
+			return;
+		}
+
+		if (name === undefined) {
+			pipe.decoder.current = undefined;
+			notice('info', 'decoding off: binary messages are shown as received');
+			return;
+		}
+
+		try {
+			pipe.decoder.current = await loadDecoder(name);
+			notice('info', `decoding binary messages as ${name}`);
+		} catch (error) {
+			notice('error', `/decode ${escapeControl(name)}: ${(error as Error).message}`);
+		}
+	}, [pipe, loadDecoder, createDecodingPipe, notice]);
 
 	const runCommand = useCallback((command: Command) => {
 		switch (command.name) {
@@ -350,6 +427,11 @@ export default function App({
 				break;
 			}
 
+			case 'decode': {
+				void switchDecoder(command.codec);
+				break;
+			}
+
 			case 'help': {
 				notice('info', helpText(columns));
 				break;
@@ -360,7 +442,7 @@ export default function App({
 				break;
 			}
 		}
-	}, [connection, now, notice, sendMessage, sendFile, save, quit, columns]);
+	}, [connection, now, notice, sendMessage, sendFile, save, switchDecoder, quit, columns]);
 
 	const submit = useCallback(() => {
 		const {text} = promptRef.current.line;

@@ -6,6 +6,10 @@ import {exitCodes} from '../exit-codes.js';
 import {appendHistory} from '../history.js';
 import {closedWell} from '../session.js';
 import type {SessionIo, StartedSession} from '../session-start.js';
+import {recordedUrl} from '../replay/recorder.js';
+import type {Codec, CodecName} from '../codecs/types.js';
+import type {DecoderSwitch} from '../pipeline/codec-stage.js';
+import type {SessionPipe} from '../session-pipeline.js';
 import App from './App.js';
 import {colorEnabled} from './tones.js';
 
@@ -17,6 +21,10 @@ const sighup = 129;
 function describeEnd(failure: ConnectFailure | undefined, close: CloseEvent | undefined, url: string): string | undefined {
 	if (close !== undefined && !closedWell(close)) {
 		const reason = close.reason === '' ? '' : ` ${escapeControl(close.reason)}`;
+		if (close.byUs && close.fault === undefined) {
+			return `quit before the connection to ${url} opened`;
+		}
+
 		if (close.code === 1006) {
 			return `connection dropped (${describeCloseCode(close.code)}${reason})`;
 		}
@@ -33,7 +41,22 @@ terminal is as it was: raw mode off, cursor shown, alternate screen left, whatev
 */
 export async function runInteractive(started: StartedSession, io: SessionIo): Promise<number> {
 	const {stdin, stdout, stderr, env, signals} = io;
-	const {options, target, urlNote, server, connection, history, historyFile, last, restore} = started;
+	const {options, target, urlNote, server, connection, pipe, history, historyFile, last, restore} = started;
+	const loadDecoder = async (name: string): Promise<Codec> => {
+		const {decodeNames, loadCodec} = await import('../codecs/index.js');
+		if (!(decodeNames as readonly string[]).includes(name)) {
+			throw new Error(`takes ${decodeNames.join(', ')} or off`);
+		}
+
+		return loadCodec(name as CodecName, options.codecOptions);
+	};
+
+	const createDecodingPipe = async (name: string): Promise<SessionPipe> => {
+		const [codec, {codecStage}, {SessionPipe}] = await Promise.all([loadDecoder(name), import('../pipeline/codec-stage.js'), import('../session-pipeline.js')]);
+		const decoder: DecoderSwitch = {current: undefined};
+		return new SessionPipe(connection, [codecStage({decode: codec, decoderSwitch: decoder})], Date.now, options.connection.initialMessages, decoder);
+	};
+
 	const notes = history.problem === undefined ? options.notes : [...options.notes, `history not read (${history.problem}); --no-history turns it off`];
 	let historySaved: Promise<void> = Promise.resolve();
 	const onHistoryAdd = historyFile === undefined ? undefined : async (entry: string): Promise<void> => {
@@ -134,6 +157,10 @@ export async function runInteractive(started: StartedSession, io: SessionIo): Pr
 				onExit={finish}
 				initialMessages={options.connection.initialMessages}
 				takeBacklog={started.takeEvents}
+				pipe={pipe}
+				loadDecoder={loadDecoder}
+				createDecodingPipe={createDecodingPipe}
+				recordUrl={recordedUrl(target.url)}
 				onRedraw={() => {
 					// The screen is cleared where the cursor is; the next frame differs (StatusBar's
 					// redraws), so ink erases its lines and writes all of them again.

@@ -2,6 +2,7 @@ import {type Dispatch, useEffect} from 'react';
 import type {Clock, Connection} from '../connection.js';
 import {listenToConnection} from '../session-events.js';
 import type {SessionAction, SessionEvent} from '../session.js';
+import type {SessionPipe} from '../session-pipeline.js';
 
 type Options = {
 	readonly connection: Connection;
@@ -16,6 +17,8 @@ type Options = {
 	readonly initialMessages?: readonly string[];
 	/** Hands over the events recorded before the UI listened (the connection opens while the UI loads). */
 	readonly takeBacklog?: () => readonly SessionEvent[];
+	/** The message pipeline the connection's messages go through (none without pipeline flags). */
+	readonly pipe?: SessionPipe;
 };
 
 /**
@@ -30,7 +33,7 @@ const noMessages: readonly string[] = [];
 Listens to the connection and hands its events to the session reducer in batches, one per
 `interval`. The first event after a quiet spell waits at most one interval.
 */
-export function useConnectionEvents({connection, dispatch, clock, now, interval, initialMessages = noMessages, takeBacklog}: Options): void {
+export function useConnectionEvents({connection, dispatch, clock, now, interval, initialMessages = noMessages, takeBacklog, pipe}: Options): void {
 	useEffect(() => {
 		let buffer: SessionEvent[] = [];
 		let timer: NodeJS.Timeout | undefined;
@@ -62,12 +65,21 @@ export function useConnectionEvents({connection, dispatch, clock, now, interval,
 			push(event);
 		}
 
-		const stop = listenToConnection(connection, now, push, initialMessages);
+		const stop = listenToConnection(connection, now, push, initialMessages, pipe);
 		return () => {
 			stop();
 			if (timer !== undefined) {
 				clock.clearTimeout(timer);
 			}
+
+			// Another listener takes over (the session gained a pipeline with /decode): what is held
+			// goes to the reducer now, before the events that listener hands over.
+			if (buffer.length > 0) {
+				flush();
+			} else if (paused) {
+				paused = false;
+				connection.resume();
+			}
 		};
-	}, [connection, dispatch, clock, now, interval, initialMessages, takeBacklog]);
+	}, [connection, dispatch, clock, now, interval, initialMessages, takeBacklog, pipe]);
 }
