@@ -10,6 +10,9 @@ import {exitCodes, UsageError} from './exit-codes.js';
 import {type CodecName, decodeNames, encodeNames} from './codecs/types.js';
 import type {PipeMessage} from './pipe.js';
 import type {CodecChoices, DecoderSwitch} from './pipeline/codec-stage.js';
+import type {ProtocolChoices} from './protocols/index.js';
+import {type ProtocolName, protocolNames, protocolSubprotocols, waitsForEveryReply} from './protocols/names.js';
+import {socketIoUrl} from './protocols/socketio-url.js';
 import type {ResponderFactory} from './replay/responder.js';
 import type {ServeFlags} from './serve-options.js';
 import type {SessionOptions} from './session-start.js';
@@ -30,7 +33,9 @@ const help = `
 	  -o, --origin URL            Origin header
 	  -s, --subprotocol NAME      Offer a subprotocol (repeatable)
 	  -A, --user-agent TEXT       User-Agent header
-	      --auth USER:PASS        Basic authentication (or user:pass@ in the URL)
+	      --auth USER:PASS        Basic authentication (or user:pass@ in the URL);
+	                              with --protocol socketio, a JSON object is
+	                              the namespace's auth payload
 	  -L, --follow-redirects      Follow HTTP redirects during the handshake
 	  -k, --insecure              Do not verify the server's TLS certificate
 	      --ca FILE               Trust this CA certificate (PEM)
@@ -88,6 +93,11 @@ const help = `
 	                              is not sent: exit 2)
 	      --proto FILE            protobuf: a .proto file (repeatable)
 	      --type NAME             protobuf: the message type (package.Message)
+	      --protocol NAME         Speak a protocol over the socket: jsonrpc
+	                              (JSON-RPC 2.0), graphql-ws
+	                              (graphql-transport-ws) or socketio
+	                              (Socket.IO 4); see Protocols
+	      --init JSON             graphql-ws: connection_init's payload
 
 	Replay (wsterm replay FILE [url]; FILE: JSON lines or a HAR file)
 	      --pace MODE             reply: each message once the replies recorded
@@ -130,7 +140,8 @@ const help = `
 	  0    closed cleanly (1000, 1001, 1005, or closed by wsterm)
 	  1    could not connect (DNS, refused, TLS, HTTP answer, timeout),
 	       or serve could not listen
-	  2    usage error; or --encode refused a line (the rest was sent)
+	  2    usage error; or --encode or --protocol refused a line (the
+	       rest was sent)
 	  3    connection dropped, or closed with any other code
 	  4    an expected message did not come: --until's before the
 	       end, or replay --check's (a message differed, was missing
@@ -206,6 +217,8 @@ const flagSpecs = {
 	encode: {type: 'string'},
 	proto: {type: 'string', isMultiple: true, default: [] as string[]},
 	type: {type: 'string'},
+	protocol: {type: 'string'},
+	init: {type: 'string'},
 } as const;
 
 const description = 'A WebSocket client for the terminal, for scripts, and a local echo server.';
@@ -214,10 +227,10 @@ let cli: CommandLine<typeof flagSpecs>;
 
 type Flags = FlagValues<typeof flagSpecs>;
 
-const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type'] as const;
+const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init'] as const;
 const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'replay'] as const;
 // The pipeline's flags: pipe mode takes them; the full-screen session gets them next.
-const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type'] as const;
+const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init'] as const;
 const replayOnly = ['pace', 'replyTimeout', 'check', 'ignore', 'entry'] as const;
 const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color', ...pipelineFlags] as const;
 
@@ -270,14 +283,14 @@ function connectFlags(flags: Flags): ConnectFlags {
 	return {
 		header: flags.header,
 		cookie: flags.cookie,
-		subprotocol: flags.subprotocol,
+		subprotocol: withProtocolSubprotocol(flags),
 		followRedirects: flags.followRedirects,
 		insecure: flags.insecure,
 		compress: flags.compress || flags.compressed,
 		connectTimeout,
 		...(origin === undefined ? {} : {origin}),
 		...(flags.userAgent === undefined ? {} : {userAgent: flags.userAgent}),
-		...(flags.auth === undefined ? {} : {auth: flags.auth}),
+		...(flags.auth === undefined || socketIoAuth(flags) !== undefined ? {} : {auth: flags.auth}),
 		...(flags.ca === undefined ? {} : {ca: flags.ca}),
 		...(flags.cert === undefined ? {} : {cert: flags.cert}),
 		...(flags.key === undefined ? {} : {key: flags.key}),
@@ -452,6 +465,76 @@ function codecChoices(flags: Flags, onRefused: () => void): CodecChoices | undef
 	};
 }
 
+/** --protocol and the flags that go with it, checked; undefined without --protocol. */
+function protocolChoices(flags: Flags, onRefused: () => void): ProtocolChoices | undefined {
+	if (flags.protocol === undefined) {
+		if (flags.init !== undefined) {
+			throw new UsageError(`${typed('init')} goes with --protocol graphql-ws`);
+		}
+
+		return undefined;
+	}
+
+	if (!(protocolNames as readonly string[]).includes(flags.protocol)) {
+		throw new UsageError(`${typed('protocol')} takes ${protocolNames.slice(0, -1).join(', ')} or ${protocolNames.at(-1)!}, not "${flags.protocol}"`);
+	}
+
+	if (flags.binary) {
+		throw new UsageError(`${typed('protocol')} ${flags.protocol} reads each line as a message of its own; --binary sends lines byte for byte: give one of them`);
+	}
+
+	let init: Record<string, unknown> | undefined;
+	if (flags.init !== undefined) {
+		if (flags.protocol !== 'graphql-ws') {
+			throw new UsageError(`${typed('init')} goes with --protocol graphql-ws`);
+		}
+
+		try {
+			init = JSON.parse(flags.init) as Record<string, unknown>;
+		} catch (error) {
+			throw new UsageError(`${typed('init')} is not JSON (${(error as Error).message})`);
+		}
+
+		if (typeof init !== 'object' || init === null || Array.isArray(init)) {
+			throw new UsageError(`${typed('init')} takes a JSON object (connection_init's payload)`);
+		}
+	}
+
+	if (flags.protocol !== 'socketio') {
+		return {name: flags.protocol as ProtocolName, onRefused, ...(init === undefined ? {} : {init})};
+	}
+
+	const auth = socketIoAuth(flags);
+	const [url] = cli.input;
+	return {name: 'socketio', onRefused, namespace: url === undefined ? '/' : socketIoUrl(url).namespace, ...(auth === undefined ? {} : {auth})};
+}
+
+/** With --protocol socketio, an --auth that is a JSON object is Socket.IO's auth payload (else it is basic authentication). */
+function socketIoAuth(flags: Flags): Record<string, unknown> | undefined {
+	if (flags.protocol !== 'socketio' || flags.auth?.trimStart().startsWith('{') !== true) {
+		return undefined;
+	}
+
+	let auth: unknown;
+	try {
+		auth = JSON.parse(flags.auth);
+	} catch (error) {
+		throw new UsageError(`${typed('auth')} is not JSON (${(error as Error).message})`);
+	}
+
+	if (typeof auth !== 'object' || auth === null || Array.isArray(auth)) {
+		throw new UsageError(`${typed('auth')} takes a JSON object with --protocol socketio`);
+	}
+
+	return auth as Record<string, unknown>;
+}
+
+/** -s's subprotocols, and the one --protocol speaks (graphql-transport-ws) when -s does not name it. */
+function withProtocolSubprotocol(flags: Flags): readonly string[] {
+	const offered = flags.protocol === undefined ? undefined : protocolSubprotocols[flags.protocol as ProtocolName];
+	return offered === undefined || flags.subprotocol.includes(offered) ? flags.subprotocol : [...flags.subprotocol, offered];
+}
+
 /**
 The session's pipeline, when a pipeline flag is given: always with a codec stage, so that /decode
 can switch decoding on and off. Without the flags, nothing is loaded and there is no pipeline.
@@ -502,6 +585,9 @@ async function runClient(flags: Flags): Promise<number> {
 	const codec = codecChoices(flags, () => {
 		refusedLines++;
 	});
+	const protocol = protocolChoices(flags, () => {
+		refusedLines++;
+	});
 	const pipeFlagGiven = flags.execute.length > 0 || count !== undefined || wait !== undefined || flags.jsonl;
 	const interactive = process.stdin.isTTY && process.stdout.isTTY && !pipeFlagGiven;
 	const [url] = cli.input;
@@ -512,11 +598,16 @@ async function runClient(flags: Flags): Promise<number> {
 	const connection = connectionOptions(flags);
 	const built = url === undefined
 		? undefined
-		: await buildTarget(url, connectFlags(flags), path => readFlagFile('--ca/--cert/--key', path));
+		: await buildTarget(flags.protocol === 'socketio' ? socketIoUrl(url).url : url, connectFlags(flags), path => readFlagFile('--ca/--cert/--key', path));
 
 	if (interactive) {
 		if (cli.typed.has('until')) {
 			throw new UsageError(`${typed('until')} ends a pipe-mode run; in the full-screen session, a --script hook can call ctx.exit() (or pipe stdin or stdout, or give -x, -n, -w or --jsonl)`);
+		}
+
+		const notYet = (['protocol', 'init'] as const).find(name => cli.typed.has(name));
+		if (notYet !== undefined) {
+			throw new UsageError(`${cli.typed.get(notYet)}: not yet in the full-screen session; use pipe mode (pipe stdin or stdout, or give -x, -n, -w or --jsonl)`);
 		}
 
 		const stages = await sessionStages(flags, codec, built?.target.url, connection.initialMessages);
@@ -558,9 +649,10 @@ async function runClient(flags: Flags): Promise<number> {
 	const hookFlagGiven = flags.reply.length > 0 || flags.script !== undefined || flags.until !== undefined;
 	// Loaded only when asked for: a bad rule, a script that does not load or a --record file that
 	// cannot be written exits 2 before connecting.
-	const stages = codec !== undefined || hookFlagGiven || flags.record !== undefined
+	const stages = codec !== undefined || protocol !== undefined || hookFlagGiven || flags.record !== undefined
 		? await import('./pipeline/load-stages.js').then(async ({loadStages}) => loadStages({
 			...(codec === undefined ? {} : {codec}),
+			...(protocol === undefined ? {} : {protocol}),
 			...(hookFlagGiven ? {hooks: {role: 'client', reply: flags.reply, ...(flags.until === undefined ? {} : {until: flags.until}), ...(flags.script === undefined ? {} : {script: flags.script})}} : {}),
 			...(flags.record === undefined ? {} : {record: flags.record}),
 			url: built!.target.url,
@@ -590,6 +682,7 @@ async function runClient(flags: Flags): Promise<number> {
 		stages,
 		until: flags.until !== undefined,
 		holdOpen: flags.until !== undefined || flags.script !== undefined,
+		waitForReplies: protocol !== undefined && waitsForEveryReply.has(protocol.name),
 	}, {
 		stdin: process.stdin,
 		stdout: process.stdout,
@@ -601,7 +694,7 @@ async function runClient(flags: Flags): Promise<number> {
 			clearTimeout(timer);
 		},
 	});
-	// --encode refused a line that was not JSON: the rest was sent, but the input was not all good.
+	// --encode refused a line that was not JSON (or --protocol one it could not read): the rest was sent, but the input was not all good.
 	return code === exitCodes.ok && refusedLines > 0 ? exitCodes.usage : code;
 }
 

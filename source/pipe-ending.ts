@@ -19,6 +19,8 @@ export type EndingOptions = {
 	readonly linger?: number;
 	/** The end of input does not end the run (`--until`, `--script`): like `-w -1` when neither -n nor -w is given. */
 	readonly holdOpen?: boolean;
+	/** A protocol's operations may stay open long (subscriptions): no quiet timeout unless `linger` is given. */
+	readonly waitForReplies?: boolean;
 };
 
 export type EndingClock = {
@@ -48,15 +50,18 @@ export class EndingRules {
 		return this.options.count !== undefined && received >= this.options.count;
 	}
 
-	/** Each message received, with the totals so far. */
-	messageReceived(received: number, sent: number): void {
+	/**
+	Each message received, with the totals so far: `received` counts for -n, `answered` (the
+	replies so far; a protocol says which messages are) is compared with `sent`.
+	*/
+	messageReceived(received: number, sent: number, answered = received): void {
 		if (this.countReached(received)) {
 			this.end('count');
 			return;
 		}
 
 		if (this.inputSent && this.lingering) {
-			if (received >= sent) {
+			if (answered >= sent) {
 				this.end('replies');
 			} else {
 				this.startQuietTimer();
@@ -64,7 +69,7 @@ export class EndingRules {
 		}
 	}
 
-	/** The input has ended and every message of it has been written to the socket. */
+	/** The input has ended and every message of it has been written to the socket (`received`: the replies so far). */
 	allSent(received: number, sent: number): void {
 		if (this.inputSent || this.ended) {
 			return;
@@ -110,6 +115,10 @@ export class EndingRules {
 
 	private startQuietTimer(): void {
 		this.clearTimer();
+		if (this.options.waitForReplies === true && this.options.linger === undefined) {
+			return;
+		}
+
 		this.timer = this.clock.setTimeout(() => {
 			this.end('quiet');
 		}, (this.options.linger ?? defaultLinger) * 1000);

@@ -146,13 +146,22 @@ export function recordLine(record: EventRecord, terminal: boolean, decodedJson?:
 What a stage found in a received message: its badge (the codec or protocol), and for a message
 --decode decoded, how it is shown.
 */
-export type DecodedMessage = {readonly codec: string} & Partial<DecodedView>;
+export type DecodedMessage = {
+	readonly codec: string;
+	/** A protocol's line for the message (a JSON-RPC response with its request), printed instead of the payload. */
+	readonly line?: string;
+	/** Fields a protocol adds to the --jsonl record. */
+	readonly fields?: Readonly<Record<string, unknown>>;
+} & Partial<DecodedView>;
 
 /** Writes one received message in the chosen format; a decoded one as its value. */
 export function writeMessage(output: OutputWriter, format: OutputFormat, data: Buffer, isBinary: boolean, now: number, decoded?: DecodedMessage): void {
 	if (format.jsonl) {
 		const record = payloadRecord(now, 'in', isBinary ? 'binary' : 'text', data);
-		output.write(recordLine(decoded === undefined ? record : {...record, codec: decoded.codec}, format.terminal, decoded?.json));
+		output.write(recordLine(decoded === undefined ? record : {...record, codec: decoded.codec, ...decoded.fields}, format.terminal, decoded?.json));
+	} else if (decoded?.line !== undefined) {
+		output.write(format.terminal ? escapeControl(decoded.line) : decoded.line);
+		output.write(format.terminal ? '\n' : format.separator);
 	} else if (decoded?.payload !== undefined) {
 		writeMessage(output, format, decoded.payload.data, decoded.payload.isBinary, now);
 	} else if (decoded?.json !== undefined) {

@@ -45,6 +45,8 @@ export type PipeOptions = {
 	until the server closes, the hooks end it, or a signal.
 	*/
 	readonly holdOpen?: boolean;
+	/** A protocol's operations may stay open long (graphql-ws subscriptions): no quiet timeout without --linger. */
+	readonly waitForReplies?: boolean;
 };
 
 export type PipeIo = {
@@ -85,6 +87,10 @@ class PipeRun {
 	/** Why reading from the socket is paused: stdout is full, the stages are behind. */
 	private readonly socketHolds = new Set<'stdout' | 'stages'>();
 	private received = 0;
+	/** Replies received (a protocol stage says which messages answer a request; else every counted one). */
+	private answered = 0;
+	/** Messages sent that await no reply (a protocol's handshake or pong): left out of the ending rules' count. */
+	private unawaited = 0;
 	private lineNumber = 0;
 	private warnedInvalidUtf8 = false;
 	/** Messages sent since everything was last written to the socket. */
@@ -144,6 +150,10 @@ class PipeRun {
 				// Counted here, not when given to the pipeline: a stage may refuse a line (--encode), and
 				// refused lines never reach the socket, so no 'flushed' would come to count them down.
 				this.sentSinceFlushed++;
+				if (!message.awaitsReply) {
+					this.unawaited++;
+				}
+
 				return this.connection.send(message.payload, message.isBinary);
 			},
 			close: (code, reason) => {
@@ -321,7 +331,7 @@ class PipeRun {
 		}
 
 		if (this.inputDone && this.connection.state === 'open' && this.connection.bufferedBytes === 0 && this.pipeline.sending === 0) {
-			this.ending.allSent(this.received, this.connection.stats.sentMessages);
+			this.ending.allSent(this.answered, this.awaitingSent);
 		}
 	}
 
@@ -336,20 +346,29 @@ class PipeRun {
 		}
 	}
 
+	/** Messages sent that await a reply. */
+	private get awaitingSent(): number {
+		return this.connection.stats.sentMessages - this.unawaited;
+	}
+
 	/** A received message, after the stages: printed (or what the hooks show instead), and counted. */
 	private deliver(message: PipelineMessage): void {
-		if (this.ending.countReached(this.received) || this.stageExit !== undefined) {
+		if (message.control || this.ending.countReached(this.received) || this.stageExit !== undefined) {
 			return;
 		}
 
-		this.received++;
+		if (message.counted) {
+			this.received++;
+		}
+
+		this.answered += message.answers;
 		const {shown} = message;
 		if (shown !== null) {
 			const printed = shown ?? message;
-			writeMessage(this.output, this.format, printed.data, printed.isBinary, this.io.now(), printed.badge === undefined ? undefined : {codec: printed.badge, ...printed.view});
+			writeMessage(this.output, this.format, printed.data, printed.isBinary, this.io.now(), printed.badge === undefined ? undefined : {codec: printed.badge, ...printed.view, ...(printed.line === undefined ? {} : {line: printed.line}), ...(printed.fields === undefined ? {} : {fields: printed.fields})});
 		}
 
-		this.ending.messageReceived(this.received, this.connection.stats.sentMessages);
+		this.ending.messageReceived(this.received, this.awaitingSent, this.answered);
 	}
 
 	private onEvent(event: PipelineEvent): void {

@@ -46,7 +46,8 @@ export function hooksStage(config: HookConfig, {url, request, broadcast}: HooksS
 		});
 		return {
 			name: 'hooks',
-			receive: message => runner.receive(message) as void | PromiseLike<unknown>,
+			// A protocol's own packets (pings, handshakes) go past the hooks: only to the recorder.
+			receive: (message, next) => message.control ? next(message) : runner.receive(message) as void | PromiseLike<unknown>,
 			send: message => runner.send(message) as void | PromiseLike<unknown>,
 			event(event) {
 				if (event.type === 'open') {

@@ -5,12 +5,15 @@ read at start-up. Called before connecting, so that a bad rule, a script that do
 file that cannot be written is a usage error (exit 2) before anything happens.
 */
 import type {HookFlags} from '../hooks/index.js';
+import type {ProtocolChoices} from '../protocols/index.js';
 import type {CodecChoices} from './codec-stage.js';
 import type {StageFactory} from './stage.js';
 
 export type StageChoices = {
 	/** `--decode`, `--encode` (with `--proto`, `--type`; left out when none is given). */
 	readonly codec?: CodecChoices;
+	/** `--protocol` and its flags. */
+	readonly protocol?: ProtocolChoices;
 	/** `--reply`, `--until`, `--script` (left out when none is given). */
 	readonly hooks?: HookFlags;
 	/** `--record FILE`. */
@@ -31,13 +34,17 @@ export async function loadStages(choices: StageChoices): Promise<StageFactory[]>
 		stages.push(await loadCodecStage(choices.codec));
 	}
 
+	if (choices.protocol !== undefined) {
+		const {loadProtocolStage} = await import('../protocols/index.js');
+		stages.push(await loadProtocolStage(choices.protocol));
+	}
+
 	if (choices.hooks === undefined && choices.record === undefined) {
 		return stages;
 	}
 
 	const {recordedUrl} = await import('../replay/recorder.js');
 	const url = recordedUrl(choices.url);
-	// Protocols go here, after the codec and before the hooks.
 	if (choices.hooks !== undefined) {
 		const {hooksStage, loadHooks} = await import('../hooks/index.js');
 		stages.push(hooksStage(await loadHooks(choices.hooks), {url}));

@@ -31,6 +31,21 @@ export type Annotations = {
 	readonly shown?: PipelineMessage | null;
 	/** Hooks stage: a `--reply` rule answered it (serve: so it is not echoed as well). */
 	readonly replied?: boolean;
+	/**
+	Protocol stage: a received packet of the protocol's own (Engine.IO ping, connection_ack): it
+	goes on to the recorder only; hooks and the consumer skip it.
+	*/
+	readonly control?: boolean;
+	/** Protocol stage: false, a received message that -n does not count (a JSON-RPC notification). */
+	readonly counted?: boolean;
+	/** Protocol stage: how many requests sent a received message answers (default: 1 if counted, else 0). */
+	readonly answers?: number;
+	/** Protocol stage: false, a message sent that awaits no answer (a handshake, a pong). */
+	readonly awaitsReply?: boolean;
+	/** Protocol stage: the line pipe mode prints for this message instead of its payload. */
+	readonly line?: string;
+	/** Protocol stage: fields added to the message's --jsonl record (`rttMs`, `request`). */
+	readonly fields?: Readonly<Record<string, unknown>>;
 };
 
 const unparsed = Symbol('unparsed');
@@ -69,6 +84,36 @@ export class PipelineMessage {
 	/** See Annotations. */
 	get shown(): PipelineMessage | null | undefined {
 		return this.#annotations?.shown;
+	}
+
+	/** See Annotations. */
+	get control(): boolean {
+		return this.#annotations?.control ?? false;
+	}
+
+	/** See Annotations. */
+	get counted(): boolean {
+		return this.#annotations?.counted ?? true;
+	}
+
+	/** See Annotations. */
+	get answers(): number {
+		return this.#annotations?.answers ?? (this.counted ? 1 : 0);
+	}
+
+	/** See Annotations. */
+	get awaitsReply(): boolean {
+		return this.#annotations?.awaitsReply ?? true;
+	}
+
+	/** See Annotations. */
+	get line(): string | undefined {
+		return this.#annotations?.line;
+	}
+
+	/** See Annotations. */
+	get fields(): Readonly<Record<string, unknown>> | undefined {
+		return this.#annotations?.fields;
 	}
 
 	/** See Annotations. */

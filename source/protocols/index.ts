@@ -1,0 +1,47 @@
+/*
+Protocols (--protocol NAME): each is a pipeline stage (see pipeline/index.ts) in its own module,
+loaded here only when asked for, so that a protocol's library costs nothing otherwise. The stage
+sits after the codec and before the hooks: hooks see protocol messages, --record the wire frames.
+*/
+import type {StageFactory} from '../pipeline/stage.js';
+import type {ProtocolName} from './names.js';
+
+export {type ProtocolName, protocolNames, protocolSubprotocols} from './names.js';
+
+/** What the command line asked for: --protocol and the flags that go with it. */
+export type ProtocolChoices = {
+	readonly name: ProtocolName;
+	/** graphql-ws: --init, connection_init's payload. */
+	readonly init?: Record<string, unknown>;
+	/** socketio: the namespace (from the URL's path). */
+	readonly namespace?: string;
+	/** socketio: --auth JSON, CONNECT's payload. */
+	readonly auth?: Record<string, unknown>;
+	/** Called for each line refused (not a valid request), after its error line. */
+	readonly onRefused?: () => void;
+};
+
+export async function loadProtocolStage(choices: ProtocolChoices): Promise<StageFactory> {
+	const {onRefused} = choices;
+	switch (choices.name) {
+		case 'jsonrpc': {
+			const {jsonRpcStage} = await import('./jsonrpc.js');
+			return jsonRpcStage({now: () => performance.now(), ...(onRefused === undefined ? {} : {onRefused})});
+		}
+
+		case 'graphql-ws': {
+			const {loadGraphqlWsStage} = await import('./graphql-ws.js');
+			return loadGraphqlWsStage({...(choices.init === undefined ? {} : {init: choices.init}), ...(onRefused === undefined ? {} : {onRefused})});
+		}
+
+		case 'socketio': {
+			const {loadSocketIoStage} = await import('./socketio.js');
+			return loadSocketIoStage({
+				namespace: choices.namespace ?? '/',
+				now: () => performance.now(),
+				...(choices.auth === undefined ? {} : {auth: choices.auth}),
+				...(onRefused === undefined ? {} : {onRefused}),
+			});
+		}
+	}
+}
