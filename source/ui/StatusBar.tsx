@@ -94,11 +94,14 @@ function StatusBar({session, url, note, now, width, color, redraws = 0}: Props) 
 
 	const state = describeState(session, now);
 	const rest = ` ${parts.join(' · ')}`;
+	const padded = rest.padEnd(Math.max(0, width - state.length - 2));
+	// Ctrl-L: a frame that differs by one invisible change (a no-break space for the first space,
+	// which a long line's truncation never cuts off), so that ink writes every line again.
 	return (
 		<Box width={width}>
 			<Text inverse wrap='truncate-end'>
 				<Text bold color={color ? stateColors[link.state] : undefined}>{` ${state} `}</Text>
-				{redraws % 2 === 1 ? rest.padEnd(Math.max(0, width - state.length - 2)).replace(/ $/, '\u00A0') : rest.padEnd(Math.max(0, width - state.length - 2))}
+				{redraws % 2 === 1 ? `\u00A0${padded.slice(1)}` : padded}
 			</Text>
 		</Box>
 	);
