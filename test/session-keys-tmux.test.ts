@@ -8,21 +8,18 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
 import {cliPath} from './helpers/cli.js';
-import {startServer, type TestServer} from './helpers/servers.js';
+import {startRecordingEcho, type TestServer} from './helpers/servers.js';
 import {cliCommand, delay, hasTmux, TmuxSession} from './helpers/ui-tmux.js';
 
 const skip = hasTmux() ? false : 'tmux is not installed';
 const state = mkdtempSync(join(tmpdir(), 'wsterm-keys-'));
 let server: TestServer;
-const received: string[] = [];
+let received: string[] = [];
 
 before(async () => {
-	server = await startServer({onConnection(socket) {
-		socket.on('message', data => {
-			received.push(data.toString());
-			socket.send(data.toString());
-		});
-	}});
+	const echoing = await startRecordingEcho();
+	server = echoing;
+	received = echoing.received;
 });
 
 after(async () => server.close());

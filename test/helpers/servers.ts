@@ -33,6 +33,18 @@ export function echo(socket: WebSocket): void {
 	});
 }
 
+/** An echo server that keeps each text it receives in `received`, in order. */
+export async function startRecordingEcho(): Promise<TestServer & {readonly received: string[]}> {
+	const received: string[] = [];
+	const server = await startServer({onConnection(socket) {
+		socket.on('message', data => {
+			received.push(data.toString());
+			socket.send(data.toString());
+		});
+	}});
+	return Object.assign(server, {received});
+}
+
 /** A real ws server on 127.0.0.1, on a port the OS picks. */
 export async function startServer(behaviour: ServerBehaviour = {}): Promise<TestServer> {
 	const server: Server = behaviour.tls === undefined ? createServer() : createHttpsServer(behaviour.tls);
