@@ -8,6 +8,7 @@ import {PipelineMessage} from '../source/pipeline/message.js';
 import type {PipelineEvent, Stage, StageLink} from '../source/pipeline/stage.js';
 import {contentType, loadStompStage, type StompOptions} from '../source/protocols/stomp.js';
 import {runCli, startCli} from './helpers/cli.js';
+import {startServer} from './helpers/servers.js';
 
 const closers: Array<() => Promise<void>> = [];
 after(async () => Promise.all(closers.map(async close => close())));
@@ -105,7 +106,8 @@ describe('--protocol stomp against stomp-broker-js', () => {
 		const jsonl = startCli([server.url, '--protocol', 'stomp', '--subscribe', '/queue/a', '--subscribe', '/queue/b', '-n', '2', '--jsonl'], {input: ''});
 		await server.until(() => server.subscriptions.length === 3);
 		assert.deepEqual(server.subscriptions.map(({id, topic}) => `${id} ${topic}`).sort(), ['sub-0 /queue/a', 'sub-0 /queue/a', 'sub-1 /queue/b']);
-		const sender = await runCli([server.url, '--protocol', 'stomp', '--send-to', '/queue/a'], {input: 'hello\n{"a": 1}\n'});
+		// --linger 0: this broker never sends the RECEIPT a SEND asks for.
+		const sender = await runCli([server.url, '--protocol', 'stomp', '--send-to', '/queue/a', '--linger', '0'], {input: 'hello\n{"a": 1}\n'});
 		assert.equal(sender.stderr, '');
 		assert.equal(sender.code, 0);
 		assert.equal(sender.stdout, '', 'receipts are not printed');
@@ -135,7 +137,7 @@ describe('--protocol stomp against stomp-broker-js', () => {
 
 	test('CONNECT: accept-version, host, no heart-beats, the v1x.stomp subprotocols; --auth USER:PASS is login and passcode, not HTTP authentication', async () => {
 		const server = await stompBroker({login: true});
-		const result = await runCli([server.url, '--protocol', 'stomp', '--auth', 'bob:secret', '-v'], {input: '/queue/x hi\n'});
+		const result = await runCli([server.url, '--protocol', 'stomp', '--auth', 'bob:secret', '-v', '--linger', '0'], {input: '/queue/x hi\n'});
 		assert.equal(result.code, 0, result.stderr);
 		assert.match(result.stderr, /\(subprotocol v12\.stomp\)/);
 		assert.deepEqual(server.connects, [{'accept-version': '1.2,1.1,1.0', host: '127.0.0.1', 'heart-beat': '0,0', login: 'bob', passcode: 'secret'}]);
@@ -160,9 +162,24 @@ describe('--protocol stomp against stomp-broker-js', () => {
 		assert.equal(result.stderr, 'wsterm: the STOMP server sent ERROR: SUBSCRIBE ERROR: /queue/forbidden\n');
 	});
 
+	test('a server that sends ERROR and closes at once (as RabbitMQ does): the line, exit 1, no reconnect', async () => {
+		const {FrameImpl} = await import('@stomp/stompjs');
+		const server = await startServer({onConnection(socket) {
+			socket.once('message', () => {
+				socket.send(FrameImpl.marshall({command: 'ERROR', headers: {message: 'access_refused', 'content-type': 'text/plain'}, body: 'Login or passcode\nrefused'}));
+				socket.close(1000);
+			});
+		}});
+		closers.push(async () => server.close());
+		const result = await runCli([server.url, '--protocol', 'stomp', '--reconnect', '--send-to', '/queue/x'], {input: 'hi\n'});
+		assert.equal(result.code, 1);
+		assert.equal(result.stderr, 'wsterm: the STOMP server sent ERROR: access_refused: Login or passcode\\nrefused\n');
+		assert.equal(server.requests.length, 1);
+	});
+
 	test('lines are DESTINATION BODY without --send-to; a line without a body is refused (exit 2), the rest is sent', async () => {
 		const server = await stompBroker();
-		const result = await runCli([server.url, '--protocol', 'stomp'], {input: 'hello\n/queue/b two words\n'});
+		const result = await runCli([server.url, '--protocol', 'stomp', '--linger', '0'], {input: 'hello\n/queue/b two words\n'});
 		assert.equal(result.code, 2);
 		assert.equal(result.stderr, 'wsterm: not sent: give DESTINATION BODY, or --send-to DESTINATION: hello\n');
 		assert.deepEqual(server.sends.map(({dest, body}) => [dest, body]), [['/queue/b', 'two words']]);
