@@ -103,6 +103,8 @@ const help = `
 	      --subscribe DEST        stomp: subscribe to DEST (repeatable)
 	      --send-to DEST          stomp: send each line to DEST (without it,
 	                              a line is DEST BODY)
+	      --vhost NAME            stomp: CONNECT's host header (default: the
+	                              URL's host; RabbitMQ: --vhost /)
 
 	Replay (wsterm replay FILE [url]; FILE: JSON lines or a HAR file)
 	      --pace MODE             reply: each message once the replies recorded
@@ -226,6 +228,7 @@ const flagSpecs = {
 	init: {type: 'string'},
 	subscribe: {type: 'string', isMultiple: true, default: [] as string[]},
 	sendTo: {type: 'string'},
+	vhost: {type: 'string'},
 } as const;
 
 const description = 'A WebSocket client for the terminal, for scripts, and a local echo server.';
@@ -234,10 +237,10 @@ let cli: CommandLine<typeof flagSpecs>;
 
 type Flags = FlagValues<typeof flagSpecs>;
 
-const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo'] as const;
+const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo', 'vhost'] as const;
 const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'replay'] as const;
 // The pipeline's flags: pipe mode takes them; the full-screen session gets them next.
-const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo'] as const;
+const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo', 'vhost'] as const;
 const replayOnly = ['pace', 'replyTimeout', 'check', 'ignore', 'entry'] as const;
 const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color', ...pipelineFlags] as const;
 
@@ -475,7 +478,7 @@ function codecChoices(flags: Flags, onRefused: () => void): CodecChoices | undef
 
 /** --protocol and the flags that go with it, checked; undefined without --protocol. */
 function protocolChoices(flags: Flags, onRefused: () => void): ProtocolChoices | undefined {
-	const stompFlag = (['subscribe', 'sendTo'] as const).find(name => cli.typed.has(name));
+	const stompFlag = (['subscribe', 'sendTo', 'vhost'] as const).find(name => cli.typed.has(name));
 	if (stompFlag !== undefined && flags.protocol !== 'stomp') {
 		throw new UsageError(`${cli.typed.get(stompFlag)!} goes with --protocol stomp`);
 	}
@@ -558,7 +561,8 @@ function stompChoices(flags: Flags): NonNullable<ProtocolChoices['stomp']> {
 	}
 
 	return {
-		host: url === undefined ? 'localhost' : normalizeUrl(url).hostname,
+		host: flags.vhost ?? (url === undefined ? 'localhost' : normalizeUrl(url).hostname),
+		hostGiven: flags.vhost !== undefined,
 		subscribe: flags.subscribe,
 		...(login === undefined ? {} : {login}),
 		...(separator === -1 ? {} : {passcode: flags.auth!.slice(separator + 1)}),

@@ -177,6 +177,38 @@ describe('--protocol stomp against stomp-broker-js', () => {
 		assert.equal(server.requests.length, 1);
 	});
 
+	test('--vhost is CONNECT\'s host header; a virtual host refused (as RabbitMQ refuses the URL\'s host name) gets a hint', async () => {
+		const {FrameImpl, Parser} = await import('@stomp/stompjs');
+		const hosts: string[] = [];
+		const server = await startServer({onConnection(socket) {
+			const parser = new Parser(raw => {
+				const frame = FrameImpl.fromRawFrame(raw, false);
+				if (frame.command !== 'CONNECT') {
+					return;
+				}
+
+				hosts.push(frame.headers.host!);
+				if (frame.headers.host === '/') {
+					socket.send(FrameImpl.marshall({command: 'CONNECTED', headers: {version: '1.2'}}));
+				} else {
+					socket.send(FrameImpl.marshall({command: 'ERROR', headers: {message: 'Bad CONNECT'}, body: `Virtual host '${frame.headers.host!}' access denied`}));
+					socket.close(1000);
+				}
+			}, () => undefined);
+			socket.on('message', data => {
+				parser.parseChunk(new Uint8Array(data as Buffer).buffer);
+			});
+		}});
+		closers.push(async () => server.close());
+		const refused = await runCli([server.url, '--protocol', 'stomp'], {input: ''});
+		assert.equal(refused.code, 1);
+		assert.equal(refused.stderr, 'wsterm: the STOMP server sent ERROR: Bad CONNECT: Virtual host \'127.0.0.1\' access denied (CONNECT\'s host header was "127.0.0.1": give --vhost NAME; RabbitMQ\'s default is --vhost /)\n');
+		const accepted = await runCli([server.url, '--protocol', 'stomp', '--vhost', '/', '-w', '0'], {input: ''});
+		assert.equal(accepted.stderr, '');
+		assert.equal(accepted.code, 0);
+		assert.deepEqual(hosts, ['127.0.0.1', '/']);
+	});
+
 	test('lines are DESTINATION BODY without --send-to; a line without a body is refused (exit 2), the rest is sent', async () => {
 		const server = await stompBroker();
 		const result = await runCli([server.url, '--protocol', 'stomp', '--linger', '0'], {input: 'hello\n/queue/b two words\n'});
@@ -200,13 +232,16 @@ describe('--protocol stomp against stomp-broker-js', () => {
 		assert.deepEqual(server.subscriptions.map(({id, topic}) => `${id} ${topic}`), ['sub-0 /topic/news', 'sub-0 /topic/news']);
 	});
 
-	test('--subscribe and --send-to go with --protocol stomp only (exit 2, one line)', async () => {
+	test('--subscribe, --send-to and --vhost go with --protocol stomp only (exit 2, one line)', async () => {
 		const alone = await runCli(['ws://127.0.0.1:9/', '--subscribe', '/queue/a']);
 		assert.equal(alone.code, 2);
 		assert.equal(alone.stderr, 'wsterm: --subscribe goes with --protocol stomp\n');
 		const other = await runCli(['ws://127.0.0.1:9/', '--protocol', 'jsonrpc', '--send-to', '/queue/a']);
 		assert.equal(other.code, 2);
 		assert.equal(other.stderr, 'wsterm: --send-to goes with --protocol stomp\n');
+		const vhost = await runCli(['ws://127.0.0.1:9/', '--vhost', '/']);
+		assert.equal(vhost.code, 2);
+		assert.equal(vhost.stderr, 'wsterm: --vhost goes with --protocol stomp\n');
 	});
 });
 

@@ -20,6 +20,7 @@ export type ProtocolChoices = {
 	/** stomp: CONNECT's host header, login and passcode, --subscribe and --send-to. */
 	readonly stomp?: {
 		readonly host: string;
+		readonly hostGiven?: boolean;
 		readonly login?: string;
 		readonly passcode?: string;
 		readonly subscribe: readonly string[];

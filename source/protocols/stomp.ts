@@ -21,8 +21,10 @@ import {PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
 
 export type StompOptions = {
-	/** CONNECT's host header (the virtual host): the URL's host name. */
+	/** CONNECT's host header (the virtual host): --vhost, else the URL's host name. */
 	readonly host: string;
+	/** --vhost was given (else an ERROR about the virtual host gets a hint). */
+	readonly hostGiven?: boolean;
 	/** --auth USER:PASS: CONNECT's login and passcode. */
 	readonly login?: string;
 	readonly passcode?: string;
@@ -56,7 +58,7 @@ export async function loadStompStage(options: StompOptions): Promise<StageFactor
 	return stompStage(options, await import('@stomp/stompjs'));
 }
 
-export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}: StompOptions, {Parser, FrameImpl}: Library): StageFactory {
+export function stompStage({host, hostGiven = false, login, passcode, subscribe, sendTo, onRefused}: StompOptions, {Parser, FrameImpl}: Library): StageFactory {
 	return link => {
 		/** Frames (or heart-beats) the parser found in the message being read. */
 		let found: Array<Stomp.IRawFrameType | 'heart-beat'> = [];
@@ -144,7 +146,11 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}
 					const sent = headers['receipt-id'] === undefined ? undefined : receipts.get(headers['receipt-id']);
 					const about = sent === undefined ? '' : ` (for SEND ${sent.destination} ${sent.body})`;
 					const body = frame.body.trim();
-					link.error(`the STOMP server sent ERROR${about}: ${escapeControl(headers.message ?? '(no message)')}${body === '' ? '' : `: ${quote(body)}`}`);
+					// RabbitMQ takes the host header as its virtual host, and refuses one it does not have.
+					const hint = !connected && !hostGiven && /virtual ?host|vhost/i.test(`${headers.message ?? ''} ${body}`)
+						? ` (CONNECT's host header was "${escapeControl(host)}": give --vhost NAME; RabbitMQ's default is --vhost /)`
+						: '';
+					link.error(`the STOMP server sent ERROR${about}: ${escapeControl(headers.message ?? '(no message)')}${body === '' ? '' : `: ${quote(body)}`}${hint}`);
 					next(message.annotate({control: true, badge, decoded: {command, headers, body: frame.body}}));
 					// The server closes after an ERROR (STOMP 1.2); ours ends the run either way.
 					link.exit(connected ? exitCodes.dropped : exitCodes.connectFailed);
