@@ -6,7 +6,7 @@ import type {AddressInfo, Socket} from 'node:net';
 import {after, describe, test} from 'node:test';
 import {PipelineMessage} from '../source/pipeline/message.js';
 import type {PipelineEvent, Stage, StageLink} from '../source/pipeline/stage.js';
-import {contentType, loadStompStage, type StompOptions} from '../source/protocols/stomp.js';
+import {contentType, loadStompStage, maxFrameBytes, type StompOptions} from '../source/protocols/stomp.js';
 import {runCli, startCli} from './helpers/cli.js';
 import {startServer} from './helpers/servers.js';
 
@@ -315,6 +315,27 @@ describe('the stomp stage with a fake link (the real @stomp/stompjs parser and s
 		binary.stage.send!(new PipelineMessage(Buffer.from([0, 255]), true), message => out.push(message));
 		assert.equal(out[0]!.isBinary, true);
 		assert.match(out[0]!.data.toString('latin1'), /^SEND\ndestination:\/queue\/b\ncontent-type:application\/octet-stream\nreceipt:r-0\ncontent-length:2\n\n\0\xFF\0$/);
+	});
+
+	test('a frame over maxFrameBytes, in one message or in parts, is not parsed: an error line, shown as received; the next frame is read', async () => {
+		const {stage: stomp, fake} = await stage();
+		await stomp.event!(open);
+		const next = (message: PipelineMessage): void => {
+			fake.passedOn.push(message);
+		};
+
+		stomp.receive!(received('CONNECTED\nversion:1.2\n\n\0'), next);
+		const big = new PipelineMessage(Buffer.concat([Buffer.from('MESSAGE\ndestination:/q\n\n'), Buffer.alloc(maxFrameBytes, 0x61)]), false);
+		stomp.receive!(big, next);
+		assert.equal(fake.errors.length, 1);
+		assert.match(fake.errors[0]!, /^a STOMP frame over 8 MiB \(\d+ B so far\): not read, shown as received$/);
+		assert.deepEqual([fake.passedOn[1]!.counted, fake.passedOn[1]!.control, fake.passedOn[1]!.line], [false, false, undefined]);
+		const half = Buffer.alloc(maxFrameBytes / 2 + 1, 0x62);
+		stomp.receive!(new PipelineMessage(Buffer.concat([Buffer.from('MESSAGE\ndestination:/q\n\n'), half]), false), next);
+		stomp.receive!(new PipelineMessage(half, false), next);
+		assert.equal(fake.errors.length, 2, 'the parts add up');
+		stomp.receive!(received('MESSAGE\ndestination:/q\nsubscription:sub-0\n\nsmall\0'), next);
+		assert.equal(fake.passedOn.at(-1)!.line, 'small');
 	});
 
 	test('contentType: JSON objects and arrays are application/json', () => {

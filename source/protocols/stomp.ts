@@ -50,6 +50,12 @@ type Sent = {readonly destination: string; readonly body: string};
 
 /** Longest part of a line or body quoted in error lines. */
 const quoteLength = 60;
+/**
+Largest frame read: @stomp/stompjs's parser keeps a frame byte by byte in an array (about 40 bytes
+and 0.4 ms per kB of body), so a 100 MiB message would take minutes and gigabytes. Beyond this, a
+frame (or the part of one received so far) is shown as received, with an error line.
+*/
+export const maxFrameBytes = 8 * 1024 * 1024;
 /** Receipts awaited at most: a receipt that never comes must not be kept forever. */
 const maxPendingReceipts = 100_000;
 const badge = 'stomp';
@@ -64,6 +70,8 @@ export function stompStage({host, hostGiven = false, login, passcode, subscribe,
 		let found: Array<Stomp.IRawFrameType | 'heart-beat'> = [];
 		const newParser = (): Stomp.Parser => new Parser(raw => found.push(raw), () => found.push('heart-beat'));
 		let parser = newParser();
+		/** Bytes given to the parser since it last completed a frame (a frame in parts). */
+		let partial = 0;
 		let connected = false;
 		let ready = deferred();
 		/** Header values are escaped from STOMP 1.1 on (the version CONNECTED names). */
@@ -83,6 +91,7 @@ export function stompStage({host, hostGiven = false, login, passcode, subscribe,
 
 		const reset = (): void => {
 			parser = newParser();
+			partial = 0;
 			found = [];
 			if (connected) {
 				connected = false;
@@ -185,11 +194,25 @@ export function stompStage({host, hostGiven = false, login, passcode, subscribe,
 				}
 			},
 			receive(message, next) {
-				found = [];
 				const {data} = message;
+				if (partial + data.length > maxFrameBytes) {
+					link.error(`a STOMP frame over ${maxFrameBytes / 1024 / 1024} MiB (${partial + data.length} B so far): not read, shown as received`);
+					parser = newParser();
+					partial = 0;
+					next(message.annotate({counted: false, answers: 0, badge}));
+					return;
+				}
+
+				found = [];
 				parser.parseChunk(data.buffer.slice(data.byteOffset, data.byteOffset + data.length) as ArrayBuffer);
 				const frames = found.filter((item): item is Stomp.IRawFrameType => item !== 'heart-beat');
 				found = [];
+				if (frames.length > 0) {
+					partial = 0;
+				} else if (!data.every(byte => byte === 10 || byte === 13)) {
+					partial += data.length;
+				}
+
 				if (frames.length === 0) {
 					// A heart-beat, or part of a frame that the next message completes.
 					next(message.annotate({control: true, badge}));
