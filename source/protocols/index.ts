@@ -17,6 +17,15 @@ export type ProtocolChoices = {
 	readonly namespace?: string;
 	/** socketio: --auth JSON, CONNECT's payload. */
 	readonly auth?: Record<string, unknown>;
+	/** stomp: CONNECT's host header, login and passcode, --subscribe and --send-to. */
+	readonly stomp?: {
+		readonly host: string;
+		readonly hostGiven?: boolean;
+		readonly login?: string;
+		readonly passcode?: string;
+		readonly subscribe: readonly string[];
+		readonly sendTo?: string;
+	};
 	/** Called for each line refused (not a valid request), after its error line. */
 	readonly onRefused?: () => void;
 };
@@ -42,6 +51,11 @@ export async function loadProtocolStage(choices: ProtocolChoices): Promise<Stage
 				...(choices.auth === undefined ? {} : {auth: choices.auth}),
 				...(onRefused === undefined ? {} : {onRefused}),
 			});
+		}
+
+		case 'stomp': {
+			const {loadStompStage} = await import('./stomp.js');
+			return loadStompStage({...choices.stomp ?? {host: 'localhost', subscribe: []}, ...(onRefused === undefined ? {} : {onRefused})});
 		}
 	}
 }
