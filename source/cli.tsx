@@ -698,7 +698,6 @@ async function runClient(flags: Flags): Promise<number> {
 			...(hookFlagGiven ? {hooks: {role: 'client', reply: flags.reply, ...(flags.until === undefined ? {} : {until: flags.until}), ...(flags.script === undefined ? {} : {script: flags.script})}} : {}),
 			...(flags.record === undefined ? {} : {record: flags.record}),
 			url: built!.target.url,
-			...(connection.initialMessages === undefined ? {} : {initialMessages: connection.initialMessages}),
 			note(line) {
 				process.stderr.write(`wsterm: ${line}\n`);
 			},

@@ -45,6 +45,8 @@ export class SessionPipe {
 		/** The codec stage's decoder, switched by /decode. */
 		readonly decoder?: DecoderSwitch,
 	) {
+		// -I's lines go through the stages on each open (see onEvent), no longer straight from the connection.
+		connection.takeInitialMessages();
 		this.pipeline = createPipeline(stages, {
 			deliver: message => {
 				this.deliver(message);
@@ -114,7 +116,12 @@ export class SessionPipe {
 		const time = this.now();
 		switch (event.type) {
 			case 'open': {
-				this.push({type: 'open', protocol: event.protocol, extensions: event.extensions, attempt: event.attempt, initial: this.initialMessages, time});
+				this.push({type: 'open', protocol: event.protocol, extensions: event.extensions, attempt: event.attempt, time});
+				// -I's lines, through the stages now that the open has been through them (shown as they go out).
+				for (const line of this.initialMessages) {
+					this.send(line, false);
+				}
+
 				break;
 			}
 
