@@ -10,6 +10,11 @@ import {join} from 'node:path';
 import {after, describe, test} from 'node:test';
 import * as msgpack from '@msgpack/msgpack';
 import type {WebSocket} from 'ws';
+import {Connection} from '../source/connection.js';
+import {loadCodecStage} from '../source/pipeline/codec-stage.js';
+import type {SessionEvent} from '../source/session.js';
+import {listenToConnection} from '../source/session-events.js';
+import {SessionPipe} from '../source/session-pipeline.js';
 import {runCli, startCli} from './helpers/cli.js';
 import {startServer, type TestServer} from './helpers/servers.js';
 import {startStompServer} from './helpers/stomp-server.js';
@@ -148,5 +153,25 @@ export function onSend(message, ctx) { ctx.log('onSend ' + message.text); return
 			[{jsonrpc: '2.0', id: 1, method: 'login', params: [1]}],
 			[{jsonrpc: '2.0', id: 2, method: 'login', params: [1]}, {jsonrpc: '2.0', id: 3, method: 'add', params: [2, 3]}],
 		]);
+	});
+
+	test('the session\'s pipeline: -I goes through the stages (msgpack), shown as sent rows after the open', async () => {
+		const {url, connections} = await server(() => undefined);
+		const connection = new Connection({url, displayUrl: url, protocols: [], options: {}}, {initialMessages: ['{"hello":1}']});
+		const pipe = new SessionPipe(connection, [await loadCodecStage({encode: 'msgpack'})], Date.now, ['{"hello":1}']);
+		const events: SessionEvent[] = [];
+		const stop = listenToConnection(connection, Date.now, event => events.push(event), ['{"hello":1}'], pipe);
+		try {
+			connection.connect();
+			await until(() => connections[0]?.length === 1);
+			assert.deepEqual(msgpack.decode(connections[0]![0]!.data), {hello: 1});
+			const open = events.findIndex(event => event.type === 'open');
+			const sent = events.findIndex(event => event.type === 'sent');
+			assert.ok(open !== -1 && sent > open, 'the -I row comes after the open');
+			assert.equal((events[open] as {initial?: unknown}).initial, undefined, 'not shown twice');
+		} finally {
+			stop();
+			connection.close();
+		}
 	});
 });
