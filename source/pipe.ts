@@ -169,7 +169,7 @@ class PipeRun {
 			error: line => {
 				this.note(line);
 			},
-		});
+		}, {clock: {setTimeout: io.setTimeout, clearTimeout: io.clearTimeout ?? clearTimeout}});
 		this.initialMessages = this.pipeline.names.length > 0 ? connection.takeInitialMessages() : [];
 	}
 
@@ -483,9 +483,20 @@ class PipeRun {
 	// Ending
 
 	private close(code = 1000, reason = ''): void {
-		if (!this.closing) {
-			this.closing = true;
+		if (this.closing) {
+			return;
+		}
+
+		this.closing = true;
+		const close = (): void => {
 			this.connection.close(code, reason);
+		};
+
+		// The stages say goodbye first (STOMP's DISCONNECT, until its RECEIPT), for a bounded time.
+		if (this.connection.state === 'open') {
+			this.pipeline.closing(close);
+		} else {
+			close();
 		}
 	}
 

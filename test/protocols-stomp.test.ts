@@ -9,6 +9,7 @@ import type {PipelineEvent, Stage, StageLink} from '../source/pipeline/stage.js'
 import {contentType, loadStompStage, maxFrameBytes, type StompOptions} from '../source/protocols/stomp.js';
 import {runCli, startCli} from './helpers/cli.js';
 import {startServer} from './helpers/servers.js';
+import {startStompServer} from './helpers/stomp-server.js';
 
 const closers: Array<() => Promise<void>> = [];
 after(async () => Promise.all(closers.map(async close => close())));
@@ -338,10 +339,77 @@ describe('the stomp stage with a fake link (the real @stomp/stompjs parser and s
 		assert.equal(fake.passedOn.at(-1)!.line, 'small');
 	});
 
+	test('closing: DISCONNECT with a receipt once connected, held until its RECEIPT or the close; nothing before CONNECTED or after ERROR', async () => {
+		const {stage: stomp, fake} = await stage();
+		await stomp.event!(open);
+		assert.equal(stomp.closing!(), undefined, 'not connected yet: nothing to say');
+		const next = (message: PipelineMessage): void => {
+			fake.passedOn.push(message);
+		};
+
+		stomp.receive!(received('CONNECTED\nversion:1.2\n\n\0'), next);
+		let settled = false;
+		const held = Promise.resolve(stomp.closing!()).then(() => {
+			settled = true;
+		});
+		const disconnect = fake.sent.at(-1)!;
+		assert.match(disconnect.text!, /^DISCONNECT\nreceipt:(r-\d+)\n\n\0$/);
+		assert.equal(disconnect.awaitsReply, false);
+		const receipt = /receipt:(r-\d+)/.exec(disconnect.text!)![1]!;
+		stomp.receive!(received('RECEIPT\nreceipt-id:other\n\n\0'), next);
+		await new Promise(resolve => {
+			setImmediate(resolve);
+		});
+		assert.equal(settled, false, 'another receipt does not let the close go');
+		stomp.receive!(received(`RECEIPT\nreceipt-id:${receipt}\n\n\0`), next);
+		await held;
+		assert.deepEqual([fake.passedOn.at(-1)!.shown, fake.passedOn.at(-1)!.counted, fake.passedOn.at(-1)!.answers], [null, false, 0]);
+
+		// The connection closing ends the wait too.
+		await stomp.event!(open);
+		stomp.receive!(received('CONNECTED\nversion:1.2\n\n\0'), next);
+		const cut = stomp.closing!();
+		await stomp.event!({type: 'close', code: 1006, reason: '', byUs: false, willReconnect: false} as unknown as PipelineEvent);
+		await cut;
+
+		// After ERROR the server closes: no DISCONNECT.
+		await stomp.event!(open);
+		stomp.receive!(received('CONNECTED\nversion:1.2\n\n\0'), next);
+		stomp.receive!(received('ERROR\nmessage:bad\n\n\0'), next);
+		const sent = fake.sent.length;
+		assert.equal(stomp.closing!(), undefined);
+		assert.equal(fake.sent.length, sent);
+	});
+
 	test('contentType: JSON objects and arrays are application/json', () => {
 		assert.equal(contentType('{"a":1}'), 'application/json');
 		assert.equal(contentType(' [1] '), 'application/json');
 		assert.equal(contentType('{nope'), 'text/plain');
 		assert.equal(contentType('42'), 'text/plain');
+	});
+});
+
+describe('--protocol stomp says DISCONNECT at the end of a run', () => {
+	test('DISCONNECT with a receipt after the SENDs, and the WebSocket close only after its RECEIPT', async () => {
+		const server = await startStompServer();
+		closers.push(async () => server.close());
+		const result = await runCli([server.url, '--protocol', 'stomp', '--send-to', '/queue/a'], {input: 'one\ntwo\n'});
+		assert.equal(result.stderr, '');
+		assert.equal(result.code, 0);
+		assert.deepEqual(server.seen.map(frame => frame.command), ['CONNECT', 'SEND', 'SEND', 'DISCONNECT', 'websocket close']);
+		const disconnect = server.seen[3]!;
+		assert.ok('headers' in disconnect && typeof disconnect.headers.receipt === 'string');
+		assert.deepEqual(server.seen[4], {command: 'websocket close', code: 1000});
+	});
+
+	test('a server that never answers DISCONNECT holds the close only for the bound', async () => {
+		const server = await startStompServer({answerDisconnect: false});
+		closers.push(async () => server.close());
+		// Without the bound the run would wait forever for the RECEIPT (and be killed at the timeout).
+		const result = await runCli([server.url, '--protocol', 'stomp', '--send-to', '/queue/a'], {input: 'one\n', timeout: 15_000});
+		assert.equal(result.signal, null);
+		assert.equal(result.stderr, '');
+		assert.equal(result.code, 0);
+		assert.deepEqual(server.seen.map(frame => frame.command), ['CONNECT', 'SEND', 'DISCONNECT', 'websocket close']);
 	});
 });

@@ -78,6 +78,10 @@ export function stompStage({host, hostGiven = false, login, passcode, subscribe,
 		let escape = false;
 		let nextReceipt = 0;
 		const receipts = new Map<string, Sent>();
+		/** The server sent ERROR on this connection: it closes, no DISCONNECT is said. */
+		let failed = false;
+		/** The DISCONNECT sent, until its RECEIPT (or the close) comes. */
+		let disconnecting: {readonly receipt: string; readonly resolve: () => void} | undefined;
 
 		/** A frame as the WebSocket message that carries it. */
 		const wire = (frame: Frame): PipelineMessage => {
@@ -90,6 +94,8 @@ export function stompStage({host, hostGiven = false, login, passcode, subscribe,
 		};
 
 		const reset = (): void => {
+			disconnecting?.resolve();
+			disconnecting = undefined;
 			parser = newParser();
 			partial = 0;
 			found = [];
@@ -146,6 +152,10 @@ export function stompStage({host, hostGiven = false, login, passcode, subscribe,
 
 				case 'RECEIPT': {
 					const id = headers['receipt-id'] ?? '';
+					if (id === disconnecting?.receipt) {
+						disconnecting.resolve();
+					}
+
 					const known = receipts.delete(id);
 					next(message.annotate({decoded: {command, headers}, badge, shown: null, counted: false, answers: known ? 1 : 0, fields: {command, receiptId: id}}));
 					return;
@@ -159,6 +169,7 @@ export function stompStage({host, hostGiven = false, login, passcode, subscribe,
 					const hint = !connected && !hostGiven && /virtual ?host|vhost/i.test(`${headers.message ?? ''} ${body}`)
 						? ` (CONNECT's host header was "${escapeControl(host)}": give --vhost NAME; RabbitMQ's default is --vhost /)`
 						: '';
+					failed = true;
 					link.error(`the STOMP server sent ERROR${about}: ${escapeControl(headers.message ?? '(no message)')}${body === '' ? '' : `: ${quote(body)}`}${hint}`);
 					next(message.annotate({control: true, badge, decoded: {command, headers, body: frame.body}}));
 					// The server closes after an ERROR (STOMP 1.2); ours ends the run either way.
@@ -179,6 +190,7 @@ export function stompStage({host, hostGiven = false, login, passcode, subscribe,
 				if (event.type === 'open') {
 					reset();
 					escape = false;
+					failed = false;
 					control({
 						command: 'CONNECT',
 						headers: {
@@ -192,6 +204,18 @@ export function stompStage({host, hostGiven = false, login, passcode, subscribe,
 				} else if (event.type === 'close') {
 					reset();
 				}
+			},
+			closing() {
+				if (!connected || failed) {
+					return undefined;
+				}
+
+				// After every SEND (they go at once once connected): the RECEIPT says the broker has them all.
+				const receipt = `r-${nextReceipt++}`;
+				const {promise, resolve} = deferred();
+				disconnecting = {receipt, resolve};
+				control({command: 'DISCONNECT', headers: {receipt}});
+				return promise;
 			},
 			receive(message, next) {
 				const {data} = message;
