@@ -4,7 +4,7 @@ import {readFileSync} from 'node:fs';
 import {setFlagsFromString} from 'node:v8';
 import {type CommandLine, type FlagSpec, type FlagValues, parseCommandLine} from './command-line.js';
 import type {ConnectFlags} from './connect-options.js';
-import {buildTarget, normalizeUrl} from './connect-options.js';
+import {buildTarget} from './connect-options.js';
 import type {ConnectionOptions} from './connection.js';
 import {exitCodes, UsageError} from './exit-codes.js';
 import {type CodecName, decodeNames, encodeNames} from './codecs/types.js';
@@ -103,8 +103,9 @@ const help = `
 	      --subscribe DEST        stomp: subscribe to DEST (repeatable)
 	      --send-to DEST          stomp: send each line to DEST (without it,
 	                              a line is DEST BODY)
-	      --vhost NAME            stomp: CONNECT's host header (default: the
-	                              URL's host; RabbitMQ: --vhost /)
+	      --vhost NAME            stomp: CONNECT's host header, the broker's
+	                              virtual host (default: none, the broker's
+	                              default one)
 
 	Replay (wsterm replay FILE [url]; FILE: JSON lines or a HAR file)
 	      --pace MODE             reply: each message once the replies recorded
@@ -549,9 +550,8 @@ function socketIoAuth(flags: Flags): Record<string, unknown> | undefined {
 	return auth as Record<string, unknown>;
 }
 
-/** --protocol stomp's CONNECT (host: the URL's; --auth USER:PASS: login and passcode) and destinations. */
+/** --protocol stomp's CONNECT (host: --vhost's, else none; --auth USER:PASS: login and passcode) and destinations. */
 function stompChoices(flags: Flags): NonNullable<ProtocolChoices['stomp']> {
-	const [url] = cli.input;
 	const separator = flags.auth?.indexOf(':') ?? -1;
 	const login = separator === -1 ? flags.auth : flags.auth!.slice(0, separator);
 	for (const [name, destination] of [...flags.subscribe.map(value => ['subscribe', value] as const), ['sendTo', flags.sendTo] as const]) {
@@ -561,8 +561,7 @@ function stompChoices(flags: Flags): NonNullable<ProtocolChoices['stomp']> {
 	}
 
 	return {
-		host: flags.vhost ?? (url === undefined ? 'localhost' : normalizeUrl(url).hostname),
-		hostGiven: flags.vhost !== undefined,
+		...(flags.vhost === undefined ? {} : {host: flags.vhost}),
 		subscribe: flags.subscribe,
 		...(login === undefined ? {} : {login}),
 		...(separator === -1 ? {} : {passcode: flags.auth!.slice(separator + 1)}),

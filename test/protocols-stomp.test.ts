@@ -136,12 +136,12 @@ describe('--protocol stomp against stomp-broker-js', () => {
 		assert.match(messages[0]!.data as string, /^MESSAGE\n[\s\S]*\n\nhello\0$/, 'data: the frame as on the wire');
 	});
 
-	test('CONNECT: accept-version, host, no heart-beats, the v1x.stomp subprotocols; --auth USER:PASS is login and passcode, not HTTP authentication', async () => {
+	test('CONNECT: accept-version, no host (no --vhost), no heart-beats, the v1x.stomp subprotocols; --auth USER:PASS is login and passcode, not HTTP authentication', async () => {
 		const server = await stompBroker({login: true});
 		const result = await runCli([server.url, '--protocol', 'stomp', '--auth', 'bob:secret', '-v', '--linger', '0'], {input: '/queue/x hi\n'});
 		assert.equal(result.code, 0, result.stderr);
 		assert.match(result.stderr, /\(subprotocol v12\.stomp\)/);
-		assert.deepEqual(server.connects, [{'accept-version': '1.2,1.1,1.0', host: '127.0.0.1', 'heart-beat': '0,0', login: 'bob', passcode: 'secret'}]);
+		assert.deepEqual(server.connects, [{'accept-version': '1.2,1.1,1.0', 'heart-beat': '0,0', login: 'bob', passcode: 'secret'}]);
 		assert.equal(server.upgrades[0]!['sec-websocket-protocol'], 'v12.stomp,v11.stomp,v10.stomp');
 		assert.equal(server.upgrades[0]!.authorization, undefined);
 		assert.deepEqual(server.sends.map(({dest, body}) => [dest, body]), [['/queue/x', 'hi']]);
@@ -178,9 +178,9 @@ describe('--protocol stomp against stomp-broker-js', () => {
 		assert.equal(server.requests.length, 1);
 	});
 
-	test('--vhost is CONNECT\'s host header; a virtual host refused (as RabbitMQ refuses the URL\'s host name) gets a hint', async () => {
+	test('no host header by default, --vhost sets it; a default virtual host refused (as RabbitMQ refuses it to a user without access) gets a hint', async () => {
 		const {FrameImpl, Parser} = await import('@stomp/stompjs');
-		const hosts: string[] = [];
+		const hosts: Array<string | undefined> = [];
 		const server = await startServer({onConnection(socket) {
 			const parser = new Parser(raw => {
 				const frame = FrameImpl.fromRawFrame(raw, false);
@@ -188,11 +188,11 @@ describe('--protocol stomp against stomp-broker-js', () => {
 					return;
 				}
 
-				hosts.push(frame.headers.host!);
-				if (frame.headers.host === '/') {
+				hosts.push(frame.headers.host);
+				if (frame.headers.host === 'team') {
 					socket.send(FrameImpl.marshall({command: 'CONNECTED', headers: {version: '1.2'}}));
 				} else {
-					socket.send(FrameImpl.marshall({command: 'ERROR', headers: {message: 'Bad CONNECT'}, body: `Virtual host '${frame.headers.host!}' access denied`}));
+					socket.send(FrameImpl.marshall({command: 'ERROR', headers: {message: 'Bad CONNECT'}, body: `Virtual host '${frame.headers.host ?? '/'}' access denied`}));
 					socket.close(1000);
 				}
 			}, () => undefined);
@@ -203,11 +203,13 @@ describe('--protocol stomp against stomp-broker-js', () => {
 		closers.push(async () => server.close());
 		const refused = await runCli([server.url, '--protocol', 'stomp'], {input: ''});
 		assert.equal(refused.code, 1);
-		assert.equal(refused.stderr, 'wsterm: the STOMP server sent ERROR: Bad CONNECT: Virtual host \'127.0.0.1\' access denied (CONNECT\'s host header was "127.0.0.1": give --vhost NAME; RabbitMQ\'s default is --vhost /)\n');
-		const accepted = await runCli([server.url, '--protocol', 'stomp', '--vhost', '/', '-w', '0'], {input: ''});
+		assert.equal(refused.stderr, 'wsterm: the STOMP server sent ERROR: Bad CONNECT: Virtual host \'/\' access denied (CONNECT named no virtual host, so the broker took its default one: give --vhost NAME)\n');
+		const accepted = await runCli([server.url, '--protocol', 'stomp', '--vhost', 'team', '-w', '0'], {input: ''});
 		assert.equal(accepted.stderr, '');
 		assert.equal(accepted.code, 0);
-		assert.deepEqual(hosts, ['127.0.0.1', '/']);
+		const wrong = await runCli([server.url, '--protocol', 'stomp', '--vhost', 'other'], {input: ''});
+		assert.equal(wrong.stderr, 'wsterm: the STOMP server sent ERROR: Bad CONNECT: Virtual host \'other\' access denied\n', 'no hint when --vhost was given');
+		assert.deepEqual(hosts, [undefined, 'team', 'other']);
 	});
 
 	test('lines are DESTINATION BODY without --send-to; a line without a body is refused (exit 2), the rest is sent', async () => {
@@ -251,7 +253,7 @@ describe('the stomp stage with a fake link (the real @stomp/stompjs parser and s
 
 	async function stage(options: Partial<StompOptions> = {}): Promise<{stage: Stage; fake: Fake}> {
 		const fake: Fake = {sent: [], passedOn: [], errors: [], exits: [], refused: 0};
-		const factory = await loadStompStage({host: 'h', subscribe: ['/topic/t'], ...options, onRefused() {
+		const factory = await loadStompStage({subscribe: ['/topic/t'], ...options, onRefused() {
 			fake.refused++;
 		}});
 		const link: StageLink = {
@@ -271,7 +273,7 @@ describe('the stomp stage with a fake link (the real @stomp/stompjs parser and s
 	test('lines wait for CONNECTED, after the SUBSCRIBEs; a RECEIPT answers its SEND, hidden and not counted', async () => {
 		const {stage: stomp, fake} = await stage({sendTo: '/queue/q'});
 		await stomp.event!(open);
-		assert.match(fake.sent[0]!.text!, /^CONNECT\naccept-version:1\.2,1\.1,1\.0\nhost:h\nheart-beat:0,0\n\n\0$/);
+		assert.match(fake.sent[0]!.text!, /^CONNECT\naccept-version:1\.2,1\.1,1\.0\nheart-beat:0,0\n\n\0$/, 'no host header without --vhost');
 		const out: PipelineMessage[] = [];
 		const held = stomp.send!(new PipelineMessage('{"k":"a:b"}', false), message => out.push(message));
 		assert.equal(out.length, 0, 'held until CONNECTED');

@@ -1,6 +1,6 @@
 /*
 STOMP over WebSocket (--protocol stomp), with @stomp/stompjs's frame parser and serializer; the
-stage is the glue. On each open it sends CONNECT (accept-version 1.2, 1.1, 1.0; host; --auth's login
+stage is the glue. On each open it sends CONNECT (accept-version 1.2, 1.1, 1.0; --vhost's host; --auth's login
 and passcode; no heart-beats) and holds the lines until CONNECTED, then subscribes to each
 --subscribe destination (ids sub-0, sub-1..., ack auto). Each line is sent as SEND, to --send-to's
 destination, or without it as `DESTINATION BODY`; a body that is a JSON object or array goes as
@@ -21,10 +21,12 @@ import {PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
 
 export type StompOptions = {
-	/** CONNECT's host header (the virtual host): --vhost, else the URL's host name. */
-	readonly host: string;
-	/** --vhost was given (else an ERROR about the virtual host gets a hint). */
-	readonly hostGiven?: boolean;
+	/**
+	CONNECT's host header, the broker's virtual host (--vhost). None without it, as @stomp/stompjs
+	does: RabbitMQ takes the host header as its virtual host and refuses one it does not have (the
+	URL's host name), while without one it, ActiveMQ and Spring's brokers use their default.
+	*/
+	readonly host?: string;
 	/** --auth USER:PASS: CONNECT's login and passcode. */
 	readonly login?: string;
 	readonly passcode?: string;
@@ -64,7 +66,7 @@ export async function loadStompStage(options: StompOptions): Promise<StageFactor
 	return stompStage(options, await import('@stomp/stompjs'));
 }
 
-export function stompStage({host, hostGiven = false, login, passcode, subscribe, sendTo, onRefused}: StompOptions, {Parser, FrameImpl}: Library): StageFactory {
+export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}: StompOptions, {Parser, FrameImpl}: Library): StageFactory {
 	return link => {
 		/** Frames (or heart-beats) the parser found in the message being read. */
 		let found: Array<Stomp.IRawFrameType | 'heart-beat'> = [];
@@ -165,9 +167,9 @@ export function stompStage({host, hostGiven = false, login, passcode, subscribe,
 					const sent = headers['receipt-id'] === undefined ? undefined : receipts.get(headers['receipt-id']);
 					const about = sent === undefined ? '' : ` (for SEND ${sent.destination} ${sent.body})`;
 					const body = frame.body.trim();
-					// RabbitMQ takes the host header as its virtual host, and refuses one it does not have.
-					const hint = !connected && !hostGiven && /virtual ?host|vhost/i.test(`${headers.message ?? ''} ${body}`)
-						? ` (CONNECT's host header was "${escapeControl(host)}": give --vhost NAME; RabbitMQ's default is --vhost /)`
+					// RabbitMQ refuses its default virtual host to a user who has no access to it.
+					const hint = !connected && host === undefined && /virtual ?host|vhost/i.test(`${headers.message ?? ''} ${body}`)
+						? ' (CONNECT named no virtual host, so the broker took its default one: give --vhost NAME)'
 						: '';
 					failed = true;
 					link.error(`the STOMP server sent ERROR${about}: ${escapeControl(headers.message ?? '(no message)')}${body === '' ? '' : `: ${quote(body)}`}${hint}`);
@@ -195,7 +197,7 @@ export function stompStage({host, hostGiven = false, login, passcode, subscribe,
 						command: 'CONNECT',
 						headers: {
 							'accept-version': '1.2,1.1,1.0',
-							host,
+							...(host === undefined ? {} : {host}),
 							'heart-beat': '0,0',
 							...(login === undefined ? {} : {login}),
 							...(passcode === undefined ? {} : {passcode}),
