@@ -5,6 +5,7 @@ send go through them before the socket, and what the stages say (ctx.log, a hook
 ctx.exit) becomes an event too. A session without pipeline flags has none of this: its events go
 straight from the connection to the reducer (session-events.ts).
 */
+import {closeProblem} from './close-codes.js';
 import type {Connection} from './connection.js';
 import type {DecoderSwitch} from './pipeline/codec-stage.js';
 import {PipelineMessage} from './pipeline/message.js';
@@ -36,6 +37,8 @@ export class SessionPipe {
 	push: Push = () => undefined;
 	private readonly pipeline: Pipeline;
 	private held = false;
+	/** A close waits for the stages' goodbyes. */
+	private closing = false;
 
 	constructor(
 		private readonly connection: Connection,
@@ -97,6 +100,27 @@ export class SessionPipe {
 
 	event(event: PipelineEvent): void {
 		this.pipeline.event(event);
+	}
+
+	/**
+	Closes the connection once the stages have said goodbye (STOMP's DISCONNECT, until its RECEIPT;
+	bounded by the pipeline). A bad code or reason is returned, and nothing is sent.
+	*/
+	close(code: number, reason = ''): string | undefined {
+		const problem = closeProblem(code, reason);
+		if (problem !== undefined || this.connection.state !== 'open') {
+			return problem ?? this.connection.close(code, reason);
+		}
+
+		if (!this.closing) {
+			this.closing = true;
+			this.pipeline.closing(() => {
+				this.closing = false;
+				this.connection.close(code, reason);
+			});
+		}
+
+		return undefined;
 	}
 
 	/** A message the user sent (typed, /binary, /file): its row comes once it goes out. */

@@ -4,14 +4,31 @@ import {createServer, type IncomingHttpHeaders} from 'node:http';
 import {createRequire} from 'node:module';
 import type {AddressInfo, Socket} from 'node:net';
 import {after, describe, test} from 'node:test';
+import {Connection} from '../source/connection.js';
 import {PipelineMessage} from '../source/pipeline/message.js';
 import type {PipelineEvent, Stage, StageLink} from '../source/pipeline/stage.js';
 import {contentType, loadStompStage, maxFrameBytes, type StompOptions} from '../source/protocols/stomp.js';
+import {listenToConnection} from '../source/session-events.js';
+import {SessionPipe} from '../source/session-pipeline.js';
 import {runCli, startCli} from './helpers/cli.js';
 import {startServer} from './helpers/servers.js';
 import {startStompServer} from './helpers/stomp-server.js';
 
 const closers: Array<() => Promise<void>> = [];
+
+async function until(check: () => boolean, timeout = 10_000): Promise<void> {
+	const start = Date.now();
+	while (!check()) {
+		if (Date.now() - start > timeout) {
+			throw new Error('timed out waiting');
+		}
+
+		// eslint-disable-next-line no-await-in-loop
+		await new Promise(resolve => {
+			setTimeout(resolve, 20);
+		});
+	}
+}
 after(async () => Promise.all(closers.map(async close => close())));
 
 /** What the tests use of stomp-broker-js (it ships no types). */
@@ -413,5 +430,26 @@ describe('--protocol stomp says DISCONNECT at the end of a run', () => {
 		assert.equal(result.stderr, '');
 		assert.equal(result.code, 0);
 		assert.deepEqual(server.seen.map(frame => frame.command), ['CONNECT', 'SEND', 'DISCONNECT', 'websocket close']);
+	});
+
+	test('the session\'s pipeline: /close and quit go through it, so DISCONNECT goes before the close; a bad code is refused', async () => {
+		const server = await startStompServer();
+		closers.push(async () => server.close());
+		const connection = new Connection({url: server.url, displayUrl: server.url, protocols: [], options: {}});
+		const pipe = new SessionPipe(connection, [await loadStompStage({subscribe: []})], Date.now);
+		const stop = listenToConnection(connection, Date.now, () => undefined, [], pipe);
+		try {
+			connection.connect();
+			// The line waits for CONNECTED; once it is out, the stage is connected.
+			pipe.send('/queue/a hi', false);
+			await until(() => server.seen.length === 2);
+			assert.equal(pipe.close(999), 'close code 999 cannot be sent: use 1000-1003, 1007-1014 or 3000-4999', 'checked before anything is sent');
+			assert.equal(server.seen.length, 2);
+			assert.equal(pipe.close(1000), undefined);
+			await once(connection, 'close');
+			assert.deepEqual(server.seen.map(frame => frame.command), ['CONNECT', 'SEND', 'DISCONNECT', 'websocket close']);
+		} finally {
+			stop();
+		}
 	});
 });
