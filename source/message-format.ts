@@ -197,7 +197,7 @@ function badge(entry: Entry): string {
 const marks: Record<Entry['dir'], string> = {in: '<', out: '>', local: '*'};
 
 function prefix(entry: Entry): Segment[] {
-	const tone: Tone = entry.kind === 'error' ? 'error' : entry.dir === 'local' ? 'info' : entry.dir;
+	const tone: Tone = entry.kind === 'error' || entry.emphasis === 'error' ? 'error' : entry.dir === 'local' ? 'info' : entry.dir;
 	const segments: Segment[] = [
 		{text: `${formatTime(entry.time)} `, tone: 'time'},
 		{text: `${marks[entry.dir]} `, tone},
@@ -229,12 +229,18 @@ function controlPayload(entry: Entry): string {
 	return parts.join(' ');
 }
 
+/** The tone of a text row's content: a protocol's error stands out, a hidden message's note is dim. */
+const emphasisTones: Record<NonNullable<Entry['emphasis']> | 'plain', Tone> = {error: 'error', quiet: 'time', plain: 'plain'};
+
 /** The content of an entry as segments with line feeds where lines must break. */
 export function contentSegments(entry: Entry, prettyJson: boolean): Segment[] {
 	switch (entry.kind) {
 		case 'text': {
 			const text = entry.text ?? '';
-			return jsonSegments(text, prettyJson) ?? [{text: escapeControl(text, {keepLayout: true}).replaceAll('\t', '    '), tone: 'plain'}];
+			const content = entry.emphasis === undefined ? jsonSegments(text, prettyJson) : undefined;
+			const segments = content ?? [{text: escapeControl(text, {keepLayout: true}).replaceAll('\t', '    '), tone: emphasisTones[entry.emphasis ?? 'plain']}];
+			// A protocol's response: its round trip after it.
+			return entry.rtt === undefined ? segments : [...segments, {text: ` (${entry.rtt.toFixed(1)} ms)`, tone: 'time'}];
 		}
 
 		case 'binary': {

@@ -46,6 +46,8 @@ export type Annotations = {
 	readonly line?: string;
 	/** Protocol stage: fields added to the message's --jsonl record (`rttMs`, `request`). */
 	readonly fields?: Readonly<Record<string, unknown>>;
+	/** Protocol stage: for a message it hides (shown: null), a few words the session shows in a quiet row (graphql-ws's `complete`). */
+	readonly note?: string;
 };
 
 const unparsed = Symbol('unparsed');
@@ -114,6 +116,11 @@ export class PipelineMessage {
 	/** See Annotations. */
 	get fields(): Readonly<Record<string, unknown>> | undefined {
 		return this.#annotations?.fields;
+	}
+
+	/** See Annotations. */
+	get note(): string | undefined {
+		return this.#annotations?.note;
 	}
 
 	/** See Annotations. */

@@ -158,6 +158,7 @@ export async function runInteractive(started: StartedSession, io: SessionIo): Pr
 				initialMessages={options.connection.initialMessages}
 				takeBacklog={started.takeEvents}
 				pipe={pipe}
+				protocol={options.protocol}
 				loadDecoder={loadDecoder}
 				createDecodingPipe={createDecodingPipe}
 				recordUrl={recordedUrl(target.url)}
