@@ -63,6 +63,11 @@ function isProtocolOwn(message: PipelineMessage): boolean {
 export class SessionPipe {
 	/** Where events go: the start-up's backlog, then the UI's batches (see listenToConnection). */
 	push: Push = () => undefined;
+	/**
+	A stage's error line with no message shown since: said on stderr when a stage then ends the
+	session (a Socket.IO namespace refused to be joined).
+	*/
+	lastError: string | undefined;
 	private readonly pipeline: Pipeline;
 	private held = false;
 
@@ -94,6 +99,7 @@ export class SessionPipe {
 				this.push({type: 'note', kind: 'info', text: line, time: now()});
 			},
 			error: line => {
+				this.lastError = line;
 				this.push({type: 'note', kind: 'error', text: line, time: now()});
 			},
 		});
@@ -134,7 +140,11 @@ export class SessionPipe {
 		const {shown, note} = message;
 		if (message.control) {
 			this.push({type: 'control', dir: 'in', time: this.now()});
-		} else if (shown !== null) {
+			return;
+		}
+
+		this.lastError = undefined;
+		if (shown !== null) {
 			this.push({type: 'message', ...shownMessage(shown ?? message), time: this.now()});
 		} else if (note !== undefined) {
 			// Hidden by its protocol, but worth a word (graphql-ws's complete).

@@ -66,6 +66,9 @@ describe('--protocol socketio in the session', () => {
 		// Engine.IO pings every 200 ms: the session must answer them, without a row for each (the
 		// timeout is long: the UI loads while the connection opens, and a loaded machine is slow).
 		const io = new SocketIoServer(http, {pingInterval: 200, pingTimeout: 5000, transports: ['websocket']});
+		io.of('/locked').use((_socket, next) => {
+			next(new Error('no token'));
+		});
 		io.on('connection', socket => {
 			socket.emit('welcome', {v: 1});
 			socket.on('echo', (...args: unknown[]) => {
@@ -131,6 +134,16 @@ describe('--protocol socketio in the session', () => {
 		}
 
 		assert.deepEqual(notes, [['still here']], 'only the good event reached the server');
+	});
+
+	test('a namespace that refuses to be joined ends the session with exit 1, and stderr says why', {skip}, async () => {
+		const tmux = session([`${url}/locked`, '--protocol', 'socketio']);
+		try {
+			const screen = await tmux.waitFor(/EXIT=\d+/, {what: 'the session to exit'});
+			assert.match(screen, /wsterm: the server refused to join namespace \/locked: \{"message":"no token"\}\n(?:.*\n)*EXIT=1/);
+		} finally {
+			tmux.kill();
+		}
 	});
 
 	test('--reconnect: after a drop the stage joins again; --record writes the Engine.IO frames', {skip}, async () => {
