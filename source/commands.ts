@@ -42,7 +42,7 @@ export const commandHelp: ReadonlyArray<readonly [usage: string, description: st
 	['/empty', 'send an empty text message'],
 	['/save <path>', 'write the session as JSON lines (as --record does; wsterm replay reads it)'],
 	['/save! <path>', '/save, replacing the file if it exists'],
-	['/emit <event> [json args]', 'with --protocol socketio: emit an event, as typing ["event", args...] does: /emit chat "hi" {"to":2}'],
+	['/emit <event> [args]', 'with --protocol socketio: emit an event with JSON args, as typing ["event", args...] does: /emit chat "hi" {"to":2}'],
 	['/decode <codec or off>', 'decode binary messages received from now on (msgpack, cbor, gzip, deflate, protobuf with --proto), or stop'],
 	['/help', 'this list and the keys'],
 	['/quit', 'close with 1000 and exit'],

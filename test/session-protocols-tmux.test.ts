@@ -299,3 +299,15 @@ describe('--protocol jsonrpc in the session', () => {
 		}
 	});
 });
+
+test('the session takes --protocol (no "not yet" refusal) but needs a URL for it: the built-in echo server speaks none (exit 2)', {skip}, async () => {
+	const tmux = session(['--protocol', 'jsonrpc']);
+	try {
+		const screen = await tmux.waitFor(/EXIT=\d+/, {what: 'the usage error'});
+		assert.match(screen, /wsterm: --protocol jsonrpc needs a server URL \(the built-in echo server speaks no protocol\)/);
+		assert.match(screen, /EXIT=2/);
+		assert.doesNotMatch(screen, /not yet/);
+	} finally {
+		tmux.kill();
+	}
+});
