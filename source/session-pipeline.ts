@@ -122,6 +122,11 @@ export class SessionPipe {
 		}
 	}
 
+	/** Messages given to send() and not yet through the stages (a protocol holds lines until its handshake). */
+	get sending(): number {
+		return this.pipeline.sending;
+	}
+
 	/** A line from outside the stages (the recorder could not write): an error row. */
 	note(line: string): void {
 		this.push({type: 'note', kind: 'error', text: line, time: this.now()});

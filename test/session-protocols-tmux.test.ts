@@ -175,6 +175,7 @@ describe('--protocol socketio in the session', () => {
 describe('--protocol graphql-ws in the session', () => {
 	let url: string;
 	const inits: unknown[] = [];
+	let dropAll: () => void;
 
 	before(async () => {
 		const schema = new GraphQLSchema({
@@ -211,6 +212,11 @@ describe('--protocol graphql-ws in the session', () => {
 			},
 		}, wss);
 		url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/graphql`;
+		dropAll = () => {
+			for (const client of wss.clients) {
+				client.terminate();
+			}
+		};
 		closers.push(async () => new Promise(resolve => {
 			for (const client of wss.clients) {
 				client.terminate();
@@ -247,6 +253,29 @@ describe('--protocol graphql-ws in the session', () => {
 		}
 
 		assert.deepEqual(inits.at(-1), {token: 'ok'});
+	});
+
+	test('--reconnect: connection_init again with --init after a drop, then operations go on; --record keeps the handshakes', {skip}, async () => {
+		const file = join(directory, 'graphql.jsonl');
+		const initsBefore = inits.length;
+		const tmux = session([url, '--protocol', 'graphql-ws', '--init', '{"token":"ok"}', '--reconnect', '--record', file]);
+		try {
+			await tmux.waitFor(/ open .*graphql-ws \+2 control/, {what: 'the handshake'});
+			dropAll();
+			let screen = await tmux.waitFor(/reconnected \(attempt 1\)/, {what: 'the reconnect', timeout: 15_000});
+			screen = await tmux.waitFor(/ open .*graphql-ws \+4 control/, {what: 'the second handshake'});
+			type(tmux, '{ hello }');
+			screen = await tmux.waitFor(/< graphql-ws \{"data":\{"hello":"world"\}\}/, {what: 'a query after the reconnect'});
+			assert.doesNotMatch(screen, /connection_init|connection_ack/);
+			assert.match(await quit(tmux), /EXIT=0/);
+		} finally {
+			tmux.kill();
+		}
+
+		assert.deepEqual(inits.slice(initsBefore), [{token: 'ok'}, {token: 'ok'}], '--init on each open');
+		const records = readFileSync(file, 'utf8').trim().split('\n').map(line => JSON.parse(line) as {dir?: string; data?: string});
+		assert.equal(records.filter(record => record.dir === 'out' && record.data === '{"type":"connection_init","payload":{"token":"ok"}}').length, 2);
+		assert.equal(records.filter(record => record.dir === 'in' && record.data?.includes('"connection_ack"') === true).length, 2);
 	});
 });
 

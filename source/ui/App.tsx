@@ -277,7 +277,8 @@ export default function App({
 			return false;
 		}
 
-		if (waiting && connection.queuedMessages >= maxPending) {
+		// Lines a protocol holds until its handshake is done wait as well.
+		if (waiting && connection.queuedMessages + (pipe?.sending ?? 0) >= maxPending) {
 			notice('error', `not sent: ${maxPending} messages already wait for the connection`);
 			return false;
 		}
