@@ -42,12 +42,12 @@ export type Annotations = {
 	readonly answers?: number;
 	/** Protocol stage: false, a message sent that awaits no answer (a handshake, a pong). */
 	readonly awaitsReply?: boolean;
+	/** Protocol stage: for a message it hides (shown: null), a few words the session shows in a quiet row (graphql-ws's `complete`). */
+	readonly note?: string;
 	/** Protocol stage: the line pipe mode prints for this message instead of its payload. */
 	readonly line?: string;
 	/** Protocol stage: fields added to the message's --jsonl record (`rttMs`, `request`). */
 	readonly fields?: Readonly<Record<string, unknown>>;
-	/** Protocol stage: for a message it hides (shown: null), a few words the session shows in a quiet row (graphql-ws's `complete`). */
-	readonly note?: string;
 };
 
 const unparsed = Symbol('unparsed');
@@ -109,6 +109,11 @@ export class PipelineMessage {
 	}
 
 	/** See Annotations. */
+	get note(): string | undefined {
+		return this.#annotations?.note;
+	}
+
+	/** See Annotations. */
 	get line(): string | undefined {
 		return this.#annotations?.line;
 	}
@@ -116,11 +121,6 @@ export class PipelineMessage {
 	/** See Annotations. */
 	get fields(): Readonly<Record<string, unknown>> | undefined {
 		return this.#annotations?.fields;
-	}
-
-	/** See Annotations. */
-	get note(): string | undefined {
-		return this.#annotations?.note;
 	}
 
 	/** See Annotations. */
