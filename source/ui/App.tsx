@@ -277,9 +277,10 @@ export default function App({
 			return false;
 		}
 
-		// Lines a protocol holds until its handshake is done wait as well.
-		if (waiting && connection.queuedMessages + (pipe?.sending ?? 0) >= maxPending) {
-			notice('error', `not sent: ${maxPending} messages already wait for the connection`);
+		// Lines a protocol holds until its handshake is done (a namespace joined) wait as well, open or not.
+		const held = pipe?.sending ?? 0;
+		if ((waiting || held > 0) && connection.queuedMessages + held >= maxPending) {
+			notice('error', `not sent: ${maxPending} messages already wait for the ${held > 0 ? 'protocol\'s handshake' : 'connection'}`);
 			return false;
 		}
 
