@@ -105,3 +105,19 @@ test('Tab offers /emit only with --protocol socketio', () => {
 	assert.deepEqual(completeCommand('/emi', 'socketio'), {text: '/emit ', choices: ['/emit']});
 	assert.deepEqual(completeCommand('/emi', 'jsonrpc'), {text: '/emi', choices: []});
 });
+
+test('a paired row: the answer after " => " is coloured JSON that /json lays out; a request holding " => " is not cut there; a plain message is left alone', () => {
+	const response = '{"jsonrpc":"2.0","id":1,"result":{"sum":3}}';
+	const state = run(createSession({limit: 10}), events(
+		{type: 'message', data: Buffer.from(`add ["a => b"] => ${response}`), isBinary: false, badge: 'jsonrpc', wire: Buffer.from(response), wireText: true},
+		{type: 'message', data: Buffer.from('x => {"a":1}'), isBinary: false},
+	));
+	const [first] = entryLines(state.entries[0]!, {width: 200, prettyJson: false});
+	const request = first!.find(segment => segment.text.startsWith('add'))!;
+	assert.deepEqual(request, {text: 'add ["a => b"] => ', tone: 'plain'});
+	assert.ok(first!.some(segment => segment.text === '"sum"' && segment.tone === 'key'), 'the answer\'s keys coloured');
+	assert.equal(entryLines(state.entries[0]!, {width: 200, prettyJson: true}).length, 7, '/json pretty-prints the answer');
+	const plain = entryLines(state.entries[1]!, {width: 200, prettyJson: false})[0]!;
+	assert.equal(plain.at(-1)!.text, 'x => {"a":1}', 'a message without a protocol stays one plain text');
+	assert.equal(searchableText(state.entries[0]!, false), `jsonrpc add ["a => b"] => ${response}`);
+});
