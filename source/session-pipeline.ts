@@ -155,9 +155,10 @@ export class SessionPipe {
 			// Hidden by its protocol, but worth a word (graphql-ws's complete).
 			const {badge, wire, wireText} = shownMessage(message);
 			this.push({type: 'message', data: Buffer.from(note), isBinary: false, ...(badge === undefined ? {} : {badge}), ...(wire === undefined ? {} : {wire}), ...(wireText === undefined ? {} : {wireText}), emphasis: 'quiet', time: this.now()});
+		} else {
+			// A hook hid it: the status bar still counts it.
+			this.push({type: 'hidden', time: this.now()});
 		}
-
-		// Else a hook hid it (null; the status bar still counts it).
 	}
 
 	private onEvent(event: PipelineEvent): void {

@@ -68,6 +68,8 @@ export type SessionEvent = {readonly time: number} & (
 	| ({readonly type: 'sent'; readonly pending: boolean} & ShownMessage)
 	/** A protocol's own packet (an Engine.IO ping, connection_ack, a pong sent): no row, not counted as a message. */
 	| {readonly type: 'control'; readonly dir: 'in' | 'out'}
+	/** A received message a hook hid: no row, but a message received. */
+	| {readonly type: 'hidden'}
 	/** A stage's line: ctx.log (info), a hook that threw (error). */
 	| {readonly type: 'note'; readonly kind: 'info' | 'error'; readonly text: string}
 	/** ctx.exit(code): the session quits with this code. */
@@ -135,6 +137,11 @@ export type Session = {
 	readonly exitRequest?: number;
 	/** The protocol's own packets (--protocol) each way: in the connection's counts, not shown as messages. */
 	readonly control: {readonly in: number; readonly out: number};
+	/**
+	Messages received as the pipeline delivered them (shown or hidden; not control packets): with a
+	protocol, what the status bar counts, as a frame may hold several (a JSON-RPC batch's answer).
+	*/
+	readonly received: number;
 };
 
 /** Measures an entry in screen lines at the current width and display mode. */
@@ -169,6 +176,7 @@ export function createSession({limit, state = 'connecting'}: {readonly limit: nu
 		exitCode: undefined,
 		opened: false,
 		control: {in: 0, out: 0},
+		received: 0,
 	};
 }
 
@@ -237,7 +245,11 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 
 		case 'message': {
 			added.push(messageEntry(event, 'in'));
-			return state;
+			return {...state, received: state.received + 1};
+		}
+
+		case 'hidden': {
+			return {...state, received: state.received + 1};
 		}
 
 		case 'sent': {

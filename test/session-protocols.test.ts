@@ -66,7 +66,7 @@ test('protocol rows: the paired response with its round trip, an error in the er
 	], '/save writes the frames as they were on the wire, as text');
 });
 
-test('control packets: no row, counted apart each way; the counts last across reconnects and /clear', () => {
+test('control packets: no row, counted apart each way; messages counted as delivered; the counts last across reconnects and /clear', () => {
 	let state = run(createSession({limit: 10}), events(
 		{type: 'open', protocol: '', extensions: '', attempt: 1},
 		{type: 'control', dir: 'in'},
@@ -76,6 +76,10 @@ test('control packets: no row, counted apart each way; the counts last across re
 	));
 	assert.deepEqual(state.control, {in: 2, out: 1});
 	assert.equal(state.entries.length, 1, 'only the event is a row');
+	assert.equal(state.received, 1, 'and the one message received');
+	state = run(state, events({type: 'hidden'}, {type: 'message', data: Buffer.from('{"id":1}'), isBinary: false, badge: 'jsonrpc'}, {type: 'message', data: Buffer.from('{"id":2}'), isBinary: false, badge: 'jsonrpc'}));
+	assert.equal(state.received, 4, 'a message a hook hid counts; so does each message of one frame (a batch\'s answers)');
+	assert.equal(state.entries.length, 3);
 	state = run(state, {type: 'clear'}, events(
 		{type: 'close', code: 1006, reason: '', byUs: false, willReconnect: true},
 		{type: 'open', protocol: '', extensions: '', attempt: 2},
@@ -83,6 +87,7 @@ test('control packets: no row, counted apart each way; the counts last across re
 	));
 	assert.deepEqual(state.control, {in: 3, out: 1});
 	assert.deepEqual(createSession({limit: 1}).control, {in: 0, out: 0});
+	assert.equal(createSession({limit: 1}).received, 0);
 });
 
 test('/emit EVENT [json args]: the event and its arguments, JSON values apart by spaces or commas; bad JSON is an error', () => {

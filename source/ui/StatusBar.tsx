@@ -81,7 +81,8 @@ function StatusBar({session, url, note, protocol, now, width, color, redraws = 0
 
 	parts.push(
 		`↑${Math.max(0, stats.sentMessages - session.control.out)} ${formatBytes(stats.sentBytes)}`,
-		`↓${Math.max(0, stats.receivedMessages - session.control.in)} ${formatBytes(stats.receivedBytes)}`,
+		// With a protocol, messages as it delivered them: not its own packets, each of a batch.
+		`↓${protocol === undefined ? stats.receivedMessages : session.received} ${formatBytes(stats.receivedBytes)}`,
 	);
 	if (session.pending > 0) {
 		parts.push(`${session.pending} pending`);
