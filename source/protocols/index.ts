@@ -19,6 +19,8 @@ export type ProtocolChoices = {
 	readonly auth?: Record<string, unknown>;
 	/** Called for each line refused (not a valid request), after its error line. */
 	readonly onRefused?: () => void;
+	/** The hooks stage follows (set by loadStages): it gives the default answer to what asks for one, after the hooks. */
+	readonly hooksFollow?: boolean;
 };
 
 export async function loadProtocolStage(choices: ProtocolChoices): Promise<StageFactory> {
@@ -39,6 +41,7 @@ export async function loadProtocolStage(choices: ProtocolChoices): Promise<Stage
 			return loadSocketIoStage({
 				namespace: choices.namespace ?? '/',
 				now: () => performance.now(),
+				hooksFollow: choices.hooksFollow ?? false,
 				...(choices.auth === undefined ? {} : {auth: choices.auth}),
 				...(onRefused === undefined ? {} : {onRefused}),
 			});
