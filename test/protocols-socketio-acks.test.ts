@@ -167,4 +167,13 @@ describe('socketio stage: badges and acknowledgements (fake link)', () => {
 		assert.throws(() => event!.ack!(), /answered already/);
 		assert.equal(withHooks.sent.length, 2);
 	});
+
+	test('an answer given after the connection it came on closed is not sent (its id means nothing to the next one)', async () => {
+		const {sent, passed, receive, made} = stage(true);
+		receive('423["ask",3]');
+		await made.event!({type: 'close', code: 1006, reason: '', byUs: false, willReconnect: true});
+		passed[0]!.ack!('late');
+		assert.equal(sent.length, 0);
+		assert.deepEqual(passed[0]!.fields!.acked, ['late']);
+	});
 });
