@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import {mkdtempSync, readFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, describe, test} from 'node:test';
 import {JSONRPCErrorException, JSONRPCServer} from 'json-rpc-2.0';
-import {parseBatch} from '../source/protocols/jsonrpc.js';
+import {parseBatch, responseLine} from '../source/protocols/jsonrpc.js';
 import {runCli} from './helpers/cli.js';
 import {startServer, type TestServer} from './helpers/servers.js';
 
@@ -35,6 +35,11 @@ async function rpcServer(): Promise<{url: string; received: unknown[]; logged: u
 			socket.on('message', async (data: Buffer) => {
 				const request = JSON.parse(data.toString()) as {id?: unknown; method?: string};
 				received.push(request);
+				if (!Array.isArray(request) && request.method === undefined) {
+					// The client's answer to `confirm`: kept, not answered.
+					return;
+				}
+
 				if (request.method === 'ask') {
 					socket.send(JSON.stringify({jsonrpc: '2.0', id: request.id, method: 'confirm', params: ['sure?']}));
 				}
@@ -154,6 +159,19 @@ describe('--protocol jsonrpc: batches', () => {
 	});
 });
 
+describe('--protocol jsonrpc: answering a request of the server\'s', () => {
+	test('a hook (or a line) sends a response object as it is: it awaits nothing and is not taken for a request', async () => {
+		const {url, received} = await rpcServer();
+		const directory = mkdtempSync(join(tmpdir(), 'wsterm-jsonrpc-answer-'));
+		const script = join(directory, 'hooks.mjs');
+		writeFileSync(script, 'export function onMessage(message, ctx) { const value = message.decoded; if (value?.method === \'confirm\') ctx.send({id: value.id, result: \'yes\'}); }\n');
+		const result = await runCli([url, '--protocol', 'jsonrpc', '--script', script, '-n', '1', '-w', '5'], {input: 'ask\n'});
+		assert.equal(result.code, 0, result.stderr);
+		assert.match(result.stdout, /^ask => \{"jsonrpc":"2\.0","id":1,"result":"asked"\}$/m);
+		assert.deepEqual(received, [{jsonrpc: '2.0', id: 1, method: 'ask'}, {jsonrpc: '2.0', id: 1, result: 'yes'}]);
+	});
+});
+
 describe('jsonrpc batch parts', () => {
 	test('parseBatch', () => {
 		assert.deepEqual(parseBatch(' [{"method":"a","id":1},{"method":"b","jsonrpc":"2.0"}] '), [{jsonrpc: '2.0', method: 'a', id: 1}, {jsonrpc: '2.0', method: 'b'}]);
@@ -161,5 +179,14 @@ describe('jsonrpc batch parts', () => {
 		assert.throws(() => parseBatch('[{"method":"a"},"b"]'), /element 2/);
 		assert.throws(() => parseBatch('[{"method":"a","id":"1"},{"method":"a","id":"1"}]'), /repeats the id "1"/);
 		assert.deepEqual(parseBatch('[{"method":"a","id":1},{"method":"a","id":"1"}]').length, 2);
+	});
+
+	test('responseLine', () => {
+		assert.deepEqual(responseLine(' {"id":3,"result":null} '), {jsonrpc: '2.0', id: 3, result: null});
+		assert.deepEqual(responseLine('{"jsonrpc":"2.0","id":"x","error":{"code":1,"message":"no"}}'), {jsonrpc: '2.0', id: 'x', error: {code: 1, message: 'no'}});
+		assert.equal(responseLine('{"method":"a","id":1,"result":1}'), undefined);
+		assert.equal(responseLine('{"result":1}'), undefined);
+		assert.equal(responseLine('add [1]'), undefined);
+		assert.equal(responseLine('{"id":1,'), undefined);
 	});
 });

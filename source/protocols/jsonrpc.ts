@@ -1,6 +1,7 @@
 /*
 JSON-RPC 2.0 (--protocol jsonrpc). Each line to send becomes a request with a fresh id: `method`,
-`method [params]`, `method {params}`, or a whole request object (its own id is kept). Each response
+`method [params]`, `method {params}`, or a whole request object (its own id is kept); a response
+object (`id` and `result` or `error`) answers a request of the server's and goes as it is. Each response
 is paired with its request by id: pipe mode prints `METHOD PARAMS => RESPONSE` (an error response
 starts with `error: `), --jsonl adds `request` and `rttMs`. Notifications, requests from the server
 and anything else it sends are printed as they come and are not counted by -n: only responses are.
@@ -105,6 +106,13 @@ export function jsonRpcStage({now, onRefused}: JsonRpcOptions): StageFactory {
 					return;
 				}
 
+				const response = responseLine(text);
+				if (response !== undefined) {
+					// An answer to a request of the server's: sent as it is, awaiting nothing.
+					next(new PipelineMessage(JSON.stringify(response), false).annotate({decoded: response, badge: 'jsonrpc', awaitsReply: false}));
+					return;
+				}
+
 				let request: JsonObject;
 				try {
 					request = parseLine(text);
@@ -179,6 +187,23 @@ export function parseLine(line: string): JsonObject {
 	}
 
 	return {method, params};
+}
+
+/** A line that is a response object (`result` or `error`, an `id`, no `method`), `jsonrpc` added; else undefined. */
+export function responseLine(line: string): JsonObject | undefined {
+	const trimmed = line.trim();
+	if (!trimmed.startsWith('{')) {
+		return undefined;
+	}
+
+	let value: unknown;
+	try {
+		value = JSON.parse(trimmed) as unknown;
+	} catch {
+		return undefined;
+	}
+
+	return isResponse(value) && value.id !== undefined ? {jsonrpc: '2.0', ...value} : undefined;
 }
 
 /**
