@@ -138,13 +138,13 @@ describe('socketio stage: badges and acknowledgements (fake link)', () => {
 		return {sent, passed, receive, made};
 	}
 
-	test('an event\'s badge is its name (control characters visible, long names cut); an ack\'s is "ack NAME"', async () => {
+	test('an event\'s badge is its name (control characters visible, long names cut); an ack received keeps "socket.io"', async () => {
 		const {passed, receive, made} = stage(false);
 		receive('42["welcome",{"v":1}]');
 		receive(`42["\\u001b${'x'.repeat(50)}"]`);
 		await made.send!(new PipelineMessage('["echo",1]', false), () => undefined);
 		receive('430[1]');
-		assert.deepEqual(passed.map(message => message.badge), ['welcome', `\\e${'x'.repeat(39)}...`, 'ack echo']);
+		assert.deepEqual(passed.map(message => message.badge), ['welcome', `\\e${'x'.repeat(39)}...`, 'socket.io']);
 		assert.deepEqual(passed[0]!.fields, {codec: 'socket.io', event: 'welcome'});
 		assert.equal(passed[2]!.fields!.codec, 'socket.io');
 		assert.equal(passed[2]!.line, 'ack "echo" => [1]');
@@ -155,6 +155,7 @@ describe('socketio stage: badges and acknowledgements (fake link)', () => {
 		alone.receive('427["ask",1]');
 		assert.deepEqual(alone.sent.map(message => message.text), ['437[]']);
 		assert.equal(alone.sent[0]!.awaitsReply, false);
+		assert.equal(alone.sent[0]!.badge, 'ack ask');
 		assert.equal(alone.passed[0]!.acknowledgement!.answered, true);
 		assert.deepEqual(alone.passed[0]!.fields!.acked, []);
 

@@ -10,8 +10,9 @@ but not printed, not given to hooks and not counted for -n.
 
 An event the server emits with a callback (it carries an ack id) is answered: by a hook's
 `message.ack(...args)`, else with no arguments once the hooks are done with it (at once without
-hooks). Messages carry the event's name as their badge (`ack EVENT` for acks), for the session;
---jsonl keeps `codec: "socket.io"` and writes the name as `event`.
+hooks). Events carry their name as badge, for the session (the acks wsterm sends: `ack EVENT`;
+an ack received keeps `socket.io`, its line naming the event); --jsonl keeps `codec: "socket.io"`
+and writes the name as `event`.
 
 The libraries are imported in loadSocketIoStage (a dynamic import: the CLI is one bundle, where
 a static import of a package would be loaded at every start).
@@ -177,7 +178,8 @@ export function socketIoStage({namespace, auth, now, onRefused, hooksFollow = fa
 					const shown = JSON.stringify(showable(packet.data));
 					next(message.annotate({
 						decoded: packet.data,
-						badge: sent === undefined ? 'ack' : `ack ${nameBadge(sent.name)}`,
+						// Its line names the event already.
+						badge,
 						line: `ack ${sent === undefined ? `(unknown id ${String(packet.id)})` : JSON.stringify(sent.name)} => ${shown}`,
 						fields: {codec: badge, ack: packet.id, ...(sent === undefined ? {} : {event: sent.name, rttMs: Math.round((now() - sent.sentAt) * 10) / 10})},
 					}));
