@@ -10,9 +10,9 @@ but not printed, not given to hooks and not counted for -n.
 
 An event the server emits with a callback (it carries an ack id) is answered: by a hook's
 `message.ack(...args)`, else with no arguments once the hooks are done with it (at once without
-hooks). Events carry their name as badge, for the session (the acks wsterm sends: `ack EVENT`;
-an ack received keeps `socket.io`, its line naming the event); --jsonl keeps `codec: "socket.io"`
-and writes the name as `event`.
+hooks). Events received carry their name as badge, for the session (the acks wsterm sends:
+`ack EVENT`; what you emit and the acks received keep `socket.io`, their text naming the event);
+--jsonl keeps `codec: "socket.io"` and writes the name as `event`.
 
 The libraries are imported in loadSocketIoStage (a dynamic import: the CLI is one bundle, where
 a static import of a package would be loaded at every start).
@@ -280,7 +280,7 @@ export function socketIoStage({namespace, auth, now, onRefused, hooksFollow = fa
 					acks.set(id, {name: data[0] as string, sentAt: now()});
 					const parts = frames({type: PacketType.EVENT, nsp: namespace, data, id});
 					for (const [index, part] of parts.entries()) {
-						next(index === 0 ? part.annotate({decoded: data, badge: nameBadge(data[0] as string)}) : part.annotate({awaitsReply: false}));
+						next(index === 0 ? part.annotate({decoded: data, badge}) : part.annotate({awaitsReply: false}));
 					}
 				};
 
