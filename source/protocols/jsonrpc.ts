@@ -12,7 +12,7 @@ a control message (recorded as it came) followed by one message per response, ea
 any response, so that hooks, -n and --jsonl see responses one by one.
 */
 import {escapeControl} from '../display.js';
-import {PipelineMessage} from '../pipeline/message.js';
+import {type Annotations, PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
 
 export type JsonRpcOptions = {
@@ -27,8 +27,6 @@ type Request = {
 	readonly params?: unknown;
 	readonly sentAt: number;
 };
-
-type Annotations = Parameters<PipelineMessage['annotate']>[0];
 
 type JsonObject = Record<string, unknown>;
 
