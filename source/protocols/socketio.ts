@@ -150,7 +150,7 @@ export function socketIoStage({namespace, auth, now, onRefused, hooksFollow = fa
 					const name = eventName(packet.data);
 					message.annotate({
 						decoded: packet.data,
-						badge: nameBadge(name),
+						badge: name === '' ? badge : nameBadge(name),
 						view: {json: shown},
 						answers: 0,
 						// The badge is the event's name: --jsonl keeps the protocol as `codec`.
@@ -181,7 +181,7 @@ export function socketIoStage({namespace, auth, now, onRefused, hooksFollow = fa
 						// Its line names the event already.
 						badge,
 						line: `ack ${sent === undefined ? `(unknown id ${String(packet.id)})` : JSON.stringify(sent.name)} => ${shown}`,
-						fields: {codec: badge, ack: packet.id, ...(sent === undefined ? {} : {event: sent.name, rttMs: Math.round((now() - sent.sentAt) * 10) / 10})},
+						fields: {ack: packet.id, ...(sent === undefined ? {} : {event: sent.name, rttMs: Math.round((now() - sent.sentAt) * 10) / 10})},
 					}));
 				}
 			}
