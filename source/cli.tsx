@@ -4,7 +4,7 @@ import {readFileSync} from 'node:fs';
 import {setFlagsFromString} from 'node:v8';
 import {type CommandLine, type FlagSpec, type FlagValues, parseCommandLine} from './command-line.js';
 import type {ConnectFlags} from './connect-options.js';
-import {buildTarget} from './connect-options.js';
+import {buildTarget, normalizeUrl} from './connect-options.js';
 import type {ConnectionOptions} from './connection.js';
 import {exitCodes, UsageError} from './exit-codes.js';
 import {type CodecName, decodeNames, encodeNames} from './codecs/types.js';
@@ -35,7 +35,8 @@ const help = `
 	  -A, --user-agent TEXT       User-Agent header
 	      --auth USER:PASS        Basic authentication (or user:pass@ in the URL);
 	                              with --protocol socketio, a JSON object is
-	                              the namespace's auth payload
+	                              the namespace's auth payload; with --protocol
+	                              stomp, CONNECT's login and passcode
 	  -L, --follow-redirects      Follow HTTP redirects during the handshake
 	  -k, --insecure              Do not verify the server's TLS certificate
 	      --ca FILE               Trust this CA certificate (PEM)
@@ -95,9 +96,15 @@ const help = `
 	      --type NAME             protobuf: the message type (package.Message)
 	      --protocol NAME         Speak a protocol over the socket: jsonrpc
 	                              (JSON-RPC 2.0), graphql-ws
-	                              (graphql-transport-ws) or socketio
-	                              (Socket.IO 4); see Protocols
+	                              (graphql-transport-ws), socketio
+	                              (Socket.IO 4) or stomp (STOMP 1.2); see
+	                              Protocols
 	      --init JSON             graphql-ws: connection_init's payload
+	      --subscribe DEST        stomp: subscribe to DEST (repeatable)
+	      --send-to DEST          stomp: send each line to DEST (without it,
+	                              a line is DEST BODY)
+	      --vhost NAME            stomp: CONNECT's host header (default: the
+	                              URL's host; RabbitMQ: --vhost /)
 
 	Replay (wsterm replay FILE [url]; FILE: JSON lines or a HAR file)
 	      --pace MODE             reply: each message once the replies recorded
@@ -219,6 +226,9 @@ const flagSpecs = {
 	type: {type: 'string'},
 	protocol: {type: 'string'},
 	init: {type: 'string'},
+	subscribe: {type: 'string', isMultiple: true, default: [] as string[]},
+	sendTo: {type: 'string'},
+	vhost: {type: 'string'},
 } as const;
 
 const description = 'A WebSocket client for the terminal, for scripts, and a local echo server.';
@@ -227,10 +237,10 @@ let cli: CommandLine<typeof flagSpecs>;
 
 type Flags = FlagValues<typeof flagSpecs>;
 
-const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init'] as const;
+const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo', 'vhost'] as const;
 const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'replay'] as const;
 // The pipeline's flags: pipe mode takes them; the full-screen session gets them next.
-const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init'] as const;
+const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo', 'vhost'] as const;
 const replayOnly = ['pace', 'replyTimeout', 'check', 'ignore', 'entry'] as const;
 const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color', ...pipelineFlags] as const;
 
@@ -290,7 +300,8 @@ function connectFlags(flags: Flags): ConnectFlags {
 		connectTimeout,
 		...(origin === undefined ? {} : {origin}),
 		...(flags.userAgent === undefined ? {} : {userAgent: flags.userAgent}),
-		...(flags.auth === undefined || socketIoAuth(flags) !== undefined ? {} : {auth: flags.auth}),
+		// With --protocol stomp, --auth is CONNECT's login and passcode, not HTTP authentication.
+		...(flags.auth === undefined || socketIoAuth(flags) !== undefined || flags.protocol === 'stomp' ? {} : {auth: flags.auth}),
 		...(flags.ca === undefined ? {} : {ca: flags.ca}),
 		...(flags.cert === undefined ? {} : {cert: flags.cert}),
 		...(flags.key === undefined ? {} : {key: flags.key}),
@@ -467,6 +478,11 @@ function codecChoices(flags: Flags, onRefused: () => void): CodecChoices | undef
 
 /** --protocol and the flags that go with it, checked; undefined without --protocol. */
 function protocolChoices(flags: Flags, onRefused: () => void): ProtocolChoices | undefined {
+	const stompFlag = (['subscribe', 'sendTo', 'vhost'] as const).find(name => cli.typed.has(name));
+	if (stompFlag !== undefined && flags.protocol !== 'stomp') {
+		throw new UsageError(`${cli.typed.get(stompFlag)!} goes with --protocol stomp`);
+	}
+
 	if (flags.protocol === undefined) {
 		if (flags.init !== undefined) {
 			throw new UsageError(`${typed('init')} goes with --protocol graphql-ws`);
@@ -500,6 +516,10 @@ function protocolChoices(flags: Flags, onRefused: () => void): ProtocolChoices |
 		}
 	}
 
+	if (flags.protocol === 'stomp') {
+		return {name: 'stomp', onRefused, stomp: stompChoices(flags)};
+	}
+
 	if (flags.protocol !== 'socketio') {
 		return {name: flags.protocol as ProtocolName, onRefused, ...(init === undefined ? {} : {init})};
 	}
@@ -529,10 +549,32 @@ function socketIoAuth(flags: Flags): Record<string, unknown> | undefined {
 	return auth as Record<string, unknown>;
 }
 
-/** -s's subprotocols, and the one --protocol speaks (graphql-transport-ws) when -s does not name it. */
+/** --protocol stomp's CONNECT (host: the URL's; --auth USER:PASS: login and passcode) and destinations. */
+function stompChoices(flags: Flags): NonNullable<ProtocolChoices['stomp']> {
+	const [url] = cli.input;
+	const separator = flags.auth?.indexOf(':') ?? -1;
+	const login = separator === -1 ? flags.auth : flags.auth!.slice(0, separator);
+	for (const [name, destination] of [...flags.subscribe.map(value => ['subscribe', value] as const), ['sendTo', flags.sendTo] as const]) {
+		if (destination?.trim() === '') {
+			throw new UsageError(`${typed(name)} takes a destination, not an empty string`);
+		}
+	}
+
+	return {
+		host: flags.vhost ?? (url === undefined ? 'localhost' : normalizeUrl(url).hostname),
+		hostGiven: flags.vhost !== undefined,
+		subscribe: flags.subscribe,
+		...(login === undefined ? {} : {login}),
+		...(separator === -1 ? {} : {passcode: flags.auth!.slice(separator + 1)}),
+		...(flags.sendTo === undefined ? {} : {sendTo: flags.sendTo}),
+	};
+}
+
+/** -s's subprotocols, and those --protocol speaks (graphql-transport-ws) that -s does not name. */
 function withProtocolSubprotocol(flags: Flags): readonly string[] {
 	const offered = flags.protocol === undefined ? undefined : protocolSubprotocols[flags.protocol as ProtocolName];
-	return offered === undefined || flags.subprotocol.includes(offered) ? flags.subprotocol : [...flags.subprotocol, offered];
+	const missing = offered?.filter(name => !flags.subprotocol.includes(name)) ?? [];
+	return missing.length === 0 ? flags.subprotocol : [...flags.subprotocol, ...missing];
 }
 
 /**

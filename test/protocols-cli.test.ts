@@ -11,7 +11,7 @@ import {startServer, type TestServer} from './helpers/servers.js';
 const servers: TestServer[] = [];
 after(async () => Promise.all(servers.map(async server => server.close())));
 
-const protocolLibraries = ['graphql-ws/client', 'graphql-ws', 'graphql', 'engine.io-parser', 'socket.io-parser'];
+const protocolLibraries = ['graphql-ws/client', 'graphql-ws', 'graphql', 'engine.io-parser', 'socket.io-parser', '@stomp/stompjs'];
 
 /** The packages the CLI imports during a run (a module resolve hook logs them). */
 async function packagesLoaded(args: readonly string[], input: string): Promise<string[]> {
@@ -55,13 +55,16 @@ describe('--protocol on the command line', () => {
 
 		const socketio = await packagesLoaded([started.url, '--protocol', 'socketio', '-w', '0'], '');
 		assert.ok(socketio.includes('engine.io-parser') && socketio.includes('socket.io-parser'), `socketio loaded: ${socketio.join(', ')}`);
-		assert.ok(!socketio.includes('graphql-ws/client'));
+		assert.ok(!socketio.includes('graphql-ws/client') && !socketio.includes('@stomp/stompjs'));
+
+		const stomp = await packagesLoaded([started.url, '--protocol', 'stomp', '-w', '0'], '');
+		assert.deepEqual(protocolLibraries.filter(library => stomp.includes(library)), ['@stomp/stompjs']);
 	});
 
 	test('an unknown protocol is a usage error that names the known ones; --protocol with --binary too', async () => {
-		const unknown = await runCli(['ws://127.0.0.1:9/', '--protocol', 'stomp']);
+		const unknown = await runCli(['ws://127.0.0.1:9/', '--protocol', 'mqtt']);
 		assert.equal(unknown.code, 2);
-		assert.equal(unknown.stderr, 'wsterm: --protocol takes jsonrpc, graphql-ws or socketio, not "stomp"\n');
+		assert.equal(unknown.stderr, 'wsterm: --protocol takes jsonrpc, graphql-ws, socketio or stomp, not "mqtt"\n');
 		const binary = await runCli(['ws://127.0.0.1:9/', '--protocol', 'jsonrpc', '--binary']);
 		assert.equal(binary.code, 2);
 		assert.match(binary.stderr, /--binary sends lines byte for byte: give one of them/);

@@ -48,6 +48,25 @@ export type Annotations = {
 	readonly line?: string;
 	/** Protocol stage: fields added to the message's --jsonl record (`rttMs`, `request`). */
 	readonly fields?: Readonly<Record<string, unknown>>;
+	/**
+	Protocol stage: the received message asks for an answer (a Socket.IO event emitted with a
+	callback). Hooks may give it (`message.ack(...)`); the hooks stage gives the default answer
+	once they are done, and without hooks the protocol stage answers at once.
+	*/
+	readonly acknowledgement?: Acknowledgement;
+	/**
+	Protocol stage: a message made from part of a received frame (one response of a JSON-RPC
+	batch): the recorder skips it, the frame itself having gone past as a control message.
+	*/
+	readonly derived?: boolean;
+};
+
+/** An answer a received message asks for (see Annotations.acknowledgement). */
+export type Acknowledgement = {
+	/** It was answered (by a hook, or by default). */
+	readonly answered: boolean;
+	/** Answers with these arguments; throws when it was answered already. */
+	answer(args: readonly unknown[]): void;
 };
 
 const unparsed = Symbol('unparsed');
@@ -121,6 +140,24 @@ export class PipelineMessage {
 	/** See Annotations. */
 	get fields(): Readonly<Record<string, unknown>> | undefined {
 		return this.#annotations?.fields;
+	}
+
+	/** See Annotations. */
+	get acknowledgement(): Acknowledgement | undefined {
+		return this.#annotations?.acknowledgement;
+	}
+
+	/** For hooks: answers the acknowledgement the message asks for (undefined when it asks for none). */
+	get ack(): ((...args: unknown[]) => void) | undefined {
+		const acknowledgement = this.#annotations?.acknowledgement;
+		return acknowledgement === undefined ? undefined : (...args: unknown[]) => {
+			acknowledgement.answer(args);
+		};
+	}
+
+	/** See Annotations. */
+	get derived(): boolean {
+		return this.#annotations?.derived ?? false;
 	}
 
 	/** See Annotations. */

@@ -17,8 +17,19 @@ export type ProtocolChoices = {
 	readonly namespace?: string;
 	/** socketio: --auth JSON, CONNECT's payload. */
 	readonly auth?: Record<string, unknown>;
+	/** stomp: CONNECT's host header, login and passcode, --subscribe and --send-to. */
+	readonly stomp?: {
+		readonly host: string;
+		readonly hostGiven?: boolean;
+		readonly login?: string;
+		readonly passcode?: string;
+		readonly subscribe: readonly string[];
+		readonly sendTo?: string;
+	};
 	/** Called for each line refused (not a valid request), after its error line. */
 	readonly onRefused?: () => void;
+	/** The hooks stage follows (set by loadStages): it gives the default answer to what asks for one, after the hooks. */
+	readonly hooksFollow?: boolean;
 };
 
 export async function loadProtocolStage(choices: ProtocolChoices): Promise<StageFactory> {
@@ -39,9 +50,15 @@ export async function loadProtocolStage(choices: ProtocolChoices): Promise<Stage
 			return loadSocketIoStage({
 				namespace: choices.namespace ?? '/',
 				now: () => performance.now(),
+				hooksFollow: choices.hooksFollow ?? false,
 				...(choices.auth === undefined ? {} : {auth: choices.auth}),
 				...(onRefused === undefined ? {} : {onRefused}),
 			});
+		}
+
+		case 'stomp': {
+			const {loadStompStage} = await import('./stomp.js');
+			return loadStompStage({...choices.stomp ?? {host: 'localhost', subscribe: []}, ...(onRefused === undefined ? {} : {onRefused})});
 		}
 	}
 }

@@ -1,10 +1,11 @@
 /** The protocols --protocol takes (read at start-up: no protocol code comes with it). */
-export const protocolNames = ['jsonrpc', 'graphql-ws', 'socketio'] as const;
+export const protocolNames = ['jsonrpc', 'graphql-ws', 'socketio', 'stomp'] as const;
 export type ProtocolName = typeof protocolNames[number];
 
-/** The subprotocol each protocol offers in the handshake (besides any -s gives). */
-export const protocolSubprotocols: Readonly<Partial<Record<ProtocolName, string>>> = {
-	'graphql-ws': 'graphql-transport-ws',
+/** The subprotocols each protocol offers in the handshake (besides any -s gives), in order of preference. */
+export const protocolSubprotocols: Readonly<Partial<Record<ProtocolName, readonly string[]>>> = {
+	'graphql-ws': ['graphql-transport-ws'],
+	stomp: ['v12.stomp', 'v11.stomp', 'v10.stomp'],
 };
 
 /**
