@@ -197,8 +197,12 @@ export function expandHome(path: string, home: string): string {
 	return path === '~' || path.startsWith('~/') ? home + path.slice(1) : path;
 }
 
-/** Reads one submitted line. */
-export function parseInput(line: string): ParsedInput {
+/**
+Reads one submitted line. `protocol` (--protocol): a line that starts with a path, such as a STOMP
+destination (`/queue/a hello`), is a message, not an unknown command (no command has a slash in
+its name); without a protocol it stays an error, so that a mistyped command is never sent.
+*/
+export function parseInput(line: string, {protocol}: {readonly protocol?: string} = {}): ParsedInput {
 	if (!line.startsWith('/')) {
 		return {type: 'send', text: line};
 	}
@@ -283,6 +287,10 @@ export function parseInput(line: string): ParsedInput {
 		}
 
 		default: {
+			if (protocol !== undefined && name.includes('/')) {
+				return {type: 'send', text: line};
+			}
+
 			return {type: 'error', message: `unknown command /${name}: /help lists them; //text sends text that begins with a slash`};
 		}
 	}

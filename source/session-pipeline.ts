@@ -52,13 +52,6 @@ export function shownMessage(message: PipelineMessage): ShownMessage {
 		: {data: Buffer.from(json), isBinary: false, ...found, ...wire};
 }
 
-/**
-A message a protocol stage sent on its own (a handshake, a pong, the rest of a Socket.IO event's
-attachments): it awaits no reply and carries no decoded value of what the user typed.
-*/
-function isProtocolOwn(message: PipelineMessage): boolean {
-	return !message.awaitsReply && message.decoded === undefined;
-}
 
 export class SessionPipe {
 	/** Where events go: the start-up's backlog, then the UI's batches (see listenToConnection). */
@@ -89,7 +82,7 @@ export class SessionPipe {
 			transmit: message => {
 				const pending = connection.state !== 'open';
 				const sent = connection.send(message.payload, message.isBinary);
-				this.push(isProtocolOwn(message) ? {type: 'control', dir: 'out', time: now()} : {type: 'sent', ...shownMessage(message), pending, time: now()});
+				this.push(message.control ? {type: 'control', dir: 'out', time: now()} : {type: 'sent', ...shownMessage(message), pending, time: now()});
 				return sent;
 			},
 			close(code, reason) {

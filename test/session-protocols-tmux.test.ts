@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import {once} from 'node:events';
 import {mkdtempSync, readFileSync} from 'node:fs';
 import {createServer, type Server as HttpServer} from 'node:http';
+import {createRequire} from 'node:module';
 import type {AddressInfo, Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -340,4 +341,59 @@ test('the session takes --protocol (no "not yet" refusal) but needs a URL for it
 	} finally {
 		tmux.kill();
 	}
+});
+
+/** What the test uses of stomp-broker-js (it ships no types). */
+type StompBroker = {
+	on(event: 'subscribe', listener: (subscription: {id: string; topic: string}) => void): void;
+	on(event: 'send', listener: (sent: {dest: string; frame: {body: unknown}}) => void): void;
+	send(topic: string, headers: Record<string, string>, body: string): void;
+};
+const StompServer = createRequire(import.meta.url)('stomp-broker-js') as new (config: {server: HttpServer; path: string}) => StompBroker;
+
+test('--protocol stomp in the session: MESSAGE bodies are rows, a SEND typed as DESTINATION BODY is a row, CONNECT and SUBSCRIBE are no rows', {skip}, async () => {
+	const http = createServer();
+	const broker = new StompServer({server: http, path: '/ws'});
+	const subscriptions: string[] = [];
+	const sends: Array<{dest: string; body: unknown}> = [];
+	broker.on('subscribe', subscription => subscriptions.push(subscription.topic));
+	broker.on('send', ({dest, frame}) => sends.push({dest, body: frame.body}));
+	const sockets = new Set<Socket>();
+	http.on('connection', socket => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+	http.listen(0, '127.0.0.1');
+	await once(http, 'listening');
+	closers.push(async () => {
+		for (const socket of sockets) {
+			socket.destroy();
+		}
+
+		await new Promise(resolve => http.close(resolve));
+	});
+	const tmux = session([`ws://127.0.0.1:${(http.address() as AddressInfo).port}/ws`, '--protocol', 'stomp', '--subscribe', '/queue/a']);
+	try {
+		for (let attempt = 0; attempt < 500 && subscriptions.length === 0; attempt++) {
+			// eslint-disable-next-line no-await-in-loop -- polling, bounded
+			await sleep(20);
+		}
+
+		assert.deepEqual(subscriptions, ['/queue/a']);
+		broker.send('/queue/a', {}, 'hello from the broker');
+		let screen = await tmux.waitFor(/< stomp hello from the broker/, {what: 'the MESSAGE row'});
+		type(tmux, '/queue/b hi there');
+		screen = await tmux.waitFor(/> stomp \/queue\/b hi there/, {what: 'the SEND row'});
+		assert.doesNotMatch(screen, /CONNECT|SUBSCRIBE/, 'the protocol\'s own frames are no rows');
+		assert.match(statusBar(screen), /stomp \+\d+ control/);
+		assert.match(statusBar(screen), /↑1 .*↓1 /, 'one SEND, one MESSAGE');
+		type(tmux, 'no-body-here');
+		await tmux.waitFor(/\* error not sent: give DESTINATION BODY/, {what: 'the refused line'});
+		assert.match(await quit(tmux), /EXIT=0/);
+	} finally {
+		tmux.kill();
+	}
+
+	// The broker reports its own send to /queue/a as well.
+	assert.deepEqual(sends.filter(sent => sent.dest !== '/queue/a').map(sent => [sent.dest, String(sent.body)]), [['/queue/b', 'hi there']]);
 });

@@ -126,3 +126,11 @@ test('a paired row: the answer after " => " is coloured JSON that /json lays out
 	assert.equal(plain.at(-1)!.text, 'x => {"a":1}', 'a message without a protocol stays one plain text');
 	assert.equal(searchableText(state.entries[0]!, false), `jsonrpc add ["a => b"] => ${response}`);
 });
+
+test('with a protocol, a line that starts with a path (a STOMP destination) is a message; without one, still an unknown command', () => {
+	assert.deepEqual(parseInput('/queue/a hello', {protocol: 'stomp'}), {type: 'send', text: '/queue/a hello'});
+	assert.deepEqual(parseInput('/topic/x', {protocol: 'stomp'}), {type: 'send', text: '/topic/x'});
+	assert.equal(parseInput('/queue/a hello').type, 'error');
+	assert.equal(parseInput('/nope x', {protocol: 'stomp'}).type, 'error', 'a mistyped command is still an error');
+	assert.deepEqual(parseInput('/emit x 1', {protocol: 'stomp'}), {type: 'command', command: {name: 'emit', event: 'x', args: [1]}});
+});

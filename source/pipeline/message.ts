@@ -32,8 +32,9 @@ export type Annotations = {
 	/** Hooks stage: a `--reply` rule answered it (serve: so it is not echoed as well). */
 	readonly replied?: boolean;
 	/**
-	Protocol stage: a received packet of the protocol's own (Engine.IO ping, connection_ack): it
-	goes on to the recorder only; hooks and the consumer skip it.
+	Protocol stage: a packet of the protocol's own. Received (Engine.IO ping, connection_ack): it
+	goes on to the recorder only; hooks and the consumer skip it. Sent on its own (a handshake, a
+	pong, a SUBSCRIBE): the session shows no row for it.
 	*/
 	readonly control?: boolean;
 	/** Protocol stage: false, a received message that -n does not count (a JSON-RPC notification). */

@@ -49,7 +49,7 @@ export function graphqlWsStage({init, onRefused}: GraphqlWsOptions, {MessageType
 		let nextId = 1;
 		let acked = false;
 		let ack = deferred();
-		const control = (text: string): PipelineMessage => new PipelineMessage(text, false).annotate({awaitsReply: false, badge});
+		const control = (text: string): PipelineMessage => new PipelineMessage(text, false).annotate({awaitsReply: false, control: true, badge});
 
 		return {
 			name: 'graphql-ws',

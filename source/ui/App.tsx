@@ -468,7 +468,7 @@ export default function App({
 			return;
 		}
 
-		const parsed = parseInput(text);
+		const parsed = parseInput(text, {protocol});
 		// A mistyped command or a refused line leaves the input too, and goes to the history (Up
 		// brings it back to fix): left in the input, the next keys typed would be glued to it.
 		if (parsed.type === 'error') {
@@ -485,7 +485,7 @@ export default function App({
 
 		act({type: 'submitted', text, remember: parsed.command.name !== 'quit'});
 		runCommand(parsed.command);
-	}, [act, notice, sendMessage, runCommand]);
+	}, [act, notice, sendMessage, runCommand, protocol]);
 
 	const scroll = useCallback((lines: number) => {
 		dispatch({type: 'scroll', lines, height: paneHeight, measure: layout.measure});
