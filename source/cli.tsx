@@ -239,7 +239,7 @@ type Flags = FlagValues<typeof flagSpecs>;
 
 const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo', 'vhost'] as const;
 const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'replay'] as const;
-// The pipeline's flags: pipe mode takes them; the full-screen session gets them next.
+// The pipeline's flags (pipe mode and the full-screen session take them; replay does not).
 const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo', 'vhost'] as const;
 const replayOnly = ['pace', 'replyTimeout', 'check', 'ignore', 'entry'] as const;
 const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color', ...pipelineFlags] as const;
