@@ -32,8 +32,9 @@ export type Annotations = {
 	/** Hooks stage: a `--reply` rule answered it (serve: so it is not echoed as well). */
 	readonly replied?: boolean;
 	/**
-	Protocol stage: a received packet of the protocol's own (Engine.IO ping, connection_ack): it
-	goes on to the recorder only; hooks and the consumer skip it.
+	Protocol stage: a packet of the protocol's own. Received (Engine.IO ping, connection_ack): it
+	goes on to the recorder only; hooks and the consumer skip it. Sent on its own (a handshake, a
+	pong, a SUBSCRIBE): the session shows no row for it.
 	*/
 	readonly control?: boolean;
 	/** Protocol stage: false, a received message that -n does not count (a JSON-RPC notification). */
@@ -42,6 +43,8 @@ export type Annotations = {
 	readonly answers?: number;
 	/** Protocol stage: false, a message sent that awaits no answer (a handshake, a pong). */
 	readonly awaitsReply?: boolean;
+	/** Protocol stage: for a message it hides (shown: null), a few words the session shows in a quiet row (graphql-ws's `complete`). */
+	readonly note?: string;
 	/** Protocol stage: the line pipe mode prints for this message instead of its payload. */
 	readonly line?: string;
 	/** Protocol stage: fields added to the message's --jsonl record (`rttMs`, `request`). */
@@ -123,6 +126,11 @@ export class PipelineMessage {
 	/** See Annotations. */
 	get awaitsReply(): boolean {
 		return this.#annotations?.awaitsReply ?? true;
+	}
+
+	/** See Annotations. */
+	get note(): string | undefined {
+		return this.#annotations?.note;
 	}
 
 	/** See Annotations. */

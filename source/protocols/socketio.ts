@@ -80,7 +80,7 @@ export function socketIoStage({namespace, auth, now, onRefused, hooksFollow = fa
 		let generation = 0;
 		const acks = new Map<number, SentEvent>();
 		const control = (message: PipelineMessage): void => {
-			link.send(message.annotate({awaitsReply: false, badge}));
+			link.send(message.annotate({awaitsReply: false, control: true, badge}));
 		};
 
 		/** The acknowledgement an event with an ack id asks for: answering sends ACK (BINARY_ACK with bytes) and notes it for --jsonl. */

@@ -86,7 +86,7 @@ export function stompStage({host, hostGiven = false, login, passcode, subscribe,
 		};
 
 		const control = (frame: Frame): void => {
-			link.send(wire(frame).annotate({awaitsReply: false, badge, decoded: {command: frame.command, headers: frame.headers}}));
+			link.send(wire(frame).annotate({awaitsReply: false, control: true, badge, decoded: {command: frame.command, headers: frame.headers}}));
 		};
 
 		const reset = (): void => {
