@@ -39,9 +39,13 @@ function timeOf(name: string, line: number, record: RawRecord): number | undefin
 	return time;
 }
 
-/** The compact text of the record's top-level `data` value, exactly as written, from the line's tokens. */
-function dataText(line: string): string {
-	const tokens = jsonTokens(line) ?? [];
+/** The compact text of the record's top-level `data` value, exactly as written, from the line's tokens; undefined if they cannot be read. */
+function dataText(line: string): string | undefined {
+	const tokens = jsonTokens(line);
+	if (tokens === undefined) {
+		return undefined;
+	}
+
 	let depth = 0;
 	let start = tokens.length;
 	for (const [index, token] of tokens.entries()) {
@@ -63,7 +67,7 @@ function dataText(line: string): string {
 		value += token.text;
 	}
 
-	return value;
+	return value === '' ? undefined : value;
 }
 
 function payloadOf(name: string, line: number, record: RawRecord, text: string): {isBinary: boolean; data: Buffer} {
@@ -80,7 +84,7 @@ function payloadOf(name: string, line: number, record: RawRecord, text: string):
 		throw problem(name, line, 'a message needs "data" (text: a string, or any JSON value, sent as its JSON) or "base64" (binary)');
 	}
 
-	return {isBinary: false, data: Buffer.from(typeof record.data === 'string' ? record.data : dataText(text))};
+	return {isBinary: false, data: Buffer.from(typeof record.data === 'string' ? record.data : (dataText(text) ?? JSON.stringify(record.data)))};
 }
 
 /** Parses a recording; `name` (the file) prefixes every error, which is a UsageError. */
