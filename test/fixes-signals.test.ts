@@ -37,10 +37,10 @@ describe('a signal while wsterm is still loading', () => {
 
 	for (const [signal, code] of signals) {
 		test(`${signal} after the entry ran, before any module it imports loaded: one line, exit ${code}`, async () => {
-			// Every module after the entry takes 400 ms to load, as from a slow disk; the signal goes
+			// Every module after the entry takes 2 s to load, as from a slow disk; the signal goes
 			// when the first one is asked for, whatever the machine's load.
 			const connections = sockets.length;
-			const run = startCli([url], {env: {NODE_OPTIONS: `--import ${slowLoads}`, WSTERM_TEST_LOAD_DELAY: '400'}, timeout: 20_000});
+			const run = startCli([url], {env: {NODE_OPTIONS: `--import ${slowLoads}`, WSTERM_TEST_LOAD_DELAY: '2000'}, timeout: 20_000});
 			let stderr = '';
 			run.child.stderr!.on('data', (chunk: Buffer) => {
 				stderr += chunk.toString();
