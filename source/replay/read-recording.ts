@@ -8,6 +8,7 @@ text, `base64`: binary), `data` may be any JSON value (sent as its compact JSON,
 written), and a record without `time` comes right after the one before it (no wait, with --pace
 recorded).
 */
+import {escapeControl} from '../display.js';
 import {UsageError} from '../exit-codes.js';
 import type {EventRecord} from '../jsonl.js';
 import {jsonTokens} from '../json-tokens.js';
@@ -107,7 +108,7 @@ export function parseRecording(text: string, name: string): Conversation {
 				break;
 			}
 
-			throw problem(name, index + 1, `not JSON (${(error as Error).message}); expected one wsterm event record per line, such as {"dir":"out","data":"hello"}, or a HAR file`);
+			throw problem(name, index + 1, `not JSON (${escapeControl((error as Error).message)}); expected one wsterm event record per line, such as {"dir":"out","data":"hello"}, or a HAR file`);
 		}
 
 		if (!isRecord(record)) {
