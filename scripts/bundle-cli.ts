@@ -1,21 +1,25 @@
 /*
 Bundles the command line and what a one-shot or pipe run loads (argument parsing, connect
-options, the connection, pipe mode; serve too, evaluated only when used) into dist/cli.js; `npm
+options, the connection, pipe mode; serve too, evaluated only when used) into dist/main.js; `npm
 run build` runs it after tsc and scripts/bundle-ui.ts. One file instead of a dozen saves the
-resolving, reading and compiling of each module at start (npm run bench:startup). Packages (ws,
-proxy-from-env, https-proxy-agent) stay in node_modules, with their licences; the full-screen
+resolving, reading and compiling of each module at start (npm run bench:startup). The full-screen
 session stays its own bundle (dist/ui/run.js), which keeps using the separate modules next to it.
+dist/cli.js, the command, is source/bin.ts: it listens for signals before it loads dist/main.js.
+
+Packages stay in node_modules (ws, https-proxy-agent, the codec and protocol libraries, loaded
+only when used), except the two small ones whose imports would otherwise be loaded at every
+start: lossless-json (some ten modules, imported by the codec and replay glue, which is in the
+bundle) and proxy-from-env; their licences go to dist/third-party-licenses.txt.
 */
+import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {build} from 'esbuild';
+import {build, type Plugin} from 'esbuild';
 
-const entry = join(fileURLToPath(new URL('..', import.meta.url)), 'dist', 'cli.js');
-
-await build({
-	entryPoints: [entry],
-	outfile: entry,
-	allowOverwrite: true,
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist');
+const inlined = ['lossless-json', 'proxy-from-env'];
+const common = {
 	bundle: true,
 	platform: 'node',
 	format: 'esm',
@@ -23,6 +27,46 @@ await build({
 	logLevel: 'warning',
 	minifySyntax: true,
 	legalComments: 'none',
-	packages: 'external',
+} as const;
+
+const packagesExternal: Plugin = {
+	name: 'wsterm-packages',
+	setup(builder) {
+		builder.onResolve({filter: /^[^./]/}, ({path}) => path.startsWith('node:') || inlined.includes(path) ? undefined : {path, external: true});
+	},
+};
+
+await build({
+	...common,
+	entryPoints: [join(dist, 'cli.js')],
+	outfile: join(dist, 'main.js'),
 	external: ['./ui/run.js'],
+	plugins: [packagesExternal],
 });
+
+await build({
+	...common,
+	packages: 'external',
+	entryPoints: [join(dist, 'bin.js')],
+	outfile: join(dist, 'cli.js'),
+	allowOverwrite: true,
+	plugins: [{
+		name: 'wsterm-bin',
+		setup(builder) {
+			builder.onResolve({filter: /^\.\/cli\.js$/}, () => ({path: './main.js', external: true}));
+		},
+	}],
+});
+rmSync(join(dist, 'bin.js'));
+
+const notices = inlined.map(name => {
+	const directory = join(root, 'node_modules', name);
+	const {version} = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as {version: string};
+	const file = readdirSync(directory).find(entry => /^licen[cs]e/i.test(entry));
+	if (file === undefined) {
+		throw new Error(`${name} has no licence file to ship with dist/main.js`);
+	}
+
+	return `${name}@${version}\n\n${readFileSync(join(directory, file), 'utf8').trim()}\n`;
+});
+writeFileSync(join(dist, 'third-party-licenses.txt'), `dist/main.js bundles these packages:\n\n${notices.join('\n---\n\n')}`);

@@ -240,7 +240,7 @@ type Flags = FlagValues<typeof flagSpecs>;
 
 const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo', 'vhost'] as const;
 const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'replay'] as const;
-// The pipeline's flags: pipe mode takes them; the full-screen session gets them next.
+// The pipeline's flags (pipe mode and the full-screen session take them; replay does not).
 const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo', 'vhost'] as const;
 const replayOnly = ['pace', 'replyTimeout', 'check', 'ignore', 'entry'] as const;
 const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color', ...pipelineFlags] as const;
@@ -580,10 +580,14 @@ function withProtocolSubprotocol(flags: Flags): readonly string[] {
 The session's pipeline, when a pipeline flag is given: always with a codec stage, so that /decode
 can switch decoding on and off. Without the flags, nothing is loaded and there is no pipeline.
 */
-async function sessionStages(flags: Flags, codec: CodecChoices | undefined, url: string | undefined, initialMessages: readonly string[] | undefined): Promise<Pick<SessionOptions, 'stages' | 'decoder' | 'stageNotes' | 'codecOptions'>> {
+async function sessionStages(flags: Flags, codec: CodecChoices | undefined, protocol: ProtocolChoices | undefined, url: string | undefined, initialMessages: readonly string[] | undefined): Promise<Pick<SessionOptions, 'stages' | 'decoder' | 'stageNotes' | 'codecOptions' | 'protocol'>> {
 	const hookFlagGiven = flags.reply.length > 0 || flags.script !== undefined;
-	if (codec === undefined && !hookFlagGiven && flags.record === undefined) {
+	if (codec === undefined && protocol === undefined && !hookFlagGiven && flags.record === undefined) {
 		return {};
+	}
+
+	if (url === undefined && protocol !== undefined) {
+		throw new UsageError(`${typed('protocol')} ${protocol.name} needs a server URL (the built-in echo server speaks no protocol): wsterm --protocol ${protocol.name} ws://host:port/path`);
 	}
 
 	if (url === undefined && flags.record !== undefined) {
@@ -596,6 +600,7 @@ async function sessionStages(flags: Flags, codec: CodecChoices | undefined, url:
 	const {loadStages} = await import('./pipeline/load-stages.js');
 	const stages = await loadStages({
 		codec: {...codec, decoderSwitch: decoder},
+		...(protocol === undefined ? {} : {protocol}),
 		...(hookFlagGiven ? {hooks: {role: 'client', reply: flags.reply, ...(flags.script === undefined ? {} : {script: flags.script})}} : {}),
 		...(flags.record === undefined ? {} : {record: flags.record}),
 		url: url ?? 'ws://127.0.0.1/',
@@ -604,7 +609,7 @@ async function sessionStages(flags: Flags, codec: CodecChoices | undefined, url:
 			stageNotes.to(line);
 		},
 	});
-	return {stages, decoder, stageNotes, codecOptions: {proto: flags.proto, ...(flags.type === undefined ? {} : {type: flags.type})}};
+	return {stages, decoder, stageNotes, codecOptions: {proto: flags.proto, ...(flags.type === undefined ? {} : {type: flags.type})}, ...(protocol === undefined ? {} : {protocol: protocol.name})};
 }
 
 async function runClient(flags: Flags): Promise<number> {
@@ -646,12 +651,7 @@ async function runClient(flags: Flags): Promise<number> {
 			throw new UsageError(`${typed('until')} ends a pipe-mode run; in the full-screen session, a --script hook can call ctx.exit() (or pipe stdin or stdout, or give -x, -n, -w or --jsonl)`);
 		}
 
-		const notYet = (['protocol', 'init'] as const).find(name => cli.typed.has(name));
-		if (notYet !== undefined) {
-			throw new UsageError(`${cli.typed.get(notYet)}: not yet in the full-screen session; use pipe mode (pipe stdin or stdout, or give -x, -n, -w or --jsonl)`);
-		}
-
-		const stages = await sessionStages(flags, codec, built?.target.url, connection.initialMessages);
+		const stages = await sessionStages(flags, codec, protocol, built?.target.url, connection.initialMessages);
 
 		if (!flags.color) {
 			// The flag is the most explicit choice: it beats a FORCE_COLOR in the environment.

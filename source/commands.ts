@@ -17,6 +17,8 @@ export type Command =
 	| {readonly name: 'empty'}
 	/** `overwrite`: `/save!`, which may replace an existing file. */
 	| {readonly name: 'save'; readonly path: string; readonly overwrite: boolean}
+	/** A Socket.IO event (--protocol socketio): sent as the line `["EVENT", ...args]`. */
+	| {readonly name: 'emit'; readonly event: string; readonly args: readonly unknown[]}
 	/** `codec` undefined: `/decode off`. */
 	| {readonly name: 'decode'; readonly codec: string | undefined}
 	| {readonly name: 'help'}
@@ -40,11 +42,15 @@ export const commandHelp: ReadonlyArray<readonly [usage: string, description: st
 	['/empty', 'send an empty text message'],
 	['/save <path>', 'write the session as JSON lines (as --record does; wsterm replay reads it)'],
 	['/save! <path>', '/save, replacing the file if it exists'],
+	['/emit <event> [args]', 'with --protocol socketio: emit an event with JSON args, as typing ["event", args...] does: /emit chat "hi" {"to":2}'],
 	['/decode <codec or off>', 'decode binary messages received from now on (msgpack, cbor, gzip, deflate, protobuf with --proto), or stop'],
 	['/help', 'this list and the keys'],
 	['/quit', 'close with 1000 and exit'],
 	['//text', 'send text that begins with a slash'],
 ];
+
+/** Commands that need a protocol: Tab offers them only with it, and they refuse to run without it. */
+export const protocolCommands: Readonly<Record<string, string>> = {emit: 'socketio'};
 
 const hexPattern = /^(?:[\da-f]{2})*$/i;
 const base64Pattern = /^[a-z\d+/]*={0,2}$/i;
@@ -89,6 +95,97 @@ function parseClose(rest: string): Command | string {
 	return closeProblem(code, reason) ?? {name: 'close', code, reason};
 }
 
+/**
+Where the JSON value starting at `start` ends: after its closing quote or bracket (strings and
+nesting followed), or at the next space or comma for a number or literal. JSON.parse checks it.
+*/
+function jsonValueEnd(text: string, start: number): number {
+	let depth = 0;
+	let inString = false;
+	for (let index = start; index < text.length; index++) {
+		const char = text[index]!;
+		if (inString) {
+			if (char === '\\') {
+				index++;
+			} else if (char === '"') {
+				inString = false;
+				if (depth === 0) {
+					return index + 1;
+				}
+			}
+		} else if (char === '"') {
+			inString = true;
+		} else if (char === '[' || char === '{') {
+			depth++;
+		} else if (char === ']' || char === '}') {
+			depth--;
+			if (depth <= 0) {
+				return index + 1;
+			}
+		} else if (depth === 0 && /[\s,]/.test(char)) {
+			return index;
+		}
+	}
+
+	return text.length;
+}
+
+/** JSON values separated by spaces (or commas): `"hi" {"to":2} 3`. A string is what is wrong. */
+export function parseJsonValues(text: string): unknown[] | string {
+	const values: unknown[] = [];
+	let index = 0;
+	while (true) {
+		while (index < text.length && /[\s,]/.test(text[index]!)) {
+			index++;
+		}
+
+		if (index === text.length) {
+			return values;
+		}
+
+		const end = jsonValueEnd(text, index);
+		const piece = text.slice(index, end);
+		try {
+			values.push(JSON.parse(piece));
+		} catch {
+			return `argument ${values.length + 1} is not JSON: ${piece.length > 40 ? `${piece.slice(0, 40)}...` : piece} (quote strings: "hi")`;
+		}
+
+		index = end;
+	}
+}
+
+function parseEmit(rest: string): Command | string {
+	if (rest === '') {
+		return '/emit needs an event name: /emit chat "hi" {"to":2}';
+	}
+
+	let event: unknown;
+	let after: string;
+	if (rest.startsWith('"')) {
+		// A quoted name may hold spaces.
+		const end = jsonValueEnd(rest, 0);
+		try {
+			event = JSON.parse(rest.slice(0, end));
+		} catch {
+			return 'the event name is not a JSON string: /emit "my event" 1';
+		}
+
+		after = rest.slice(end);
+	} else {
+		const match = /^(\S+)([\s\S]*)$/.exec(rest)!;
+		event = match[1];
+		after = match[2]!;
+	}
+
+	if (typeof event !== 'string') {
+		return 'the event name must be a string';
+	}
+
+	const args = parseJsonValues(after);
+	return typeof args === 'string' ? args : {name: 'emit', event, args};
+}
+
 /** A path as typed: quotes around it (as a shell would need them for spaces) are dropped. */
 function unquote(text: string): string {
 	const match = /^(["'])([\s\S]*)\1$/.exec(text);
@@ -100,8 +197,12 @@ export function expandHome(path: string, home: string): string {
 	return path === '~' || path.startsWith('~/') ? home + path.slice(1) : path;
 }
 
-/** Reads one submitted line. */
-export function parseInput(line: string): ParsedInput {
+/**
+Reads one submitted line. `protocol` (--protocol): a line that starts with a path, such as a STOMP
+destination (`/queue/a hello`), is a message, not an unknown command (no command has a slash in
+its name); without a protocol it stays an error, so that a mistyped command is never sent.
+*/
+export function parseInput(line: string, {protocol}: {readonly protocol?: string} = {}): ParsedInput {
 	if (!line.startsWith('/')) {
 		return {type: 'send', text: line};
 	}
@@ -166,6 +267,10 @@ export function parseInput(line: string): ParsedInput {
 			return command(rest === '' ? `/${name} needs a path: /${name} session.jsonl` : {name: 'save', path: unquote(rest), overwrite: name === 'save!'});
 		}
 
+		case 'emit': {
+			return command(parseEmit(rest));
+		}
+
 		case 'decode': {
 			return command(rest === '' ? '/decode needs a codec or off: /decode msgpack' : {name: 'decode', codec: rest === 'off' ? undefined : rest});
 		}
@@ -182,6 +287,10 @@ export function parseInput(line: string): ParsedInput {
 		}
 
 		default: {
+			if (protocol !== undefined && name.includes('/')) {
+				return {type: 'send', text: line};
+			}
+
 			return {type: 'error', message: `unknown command /${name}: /help lists them; //text sends text that begins with a slash`};
 		}
 	}
@@ -204,16 +313,17 @@ function sharedStart(names: readonly string[]): string {
 
 /**
 Tab on `text`: a command name started after the slash is completed as far as the commands that
-fit agree (with a space after a whole name), and `choices` lists those that fit.
+fit agree (with a space after a whole name), and `choices` lists those that fit; a command that
+needs a protocol fits only with `protocol` (--protocol) naming it.
 */
-export function completeCommand(text: string): {readonly text: string; readonly choices: readonly string[]} {
+export function completeCommand(text: string, protocol?: string): {readonly text: string; readonly choices: readonly string[]} {
 	const match = /^\/([^\s/]*)$/.exec(text);
 	if (match === null) {
 		return {text, choices: []};
 	}
 
 	const typed = match[1] ?? '';
-	const fits = commandNames.filter(name => name.startsWith(typed));
+	const fits = commandNames.filter(name => name.startsWith(typed) && (protocolCommands[name] === undefined || protocolCommands[name] === protocol));
 	if (fits.length === 0) {
 		return {text, choices: []};
 	}

@@ -197,7 +197,7 @@ function badge(entry: Entry): string {
 const marks: Record<Entry['dir'], string> = {in: '<', out: '>', local: '*'};
 
 function prefix(entry: Entry): Segment[] {
-	const tone: Tone = entry.kind === 'error' ? 'error' : entry.dir === 'local' ? 'info' : entry.dir;
+	const tone: Tone = entry.kind === 'error' || entry.emphasis === 'error' ? 'error' : entry.dir === 'local' ? 'info' : entry.dir;
 	const segments: Segment[] = [
 		{text: `${formatTime(entry.time)} `, tone: 'time'},
 		{text: `${marks[entry.dir]} `, tone},
@@ -229,12 +229,39 @@ function controlPayload(entry: Entry): string {
 	return parts.join(' ');
 }
 
+/** The tone of a text row's content: a protocol's error stands out, a hidden message's note is dim. */
+const emphasisTones: Record<NonNullable<Entry['emphasis']> | 'plain', Tone> = {error: 'error', quiet: 'time', plain: 'plain'};
+
+/**
+A protocol's line that pairs a request with its answer (`add [1,2] => {"result":3}`, `ack "echo" =>
+[...]`): the answer coloured as JSON (and laid out by /json), after the first ` => ` where the
+rest is JSON. Undefined for any other row.
+*/
+function pairedSegments(entry: Entry, prettyJson: boolean): Segment[] | undefined {
+	const text = entry.text ?? '';
+	if (entry.wire === undefined || entry.badge === undefined) {
+		return undefined;
+	}
+
+	for (let at = text.indexOf(' => '); at !== -1; at = text.indexOf(' => ', at + 1)) {
+		const answer = jsonSegments(text.slice(at + 4), prettyJson);
+		if (answer !== undefined) {
+			return [{text: `${escapeControl(text.slice(0, at))} => `, tone: 'plain'}, ...answer];
+		}
+	}
+
+	return undefined;
+}
+
 /** The content of an entry as segments with line feeds where lines must break. */
 export function contentSegments(entry: Entry, prettyJson: boolean): Segment[] {
 	switch (entry.kind) {
 		case 'text': {
 			const text = entry.text ?? '';
-			return jsonSegments(text, prettyJson) ?? [{text: escapeControl(text, {keepLayout: true}).replaceAll('\t', '    '), tone: 'plain'}];
+			const content = entry.emphasis === undefined ? jsonSegments(text, prettyJson) ?? pairedSegments(entry, prettyJson) : undefined;
+			const segments = content ?? [{text: escapeControl(text, {keepLayout: true}).replaceAll('\t', '    '), tone: emphasisTones[entry.emphasis ?? 'plain']}];
+			// A protocol's response: its round trip after it.
+			return entry.rtt === undefined ? segments : [...segments, {text: ` (${entry.rtt.toFixed(1)} ms)`, tone: 'time'}];
 		}
 
 		case 'binary': {

@@ -11,30 +11,57 @@ import type {DecoderSwitch} from './pipeline/codec-stage.js';
 import {PipelineMessage} from './pipeline/message.js';
 import {createPipeline, type Pipeline} from './pipeline/pipeline.js';
 import type {PipelineEvent, StageFactory} from './pipeline/stage.js';
-import type {SessionEvent} from './session.js';
+import type {SessionEvent, ShownMessage} from './session.js';
 
 type Push = (event: SessionEvent) => void;
 
-/** A message as the session shows it: a codec's view is shown as its JSON text, with the codec's badge. */
-export function shownMessage(message: PipelineMessage): {data: Buffer; isBinary: boolean; badge?: string; wire?: Buffer} {
-	const {view, badge} = message;
-	if (badge === undefined) {
+/**
+A message as the session shows it, from what the stages annotated: a protocol's line (a JSON-RPC
+response with its request), else a codec's or protocol's view as its JSON text, with the badge;
+a protocol's round trip (`rttMs`) and error (`error`) go with it.
+*/
+export function shownMessage(message: PipelineMessage): ShownMessage {
+	const {view, badge, line} = message;
+	if (badge === undefined && line === undefined) {
 		return {data: message.data, isBinary: message.isBinary};
 	}
 
-	if (view?.payload !== undefined) {
-		return {data: view.payload.data, isBinary: view.payload.isBinary, badge, wire: message.data};
+	const {rttMs, error} = message.fields ?? {};
+	const found = {
+		...(badge === undefined ? {} : {badge}),
+		...(typeof rttMs === 'number' ? {rtt: rttMs} : {}),
+		...(error === true ? {emphasis: 'error' as const} : {}),
+	};
+	const wire = {wire: message.data, ...(message.isBinary ? {} : {wireText: true as const})};
+	if (line !== undefined) {
+		return {data: Buffer.from(line), isBinary: false, ...found, ...wire};
 	}
 
-	const json = view?.json ?? (message.decoded === undefined ? undefined : JSON.stringify(message.decoded));
+	if (view?.payload !== undefined) {
+		return {data: view.payload.data, isBinary: view.payload.isBinary, ...found, ...wire};
+	}
+
+	let json = view?.json;
+	if (json === undefined && message.decoded !== undefined) {
+		try {
+			json = JSON.stringify(message.decoded);
+		} catch {}
+	}
+
 	return json === undefined
-		? {data: message.data, isBinary: message.isBinary, badge}
-		: {data: Buffer.from(json), isBinary: false, badge, wire: message.data};
+		? {data: message.data, isBinary: message.isBinary, ...found}
+		: {data: Buffer.from(json), isBinary: false, ...found, ...wire};
 }
+
 
 export class SessionPipe {
 	/** Where events go: the start-up's backlog, then the UI's batches (see listenToConnection). */
 	push: Push = () => undefined;
+	/**
+	A stage's error line with no message shown since: said on stderr when a stage then ends the
+	session (a Socket.IO namespace refused to be joined).
+	*/
+	lastError: string | undefined;
 	private readonly pipeline: Pipeline;
 	private held = false;
 	/** A close waits for the stages' goodbyes. */
@@ -60,8 +87,7 @@ export class SessionPipe {
 			transmit: message => {
 				const pending = connection.state !== 'open';
 				const sent = connection.send(message.payload, message.isBinary);
-				const shown = shownMessage(message);
-				this.push({type: 'sent', ...shown, pending, time: now()});
+				this.push(message.control ? {type: 'control', dir: 'out', time: now()} : {type: 'sent', ...shownMessage(message), pending, time: now()});
 				return sent;
 			},
 			close(code, reason) {
@@ -71,6 +97,7 @@ export class SessionPipe {
 				this.push({type: 'note', kind: 'info', text: line, time: now()});
 			},
 			error: line => {
+				this.lastError = line;
 				this.push({type: 'note', kind: 'error', text: line, time: now()});
 			},
 		});
@@ -91,6 +118,11 @@ export class SessionPipe {
 				this.connection.resume();
 			});
 		}
+	}
+
+	/** Messages given to send() and not yet through the stages (a protocol holds lines until its handshake). */
+	get sending(): number {
+		return this.pipeline.sending;
 	}
 
 	/** A line from outside the stages (the recorder could not write): an error row. */
@@ -129,10 +161,22 @@ export class SessionPipe {
 	}
 
 	private deliver(message: PipelineMessage): void {
-		const {shown} = message;
-		// null: a hook hid it (the status bar still counts it).
+		const {shown, note} = message;
+		if (message.control) {
+			this.push({type: 'control', dir: 'in', time: this.now()});
+			return;
+		}
+
+		this.lastError = undefined;
 		if (shown !== null) {
 			this.push({type: 'message', ...shownMessage(shown ?? message), time: this.now()});
+		} else if (note !== undefined) {
+			// Hidden by its protocol, but worth a word (graphql-ws's complete).
+			const {badge, wire, wireText} = shownMessage(message);
+			this.push({type: 'message', data: Buffer.from(note), isBinary: false, ...(badge === undefined ? {} : {badge}), ...(wire === undefined ? {} : {wire}), ...(wireText === undefined ? {} : {wireText}), emphasis: 'quiet', time: this.now()});
+		} else {
+			// A hook hid it: the status bar still counts it.
+			this.push({type: 'hidden', time: this.now()});
 		}
 	}
 

@@ -29,7 +29,7 @@ export type SessionOptions = {
 	readonly history: boolean;
 	/** One-line notes to show at start (e.g. dropped headers). */
 	readonly notes: readonly string[];
-	/** The pipeline's stages (codec, hooks, recorder; pipeline/load-stages.ts); none: no pipeline at all. */
+	/** The pipeline's stages (codec, protocol, hooks, recorder; pipeline/load-stages.ts); none: no pipeline at all. */
 	readonly stages?: readonly StageFactory[];
 	/** The codec stage's decoder, for /decode (there is a codec stage whenever there are stages). */
 	readonly decoder?: DecoderSwitch;
@@ -37,6 +37,8 @@ export type SessionOptions = {
 	readonly stageNotes?: {to: (line: string) => void};
 	/** --proto and --type, for /decode protobuf. */
 	readonly codecOptions?: CodecOptions;
+	/** --protocol's name (its stage is among `stages`). */
+	readonly protocol?: string;
 };
 
 export type SessionIo = {

@@ -31,14 +31,31 @@ export type Entry = {
 	readonly size: number;
 	readonly code?: number;
 	readonly reason?: string;
-	/** The round trip a pong answered, in milliseconds. */
+	/** The round trip a pong answered (or a protocol's response: JSON-RPC, a Socket.IO ack), in milliseconds. */
 	readonly rtt?: number;
 	/** A message typed while not connected: waiting to be sent, or never sent. */
 	readonly delivery?: 'pending' | 'unsent';
 	/** The codec that decoded (or encoded) it: shown before the content. */
 	readonly badge?: string;
-	/** The bytes on the wire when what is shown is a codec's view of them (/save writes these). */
+	/** The bytes on the wire when what is shown is a codec's or a protocol's view of them (/save writes these). */
 	readonly wire?: Buffer;
+	/** `wire` was a text message (a protocol's frame); else binary. */
+	readonly wireText?: true;
+	/** A protocol's error response (error: the row stands out), or a message it hid, said in a few words (quiet). */
+	readonly emphasis?: Emphasis;
+};
+
+export type Emphasis = 'error' | 'quiet';
+
+/** How a message from the pipeline is shown: its content, and what the stages found (see session-pipeline.ts). */
+export type ShownMessage = {
+	readonly data: Buffer;
+	readonly isBinary: boolean;
+	readonly badge?: string;
+	readonly wire?: Buffer;
+	readonly wireText?: true;
+	readonly rtt?: number;
+	readonly emphasis?: Emphasis;
 };
 
 /** What the connection reported, in the order it happened, each with its time. */
@@ -46,9 +63,13 @@ export type SessionEvent = {readonly time: number} & (
 	| {readonly type: 'connecting'; readonly attempt: number}
 	/** `initial`: the -I messages, sent first on every open. */
 	| {readonly type: 'open'; readonly protocol: string; readonly extensions: string; readonly attempt: number; readonly initial?: readonly string[]}
-	| {readonly type: 'message'; readonly data: Buffer; readonly isBinary: boolean; readonly badge?: string; readonly wire?: Buffer}
+	| ({readonly type: 'message'} & ShownMessage)
 	/** The pipeline sent a message (typed, or from a hook); `pending`: it waits for the connection. */
-	| {readonly type: 'sent'; readonly data: Buffer; readonly isBinary: boolean; readonly pending: boolean; readonly badge?: string; readonly wire?: Buffer}
+	| ({readonly type: 'sent'; readonly pending: boolean} & ShownMessage)
+	/** A protocol's own packet (an Engine.IO ping, connection_ack, a pong sent): no row, not counted as a message. */
+	| {readonly type: 'control'; readonly dir: 'in' | 'out'}
+	/** A received message a hook hid: no row, but a message received. */
+	| {readonly type: 'hidden'}
 	/** A stage's line: ctx.log (info), a hook that threw (error). */
 	| {readonly type: 'note'; readonly kind: 'info' | 'error'; readonly text: string}
 	/** ctx.exit(code): the session quits with this code. */
@@ -114,6 +135,13 @@ export type Session = {
 	readonly opened: boolean;
 	/** A hook asked to quit with this exit code (ctx.exit). */
 	readonly exitRequest?: number;
+	/** The protocol's own packets (--protocol) each way: in the connection's counts, not shown as messages. */
+	readonly control: {readonly in: number; readonly out: number};
+	/**
+	Messages received as the pipeline delivered them (shown or hidden; not control packets): with a
+	protocol, what the status bar counts, as a frame may hold several (a JSON-RPC batch's answer).
+	*/
+	readonly received: number;
 };
 
 /** Measures an entry in screen lines at the current width and display mode. */
@@ -147,6 +175,8 @@ export function createSession({limit, state = 'connecting'}: {readonly limit: nu
 		unsent: 0,
 		exitCode: undefined,
 		opened: false,
+		control: {in: 0, out: 0},
+		received: 0,
 	};
 }
 
@@ -215,12 +245,20 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 
 		case 'message': {
 			added.push(messageEntry(event, 'in'));
-			return state;
+			return {...state, received: state.received + 1};
+		}
+
+		case 'hidden': {
+			return {...state, received: state.received + 1};
 		}
 
 		case 'sent': {
 			added.push({...messageEntry(event, 'out'), ...(event.pending ? {delivery: 'pending' as const} : {})});
 			return event.pending ? {...state, pending: state.pending + 1} : state;
+		}
+
+		case 'control': {
+			return {...state, control: {...state.control, [event.dir]: state.control[event.dir] + 1}};
 		}
 
 		case 'note': {
@@ -290,13 +328,22 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 	}
 }
 
-function messageEntry(event: {readonly time: number; readonly data: Buffer; readonly isBinary: boolean; readonly badge?: string; readonly wire?: Buffer}, dir: 'in' | 'out'): NewEntry {
-	const {time, data, badge, wire} = event;
+function messageEntry(event: {readonly time: number} & ShownMessage, dir: 'in' | 'out'): NewEntry {
+	const {time, data, badge, wire, wireText, rtt, emphasis} = event;
 	const entry: NewEntry = event.isBinary
 		? {time, dir, kind: 'binary', bytes: data, size: wire?.length ?? data.length}
 		: {time, dir, kind: 'text', text: data.toString(), size: wire?.length ?? data.length};
-	// Without a codec (every message of a flood without pipeline flags), no copy.
-	return badge === undefined && wire === undefined ? entry : {...entry, ...(badge === undefined ? {} : {badge}), ...(wire === undefined ? {} : {wire})};
+	// Without a codec or protocol (every message of a flood without pipeline flags), no copy.
+	return badge === undefined && wire === undefined
+		? entry
+		: {
+			...entry,
+			...(badge === undefined ? {} : {badge}),
+			...(wire === undefined ? {} : {wire}),
+			...(wireText === undefined ? {} : {wireText}),
+			...(rtt === undefined ? {} : {rtt}),
+			...(emphasis === undefined ? {} : {emphasis}),
+		};
 }
 
 /**
@@ -459,7 +506,7 @@ export function sessionRecords(entries: readonly Entry[], open?: {readonly url: 
 		}
 
 		if (entry.wire !== undefined) {
-			records.push(payloadRecord(entry.time, entry.dir, 'binary', entry.wire));
+			records.push(payloadRecord(entry.time, entry.dir, entry.wireText ? 'text' : 'binary', entry.wire));
 		} else if (entry.kind === 'close') {
 			records.push(closeRecord(entry.time, entry.dir, entry.code ?? 1005, entry.reason ?? ''));
 		} else if (entry.kind === 'text') {

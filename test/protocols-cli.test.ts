@@ -7,7 +7,6 @@ import {pathToFileURL} from 'node:url';
 import {after, describe, test} from 'node:test';
 import {cliPath, runCli} from './helpers/cli.js';
 import {startServer, type TestServer} from './helpers/servers.js';
-import {cliCommand, hasTmux, TmuxSession} from './helpers/ui-tmux.js';
 
 const servers: TestServer[] = [];
 after(async () => Promise.all(servers.map(async server => server.close())));
@@ -39,7 +38,8 @@ describe('--protocol on the command line', () => {
 		const started = await startServer();
 		servers.push(started);
 		const plain = await packagesLoaded([started.url, '-n', '1'], 'hi\n');
-		assert.ok(plain.includes('proxy-from-env'), `the resolve hook saw: ${plain.join(', ')}`);
+		// A plain run imports no package (ws is required; lossless-json and proxy-from-env are in the bundle); the hook's working shows below.
+		assert.equal(plain.length, 0, `the resolve hook saw: ${plain.join(', ')}`);
 		for (const library of protocolLibraries) {
 			assert.ok(!plain.includes(library), `${library} loaded without --protocol`);
 		}
@@ -60,17 +60,6 @@ describe('--protocol on the command line', () => {
 
 		const stomp = await packagesLoaded([started.url, '--protocol', 'stomp', '-w', '0'], '');
 		assert.deepEqual(protocolLibraries.filter(library => stomp.includes(library)), ['@stomp/stompjs']);
-	});
-
-	test('the full-screen session refuses --protocol for now: the message that exists, exit 2', {skip: hasTmux() ? false : 'tmux is not installed'}, async () => {
-		const tmux = new TmuxSession(`${cliCommand(cliPath, ['ws://127.0.0.1:9/', '--protocol', 'jsonrpc'], {})}; echo "EXIT=$?"; sleep 30`, {columns: 160, rows: 10});
-		try {
-			const screen = await tmux.waitFor(/EXIT=\d+/);
-			assert.match(screen, /wsterm: --protocol: not yet in the full-screen session; use pipe mode/);
-			assert.match(screen, /EXIT=2/);
-		} finally {
-			tmux.kill();
-		}
 	});
 
 	test('an unknown protocol is a usage error that names the known ones; --protocol with --binary too', async () => {

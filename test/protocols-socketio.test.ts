@@ -15,13 +15,15 @@ const closers: Array<() => Promise<void>> = [];
 after(async () => Promise.all(closers.map(async close => close())));
 
 /**
-The socket.io package's server on 127.0.0.1, Engine.IO pings every 50 ms (a client that does not
-answer is dropped after 100 ms more). Namespace /chat wants auth {token: 't1'}; both namespaces greet
+The socket.io package's server on 127.0.0.1, Engine.IO pings every 100 ms (a client that does not
+answer is dropped after 2 s more: at 100 ms, a loaded CI machine's stall dropped a run that had not
+seen its event yet). The ping test asks for a tighter server: pingTimeout 400 ms, `photo` answered
+after 1.2 s. Namespace /chat wants auth {token: 't1'}; both namespaces greet
 with `welcome`, acknowledge `echo` with its arguments, and answer `photo` with a binary event.
 */
-async function socketIoServer(): Promise<{url: string; connections: () => number; drop: () => void}> {
+async function socketIoServer({pingTimeout = 2000, photoDelay = 500} = {}): Promise<{url: string; connections: () => number; drop: () => void}> {
 	const http = createServer();
-	const io = new Server(http, {pingInterval: 50, pingTimeout: 100, transports: ['websocket']});
+	const io = new Server(http, {pingInterval: 100, pingTimeout, transports: ['websocket']});
 	let connections = 0;
 	// The TCP connections, to drop them as a network would.
 	const connectionsTcp = new Set<import('node:net').Socket>();
@@ -48,7 +50,7 @@ async function socketIoServer(): Promise<{url: string; connections: () => number
 				setTimeout(() => {
 					socket.emit('photo', Buffer.from([1, 2, 3]), 'caption');
 					ack('sent');
-				}, 300);
+				}, photoDelay);
 			});
 		});
 	}
@@ -71,7 +73,7 @@ async function socketIoServer(): Promise<{url: string; connections: () => number
 
 describe('--protocol socketio against the socket.io server', () => {
 	test('joins a namespace with --auth; events print as their JSON array; acks print paired; binary attachments shown; pings answered', async () => {
-		const {url} = await socketIoServer();
+		const {url} = await socketIoServer({pingTimeout: 400, photoDelay: 1200});
 		const result = await runCli([`${url}/chat`, '--protocol', 'socketio', '--auth', '{"token":"t1"}'], {input: '["echo","hi",{"n":1}]\n["photo"]\n'});
 		assert.equal(result.stderr, '');
 		assert.equal(result.code, 0);

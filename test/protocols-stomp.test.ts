@@ -382,7 +382,7 @@ describe('the stomp stage with a fake link (the real @stomp/stompjs parser and s
 		assert.equal(settled, false, 'another receipt does not let the close go');
 		stomp.receive!(received(`RECEIPT\nreceipt-id:${receipt}\n\n\0`), next);
 		await held;
-		assert.deepEqual([fake.passedOn.at(-1)!.shown, fake.passedOn.at(-1)!.counted, fake.passedOn.at(-1)!.answers], [null, false, 0]);
+		assert.deepEqual([fake.passedOn.at(-1)!.shown, fake.passedOn.at(-1)!.counted, fake.passedOn.at(-1)!.answers, fake.passedOn.at(-1)!.control], [null, false, 0, true]);
 
 		// The connection closing ends the wait too.
 		await stomp.event!(open);

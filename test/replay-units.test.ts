@@ -95,9 +95,9 @@ describe('reading recordings', () => {
 	});
 
 	test('bad recordings are one-line usage errors naming the file and line', () => {
-		assert.equal(usageMessage(() => parseConversation('not json\n{}\n', 'f.jsonl')), 'f.jsonl line 1: not JSON (expected one wsterm event record per line, or a HAR file)');
-		assert.match(usageMessage(() => parseConversation('{"dir":"sideways"}\n', 'f.jsonl')), /^f\.jsonl line 1: not a wsterm event record/);
-		assert.match(usageMessage(() => parseConversation('{"dir":"in","type":"text","data":"a","time":"yesterday"}\n', 'f')), /line 1: no valid "time"/);
+		assert.match(usageMessage(() => parseConversation('not json\n{}\n', 'f.jsonl')), /^f\.jsonl line 1: not JSON \(.+\); expected one wsterm event record per line, such as \{"dir":"out","data":"hello"\}, or a HAR file$/);
+		assert.equal(usageMessage(() => parseConversation('{"dir":"sideways"}\n', 'f.jsonl')), 'f.jsonl line 1: "dir" must be "out" (sent by the client) or "in" (sent by the server), not "sideways"');
+		assert.match(usageMessage(() => parseConversation('{"dir":"in","type":"text","data":"a","time":"yesterday"}\n', 'f')), /^f line 1: "time" is not an ISO 8601 date such as "2024-05-01T12:00:00\.000Z": "yesterday" \(or leave it out: no wait\)$/);
 		assert.match(usageMessage(() => parseConversation('{"dir":"in","type":"binary","time":"2026-01-01T00:00:00Z"}\n', 'f')), /needs "base64"/);
 		assert.equal(usageMessage(() => parseConversation('', 'empty.jsonl')), 'empty.jsonl holds no messages to replay');
 		assert.match(usageMessage(() => parseConversation('{"dir":"in","type":"text","data":"a","time":"2026-01-01T00:00:00Z"}\n', 'f', 2)), /--entry picks a WebSocket entry of a HAR file/);

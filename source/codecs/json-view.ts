@@ -10,7 +10,8 @@ Decoded values as JSON, for display and --jsonl, without losing what JSON cannot
 - a format's own types come from its codec (CBOR: `{"$tag": N, "value": ...}`, `{"$simple": N}`).
 
 The reverse (parseJsonValue) reads what --encode is given: integers too large for a double become
-bigint, and `{"$bytes": "<base64>"}` (alone in its object) becomes bytes.
+bigint, `-0` stays -0, a number beyond a double's range (`1e400`) is refused rather than sent as
+Infinity, and `{"$bytes": "<base64>"}` (alone in its object) becomes bytes.
 */
 import {isSafeNumber, parse} from 'lossless-json';
 
@@ -115,14 +116,29 @@ function writeObject(value: object, extension: JsonViewExtension | undefined, de
 
 /**
 Parses one line of JSON for --encode: integers beyond 2^53 as bigint, `{"$bytes": base64}` as
-bytes. Throws a SyntaxError when the line is not JSON.
+bytes. Throws a SyntaxError when the line is not JSON, a NumberRangeError when a number is beyond
+a double's range.
 */
 export function parseJsonValue(text: string): unknown {
 	return parse(text, reviveBytes, parseNumber);
 }
 
+/** A number in the JSON that no double holds (`1e400`, which Number() makes Infinity). */
+export class NumberRangeError extends RangeError {
+	override name = 'NumberRangeError';
+}
+
 function parseNumber(text: string): number | bigint {
-	return !isSafeNumber(text) && /^-?\d+$/.test(text) ? BigInt(text) : Number(text);
+	if (!isSafeNumber(text) && /^-?\d+$/.test(text)) {
+		return BigInt(text);
+	}
+
+	const value = Number(text);
+	if (!Number.isFinite(value)) {
+		throw new NumberRangeError(`${text.length > 40 ? `${text.slice(0, 40)}...` : text} is beyond the range of a 64-bit float`);
+	}
+
+	return value;
 }
 
 function reviveBytes(_key: string, value: unknown): unknown {

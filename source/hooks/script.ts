@@ -3,7 +3,6 @@ Loading a `--script` module and describing what went wrong in it. A module may e
 by name or as a default object (`module.exports = {...}` in CommonJS). Reloading (serve) imports
 the file again under a new URL query, since ES modules are cached by URL for good.
 */
-import {execFile} from 'node:child_process';
 import {createRequire} from 'node:module';
 import {extname, resolve} from 'node:path';
 import {pathToFileURL} from 'node:url';
@@ -33,7 +32,6 @@ export type ScriptFile = {
 };
 
 const require = createRequire(import.meta.url);
-const run = promisify(execFile);
 
 /**
 The line of a syntax error. Node 20 keeps it out of the error an import rejects with, so ask
@@ -41,7 +39,9 @@ The line of a syntax error. Node 20 keeps it out of the error an import rejects 
 */
 async function syntaxErrorLine(file: ScriptFile): Promise<string | undefined> {
 	try {
-		await run(process.execPath, ['--check', file.absolute], {timeout: 5000});
+		// Imported here: the CLI is one bundle, where an import at the top would load child_process at every start.
+		const {execFile} = await import('node:child_process');
+		await promisify(execFile)(process.execPath, ['--check', file.absolute], {timeout: 5000});
 	} catch (error) {
 		const first = String((error as {stderr?: unknown}).stderr ?? '').split('\n', 1)[0]!;
 		return /:(\d+)$/.exec(first)?.[1];

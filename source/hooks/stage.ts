@@ -28,6 +28,11 @@ export function hooksStage(config: HookConfig, {url, request, broadcast}: HooksS
 					link.send(message);
 				},
 				deliver({message, outcome, replied}) {
+					// The hooks are done with it: an acknowledgement they did not give gets the default one.
+					if (message.acknowledgement?.answered === false) {
+						message.acknowledgement.answer([]);
+					}
+
 					link.receive(outcome === undefined && !replied ? message : message.annotate({shown: outcome, replied}));
 				},
 				close(code, reason) {

@@ -8,7 +8,7 @@ that is not JSON is refused with an error line and not sent.
 import {isUtf8} from 'node:buffer';
 import {loadCodec} from '../codecs/index.js';
 import {type Codec, type CodecName, CodecSetupError, type DecodedView} from '../codecs/types.js';
-import {parseJsonValue, toJsonText} from '../codecs/json-view.js';
+import {NumberRangeError, parseJsonValue, toJsonText} from '../codecs/json-view.js';
 import {escapeControl} from '../display.js';
 import {UsageError} from '../exit-codes.js';
 import {PipelineMessage} from './message.js';
@@ -99,7 +99,8 @@ export function codecStage({decode: fixed, encode, onRefused, decoderSwitch}: Co
 				try {
 					value = message.decoded ?? parseJsonValue(message.text!);
 				} catch (error) {
-					refuse(`not sent: not JSON (${escapeControl(reason(error))}): ${quote(message.text!)}`);
+					const why = escapeControl(reason(error));
+					refuse(`not sent: ${error instanceof NumberRangeError ? why : `not JSON (${why})`}: ${quote(message.text!)}`);
 					return;
 				}
 

@@ -34,7 +34,7 @@ export async function loadStages(choices: StageChoices): Promise<StageFactory[]>
 
 	if (choices.protocol !== undefined) {
 		const {loadProtocolStage} = await import('../protocols/index.js');
-		stages.push(await loadProtocolStage(choices.protocol));
+		stages.push(await loadProtocolStage({...choices.protocol, hooksFollow: choices.hooks !== undefined}));
 	}
 
 	if (choices.hooks === undefined && choices.record === undefined) {

@@ -32,8 +32,9 @@ export type Annotations = {
 	/** Hooks stage: a `--reply` rule answered it (serve: so it is not echoed as well). */
 	readonly replied?: boolean;
 	/**
-	Protocol stage: a received packet of the protocol's own (Engine.IO ping, connection_ack): it
-	goes on to the recorder only; hooks and the consumer skip it.
+	Protocol stage: a packet of the protocol's own. Received (Engine.IO ping, connection_ack): it
+	goes on to the recorder only; hooks and the consumer skip it. Sent on its own (a handshake, a
+	pong, a SUBSCRIBE): the session shows no row for it.
 	*/
 	readonly control?: boolean;
 	/** Protocol stage: false, a received message that -n does not count (a JSON-RPC notification). */
@@ -42,10 +43,31 @@ export type Annotations = {
 	readonly answers?: number;
 	/** Protocol stage: false, a message sent that awaits no answer (a handshake, a pong). */
 	readonly awaitsReply?: boolean;
+	/** Protocol stage: for a message it hides (shown: null), a few words the session shows in a quiet row (graphql-ws's `complete`). */
+	readonly note?: string;
 	/** Protocol stage: the line pipe mode prints for this message instead of its payload. */
 	readonly line?: string;
 	/** Protocol stage: fields added to the message's --jsonl record (`rttMs`, `request`). */
 	readonly fields?: Readonly<Record<string, unknown>>;
+	/**
+	Protocol stage: the received message asks for an answer (a Socket.IO event emitted with a
+	callback). Hooks may give it (`message.ack(...)`); the hooks stage gives the default answer
+	once they are done, and without hooks the protocol stage answers at once.
+	*/
+	readonly acknowledgement?: Acknowledgement;
+	/**
+	Protocol stage: a message made from part of a received frame (one response of a JSON-RPC
+	batch): the recorder skips it, the frame itself having gone past as a control message.
+	*/
+	readonly derived?: boolean;
+};
+
+/** An answer a received message asks for (see Annotations.acknowledgement). */
+export type Acknowledgement = {
+	/** It was answered (by a hook, or by default). */
+	readonly answered: boolean;
+	/** Answers with these arguments; throws when it was answered already. */
+	answer(args: readonly unknown[]): void;
 };
 
 const unparsed = Symbol('unparsed');
@@ -107,6 +129,11 @@ export class PipelineMessage {
 	}
 
 	/** See Annotations. */
+	get note(): string | undefined {
+		return this.#annotations?.note;
+	}
+
+	/** See Annotations. */
 	get line(): string | undefined {
 		return this.#annotations?.line;
 	}
@@ -114,6 +141,24 @@ export class PipelineMessage {
 	/** See Annotations. */
 	get fields(): Readonly<Record<string, unknown>> | undefined {
 		return this.#annotations?.fields;
+	}
+
+	/** See Annotations. */
+	get acknowledgement(): Acknowledgement | undefined {
+		return this.#annotations?.acknowledgement;
+	}
+
+	/** For hooks: answers the acknowledgement the message asks for (undefined when it asks for none). */
+	get ack(): ((...args: unknown[]) => void) | undefined {
+		const acknowledgement = this.#annotations?.acknowledgement;
+		return acknowledgement === undefined ? undefined : (...args: unknown[]) => {
+			acknowledgement.answer(args);
+		};
+	}
+
+	/** See Annotations. */
+	get derived(): boolean {
+		return this.#annotations?.derived ?? false;
 	}
 
 	/** See Annotations. */

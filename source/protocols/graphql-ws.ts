@@ -49,7 +49,7 @@ export function graphqlWsStage({init, onRefused}: GraphqlWsOptions, {MessageType
 		let nextId = 1;
 		let acked = false;
 		let ack = deferred();
-		const control = (text: string): PipelineMessage => new PipelineMessage(text, false).annotate({awaitsReply: false, badge});
+		const control = (text: string): PipelineMessage => new PipelineMessage(text, false).annotate({awaitsReply: false, control: true, badge});
 
 		return {
 			name: 'graphql-ws',
@@ -144,8 +144,9 @@ export function graphqlWsStage({init, onRefused}: GraphqlWsOptions, {MessageType
 					}
 
 					case MessageType.Complete: {
+						const query = operations.get(parsed.id)?.query;
 						operations.delete(parsed.id);
-						next(message.annotate({decoded: parsed, badge, shown: null, counted: false, answers: 1}));
+						next(message.annotate({decoded: parsed, badge, shown: null, counted: false, answers: 1, note: `complete ${query === undefined ? `(id ${parsed.id})` : oneLine(query)}`}));
 						return;
 					}
 

@@ -27,6 +27,8 @@ export type ProtocolChoices = {
 	};
 	/** Called for each line refused (not a valid request), after its error line. */
 	readonly onRefused?: () => void;
+	/** The hooks stage follows (set by loadStages): it gives the default answer to what asks for one, after the hooks. */
+	readonly hooksFollow?: boolean;
 };
 
 export async function loadProtocolStage(choices: ProtocolChoices): Promise<StageFactory> {
@@ -47,6 +49,7 @@ export async function loadProtocolStage(choices: ProtocolChoices): Promise<Stage
 			return loadSocketIoStage({
 				namespace: choices.namespace ?? '/',
 				now: () => performance.now(),
+				hooksFollow: choices.hooksFollow ?? false,
 				...(choices.auth === undefined ? {} : {auth: choices.auth}),
 				...(onRefused === undefined ? {} : {onRefused}),
 			});

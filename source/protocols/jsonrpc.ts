@@ -1,12 +1,18 @@
 /*
 JSON-RPC 2.0 (--protocol jsonrpc). Each line to send becomes a request with a fresh id: `method`,
-`method [params]`, `method {params}`, or a whole request object (its own id is kept). Each response
+`method [params]`, `method {params}`, or a whole request object (its own id is kept); a response
+object (`id` and `result` or `error`) answers a request of the server's and goes as it is. Each response
 is paired with its request by id: pipe mode prints `METHOD PARAMS => RESPONSE` (an error response
-starts with `error: `), --jsonl adds `request` and `rttMs`. Notifications and anything else the
-server sends are printed as they come and are not counted by -n: only responses are.
+starts with `error: `), --jsonl adds `request` and `rttMs`. Notifications, requests from the server
+and anything else it sends are printed as they come and are not counted by -n: only responses are.
+
+A line that is a JSON array is a batch, sent as written (`jsonrpc` added): its elements with an
+`id` are requests, those without are notifications. The server's array of responses goes on as
+a control message (recorded as it came) followed by one message per response, each paired like
+any response, so that hooks, -n and --jsonl see responses one by one.
 */
 import {escapeControl} from '../display.js';
-import {PipelineMessage} from '../pipeline/message.js';
+import {type Annotations, PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
 
 export type JsonRpcOptions = {
@@ -39,6 +45,37 @@ export function jsonRpcStage({now, onRefused}: JsonRpcOptions): StageFactory {
 			onRefused?.();
 		};
 
+		const remember = (request: JsonObject): void => {
+			if (pending.size >= maxPending) {
+				// The oldest request is forgotten: its answer, if it comes, is printed unpaired.
+				pending.delete(pending.keys().next().value!);
+			}
+
+			pending.set(idKey(request.id), {
+				method: String(request.method),
+				...(request.params === undefined ? {} : {params: request.params}),
+				sentAt: now(),
+			});
+		};
+
+		/** A response paired with its request (which is forgotten): its line and --jsonl fields. */
+		const pair = (response: JsonObject, text: string): Annotations => {
+			const key = idKey(response.id);
+			const request = pending.get(key);
+			pending.delete(key);
+			const isError = 'error' in response;
+			const described = request === undefined ? `(unknown id ${JSON.stringify(response.id) ?? ''})` : describe(request);
+			return {
+				decoded: response,
+				badge: 'jsonrpc',
+				line: `${isError ? 'error: ' : ''}${described} => ${text}`,
+				fields: {
+					...(request === undefined ? {} : {request: {method: request.method, ...(request.params === undefined ? {} : {params: request.params})}, rttMs: Math.round((now() - request.sentAt) * 10) / 10}),
+					...(isError ? {error: true} : {}),
+				},
+			};
+		};
+
 		return {
 			name: 'jsonrpc',
 			send(message, next) {
@@ -48,6 +85,32 @@ export function jsonRpcStage({now, onRefused}: JsonRpcOptions): StageFactory {
 				}
 
 				const text = message.text!;
+				if (text.trimStart().startsWith('[')) {
+					let batch: JsonObject[];
+					try {
+						batch = parseBatch(text);
+					} catch (error) {
+						refuse(`not sent: ${(error as Error).message}: ${quote(text)}`);
+						return;
+					}
+
+					const requests = batch.filter(request => request.id !== undefined);
+					for (const request of requests) {
+						remember(request);
+					}
+
+					// A batch of notifications only gets no answer at all.
+					next(new PipelineMessage(JSON.stringify(batch), false).annotate({decoded: batch, badge: 'jsonrpc', awaitsReply: requests.length > 0}));
+					return;
+				}
+
+				const response = responseLine(text);
+				if (response !== undefined) {
+					// An answer to a request of the server's: sent as it is, awaiting nothing.
+					next(new PipelineMessage(JSON.stringify(response), false).annotate({decoded: response, badge: 'jsonrpc', awaitsReply: false}));
+					return;
+				}
+
 				let request: JsonObject;
 				try {
 					request = parseLine(text);
@@ -64,41 +127,31 @@ export function jsonRpcStage({now, onRefused}: JsonRpcOptions): StageFactory {
 					request = {jsonrpc: '2.0', id: nextId++, ...request};
 				}
 
-				if (pending.size >= maxPending) {
-					// The oldest request is forgotten: its answer, if it comes, is printed unpaired.
-					pending.delete(pending.keys().next().value!);
-				}
-
-				pending.set(idKey(request.id), {
-					method: String(request.method),
-					...(request.params === undefined ? {} : {params: request.params}),
-					sentAt: now(),
-				});
+				remember(request);
 				next(new PipelineMessage(JSON.stringify(request), false).annotate({decoded: request, badge: 'jsonrpc'}));
 			},
 			receive(message, next) {
 				const value = message.isBinary ? undefined : message.json();
-				if (!isObject(value) || value.method !== undefined || !('result' in value || 'error' in value)) {
-					// A notification, a request from the server, a batch or not JSON-RPC at all: as it came.
+				if (Array.isArray(value) && value.some(item => isResponse(item) && pending.has(idKey(item.id)))) {
+					// A batch's responses: the frame for the recorder, then each response on its own.
+					next(message.annotate({control: true}));
+					for (const [index, item] of value.entries()) {
+						const text = JSON.stringify(item);
+						const annotations: Annotations = isResponse(item) ? pair(item, text) : {counted: false, decoded: item, badge: 'jsonrpc'};
+						// The frame answers one message sent (the batch): the first response carries that.
+						next(new PipelineMessage(text, false).annotate({...annotations, derived: true, answers: index === 0 ? 1 : 0, fields: {...annotations.fields, batch: true}}));
+					}
+
+					return;
+				}
+
+				if (!isResponse(value)) {
+					// A notification, a request from the server, a batch not answering ours, or not JSON-RPC at all: as it came.
 					next(message.annotate({counted: false, ...(isObject(value) || Array.isArray(value) ? {decoded: value, badge: 'jsonrpc'} : {})}));
 					return;
 				}
 
-				const key = idKey(value.id);
-				const request = pending.get(key);
-				pending.delete(key);
-				const isError = 'error' in value;
-				const response = message.text!;
-				const described = request === undefined ? `(unknown id ${JSON.stringify(value.id) ?? ''})` : describe(request);
-				next(message.annotate({
-					decoded: value,
-					badge: 'jsonrpc',
-					line: `${isError ? 'error: ' : ''}${described} => ${response}`,
-					fields: {
-						...(request === undefined ? {} : {request: {method: request.method, ...(request.params === undefined ? {} : {params: request.params})}, rttMs: Math.round((now() - request.sentAt) * 10) / 10}),
-						...(isError ? {error: true} : {}),
-					},
-				}));
+				next(message.annotate(pair(value, message.text!)));
 			},
 		};
 	};
@@ -134,6 +187,53 @@ export function parseLine(line: string): JsonObject {
 	return {method, params};
 }
 
+/** A line that is a response object (`result` or `error`, an `id`, no `method`), `jsonrpc` added; else undefined. */
+export function responseLine(line: string): JsonObject | undefined {
+	const trimmed = line.trim();
+	if (!trimmed.startsWith('{')) {
+		return undefined;
+	}
+
+	let value: unknown;
+	try {
+		value = JSON.parse(trimmed) as unknown;
+	} catch {
+		return undefined;
+	}
+
+	return isResponse(value) && value.id !== undefined ? {jsonrpc: '2.0', ...value} : undefined;
+}
+
+/**
+A line that is a JSON array as a batch: each element a request object (`jsonrpc` added), with
+an `id` to be answered, without one a notification. Throws for an empty batch, an element that
+is not a request object, or an id given twice.
+*/
+export function parseBatch(line: string): JsonObject[] {
+	const value = parseJson(line.trim(), 'not JSON');
+	if (!Array.isArray(value) || value.length === 0) {
+		throw new Error('an empty batch: give [{"method":...}, ...]');
+	}
+
+	const ids = new Set<string>();
+	return value.map((item: unknown, index) => {
+		if (!isObject(item) || typeof item.method !== 'string') {
+			throw new Error(`batch element ${index + 1} is not a request object with a "method" string`);
+		}
+
+		if (item.id !== undefined) {
+			const key = idKey(item.id);
+			if (ids.has(key)) {
+				throw new Error(`batch element ${index + 1} repeats the id ${key}`);
+			}
+
+			ids.add(key);
+		}
+
+		return {jsonrpc: '2.0', ...item};
+	});
+}
+
 function parseJson(text: string, what: string): unknown {
 	try {
 		return JSON.parse(text) as unknown;
@@ -144,6 +244,11 @@ function parseJson(text: string, what: string): unknown {
 
 function isObject(value: unknown): value is JsonObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A response: an object with `result` or `error` and no `method` (a request from the server has one). */
+function isResponse(value: unknown): value is JsonObject {
+	return isObject(value) && value.method === undefined && ('result' in value || 'error' in value);
 }
 
 /** Ids compared as JSON, so that 1 and "1" stay different requests. */

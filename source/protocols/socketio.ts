@@ -8,13 +8,19 @@ line that is a JSON array `["event", args...]` is emitted asking for an acknowle
 ack prints as `ack EVENT => [args]`. Control packets (handshakes, pings) are recorded (--record)
 but not printed, not given to hooks and not counted for -n.
 
+An event the server emits with a callback (it carries an ack id) is answered: by a hook's
+`message.ack(...args)`, else with no arguments once the hooks are done with it (at once without
+hooks). Events received carry their name as badge, for the session (the acks wsterm sends:
+`ack EVENT`; what you emit and the acks received keep `socket.io`, their text naming the event);
+--jsonl keeps `codec: "socket.io"` and writes the name as `event`.
+
 The libraries are imported in loadSocketIoStage (a dynamic import: the CLI is one bundle, where
 a static import of a package would be loaded at every start).
 */
 import type * as EngineIo from 'engine.io-parser';
 import type * as SocketIo from 'socket.io-parser';
 import {escapeControl} from '../display.js';
-import {PipelineMessage} from '../pipeline/message.js';
+import {type Acknowledgement, PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
 
 export type SocketIoOptions = {
@@ -26,6 +32,8 @@ export type SocketIoOptions = {
 	readonly now: () => number;
 	/** Called for each line refused (not a JSON array with an event name), after its error line. */
 	readonly onRefused?: () => void;
+	/** The hooks stage follows: it answers acknowledgements the hooks left unanswered. Without it, they are answered here, at once. */
+	readonly hooksFollow?: boolean;
 };
 
 type Libraries = {
@@ -40,13 +48,15 @@ const quoteLength = 60;
 /** Acks awaited at most: an ack that never comes must not be kept forever. */
 const maxPendingAcks = 100_000;
 const badge = 'socket.io';
+/** Longest event name kept in a badge. */
+const badgeLength = 40;
 
 export async function loadSocketIoStage(options: SocketIoOptions): Promise<StageFactory> {
 	const [engineIo, socketIo] = await Promise.all([import('engine.io-parser'), import('socket.io-parser')]);
 	return socketIoStage(options, {engineIo, socketIo});
 }
 
-export function socketIoStage({namespace, auth, now, onRefused}: SocketIoOptions, {engineIo, socketIo}: Libraries): StageFactory {
+export function socketIoStage({namespace, auth, now, onRefused, hooksFollow = false}: SocketIoOptions, {engineIo, socketIo}: Libraries): StageFactory {
 	const {PacketType} = socketIo;
 	const encoder = new socketIo.Encoder();
 	/** An Engine.IO packet as the frame to send. */
@@ -66,12 +76,42 @@ export function socketIoStage({namespace, auth, now, onRefused}: SocketIoOptions
 		let joined = false;
 		let join = deferred();
 		let nextAckId = 0;
+		// Counts connections: an answer given after a reconnect would carry an id of the old one.
+		let generation = 0;
 		const acks = new Map<number, SentEvent>();
 		const control = (message: PipelineMessage): void => {
-			link.send(message.annotate({awaitsReply: false, badge}));
+			link.send(message.annotate({awaitsReply: false, control: true, badge}));
+		};
+
+		/** The acknowledgement an event with an ack id asks for: answering sends ACK (BINARY_ACK with bytes) and notes it for --jsonl. */
+		const acknowledge = (message: PipelineMessage, name: string, nsp: string, id: number): Acknowledgement => {
+			const asked = generation;
+			let answered = false;
+			return {
+				get answered() {
+					return answered;
+				},
+				answer(args) {
+					if (answered) {
+						throw new Error('message.ack: this event was answered already (wsterm answers with no arguments once onMessage is done)');
+					}
+
+					answered = true;
+					message.annotate({fields: {...message.fields, acked: showable(args)}});
+					if (asked !== generation) {
+						// The connection it came on is gone: the server no longer waits for it.
+						return;
+					}
+
+					for (const [index, part] of frames({type: PacketType.ACK, nsp, id, data: [...args]}).entries()) {
+						link.send(index === 0 ? part.annotate({awaitsReply: false, decoded: args, badge: `ack ${nameBadge(name)}`}) : part.annotate({awaitsReply: false}));
+					}
+				},
+			};
 		};
 
 		const reset = (): void => {
+			generation++;
 			decoder.destroy();
 			decoder = new socketIo.Decoder();
 			if (joined) {
@@ -107,13 +147,24 @@ export function socketIoStage({namespace, auth, now, onRefused}: SocketIoOptions
 				case PacketType.EVENT:
 				case PacketType.BINARY_EVENT: {
 					const shown = JSON.stringify(showable(packet.data));
-					next(message.annotate({
+					const name = eventName(packet.data);
+					message.annotate({
 						decoded: packet.data,
-						badge,
+						badge: name === '' ? badge : nameBadge(name),
 						view: {json: shown},
 						answers: 0,
-						fields: {...(packet.id === undefined ? {} : {ackId: packet.id}), ...(packet.nsp === '/' ? {} : {nsp: packet.nsp})},
-					}));
+						// The badge is the event's name: --jsonl keeps the protocol as `codec`.
+						fields: {codec: badge, event: name, ...(packet.id === undefined ? {} : {ackId: packet.id}), ...(packet.nsp === '/' ? {} : {nsp: packet.nsp})},
+					});
+					if (packet.id !== undefined) {
+						const acknowledgement = acknowledge(message, name, packet.nsp, packet.id);
+						message.annotate({acknowledgement});
+						if (!hooksFollow) {
+							acknowledgement.answer([]);
+						}
+					}
+
+					next(message);
 					return;
 				}
 
@@ -127,6 +178,7 @@ export function socketIoStage({namespace, auth, now, onRefused}: SocketIoOptions
 					const shown = JSON.stringify(showable(packet.data));
 					next(message.annotate({
 						decoded: packet.data,
+						// Its line names the event already.
 						badge,
 						line: `ack ${sent === undefined ? `(unknown id ${String(packet.id)})` : JSON.stringify(sent.name)} => ${shown}`,
 						fields: {ack: packet.id, ...(sent === undefined ? {} : {event: sent.name, rttMs: Math.round((now() - sent.sentAt) * 10) / 10})},
@@ -262,6 +314,16 @@ export function showable(value: unknown): unknown {
 	}
 
 	return value;
+}
+
+/** An event's name: its array's first item (a string, for the server's events). */
+function eventName(data: unknown): string {
+	return Array.isArray(data) && typeof data[0] === 'string' ? data[0] : '';
+}
+
+/** A name from the network as a badge: control characters visible, not too long. */
+function nameBadge(name: string): string {
+	return escapeControl(name.length > badgeLength ? `${name.slice(0, badgeLength)}...` : name);
 }
 
 function deferred(): {promise: Promise<void>; resolve: () => void} {

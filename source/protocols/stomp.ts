@@ -92,7 +92,7 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}
 		};
 
 		const control = (frame: Frame): void => {
-			link.send(wire(frame).annotate({awaitsReply: false, badge, decoded: {command: frame.command, headers: frame.headers}}));
+			link.send(wire(frame).annotate({awaitsReply: false, control: true, badge, decoded: {command: frame.command, headers: frame.headers}}));
 		};
 
 		const reset = (): void => {
@@ -154,12 +154,14 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}
 
 				case 'RECEIPT': {
 					const id = headers['receipt-id'] ?? '';
-					if (id === disconnecting?.receipt) {
-						disconnecting.resolve();
+					// DISCONNECT's: the protocol's own, like CONNECTED.
+					const goodbye = id === disconnecting?.receipt;
+					if (goodbye) {
+						disconnecting!.resolve();
 					}
 
 					const known = receipts.delete(id);
-					next(message.annotate({decoded: {command, headers}, badge, shown: null, counted: false, answers: known ? 1 : 0, fields: {command, receiptId: id}}));
+					next(message.annotate({decoded: {command, headers}, badge, shown: null, counted: false, answers: known ? 1 : 0, fields: {command, receiptId: id}, ...(goodbye ? {control: true} : {})}));
 					return;
 				}
 

@@ -1,45 +1,97 @@
 /*
-Reads a wsterm recording: the JSON lines of `--record`, `/save` or pipe mode's `--jsonl`. Data
-messages become the conversation; the first `open` record gives the URL and subprotocol, and a
-second one (a reconnect) ends it, since one replay is one connection.
+Reads a wsterm recording: the JSON lines of `--record`, `/save` or pipe mode's `--jsonl`, or lines
+written by hand. Data messages become the conversation; the first `open` record gives the URL and
+subprotocol, and a second one (a reconnect) ends it, since one replay is one connection.
+
+A hand-written line needs only `dir` and the payload: `type` follows from the payload (`data`:
+text, `base64`: binary), `data` may be any JSON value (sent as its compact JSON, numbers as
+written), and a record without `time` comes right after the one before it (no wait, with --pace
+recorded).
 */
+import {escapeControl} from '../display.js';
 import {UsageError} from '../exit-codes.js';
 import type {EventRecord} from '../jsonl.js';
+import {jsonTokens} from '../json-tokens.js';
 import type {Conversation, RecordedMessage} from './conversation.js';
+
+type RawRecord = Partial<Record<keyof EventRecord, unknown>>;
+
+const recordTypes: ReadonlyArray<EventRecord['type']> = ['text', 'binary', 'open', 'ping', 'pong', 'close'];
 
 function problem(name: string, line: number, what: string): UsageError {
 	return new UsageError(`${name} line ${line}: ${what}`);
 }
 
-function isRecord(value: unknown): value is Partial<Record<keyof EventRecord, unknown>> {
+function isRecord(value: unknown): value is RawRecord {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function timeOf(name: string, line: number, record: Partial<Record<keyof EventRecord, unknown>>): number {
+/** The record's time in milliseconds; undefined when it has none. */
+function timeOf(name: string, line: number, record: RawRecord): number | undefined {
+	if (record.time === undefined) {
+		return undefined;
+	}
+
 	const time = typeof record.time === 'string' ? Date.parse(record.time) : Number.NaN;
 	if (Number.isNaN(time)) {
-		throw problem(name, line, 'no valid "time" (an ISO 8601 date)');
+		throw problem(name, line, `"time" is not an ISO 8601 date such as "2024-05-01T12:00:00.000Z": ${JSON.stringify(record.time)} (or leave it out: no wait)`);
 	}
 
 	return time;
 }
 
-function payloadOf(name: string, line: number, record: Partial<Record<keyof EventRecord, unknown>>): Buffer {
-	if (record.type === 'text' && typeof record.data === 'string') {
-		return Buffer.from(record.data);
+/** The compact text of the record's top-level `data` value, exactly as written, from the line's tokens; undefined if they cannot be read. */
+function dataText(line: string): string | undefined {
+	const tokens = jsonTokens(line);
+	if (tokens === undefined) {
+		return undefined;
 	}
 
-	if (record.type === 'binary' && typeof record.base64 === 'string') {
-		return Buffer.from(record.base64, 'base64');
+	let depth = 0;
+	let start = tokens.length;
+	for (const [index, token] of tokens.entries()) {
+		depth += token.kind === 'open' ? 1 : token.kind === 'close' ? -1 : 0;
+		if (depth === 1 && token.kind === 'key' && token.text === '"data"') {
+			// The last "data" wins, as in JSON.parse; its value starts after the colon.
+			start = index + 2;
+		}
 	}
 
-	throw problem(name, line, `a ${String(record.type)} record needs "${record.type === 'text' ? 'data' : 'base64'}" as a string`);
+	let value = '';
+	let nested = 0;
+	for (const token of tokens.slice(start)) {
+		if (nested === 0 && (token.kind === 'comma' || token.kind === 'close')) {
+			break;
+		}
+
+		nested += token.kind === 'open' ? 1 : token.kind === 'close' ? -1 : 0;
+		value += token.text;
+	}
+
+	return value === '' ? undefined : value;
+}
+
+function payloadOf(name: string, line: number, record: RawRecord, text: string): {isBinary: boolean; data: Buffer} {
+	const type = record.type ?? (record.base64 === undefined ? 'text' : 'binary');
+	if (type === 'binary') {
+		if (typeof record.base64 !== 'string') {
+			throw problem(name, line, 'a binary message needs "base64": the bytes in base64, as a string');
+		}
+
+		return {isBinary: true, data: Buffer.from(record.base64, 'base64')};
+	}
+
+	if (record.data === undefined) {
+		throw problem(name, line, 'a message needs "data" (text: a string, or any JSON value, sent as its JSON) or "base64" (binary)');
+	}
+
+	return {isBinary: false, data: Buffer.from(typeof record.data === 'string' ? record.data : (dataText(text) ?? JSON.stringify(record.data)))};
 }
 
 /** Parses a recording; `name` (the file) prefixes every error, which is a UsageError. */
 export function parseRecording(text: string, name: string): Conversation {
-	const messages: RecordedMessage[] = [];
-	let open: {url?: string; protocol?: string; openedAt: number} | undefined;
+	const messages: Array<Omit<RecordedMessage, 'time'> & {time: number | undefined}> = [];
+	let open: {url?: string; protocol?: string; time?: number} | undefined;
 	const lines = text.split('\n');
 	for (const [index, raw] of lines.entries()) {
 		const line = raw.trim();
@@ -50,17 +102,26 @@ export function parseRecording(text: string, name: string): Conversation {
 		let record: unknown;
 		try {
 			record = JSON.parse(line);
-		} catch {
-			if (index === lines.length - 1) {
+		} catch (error) {
+			if (index === lines.length - 1 && cutShort(line, error)) {
 				// An unfinished last line: the event being written when the recorder stopped.
 				break;
 			}
 
-			throw problem(name, index + 1, 'not JSON (expected one wsterm event record per line, or a HAR file)');
+			throw problem(name, index + 1, `not JSON (${escapeControl((error as Error).message)}); expected one wsterm event record per line, such as {"dir":"out","data":"hello"}, or a HAR file`);
 		}
 
-		if (!isRecord(record) || (record.dir !== 'in' && record.dir !== 'out')) {
-			throw problem(name, index + 1, 'not a wsterm event record (no "dir" of "in" or "out")');
+		if (!isRecord(record)) {
+			throw problem(name, index + 1, 'not a JSON object; expected one wsterm event record per line, such as {"dir":"out","data":"hello"}');
+		}
+
+		if (record.dir !== 'in' && record.dir !== 'out') {
+			throw problem(name, index + 1, `"dir" must be "out" (sent by the client) or "in" (sent by the server), not ${record.dir === undefined ? 'missing' : JSON.stringify(record.dir)}`);
+		}
+
+		if (record.type !== undefined && !(recordTypes as readonly unknown[]).includes(record.type)) {
+			// A typo would otherwise drop the message without a word.
+			throw problem(name, index + 1, `"type" must be "text" or "binary" (or left out), or "open", "ping", "pong" or "close", not ${JSON.stringify(record.type)}`);
 		}
 
 		if (record.type === 'open') {
@@ -69,15 +130,30 @@ export function parseRecording(text: string, name: string): Conversation {
 				break;
 			}
 
+			const time = timeOf(name, index + 1, record);
 			open = {
-				openedAt: timeOf(name, index + 1, record),
+				...(time === undefined ? {} : {time}),
 				...(typeof record.url === 'string' && record.url !== '' ? {url: record.url} : {}),
 				...(typeof record.protocol === 'string' && record.protocol !== '' ? {protocol: record.protocol} : {}),
 			};
-		} else if (record.type === 'text' || record.type === 'binary') {
-			messages.push({dir: record.dir, time: timeOf(name, index + 1, record), isBinary: record.type === 'binary', data: payloadOf(name, index + 1, record)});
+		} else if (record.type === undefined || record.type === 'text' || record.type === 'binary') {
+			messages.push({dir: record.dir, time: timeOf(name, index + 1, record), ...payloadOf(name, index + 1, record, line)});
 		}
 	}
 
-	return {...open, messages};
+	// A message without a time comes right after the one before it (no wait); those before any time, at the first one.
+	let last = open?.time ?? messages.find(message => message.time !== undefined)?.time ?? 0;
+	const timed = messages.map(message => {
+		last = message.time ?? last;
+		return {...message, time: last};
+	});
+	const {time: openedAt, ...where} = open ?? {};
+	return {...where, ...(openedAt === undefined ? {} : {openedAt}), messages: timed};
+}
+
+/** Whether JSON.parse failed at the very end of `line`: a line cut short, rather than one written wrong. */
+function cutShort(line: string, error: unknown): boolean {
+	const message = (error as Error).message;
+	const position = /at position (\d+)/.exec(message)?.[1];
+	return message.includes('end of JSON input') || (position !== undefined && Number(position) >= line.length);
 }

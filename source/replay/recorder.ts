@@ -175,7 +175,10 @@ export function recorderStage(recorder: Recorder, {url, initialMessages}: {reado
 		name: 'recorder',
 		tap: true,
 		receive(message, next) {
-			recorder.message('in', message.data, message.isBinary);
+			if (!message.derived) {
+				recorder.message('in', message.data, message.isBinary);
+			}
+
 			next(message);
 		},
 		send(message, next) {

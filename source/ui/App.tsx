@@ -3,7 +3,7 @@ import {readFile, stat} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import {Box, useStdout} from 'ink';
 import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
-import {type Command, commandHelp, completeCommand, expandHome, parseInput} from '../commands.js';
+import {type Command, commandHelp, completeCommand, expandHome, parseInput, protocolCommands} from '../commands.js';
 import type {Clock, Connection} from '../connection.js';
 import {escapeControl, formatBytes, plural} from '../display.js';
 import {writePrivateFile} from '../history.js';
@@ -68,6 +68,8 @@ type Props = {
 	readonly createDecodingPipe?: (name: string) => Promise<SessionPipe>;
 	/** `/save`'s `open` record: the URL without credentials. */
 	readonly recordUrl?: string;
+	/** --protocol: its stage is in the pipeline (for /emit and the status bar). */
+	readonly protocol?: string;
 };
 
 /** Words of `text` in lines of at most `width` characters (a longer word gets a line of its own). */
@@ -144,6 +146,7 @@ export default function App({
 	loadDecoder,
 	createDecodingPipe,
 	recordUrl,
+	protocol,
 }: Props) {
 	// The session's pipeline: from the command line, or made by the first /decode.
 	const [madePipe, setMadePipe] = useState<SessionPipe | undefined>(undefined);
@@ -277,8 +280,10 @@ export default function App({
 			return false;
 		}
 
-		if (waiting && connection.queuedMessages >= maxPending) {
-			notice('error', `not sent: ${maxPending} messages already wait for the connection`);
+		// Lines a protocol holds until its handshake is done (a namespace joined) wait as well, open or not.
+		const held = pipe?.sending ?? 0;
+		if ((waiting || held > 0) && connection.queuedMessages + held >= maxPending) {
+			notice('error', `not sent: ${maxPending} messages already wait for the ${held > 0 ? 'protocol\'s handshake' : 'connection'}`);
 			return false;
 		}
 
@@ -365,6 +370,12 @@ export default function App({
 	}, [pipe, loadDecoder, createDecodingPipe, notice]);
 
 	const runCommand = useCallback((command: Command) => {
+		const needs = protocolCommands[command.name];
+		if (needs !== undefined && needs !== protocol) {
+			notice('error', `/${command.name} needs --protocol ${needs}${protocol === undefined ? '' : ` (this session speaks ${protocol})`}`);
+			return;
+		}
+
 		switch (command.name) {
 			case 'ping': {
 				const payload = connection.ping(command.payload);
@@ -431,6 +442,12 @@ export default function App({
 				break;
 			}
 
+			case 'emit': {
+				// Exactly the line typing the event's JSON array sends.
+				sendMessage(JSON.stringify([command.event, ...command.args]), false);
+				break;
+			}
+
 			case 'decode': {
 				void switchDecoder(command.codec);
 				break;
@@ -446,7 +463,7 @@ export default function App({
 				break;
 			}
 		}
-	}, [connection, closeConnection, now, notice, sendMessage, sendFile, save, switchDecoder, quit, columns]);
+	}, [connection, closeConnection, now, notice, sendMessage, sendFile, save, switchDecoder, quit, columns, protocol]);
 
 	const submit = useCallback(() => {
 		const {text} = promptRef.current.line;
@@ -454,7 +471,7 @@ export default function App({
 			return;
 		}
 
-		const parsed = parseInput(text);
+		const parsed = parseInput(text, {protocol});
 		// A mistyped command or a refused line leaves the input too, and goes to the history (Up
 		// brings it back to fix): left in the input, the next keys typed would be glued to it.
 		if (parsed.type === 'error') {
@@ -471,7 +488,7 @@ export default function App({
 
 		act({type: 'submitted', text, remember: parsed.command.name !== 'quit'});
 		runCommand(parsed.command);
-	}, [act, notice, sendMessage, runCommand]);
+	}, [act, notice, sendMessage, runCommand, protocol]);
 
 	const scroll = useCallback((lines: number) => {
 		dispatch({type: 'scroll', lines, height: paneHeight, measure: layout.measure});
@@ -541,7 +558,7 @@ export default function App({
 			}
 
 			case 'complete': {
-				const completion = completeCommand(promptRef.current.line.text);
+				const completion = completeCommand(promptRef.current.line.text, protocol);
 				if (completion.text === promptRef.current.line.text) {
 					if (completion.choices.length > 1) {
 						notice('info', completion.choices.join('  '));
@@ -591,14 +608,14 @@ export default function App({
 				}
 			}
 		}
-	}, [quitting, act, submit, quit, scroll, paneHeight, notice, onRedraw]);
+	}, [quitting, act, submit, quit, scroll, paneHeight, notice, onRedraw, protocol]);
 
 	useKeys(onKey);
 
 	return (
 		<Box flexDirection='column' width={columns} height={frameHeight}>
 			<MessagePane entries={shown} view={session.view} filter={session.filter} layout={layout} height={paneHeight} color={color}/>
-			<StatusBar session={session} url={escapeControl(url)} note={urlNote} now={tick} width={columns} color={color} redraws={redraws}/>
+			<StatusBar session={session} url={escapeControl(url)} note={urlNote} protocol={protocol} now={tick} width={columns} color={color} redraws={redraws}/>
 			<InputArea prompt={prompt} maxLines={maxInputLines} width={columns} color={color}/>
 		</Box>
 	);

@@ -10,6 +10,8 @@ type Props = {
 	readonly url: string;
 	/** Said after the URL, e.g. that it is the built-in echo server. */
 	readonly note: string | undefined;
+	/** --protocol's name. */
+	readonly protocol?: string;
 	/** Clock milliseconds now, for the reconnect countdown. */
 	readonly now: number;
 	readonly width: number;
@@ -56,11 +58,17 @@ export function describeState(session: Session, now: number): string {
 }
 
 /** One line: state, URL, subprotocol, compression, round trip, traffic, scroll state. */
-function StatusBar({session, url, note, now, width, color, redraws = 0}: Props) {
+function StatusBar({session, url, note, protocol, now, width, color, redraws = 0}: Props) {
 	const {link, stats} = session;
 	const parts: string[] = [url + (note === undefined ? '' : ` (${note})`)];
 	if (link.protocol !== '') {
 		parts.push(`proto ${escapeControl(link.protocol)}`);
+	}
+
+	if (protocol !== undefined) {
+		// Its own packets (handshakes, pings) are counted apart from the messages.
+		const control = session.control.in + session.control.out;
+		parts.push(control === 0 ? protocol : `${protocol} +${control.toLocaleString('en-US')} control`);
 	}
 
 	if (link.extensions.includes('permessage-deflate')) {
@@ -72,8 +80,9 @@ function StatusBar({session, url, note, now, width, color, redraws = 0}: Props) 
 	}
 
 	parts.push(
-		`↑${stats.sentMessages} ${formatBytes(stats.sentBytes)}`,
-		`↓${stats.receivedMessages} ${formatBytes(stats.receivedBytes)}`,
+		`↑${Math.max(0, stats.sentMessages - session.control.out)} ${formatBytes(stats.sentBytes)}`,
+		// With a protocol, messages as it delivered them: not its own packets, each of a batch.
+		`↓${protocol === undefined ? stats.receivedMessages : session.received} ${formatBytes(stats.receivedBytes)}`,
 	);
 	if (session.pending > 0) {
 		parts.push(`${session.pending} pending`);

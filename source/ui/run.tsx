@@ -81,7 +81,8 @@ export async function runInteractive(started: StartedSession, io: SessionIo): Pr
 				signals.off(name, listener);
 			}
 
-			const end = code === exitCodes.ok ? undefined : describeEnd(last.failure, last.close, target.displayUrl);
+			// A stage that ended the session (ctx.exit, a namespace refused) said why in its last error row.
+			const end = code === exitCodes.ok ? undefined : describeEnd(last.failure, last.close, target.displayUrl) ?? pipe?.lastError;
 			if (end !== undefined) {
 				stderr.write(`wsterm: ${end}\n`);
 			}
@@ -158,6 +159,7 @@ export async function runInteractive(started: StartedSession, io: SessionIo): Pr
 				initialMessages={options.connection.initialMessages}
 				takeBacklog={started.takeEvents}
 				pipe={pipe}
+				protocol={options.protocol}
 				loadDecoder={loadDecoder}
 				createDecodingPipe={createDecodingPipe}
 				recordUrl={recordedUrl(target.url)}

@@ -1,0 +1,64 @@
+/*
+--encode and the JSON numbers a person types: -0 is a float (msgpack wrote it as the integer 0),
+and a number beyond a double's range (1e400) is refused, not sent as Infinity.
+*/
+import assert from 'node:assert/strict';
+import {after, describe, test} from 'node:test';
+import * as msgpack from '@msgpack/msgpack';
+import * as cbor from 'cbor2';
+import {runCli} from './helpers/cli.js';
+import {startServer, type TestServer} from './helpers/servers.js';
+
+const servers: TestServer[] = [];
+after(async () => Promise.all(servers.map(async server => server.close())));
+
+/** A server that keeps every binary message it receives. */
+async function recordingServer(): Promise<{url: string; received: Buffer[]}> {
+	const received: Buffer[] = [];
+	const server = await startServer({
+		onConnection(socket) {
+			socket.on('message', (data: Buffer, isBinary) => {
+				assert.ok(isBinary);
+				received.push(data);
+			});
+		},
+	});
+	servers.push(server);
+	return {url: server.url, received};
+}
+
+const codecs = [
+	['msgpack', (bytes: Buffer) => msgpack.decode(bytes, {useBigInt64: true})],
+	['cbor', (bytes: Buffer) => cbor.decode(bytes)],
+] as const;
+
+describe('--encode: numbers as typed', () => {
+	for (const [name, decode] of codecs) {
+		test(`${name}: -0 goes as the float -0, 0 and 1 as integers`, async () => {
+			const {url, received} = await recordingServer();
+			const result = await runCli([url, '--encode', name, '--linger', '0'], {input: '-0\n[-0,0,1,-0.0]\n{"x":-0}\n'});
+			assert.deepEqual([result.code, result.stderr], [0, '']);
+			assert.equal(received.length, 3);
+			assert.ok(Object.is(decode(received[0]!), -0), received[0]!.toString('hex'));
+			const [negativeZero, zero, one, alsoNegativeZero] = decode(received[1]!) as number[];
+			assert.ok(Object.is(negativeZero, -0) && Object.is(zero, 0) && one === 1 && Object.is(alsoNegativeZero, -0));
+			assert.ok(Object.is((decode(received[2]!) as {x: number}).x, -0));
+			if (name === 'msgpack') {
+				// float 64 -0, then the integers as positive fixints.
+				assert.equal(received[1]!.toString('hex'), '94cb80000000000000000001cb8000000000000000');
+			}
+		});
+
+		test(`${name}: a number beyond a double's range is one error line and is not sent; the other lines are; exit 2`, async () => {
+			const {url, received} = await recordingServer();
+			const result = await runCli([url, '--encode', name, '--linger', '0'], {input: '[1e400]\n{"a":-1E+309}\n1.5\n1e308\n'});
+			assert.equal(result.code, 2);
+			assert.equal(result.stderr, [
+				'wsterm: not sent: 1e400 is beyond the range of a 64-bit float: [1e400]',
+				'wsterm: not sent: -1E+309 is beyond the range of a 64-bit float: {"a":-1E+309}',
+				'',
+			].join('\n'));
+			assert.deepEqual(received.map(bytes => decode(bytes)), [1.5, 1e308]);
+		});
+	}
+});
