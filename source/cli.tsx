@@ -580,7 +580,7 @@ function withProtocolSubprotocol(flags: Flags): readonly string[] {
 The session's pipeline, when a pipeline flag is given: always with a codec stage, so that /decode
 can switch decoding on and off. Without the flags, nothing is loaded and there is no pipeline.
 */
-async function sessionStages(flags: Flags, codec: CodecChoices | undefined, protocol: ProtocolChoices | undefined, url: string | undefined, initialMessages: readonly string[] | undefined): Promise<Pick<SessionOptions, 'stages' | 'decoder' | 'stageNotes' | 'codecOptions' | 'protocol'>> {
+async function sessionStages(flags: Flags, codec: CodecChoices | undefined, protocol: ProtocolChoices | undefined, url: string | undefined): Promise<Pick<SessionOptions, 'stages' | 'decoder' | 'stageNotes' | 'codecOptions' | 'protocol'>> {
 	const hookFlagGiven = flags.reply.length > 0 || flags.script !== undefined;
 	if (codec === undefined && protocol === undefined && !hookFlagGiven && flags.record === undefined) {
 		return {};
@@ -604,7 +604,6 @@ async function sessionStages(flags: Flags, codec: CodecChoices | undefined, prot
 		...(hookFlagGiven ? {hooks: {role: 'client', reply: flags.reply, ...(flags.script === undefined ? {} : {script: flags.script})}} : {}),
 		...(flags.record === undefined ? {} : {record: flags.record}),
 		url: url ?? 'ws://127.0.0.1/',
-		...(initialMessages === undefined ? {} : {initialMessages}),
 		note(line) {
 			stageNotes.to(line);
 		},
@@ -651,7 +650,7 @@ async function runClient(flags: Flags): Promise<number> {
 			throw new UsageError(`${typed('until')} ends a pipe-mode run; in the full-screen session, a --script hook can call ctx.exit() (or pipe stdin or stdout, or give -x, -n, -w or --jsonl)`);
 		}
 
-		const stages = await sessionStages(flags, codec, protocol, built?.target.url, connection.initialMessages);
+		const stages = await sessionStages(flags, codec, protocol, built?.target.url);
 
 		if (!flags.color) {
 			// The flag is the most explicit choice: it beats a FORCE_COLOR in the environment.
