@@ -51,7 +51,6 @@ export async function loadStages(choices: StageChoices): Promise<StageFactory[]>
 	if (choices.record !== undefined) {
 		const {createRecorder, recorderStage} = await import('../replay/recorder.js');
 		const recorder = createRecorder(choices.record, {onError: choices.note});
-		// No initialMessages: with stages, -I's lines go through them, and the recorder sees them there.
 		stages.push(recorderStage(recorder, {url}));
 	}
 
