@@ -4,7 +4,7 @@ import {readFileSync} from 'node:fs';
 import {setFlagsFromString} from 'node:v8';
 import {type CommandLine, type FlagSpec, type FlagValues, parseCommandLine} from './command-line.js';
 import type {ConnectFlags} from './connect-options.js';
-import {buildTarget, normalizeUrl} from './connect-options.js';
+import {buildTarget} from './connect-options.js';
 import type {ConnectionOptions} from './connection.js';
 import {exitCodes, UsageError} from './exit-codes.js';
 import {type CodecName, decodeNames, encodeNames} from './codecs/types.js';
@@ -103,8 +103,9 @@ const help = `
 	      --subscribe DEST        stomp: subscribe to DEST (repeatable)
 	      --send-to DEST          stomp: send each line to DEST (without it,
 	                              a line is DEST BODY)
-	      --vhost NAME            stomp: CONNECT's host header (default: the
-	                              URL's host; RabbitMQ: --vhost /)
+	      --vhost NAME            stomp: CONNECT's host header, the broker's
+	                              virtual host (default: none, the broker's
+	                              default one)
 
 	Replay (wsterm replay FILE [url]; FILE: JSON lines or a HAR file)
 	      --pace MODE             reply: each message once the replies recorded
@@ -549,9 +550,8 @@ function socketIoAuth(flags: Flags): Record<string, unknown> | undefined {
 	return auth as Record<string, unknown>;
 }
 
-/** --protocol stomp's CONNECT (host: the URL's; --auth USER:PASS: login and passcode) and destinations. */
+/** --protocol stomp's CONNECT (host: --vhost's, else none; --auth USER:PASS: login and passcode) and destinations. */
 function stompChoices(flags: Flags): NonNullable<ProtocolChoices['stomp']> {
-	const [url] = cli.input;
 	const separator = flags.auth?.indexOf(':') ?? -1;
 	const login = separator === -1 ? flags.auth : flags.auth!.slice(0, separator);
 	for (const [name, destination] of [...flags.subscribe.map(value => ['subscribe', value] as const), ['sendTo', flags.sendTo] as const]) {
@@ -561,8 +561,7 @@ function stompChoices(flags: Flags): NonNullable<ProtocolChoices['stomp']> {
 	}
 
 	return {
-		host: flags.vhost ?? (url === undefined ? 'localhost' : normalizeUrl(url).hostname),
-		hostGiven: flags.vhost !== undefined,
+		...(flags.vhost === undefined ? {} : {host: flags.vhost}),
 		subscribe: flags.subscribe,
 		...(login === undefined ? {} : {login}),
 		...(separator === -1 ? {} : {passcode: flags.auth!.slice(separator + 1)}),
@@ -581,7 +580,7 @@ function withProtocolSubprotocol(flags: Flags): readonly string[] {
 The session's pipeline, when a pipeline flag is given: always with a codec stage, so that /decode
 can switch decoding on and off. Without the flags, nothing is loaded and there is no pipeline.
 */
-async function sessionStages(flags: Flags, codec: CodecChoices | undefined, protocol: ProtocolChoices | undefined, url: string | undefined, initialMessages: readonly string[] | undefined): Promise<Pick<SessionOptions, 'stages' | 'decoder' | 'stageNotes' | 'codecOptions' | 'protocol'>> {
+async function sessionStages(flags: Flags, codec: CodecChoices | undefined, protocol: ProtocolChoices | undefined, url: string | undefined): Promise<Pick<SessionOptions, 'stages' | 'decoder' | 'stageNotes' | 'codecOptions' | 'protocol'>> {
 	const hookFlagGiven = flags.reply.length > 0 || flags.script !== undefined;
 	if (codec === undefined && protocol === undefined && !hookFlagGiven && flags.record === undefined) {
 		return {};
@@ -605,7 +604,6 @@ async function sessionStages(flags: Flags, codec: CodecChoices | undefined, prot
 		...(hookFlagGiven ? {hooks: {role: 'client', reply: flags.reply, ...(flags.script === undefined ? {} : {script: flags.script})}} : {}),
 		...(flags.record === undefined ? {} : {record: flags.record}),
 		url: url ?? 'ws://127.0.0.1/',
-		...(initialMessages === undefined ? {} : {initialMessages}),
 		note(line) {
 			stageNotes.to(line);
 		},
@@ -652,7 +650,7 @@ async function runClient(flags: Flags): Promise<number> {
 			throw new UsageError(`${typed('until')} ends a pipe-mode run; in the full-screen session, a --script hook can call ctx.exit() (or pipe stdin or stdout, or give -x, -n, -w or --jsonl)`);
 		}
 
-		const stages = await sessionStages(flags, codec, protocol, built?.target.url, connection.initialMessages);
+		const stages = await sessionStages(flags, codec, protocol, built?.target.url);
 
 		if (!flags.color) {
 			// The flag is the most explicit choice: it beats a FORCE_COLOR in the environment.
@@ -698,7 +696,6 @@ async function runClient(flags: Flags): Promise<number> {
 			...(hookFlagGiven ? {hooks: {role: 'client', reply: flags.reply, ...(flags.until === undefined ? {} : {until: flags.until}), ...(flags.script === undefined ? {} : {script: flags.script})}} : {}),
 			...(flags.record === undefined ? {} : {record: flags.record}),
 			url: built!.target.url,
-			...(connection.initialMessages === undefined ? {} : {initialMessages: connection.initialMessages}),
 			note(line) {
 				process.stderr.write(`wsterm: ${line}\n`);
 			},

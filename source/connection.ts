@@ -34,7 +34,7 @@ export type ConnectionOptions = {
 	readonly maxRetries?: number;
 	/** Backoff and what counts as a connection that lived (tests shorten them). */
 	readonly reconnectRules?: Partial<ReconnectRules>;
-	/** Messages sent first on every connect and reconnect. */
+	/** Messages sent first on every connect and reconnect (unless takeInitialMessages() hands them over). */
 	readonly initialMessages?: readonly string[];
 	/** Bytes queued or in flight above which `writable` turns false (default 256 KiB). */
 	readonly highWaterMark?: number;
@@ -88,6 +88,8 @@ export class Connection extends EventEmitter<Events> {
 	private corked = false;
 	private protocolInUse = '';
 	private extensionsInUse = '';
+	/** The -I messages were handed over: the caller sends them on each open. */
+	private initialTaken = false;
 
 	constructor(target: ConnectTarget, options: ConnectionOptions = {}) {
 		super();
@@ -134,6 +136,16 @@ export class Connection extends EventEmitter<Events> {
 	/** False while more than the high-water mark waits to be sent; 'drain' says when to go on. */
 	get writable(): boolean {
 		return this.queue.writable;
+	}
+
+	/**
+	Hands the -I messages over: from now on the caller sends them on each open, the connection no
+	longer does. A pipeline with stages takes them, to send them through its stages once the open
+	has been through them (encoded, framed by a protocol after its handshake, seen by the hooks).
+	*/
+	takeInitialMessages(): readonly string[] {
+		this.initialTaken = true;
+		return this.options.initialMessages ?? [];
 	}
 
 	/** Opens the connection. */
@@ -357,7 +369,7 @@ export class Connection extends EventEmitter<Events> {
 		});
 		// The -I messages go first, then whatever was queued, all before anyone hears of the
 		// open, so that a listener that closes at once cannot cut them off.
-		for (const data of this.options.initialMessages ?? []) {
+		for (const data of this.initialTaken ? [] : this.options.initialMessages ?? []) {
 			const message = {data, isBinary: false, size: Buffer.byteLength(data)};
 			this.queue.add(message, false);
 			this.transmit(message);

@@ -84,6 +84,8 @@ class PipeRun {
 	private readonly splitter: MessageSplitter;
 	private readonly ending: EndingRules;
 	private readonly pipeline: Pipeline;
+	/** The -I messages, sent through the stages on each open (none: there are no stages, the connection sends them). */
+	private readonly initialMessages: readonly string[];
 	/** Why reading from the socket is paused: stdout is full, the stages are behind. */
 	private readonly socketHolds = new Set<'stdout' | 'stages'>();
 	private received = 0;
@@ -99,6 +101,8 @@ class PipeRun {
 	/** Input (stdin, -x) is read: at once, or with stages once the open has been through them. */
 	private inputStarted = false;
 	private waitingForStages = false;
+	/** Stdin waits while the connection reconnects, so that the -I messages go first on the new one. */
+	private inputHeld = false;
 	/** No more input is sent: -n was reached, a signal came, or stdout has gone. */
 	private inputStopped = false;
 	private closing = false;
@@ -165,7 +169,8 @@ class PipeRun {
 			error: line => {
 				this.note(line);
 			},
-		});
+		}, {clock: {setTimeout: io.setTimeout, clearTimeout: io.clearTimeout ?? clearTimeout}});
+		this.initialMessages = this.pipeline.names.length > 0 ? connection.takeInitialMessages() : [];
 	}
 
 	start(): void {
@@ -214,6 +219,11 @@ class PipeRun {
 			this.pipeline.event({type: 'pong', ...event});
 		});
 		connection.on('close', event => {
+			if (event.willReconnect && this.initialMessages.length > 0 && this.options.readStdin) {
+				this.inputHeld = true;
+				this.io.stdin.pause();
+			}
+
 			this.pipeline.event({type: 'close', ...event});
 		});
 		connection.on('connect-error', failure => {
@@ -303,7 +313,7 @@ class PipeRun {
 	}
 
 	private resumeInput(): void {
-		if (this.inputStopped || this.finished || !this.connection.writable || this.sentSinceFlushed >= maxMessagesInFlight) {
+		if (this.inputStopped || this.inputHeld || this.finished || !this.connection.writable || this.sentSinceFlushed >= maxMessagesInFlight) {
 			return;
 		}
 
@@ -430,7 +440,18 @@ class PipeRun {
 	}
 
 	private onOpen({protocol, extensions, attempt}: OpenEvent): void {
+		// Now that the open has been through the stages (a protocol holds them until its handshake
+		// is done; a hook's onOpen has sent what it sends), and before this connection's input.
+		for (const line of this.initialMessages) {
+			this.send(new PipelineMessage(line, false));
+		}
+
 		this.startInput();
+		if (this.inputHeld) {
+			this.inputHeld = false;
+			this.resumeInput();
+		}
+
 		this.checkAllSent();
 		const details = [protocol && `subprotocol ${escapeControl(protocol)}`, extensions && `extensions ${escapeControl(extensions)}`].filter(Boolean);
 		this.verbose(`${attempt > 1 ? 'reconnected' : 'connected'} to ${this.connection.target.displayUrl}${details.length > 0 ? ` (${details.join(', ')})` : ''}`);
@@ -462,9 +483,20 @@ class PipeRun {
 	// Ending
 
 	private close(code = 1000, reason = ''): void {
-		if (!this.closing) {
-			this.closing = true;
+		if (this.closing) {
+			return;
+		}
+
+		this.closing = true;
+		const close = (): void => {
 			this.connection.close(code, reason);
+		};
+
+		// The stages say goodbye first (STOMP's DISCONNECT, until its RECEIPT), for a bounded time.
+		if (this.connection.state === 'open') {
+			this.pipeline.closing(close);
+		} else {
+			close();
 		}
 	}
 

@@ -5,6 +5,7 @@ send go through them before the socket, and what the stages say (ctx.log, a hook
 ctx.exit) becomes an event too. A session without pipeline flags has none of this: its events go
 straight from the connection to the reducer (session-events.ts).
 */
+import {closeProblem} from './close-codes.js';
 import type {Connection} from './connection.js';
 import type {DecoderSwitch} from './pipeline/codec-stage.js';
 import {PipelineMessage} from './pipeline/message.js';
@@ -63,6 +64,8 @@ export class SessionPipe {
 	lastError: string | undefined;
 	private readonly pipeline: Pipeline;
 	private held = false;
+	/** A close waits for the stages' goodbyes. */
+	private closing = false;
 
 	constructor(
 		private readonly connection: Connection,
@@ -72,6 +75,8 @@ export class SessionPipe {
 		/** The codec stage's decoder, switched by /decode. */
 		readonly decoder?: DecoderSwitch,
 	) {
+		// -I's lines go through the stages on each open (see onEvent), no longer straight from the connection.
+		connection.takeInitialMessages();
 		this.pipeline = createPipeline(stages, {
 			deliver: message => {
 				this.deliver(message);
@@ -129,6 +134,27 @@ export class SessionPipe {
 		this.pipeline.event(event);
 	}
 
+	/**
+	Closes the connection once the stages have said goodbye (STOMP's DISCONNECT, until its RECEIPT;
+	bounded by the pipeline). A bad code or reason is returned, and nothing is sent.
+	*/
+	close(code: number, reason = ''): string | undefined {
+		const problem = closeProblem(code, reason);
+		if (problem !== undefined || this.connection.state !== 'open') {
+			return problem ?? this.connection.close(code, reason);
+		}
+
+		if (!this.closing) {
+			this.closing = true;
+			this.pipeline.closing(() => {
+				this.closing = false;
+				this.connection.close(code, reason);
+			});
+		}
+
+		return undefined;
+	}
+
 	/** A message the user sent (typed, /binary, /file): its row comes once it goes out. */
 	send(data: string | Buffer, isBinary: boolean): void {
 		this.pipeline.send(new PipelineMessage(data, isBinary));
@@ -158,7 +184,12 @@ export class SessionPipe {
 		const time = this.now();
 		switch (event.type) {
 			case 'open': {
-				this.push({type: 'open', protocol: event.protocol, extensions: event.extensions, attempt: event.attempt, initial: this.initialMessages, time});
+				this.push({type: 'open', protocol: event.protocol, extensions: event.extensions, attempt: event.attempt, time});
+				// -I's lines, through the stages now that the open has been through them (shown as they go out).
+				for (const line of this.initialMessages) {
+					this.send(line, false);
+				}
+
 				break;
 			}
 

@@ -201,3 +201,89 @@ test('with no stages a message goes straight through, and send() says what the c
 	assert.equal(pipeline.send(createMessage('y', false)), false);
 	assert.equal(pipeline.sending, 0);
 });
+
+/** Timers that fire only when the test says. */
+function fakeTimers(): {setTimeout: (callback: () => void, ms: number) => NodeJS.Timeout; clearTimeout: (timer: NodeJS.Timeout) => void; pending: Array<{callback: () => void; ms: number}>} {
+	const pending: Array<{callback: () => void; ms: number}> = [];
+	return {
+		pending,
+		setTimeout(callback, ms) {
+			const timer = {callback, ms};
+			pending.push(timer);
+			return timer as unknown as NodeJS.Timeout;
+		},
+		clearTimeout(timer) {
+			const index = pending.indexOf(timer as unknown as {callback: () => void; ms: number});
+			if (index !== -1) {
+				pending.splice(index, 1);
+			}
+		},
+	};
+}
+
+/** A stage that says goodbye on closing and holds the close until `answered` is called. */
+function sayingGoodbye(log: Log): {factory: StageFactory; answered: () => void} {
+	let answered = (): void => undefined;
+	return {
+		answered: () => {
+			answered();
+		},
+		factory: link => ({
+			name: 'protocol',
+			async closing() {
+				link.send(createMessage('goodbye', false));
+				return new Promise<void>(resolve => {
+					answered = resolve;
+				});
+			},
+		}),
+	};
+}
+
+test('closing: with no stage that holds it, the close comes at once, in the call', () => {
+	const log: Log = [];
+	const pipeline = createPipeline([noting('codec', log)], sink(log), {clock: fakeTimers()});
+	pipeline.closing(() => log.push('closed'));
+	assert.deepEqual(log, ['closed']);
+	const none: Log = [];
+	createPipeline([], sink(none)).closing(() => none.push('closed'));
+	assert.deepEqual(none, ['closed']);
+});
+
+test('closing: a stage\'s goodbye goes through the stages below it, and its answer lets the close go', async () => {
+	const log: Log = [];
+	const timers = fakeTimers();
+	const goodbye = sayingGoodbye(log);
+	const pipeline = createPipeline([noting('codec', log), goodbye.factory, noting('hooks', log)], sink(log), {clock: timers});
+	pipeline.closing(() => log.push('closed'));
+	assert.deepEqual(log, ['codec out goodbye', 'transmit goodbye']);
+	assert.deepEqual(timers.pending.map(timer => timer.ms), [1000]);
+	goodbye.answered();
+	await pipeline.settled();
+	await new Promise(resolve => {
+		setImmediate(resolve);
+	});
+	assert.deepEqual(log, ['codec out goodbye', 'transmit goodbye', 'closed']);
+	assert.deepEqual(timers.pending, [], 'the bound is cleared');
+});
+
+test('closing: an answer that never comes holds the close only until the closing timeout', async () => {
+	const log: Log = [];
+	const timers = fakeTimers();
+	const goodbye = sayingGoodbye(log);
+	const pipeline = createPipeline([goodbye.factory], sink(log), {clock: timers, closingTimeout: 250});
+	pipeline.closing(() => log.push('closed'));
+	await new Promise(resolve => {
+		setImmediate(resolve);
+	});
+	assert.deepEqual(log, ['transmit goodbye']);
+	assert.equal(timers.pending.length, 1);
+	assert.equal(timers.pending[0]!.ms, 250);
+	timers.pending[0]!.callback();
+	assert.deepEqual(log, ['transmit goodbye', 'closed']);
+	goodbye.answered();
+	await new Promise(resolve => {
+		setImmediate(resolve);
+	});
+	assert.deepEqual(log, ['transmit goodbye', 'closed'], 'closed once');
+});

@@ -4,13 +4,31 @@ import {createServer, type IncomingHttpHeaders} from 'node:http';
 import {createRequire} from 'node:module';
 import type {AddressInfo, Socket} from 'node:net';
 import {after, describe, test} from 'node:test';
+import {Connection} from '../source/connection.js';
 import {PipelineMessage} from '../source/pipeline/message.js';
 import type {PipelineEvent, Stage, StageLink} from '../source/pipeline/stage.js';
 import {contentType, loadStompStage, maxFrameBytes, type StompOptions} from '../source/protocols/stomp.js';
+import {listenToConnection} from '../source/session-events.js';
+import {SessionPipe} from '../source/session-pipeline.js';
 import {runCli, startCli} from './helpers/cli.js';
 import {startServer} from './helpers/servers.js';
+import {startStompServer} from './helpers/stomp-server.js';
 
 const closers: Array<() => Promise<void>> = [];
+
+async function until(check: () => boolean, timeout = 10_000): Promise<void> {
+	const start = Date.now();
+	while (!check()) {
+		if (Date.now() - start > timeout) {
+			throw new Error('timed out waiting');
+		}
+
+		// eslint-disable-next-line no-await-in-loop
+		await new Promise(resolve => {
+			setTimeout(resolve, 20);
+		});
+	}
+}
 after(async () => Promise.all(closers.map(async close => close())));
 
 /** What the tests use of stomp-broker-js (it ships no types). */
@@ -135,12 +153,12 @@ describe('--protocol stomp against stomp-broker-js', () => {
 		assert.match(messages[0]!.data as string, /^MESSAGE\n[\s\S]*\n\nhello\0$/, 'data: the frame as on the wire');
 	});
 
-	test('CONNECT: accept-version, host, no heart-beats, the v1x.stomp subprotocols; --auth USER:PASS is login and passcode, not HTTP authentication', async () => {
+	test('CONNECT: accept-version, no host (no --vhost), no heart-beats, the v1x.stomp subprotocols; --auth USER:PASS is login and passcode, not HTTP authentication', async () => {
 		const server = await stompBroker({login: true});
 		const result = await runCli([server.url, '--protocol', 'stomp', '--auth', 'bob:secret', '-v', '--linger', '0'], {input: '/queue/x hi\n'});
 		assert.equal(result.code, 0, result.stderr);
 		assert.match(result.stderr, /\(subprotocol v12\.stomp\)/);
-		assert.deepEqual(server.connects, [{'accept-version': '1.2,1.1,1.0', host: '127.0.0.1', 'heart-beat': '0,0', login: 'bob', passcode: 'secret'}]);
+		assert.deepEqual(server.connects, [{'accept-version': '1.2,1.1,1.0', 'heart-beat': '0,0', login: 'bob', passcode: 'secret'}]);
 		assert.equal(server.upgrades[0]!['sec-websocket-protocol'], 'v12.stomp,v11.stomp,v10.stomp');
 		assert.equal(server.upgrades[0]!.authorization, undefined);
 		assert.deepEqual(server.sends.map(({dest, body}) => [dest, body]), [['/queue/x', 'hi']]);
@@ -177,9 +195,9 @@ describe('--protocol stomp against stomp-broker-js', () => {
 		assert.equal(server.requests.length, 1);
 	});
 
-	test('--vhost is CONNECT\'s host header; a virtual host refused (as RabbitMQ refuses the URL\'s host name) gets a hint', async () => {
+	test('no host header by default, --vhost sets it; a default virtual host refused (as RabbitMQ refuses it to a user without access) gets a hint', async () => {
 		const {FrameImpl, Parser} = await import('@stomp/stompjs');
-		const hosts: string[] = [];
+		const hosts: Array<string | undefined> = [];
 		const server = await startServer({onConnection(socket) {
 			const parser = new Parser(raw => {
 				const frame = FrameImpl.fromRawFrame(raw, false);
@@ -187,11 +205,11 @@ describe('--protocol stomp against stomp-broker-js', () => {
 					return;
 				}
 
-				hosts.push(frame.headers.host!);
-				if (frame.headers.host === '/') {
+				hosts.push(frame.headers.host);
+				if (frame.headers.host === 'team') {
 					socket.send(FrameImpl.marshall({command: 'CONNECTED', headers: {version: '1.2'}}));
 				} else {
-					socket.send(FrameImpl.marshall({command: 'ERROR', headers: {message: 'Bad CONNECT'}, body: `Virtual host '${frame.headers.host!}' access denied`}));
+					socket.send(FrameImpl.marshall({command: 'ERROR', headers: {message: 'Bad CONNECT'}, body: `Virtual host '${frame.headers.host ?? '/'}' access denied`}));
 					socket.close(1000);
 				}
 			}, () => undefined);
@@ -202,11 +220,13 @@ describe('--protocol stomp against stomp-broker-js', () => {
 		closers.push(async () => server.close());
 		const refused = await runCli([server.url, '--protocol', 'stomp'], {input: ''});
 		assert.equal(refused.code, 1);
-		assert.equal(refused.stderr, 'wsterm: the STOMP server sent ERROR: Bad CONNECT: Virtual host \'127.0.0.1\' access denied (CONNECT\'s host header was "127.0.0.1": give --vhost NAME; RabbitMQ\'s default is --vhost /)\n');
-		const accepted = await runCli([server.url, '--protocol', 'stomp', '--vhost', '/', '-w', '0'], {input: ''});
+		assert.equal(refused.stderr, 'wsterm: the STOMP server sent ERROR: Bad CONNECT: Virtual host \'/\' access denied (CONNECT named no virtual host, so the broker took its default one: give --vhost NAME)\n');
+		const accepted = await runCli([server.url, '--protocol', 'stomp', '--vhost', 'team', '-w', '0'], {input: ''});
 		assert.equal(accepted.stderr, '');
 		assert.equal(accepted.code, 0);
-		assert.deepEqual(hosts, ['127.0.0.1', '/']);
+		const wrong = await runCli([server.url, '--protocol', 'stomp', '--vhost', 'other'], {input: ''});
+		assert.equal(wrong.stderr, 'wsterm: the STOMP server sent ERROR: Bad CONNECT: Virtual host \'other\' access denied\n', 'no hint when --vhost was given');
+		assert.deepEqual(hosts, [undefined, 'team', 'other']);
 	});
 
 	test('lines are DESTINATION BODY without --send-to; a line without a body is refused (exit 2), the rest is sent', async () => {
@@ -250,7 +270,7 @@ describe('the stomp stage with a fake link (the real @stomp/stompjs parser and s
 
 	async function stage(options: Partial<StompOptions> = {}): Promise<{stage: Stage; fake: Fake}> {
 		const fake: Fake = {sent: [], passedOn: [], errors: [], exits: [], refused: 0};
-		const factory = await loadStompStage({host: 'h', subscribe: ['/topic/t'], ...options, onRefused() {
+		const factory = await loadStompStage({subscribe: ['/topic/t'], ...options, onRefused() {
 			fake.refused++;
 		}});
 		const link: StageLink = {
@@ -270,7 +290,7 @@ describe('the stomp stage with a fake link (the real @stomp/stompjs parser and s
 	test('lines wait for CONNECTED, after the SUBSCRIBEs; a RECEIPT answers its SEND, hidden and not counted', async () => {
 		const {stage: stomp, fake} = await stage({sendTo: '/queue/q'});
 		await stomp.event!(open);
-		assert.match(fake.sent[0]!.text!, /^CONNECT\naccept-version:1\.2,1\.1,1\.0\nhost:h\nheart-beat:0,0\n\n\0$/);
+		assert.match(fake.sent[0]!.text!, /^CONNECT\naccept-version:1\.2,1\.1,1\.0\nheart-beat:0,0\n\n\0$/, 'no host header without --vhost');
 		const out: PipelineMessage[] = [];
 		const held = stomp.send!(new PipelineMessage('{"k":"a:b"}', false), message => out.push(message));
 		assert.equal(out.length, 0, 'held until CONNECTED');
@@ -338,10 +358,98 @@ describe('the stomp stage with a fake link (the real @stomp/stompjs parser and s
 		assert.equal(fake.passedOn.at(-1)!.line, 'small');
 	});
 
+	test('closing: DISCONNECT with a receipt once connected, held until its RECEIPT or the close; nothing before CONNECTED or after ERROR', async () => {
+		const {stage: stomp, fake} = await stage();
+		await stomp.event!(open);
+		assert.equal(stomp.closing!(), undefined, 'not connected yet: nothing to say');
+		const next = (message: PipelineMessage): void => {
+			fake.passedOn.push(message);
+		};
+
+		stomp.receive!(received('CONNECTED\nversion:1.2\n\n\0'), next);
+		let settled = false;
+		const held = Promise.resolve(stomp.closing!()).then(() => {
+			settled = true;
+		});
+		const disconnect = fake.sent.at(-1)!;
+		assert.match(disconnect.text!, /^DISCONNECT\nreceipt:(r-\d+)\n\n\0$/);
+		assert.equal(disconnect.awaitsReply, false);
+		const receipt = /receipt:(r-\d+)/.exec(disconnect.text!)![1]!;
+		stomp.receive!(received('RECEIPT\nreceipt-id:other\n\n\0'), next);
+		await new Promise(resolve => {
+			setImmediate(resolve);
+		});
+		assert.equal(settled, false, 'another receipt does not let the close go');
+		stomp.receive!(received(`RECEIPT\nreceipt-id:${receipt}\n\n\0`), next);
+		await held;
+		assert.deepEqual([fake.passedOn.at(-1)!.shown, fake.passedOn.at(-1)!.counted, fake.passedOn.at(-1)!.answers, fake.passedOn.at(-1)!.control], [null, false, 0, true]);
+
+		// The connection closing ends the wait too.
+		await stomp.event!(open);
+		stomp.receive!(received('CONNECTED\nversion:1.2\n\n\0'), next);
+		const cut = stomp.closing!();
+		await stomp.event!({type: 'close', code: 1006, reason: '', byUs: false, willReconnect: false} as unknown as PipelineEvent);
+		await cut;
+
+		// After ERROR the server closes: no DISCONNECT.
+		await stomp.event!(open);
+		stomp.receive!(received('CONNECTED\nversion:1.2\n\n\0'), next);
+		stomp.receive!(received('ERROR\nmessage:bad\n\n\0'), next);
+		const sent = fake.sent.length;
+		assert.equal(stomp.closing!(), undefined);
+		assert.equal(fake.sent.length, sent);
+	});
+
 	test('contentType: JSON objects and arrays are application/json', () => {
 		assert.equal(contentType('{"a":1}'), 'application/json');
 		assert.equal(contentType(' [1] '), 'application/json');
 		assert.equal(contentType('{nope'), 'text/plain');
 		assert.equal(contentType('42'), 'text/plain');
+	});
+});
+
+describe('--protocol stomp says DISCONNECT at the end of a run', () => {
+	test('DISCONNECT with a receipt after the SENDs, and the WebSocket close only after its RECEIPT', async () => {
+		const server = await startStompServer();
+		closers.push(async () => server.close());
+		const result = await runCli([server.url, '--protocol', 'stomp', '--send-to', '/queue/a'], {input: 'one\ntwo\n'});
+		assert.equal(result.stderr, '');
+		assert.equal(result.code, 0);
+		assert.deepEqual(server.seen.map(frame => frame.command), ['CONNECT', 'SEND', 'SEND', 'DISCONNECT', 'websocket close']);
+		const disconnect = server.seen[3]!;
+		assert.ok('headers' in disconnect && typeof disconnect.headers.receipt === 'string');
+		assert.deepEqual(server.seen[4], {command: 'websocket close', code: 1000});
+	});
+
+	test('a server that never answers DISCONNECT holds the close only for the bound', async () => {
+		const server = await startStompServer({answerDisconnect: false});
+		closers.push(async () => server.close());
+		// Without the bound the run would wait forever for the RECEIPT (and be killed at the timeout).
+		const result = await runCli([server.url, '--protocol', 'stomp', '--send-to', '/queue/a'], {input: 'one\n', timeout: 15_000});
+		assert.equal(result.signal, null);
+		assert.equal(result.stderr, '');
+		assert.equal(result.code, 0);
+		assert.deepEqual(server.seen.map(frame => frame.command), ['CONNECT', 'SEND', 'DISCONNECT', 'websocket close']);
+	});
+
+	test('the session\'s pipeline: /close and quit go through it, so DISCONNECT goes before the close; a bad code is refused', async () => {
+		const server = await startStompServer();
+		closers.push(async () => server.close());
+		const connection = new Connection({url: server.url, displayUrl: server.url, protocols: [], options: {}});
+		const pipe = new SessionPipe(connection, [await loadStompStage({subscribe: []})], Date.now);
+		const stop = listenToConnection(connection, Date.now, () => undefined, [], pipe);
+		try {
+			connection.connect();
+			// The line waits for CONNECTED; once it is out, the stage is connected.
+			pipe.send('/queue/a hi', false);
+			await until(() => server.seen.length === 2);
+			assert.equal(pipe.close(999), 'close code 999 cannot be sent: use 1000-1003, 1007-1014 or 3000-4999', 'checked before anything is sent');
+			assert.equal(server.seen.length, 2);
+			assert.equal(pipe.close(1000), undefined);
+			await once(connection, 'close');
+			assert.deepEqual(server.seen.map(frame => frame.command), ['CONNECT', 'SEND', 'DISCONNECT', 'websocket close']);
+		} finally {
+			stop();
+		}
 	});
 });

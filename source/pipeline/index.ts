@@ -20,6 +20,7 @@ Writing a stage (a StageFactory, see stage.ts):
         next(new PipelineMessage(encode(message.decoded ?? message.json()), true));
       },
       event(event) {},                          // open, ping, pong, close, in order with messages
+      closing() {},                             // about to close: a goodbye, a promise holds the close
     });
   }
 
@@ -45,6 +46,8 @@ Using a pipeline (a consumer):
   to send:                if (!pipeline.send(createMessage(data, isBinary))) stop reading input until 'drain' / settled()
   sink.deliver(message):  print or show message.shown ?? message (null: hidden, still counted)
   sink.event(event):      the consumer's own open/close handling; {type: 'exit', code} ends the run
+  to close:               pipeline.closing(() => connection.close(code, reason))  // after the stages' goodbyes (bounded)
+  -I's lines:             connection.takeInitialMessages(), then pipeline.send() each after the open's sink.event
 */
 export {type Annotations, createMessage, messageFrom, PipelineMessage, type Sendable} from './message.js';
 export {createPipeline, type Pipeline, type PipelineOptions, type PipelineSink} from './pipeline.js';

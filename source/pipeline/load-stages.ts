@@ -20,8 +20,6 @@ export type StageChoices = {
 	readonly record?: string;
 	/** The URL connected to (credentials are left out of what stages see). */
 	readonly url: string;
-	/** `-I`'s messages, sent by the connection itself on every open (recorded after the open). */
-	readonly initialMessages?: readonly string[];
 	/** A line on stderr (the recorder could not write). */
 	readonly note: (line: string) => void;
 };
@@ -53,7 +51,7 @@ export async function loadStages(choices: StageChoices): Promise<StageFactory[]>
 	if (choices.record !== undefined) {
 		const {createRecorder, recorderStage} = await import('../replay/recorder.js');
 		const recorder = createRecorder(choices.record, {onError: choices.note});
-		stages.push(recorderStage(recorder, {url, ...(choices.initialMessages === undefined ? {} : {initialMessages: choices.initialMessages})}));
+		stages.push(recorderStage(recorder, {url}));
 	}
 
 	return stages;

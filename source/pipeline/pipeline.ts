@@ -3,6 +3,7 @@ Runs a connection's stages in order, each direction one message at a time per st
 returns a promise holds what comes behind it, the others run at once (with no stages at all, a
 message goes straight through, with no queue and no tick).
 */
+import type {Clock} from '../clock.js';
 import {PipelineMessage} from './message.js';
 import {Serial} from './serial.js';
 import type {PipelineEvent, Stage, StageFactory, StageLink} from './stage.js';
@@ -30,6 +31,12 @@ export type Pipeline = {
 	event(event: PipelineEvent): void;
 	/** Resolves once everything given so far has been through every stage. */
 	settled(): Promise<void>;
+	/**
+	The consumer wants to close: each stage says its goodbye (Stage.closing), and `close` is called
+	once their answers came, or the closing timeout ran out; at once (in this call) when no stage
+	holds it. Call it once per close.
+	*/
+	closing(close: () => void): void;
 	/** Messages given to send() and not yet through the stages to the connection. */
 	readonly sending: number;
 	/** The stages, in incoming order (for tests and diagnostics). */
@@ -39,6 +46,17 @@ export type Pipeline = {
 export type PipelineOptions = {
 	/** Messages waiting in the stages, in one direction, above which receive()/send() return false (1000). */
 	readonly maxPending?: number;
+	/** Milliseconds the stages' goodbyes may hold a close (1000). */
+	readonly closingTimeout?: number;
+	/** The timers of that bound (the system's by default). */
+	readonly clock?: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
+};
+
+const systemTimers: Pick<Clock, 'setTimeout' | 'clearTimeout'> = {
+	setTimeout: (callback, ms) => setTimeout(callback, ms),
+	clearTimeout: timer => {
+		clearTimeout(timer);
+	},
 };
 
 type Item = PipelineMessage | PipelineEvent;
@@ -52,7 +70,7 @@ Builds the stages (each factory once) and the two paths. `factories` are listed 
 connection outwards (codec, protocol, hooks): received messages go through them in that order,
 messages to send in the reverse one; stages with `tap` (the recorder) come last in both.
 */
-export function createPipeline(factories: readonly StageFactory[], sink: PipelineSink, {maxPending = 1000}: PipelineOptions = {}): Pipeline {
+export function createPipeline(factories: readonly StageFactory[], sink: PipelineSink, {maxPending = 1000, closingTimeout = 1000, clock = systemTimers}: PipelineOptions = {}): Pipeline {
 	if (factories.length === 0) {
 		return {
 			receive(message) {
@@ -64,6 +82,9 @@ export function createPipeline(factories: readonly StageFactory[], sink: Pipelin
 				sink.event(event);
 			},
 			async settled() {},
+			closing(close) {
+				close();
+			},
 			sending: 0,
 			names: [],
 		};
@@ -185,6 +206,25 @@ export function createPipeline(factories: readonly StageFactory[], sink: Pipelin
 				// eslint-disable-next-line no-await-in-loop -- a stage may pass work on while the others settle
 				await Promise.all([...incoming, ...outgoing].map(async serial => serial.settled()));
 			}
+		},
+		closing(close) {
+			const holds = stages.map(stage => stage.closing?.()).filter(result => isThenable(result));
+			if (holds.length === 0) {
+				close();
+				return;
+			}
+
+			let done = false;
+			const finish = (): void => {
+				if (!done) {
+					done = true;
+					clock.clearTimeout(timer);
+					close();
+				}
+			};
+
+			const timer = clock.setTimeout(finish, closingTimeout);
+			void Promise.all(holds.map(async hold => Promise.resolve(hold).catch(() => undefined))).then(finish);
 		},
 		get sending() {
 			return pending(outgoing);

@@ -59,6 +59,12 @@ export type Stage = {
 	send?(message: PipelineMessage, next: Next): StageResult;
 	/** An event on the incoming path; it is passed on after this returns (or settles). */
 	event?(event: PipelineEvent): StageResult;
+	/**
+	The consumer is about to close the connection (the end of a run, a close asked for): a goodbye
+	(STOMP's DISCONNECT) goes now through `link.send`, and a promise holds the close until its
+	answer came. The pipeline bounds the wait; the promise need not (and should not reject).
+	*/
+	closing?(): StageResult;
 };
 
 /** Builds a stage for one pipeline: once per connection (in the client, once for all its reconnects). */

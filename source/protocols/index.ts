@@ -17,10 +17,9 @@ export type ProtocolChoices = {
 	readonly namespace?: string;
 	/** socketio: --auth JSON, CONNECT's payload. */
 	readonly auth?: Record<string, unknown>;
-	/** stomp: CONNECT's host header, login and passcode, --subscribe and --send-to. */
+	/** stomp: CONNECT's host header (--vhost), login and passcode, --subscribe and --send-to. */
 	readonly stomp?: {
-		readonly host: string;
-		readonly hostGiven?: boolean;
+		readonly host?: string;
 		readonly login?: string;
 		readonly passcode?: string;
 		readonly subscribe: readonly string[];
@@ -58,7 +57,7 @@ export async function loadProtocolStage(choices: ProtocolChoices): Promise<Stage
 
 		case 'stomp': {
 			const {loadStompStage} = await import('./stomp.js');
-			return loadStompStage({...choices.stomp ?? {host: 'localhost', subscribe: []}, ...(onRefused === undefined ? {} : {onRefused})});
+			return loadStompStage({...choices.stomp ?? {subscribe: []}, ...(onRefused === undefined ? {} : {onRefused})});
 		}
 	}
 }

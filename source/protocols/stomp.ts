@@ -1,6 +1,6 @@
 /*
 STOMP over WebSocket (--protocol stomp), with @stomp/stompjs's frame parser and serializer; the
-stage is the glue. On each open it sends CONNECT (accept-version 1.2, 1.1, 1.0; host; --auth's login
+stage is the glue. On each open it sends CONNECT (accept-version 1.2, 1.1, 1.0; --vhost's host; --auth's login
 and passcode; no heart-beats) and holds the lines until CONNECTED, then subscribes to each
 --subscribe destination (ids sub-0, sub-1..., ack auto). Each line is sent as SEND, to --send-to's
 destination, or without it as `DESTINATION BODY`; a body that is a JSON object or array goes as
@@ -21,10 +21,12 @@ import {PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
 
 export type StompOptions = {
-	/** CONNECT's host header (the virtual host): --vhost, else the URL's host name. */
-	readonly host: string;
-	/** --vhost was given (else an ERROR about the virtual host gets a hint). */
-	readonly hostGiven?: boolean;
+	/**
+	CONNECT's host header, the broker's virtual host (--vhost). None without it, as @stomp/stompjs
+	does: RabbitMQ takes the host header as its virtual host and refuses one it does not have (the
+	URL's host name), while without one it, ActiveMQ and Spring's brokers use their default.
+	*/
+	readonly host?: string;
 	/** --auth USER:PASS: CONNECT's login and passcode. */
 	readonly login?: string;
 	readonly passcode?: string;
@@ -64,7 +66,7 @@ export async function loadStompStage(options: StompOptions): Promise<StageFactor
 	return stompStage(options, await import('@stomp/stompjs'));
 }
 
-export function stompStage({host, hostGiven = false, login, passcode, subscribe, sendTo, onRefused}: StompOptions, {Parser, FrameImpl}: Library): StageFactory {
+export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}: StompOptions, {Parser, FrameImpl}: Library): StageFactory {
 	return link => {
 		/** Frames (or heart-beats) the parser found in the message being read. */
 		let found: Array<Stomp.IRawFrameType | 'heart-beat'> = [];
@@ -78,6 +80,10 @@ export function stompStage({host, hostGiven = false, login, passcode, subscribe,
 		let escape = false;
 		let nextReceipt = 0;
 		const receipts = new Map<string, Sent>();
+		/** The server sent ERROR on this connection: it closes, no DISCONNECT is said. */
+		let failed = false;
+		/** The DISCONNECT sent, until its RECEIPT (or the close) comes. */
+		let disconnecting: {readonly receipt: string; readonly resolve: () => void} | undefined;
 
 		/** A frame as the WebSocket message that carries it. */
 		const wire = (frame: Frame): PipelineMessage => {
@@ -90,6 +96,8 @@ export function stompStage({host, hostGiven = false, login, passcode, subscribe,
 		};
 
 		const reset = (): void => {
+			disconnecting?.resolve();
+			disconnecting = undefined;
 			parser = newParser();
 			partial = 0;
 			found = [];
@@ -146,8 +154,14 @@ export function stompStage({host, hostGiven = false, login, passcode, subscribe,
 
 				case 'RECEIPT': {
 					const id = headers['receipt-id'] ?? '';
+					// DISCONNECT's: the protocol's own, like CONNECTED.
+					const goodbye = id === disconnecting?.receipt;
+					if (goodbye) {
+						disconnecting!.resolve();
+					}
+
 					const known = receipts.delete(id);
-					next(message.annotate({decoded: {command, headers}, badge, shown: null, counted: false, answers: known ? 1 : 0, fields: {command, receiptId: id}}));
+					next(message.annotate({decoded: {command, headers}, badge, shown: null, counted: false, answers: known ? 1 : 0, fields: {command, receiptId: id}, ...(goodbye ? {control: true} : {})}));
 					return;
 				}
 
@@ -155,10 +169,11 @@ export function stompStage({host, hostGiven = false, login, passcode, subscribe,
 					const sent = headers['receipt-id'] === undefined ? undefined : receipts.get(headers['receipt-id']);
 					const about = sent === undefined ? '' : ` (for SEND ${sent.destination} ${sent.body})`;
 					const body = frame.body.trim();
-					// RabbitMQ takes the host header as its virtual host, and refuses one it does not have.
-					const hint = !connected && !hostGiven && /virtual ?host|vhost/i.test(`${headers.message ?? ''} ${body}`)
-						? ` (CONNECT's host header was "${escapeControl(host)}": give --vhost NAME; RabbitMQ's default is --vhost /)`
+					// RabbitMQ refuses its default virtual host to a user who has no access to it.
+					const hint = !connected && host === undefined && /virtual ?host|vhost/i.test(`${headers.message ?? ''} ${body}`)
+						? ' (CONNECT named no virtual host, so the broker took its default one: give --vhost NAME)'
 						: '';
+					failed = true;
 					link.error(`the STOMP server sent ERROR${about}: ${escapeControl(headers.message ?? '(no message)')}${body === '' ? '' : `: ${quote(body)}`}${hint}`);
 					next(message.annotate({control: true, badge, decoded: {command, headers, body: frame.body}}));
 					// The server closes after an ERROR (STOMP 1.2); ours ends the run either way.
@@ -179,11 +194,12 @@ export function stompStage({host, hostGiven = false, login, passcode, subscribe,
 				if (event.type === 'open') {
 					reset();
 					escape = false;
+					failed = false;
 					control({
 						command: 'CONNECT',
 						headers: {
 							'accept-version': '1.2,1.1,1.0',
-							host,
+							...(host === undefined ? {} : {host}),
 							'heart-beat': '0,0',
 							...(login === undefined ? {} : {login}),
 							...(passcode === undefined ? {} : {passcode}),
@@ -192,6 +208,18 @@ export function stompStage({host, hostGiven = false, login, passcode, subscribe,
 				} else if (event.type === 'close') {
 					reset();
 				}
+			},
+			closing() {
+				if (!connected || failed) {
+					return undefined;
+				}
+
+				// After every SEND (they go at once once connected): the RECEIPT says the broker has them all.
+				const receipt = `r-${nextReceipt++}`;
+				const {promise, resolve} = deferred();
+				disconnecting = {receipt, resolve};
+				control({command: 'DISCONNECT', headers: {receipt}});
+				return promise;
 			},
 			receive(message, next) {
 				const {data} = message;

@@ -168,9 +168,10 @@ export function recordedUrl(target: string): string {
 /**
 The recorder as a pipeline stage (`--record` in pipe mode): a tap, so it sees each received
 message as it came off the wire (whatever the hooks show instead) and each sent one as it goes
-onto it, and the connection's events in order with them. The file is closed at the final close.
+onto it (-I's lines too: with stages, they go through them), and the connection's events in order
+with them. The file is closed at the final close.
 */
-export function recorderStage(recorder: Recorder, {url, initialMessages}: {readonly url: string; readonly initialMessages?: readonly string[]}): StageFactory {
+export function recorderStage(recorder: Recorder, {url}: {readonly url: string}): StageFactory {
 	return () => ({
 		name: 'recorder',
 		tap: true,
@@ -188,7 +189,7 @@ export function recorderStage(recorder: Recorder, {url, initialMessages}: {reado
 		event(event) {
 			switch (event.type) {
 				case 'open': {
-					recorder.open(url, event.protocol, initialMessages);
+					recorder.open(url, event.protocol);
 					break;
 				}
 
