@@ -3,6 +3,7 @@
 socket.io package's server, graphql-ws's server with a graphql schema, and json-rpc-2.0 over ws.
 */
 import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
 import {once} from 'node:events';
 import {mkdtempSync, readFileSync} from 'node:fs';
 import {createServer, type Server as HttpServer} from 'node:http';
@@ -19,6 +20,7 @@ import {Server as SocketIoServer} from 'socket.io';
 import {WebSocketServer} from 'ws';
 import {cliPath} from './helpers/cli.js';
 import {startServer, type TestServer} from './helpers/servers.js';
+import {startStompServer} from './helpers/stomp-server.js';
 import {cliCommand, hasTmux, TmuxSession} from './helpers/ui-tmux.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'wsterm-session-protocols-'));
@@ -396,4 +398,27 @@ test('--protocol stomp in the session: MESSAGE bodies are rows, a SEND typed as 
 
 	// The broker reports its own send to /queue/a as well.
 	assert.deepEqual(sends.filter(sent => sent.dest !== '/queue/a').map(sent => [sent.dest, String(sent.body)]), [['/queue/b', 'hi there']]);
+});
+
+test('SIGTERM in a STOMP session: DISCONNECT goes before the WebSocket close, exit 143', {skip}, async () => {
+	const server = await startStompServer();
+	closers.push(async () => server.close());
+	const tmux = session([server.url, '--protocol', 'stomp', '--send-to', '/queue/a']);
+	const commands = (): string[] => server.seen.map(seen => seen.command);
+	try {
+		await tmux.waitFor(/ · ↑0 /, {what: 'the status bar'});
+		type(tmux, 'hi');
+		for (let attempt = 0; attempt < 500 && !commands().includes('SEND'); attempt++) {
+			// eslint-disable-next-line no-await-in-loop -- polling, bounded
+			await sleep(20);
+		}
+
+		assert.ok(commands().includes('SEND'), commands().join(' '));
+		const shell = tmux.display('#{pane_pid}');
+		execFileSync('pkill', ['-TERM', '-P', shell, 'node']);
+		assert.match(await tmux.waitFor(/EXIT=\d+/, {what: 'the session to exit'}), /EXIT=143/);
+		assert.deepEqual(commands().slice(-2), ['DISCONNECT', 'websocket close']);
+	} finally {
+		tmux.kill();
+	}
 });

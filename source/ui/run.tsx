@@ -13,8 +13,8 @@ import type {SessionPipe} from '../session-pipeline.js';
 import App from './App.js';
 import {colorEnabled} from './tones.js';
 
-/** Milliseconds to wait for the close handshake after a signal. */
-const signalGrace = 1000;
+/** Milliseconds to wait for the close handshake after a signal (a protocol's goodbye may take 1 s of it). */
+const signalGrace = 2000;
 const sighup = 129;
 
 /** Why the session ended, for one line on stderr after the screen is restored. */
@@ -103,7 +103,13 @@ export async function runInteractive(started: StartedSession, io: SessionIo): Pr
 
 		const onSignal = (code: number) => (): void => {
 			if (connection.state === 'open') {
-				connection.close(1000);
+				// Through the stages when there are some: a protocol says goodbye first (STOMP's DISCONNECT).
+				if (pipe === undefined) {
+					connection.close(1000);
+				} else {
+					pipe.close(1000);
+				}
+
 				connection.once('close', () => {
 					finish(code);
 				});
