@@ -9,24 +9,11 @@ import {
 } from './helpers/peers.js';
 import {startServer} from './helpers/servers.js';
 import {makeCertificate} from './helpers/tls.js';
+import {until} from './helpers/until.js';
 
 /** The JSON records of a --jsonl run. */
 function records(stdout: string): Array<Record<string, unknown>> {
 	return stdout.split('\n').filter(Boolean).map(line => JSON.parse(line) as Record<string, unknown>);
-}
-
-async function until(check: () => boolean, timeout = 15_000): Promise<void> {
-	const start = Date.now();
-	while (!check()) {
-		if (Date.now() - start > timeout) {
-			throw new Error('timed out waiting');
-		}
-
-		// eslint-disable-next-line no-await-in-loop
-		await new Promise(resolve => {
-			setTimeout(resolve, 20);
-		});
-	}
 }
 
 function initialFile(text: string): string {

@@ -13,6 +13,7 @@ import {
 	startRefusingProxy, startSilentPeer,
 } from './helpers/peers.js';
 import {startServer} from './helpers/servers.js';
+import {until} from './helpers/until.js';
 
 const flags: ConnectFlags = {
 	header: [], cookie: [], subprotocol: [], followRedirects: false, insecure: false, compress: false, connectTimeout: 10,
@@ -50,20 +51,6 @@ function record(connection: Connection): {
 		failures.push(failure);
 	});
 	return {events, closes, reconnects, failures};
-}
-
-async function until(check: () => boolean, timeout = 10_000): Promise<void> {
-	const start = Date.now();
-	while (!check()) {
-		if (Date.now() - start > timeout) {
-			throw new Error('timed out waiting');
-		}
-
-		// eslint-disable-next-line no-await-in-loop
-		await new Promise(resolve => {
-			setTimeout(resolve, 10);
-		});
-	}
 }
 
 const fast: ConnectionOptions = {reconnect: true, reconnectRules: {baseDelay: 100, maxDelay: 400}};

@@ -18,6 +18,7 @@ import {SessionPipe} from '../source/session-pipeline.js';
 import {runCli, startCli} from './helpers/cli.js';
 import {startServer, type TestServer} from './helpers/servers.js';
 import {startStompServer} from './helpers/stomp-server.js';
+import {until} from './helpers/until.js';
 
 const servers: TestServer[] = [];
 after(async () => Promise.all(servers.map(async server => server.close())));
@@ -26,20 +27,6 @@ function initialFile(text: string): string {
 	const path = join(mkdtempSync(join(tmpdir(), 'wsterm-initial-pipeline-')), 'initial.txt');
 	writeFileSync(path, text);
 	return path;
-}
-
-async function until(check: () => boolean, timeout = 15_000): Promise<void> {
-	const start = Date.now();
-	while (!check()) {
-		if (Date.now() - start > timeout) {
-			throw new Error('timed out waiting');
-		}
-
-		// eslint-disable-next-line no-await-in-loop
-		await new Promise(resolve => {
-			setTimeout(resolve, 20);
-		});
-	}
 }
 
 type Received = {readonly data: Buffer; readonly isBinary: boolean};

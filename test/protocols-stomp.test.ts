@@ -13,22 +13,9 @@ import {SessionPipe} from '../source/session-pipeline.js';
 import {runCli, startCli} from './helpers/cli.js';
 import {startServer} from './helpers/servers.js';
 import {startStompServer} from './helpers/stomp-server.js';
+import {until} from './helpers/until.js';
 
 const closers: Array<() => Promise<void>> = [];
-
-async function until(check: () => boolean, timeout = 10_000): Promise<void> {
-	const start = Date.now();
-	while (!check()) {
-		if (Date.now() - start > timeout) {
-			throw new Error('timed out waiting');
-		}
-
-		// eslint-disable-next-line no-await-in-loop
-		await new Promise(resolve => {
-			setTimeout(resolve, 20);
-		});
-	}
-}
 after(async () => Promise.all(closers.map(async close => close())));
 
 /** What the tests use of stomp-broker-js (it ships no types). */

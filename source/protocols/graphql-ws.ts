@@ -15,6 +15,7 @@ import type * as GraphqlWs from 'graphql-ws/client';
 import {escapeControl} from '../display.js';
 import {PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
+import {deferred, quote, quoteLength} from './glue.js';
 
 export type GraphqlWsOptions = {
 	/** --init: connection_init's payload. */
@@ -29,9 +30,6 @@ type Subscribe = {
 	readonly operationName?: string | null;
 	readonly extensions?: Record<string, unknown> | null;
 };
-
-/** Longest part of a document quoted in error lines. */
-const quoteLength = 60;
 
 const badge = 'graphql-ws';
 
@@ -195,19 +193,7 @@ export function parseLine(line: string): Subscribe {
 	return object as Subscribe;
 }
 
-function deferred(): {promise: Promise<void>; resolve: () => void} {
-	let resolve!: () => void;
-	const promise = new Promise<void>(done => {
-		resolve = done;
-	});
-	return {promise, resolve};
-}
-
 function oneLine(query: string): string {
 	const line = query.replaceAll(/\s+/g, ' ');
 	return line.length > quoteLength ? `${line.slice(0, quoteLength)}...` : line;
-}
-
-function quote(text: string): string {
-	return escapeControl(text.length > quoteLength ? `${text.slice(0, quoteLength)}...` : text);
 }

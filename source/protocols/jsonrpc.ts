@@ -11,9 +11,9 @@ A line that is a JSON array is a batch, sent as written (`jsonrpc` added): its e
 a control message (recorded as it came) followed by one message per response, each paired like
 any response, so that hooks, -n and --jsonl see responses one by one.
 */
-import {escapeControl} from '../display.js';
 import {type Annotations, PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
+import {quote} from './glue.js';
 
 export type JsonRpcOptions = {
 	/** Milliseconds, for round trips (performance.now in production). */
@@ -29,9 +29,6 @@ type Request = {
 };
 
 type JsonObject = Record<string, unknown>;
-
-/** Longest part of a refused line quoted in its error line. */
-const quoteLength = 60;
 
 /** Requests awaiting an answer, at most: an id the server never answers must not be kept forever. */
 const maxPending = 100_000;
@@ -258,8 +255,4 @@ function idKey(id: unknown): string {
 
 function describe(request: Request): string {
 	return request.params === undefined ? request.method : `${request.method} ${JSON.stringify(request.params)}`;
-}
-
-function quote(text: string): string {
-	return escapeControl(text.length > quoteLength ? `${text.slice(0, quoteLength)}...` : text);
 }

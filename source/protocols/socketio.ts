@@ -22,6 +22,7 @@ import type * as SocketIo from 'socket.io-parser';
 import {escapeControl} from '../display.js';
 import {type Acknowledgement, PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
+import {deferred, quote} from './glue.js';
 
 export type SocketIoOptions = {
 	/** The namespace joined ('/' by default). */
@@ -43,8 +44,6 @@ type Libraries = {
 
 type SentEvent = {readonly name: string; readonly sentAt: number};
 
-/** Longest part of a refused line quoted in its error line. */
-const quoteLength = 60;
 /** Acks awaited at most: an ack that never comes must not be kept forever. */
 const maxPendingAcks = 100_000;
 const badge = 'socket.io';
@@ -324,16 +323,4 @@ function eventName(data: unknown): string {
 /** A name from the network as a badge: control characters visible, not too long. */
 function nameBadge(name: string): string {
 	return escapeControl(name.length > badgeLength ? `${name.slice(0, badgeLength)}...` : name);
-}
-
-function deferred(): {promise: Promise<void>; resolve: () => void} {
-	let resolve!: () => void;
-	const promise = new Promise<void>(done => {
-		resolve = done;
-	});
-	return {promise, resolve};
-}
-
-function quote(text: string): string {
-	return escapeControl(text.length > quoteLength ? `${text.slice(0, quoteLength)}...` : text);
 }

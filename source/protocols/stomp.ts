@@ -19,6 +19,7 @@ import {escapeControl} from '../display.js';
 import {exitCodes} from '../exit-codes.js';
 import {PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
+import {deferred, quote} from './glue.js';
 
 export type StompOptions = {
 	/**
@@ -50,8 +51,6 @@ type Frame = {
 /** A SEND awaiting its receipt: for the ERROR line that may answer it instead. */
 type Sent = {readonly destination: string; readonly body: string};
 
-/** Longest part of a line or body quoted in error lines. */
-const quoteLength = 60;
 /**
 Largest frame read: @stomp/stompjs's parser keeps a frame byte by byte in an array (about 40 bytes
 and 0.4 ms per kB of body), so a 100 MiB message would take minutes and gigabytes. Beyond this, a
@@ -307,16 +306,4 @@ export function contentType(body: string | Buffer): string {
 	}
 
 	return 'text/plain';
-}
-
-function deferred(): {promise: Promise<void>; resolve: () => void} {
-	let resolve!: () => void;
-	const promise = new Promise<void>(done => {
-		resolve = done;
-	});
-	return {promise, resolve};
-}
-
-function quote(text: string): string {
-	return escapeControl(text.length > quoteLength ? `${text.slice(0, quoteLength)}...` : text);
 }
