@@ -5,6 +5,7 @@ sits after the codec and before the hooks: hooks see protocol messages, --record
 */
 import type {StageFactory} from '../pipeline/stage.js';
 import type {ProtocolName} from './names.js';
+import type {StompOptions} from './stomp.js';
 
 export {type ProtocolName, protocolNames, protocolSubprotocols} from './names.js';
 
@@ -18,13 +19,7 @@ export type ProtocolChoices = {
 	/** socketio: --auth JSON, CONNECT's payload. */
 	readonly auth?: Record<string, unknown>;
 	/** stomp: CONNECT's host header (--vhost), login and passcode, --subscribe and --send-to. */
-	readonly stomp?: {
-		readonly host?: string;
-		readonly login?: string;
-		readonly passcode?: string;
-		readonly subscribe: readonly string[];
-		readonly sendTo?: string;
-	};
+	readonly stomp?: Omit<StompOptions, 'onRefused'>;
 	/** Called for each line refused (not a valid request), after its error line. */
 	readonly onRefused?: () => void;
 	/** The hooks stage follows (set by loadStages): it gives the default answer to what asks for one, after the hooks. */
