@@ -61,4 +61,32 @@ describe('--encode: numbers as typed', () => {
 			assert.deepEqual(received.map(bytes => decode(bytes)), [1.5, 1e308]);
 		});
 	}
+
+	for (const [name, decode] of codecs) {
+		test(`${name}: a number too small for a double (1e-400) is refused, not sent as 0; {"$float": ...} goes as that float`, async () => {
+			const {url, received} = await recordingServer();
+			const result = await runCli([url, '--encode', name, '--linger', '0'], {input: '1e-400\n[{"$float":"NaN"},{"$float":"-Infinity"},{"$float":"nan"}]\n1e-320\n'});
+			assert.equal(result.code, 2);
+			assert.equal(result.stderr, 'wsterm: not sent: 1e-400 is too small for a 64-bit float (it would be 0): 1e-400\n');
+			assert.equal(received.length, 2);
+			const [nan, minusInfinity, notAFloat] = decode(received[0]!) as [number, number, unknown];
+			assert.ok(Number.isNaN(nan) && minusInfinity === Number.NEGATIVE_INFINITY);
+			assert.deepEqual(notAFloat, {$float: 'nan'});
+			assert.equal(decode(received[1]!), 1e-320);
+		});
+	}
+
+	test('msgpack: an integer beyond its 64 bits is refused (the library wrapped 2^64 to 0); the limits themselves go', async () => {
+		const [, decode] = codecs[0];
+		const {url, received} = await recordingServer();
+		const input = '18446744073709551616\n[-9223372036854775809]\n18446744073709551615\n-9223372036854775808\n';
+		const result = await runCli([url, '--encode', 'msgpack', '--linger', '0'], {input});
+		assert.equal(result.code, 2);
+		assert.equal(result.stderr, [
+			'wsterm: not sent: cannot be encoded as msgpack (18446744073709551616 is beyond MessagePack\'s 64-bit integers): 18446744073709551616',
+			'wsterm: not sent: cannot be encoded as msgpack (-9223372036854775809 is beyond MessagePack\'s 64-bit integers): [-9223372036854775809]',
+			'',
+		].join('\n'));
+		assert.deepEqual(received.map(bytes => decode(bytes)), [18_446_744_073_709_551_615n, -9_223_372_036_854_775_808n]);
+	});
 });

@@ -10,8 +10,9 @@ Decoded values as JSON, for display and --jsonl, without losing what JSON cannot
 - a format's own types come from its codec (CBOR: `{"$tag": N, "value": ...}`, `{"$simple": N}`).
 
 The reverse (parseJsonValue) reads what --encode is given: integers too large for a double become
-bigint, `-0` stays -0, a number beyond a double's range (`1e400`) is refused rather than sent as
-Infinity, and `{"$bytes": "<base64>"}` (alone in its object) becomes bytes.
+bigint, `-0` stays -0, a number beyond a double's range (`1e400`, `1e-400`) is refused rather than
+sent as Infinity or 0, and `{"$bytes": "<base64>"}` and `{"$float": "NaN"}` (alone in their object)
+become bytes and that float.
 */
 import {isSafeNumber, parse} from 'lossless-json';
 
@@ -116,11 +117,11 @@ function writeObject(value: object, extension: JsonViewExtension | undefined, de
 
 /**
 Parses one line of JSON for --encode: integers beyond 2^53 as bigint, `{"$bytes": base64}` as
-bytes. Throws a SyntaxError when the line is not JSON, a NumberRangeError when a number is beyond
+bytes, `{"$float": "NaN"}` (or "Infinity", "-Infinity") as that number. Throws a SyntaxError when the line is not JSON, a NumberRangeError when a number is beyond
 a double's range.
 */
 export function parseJsonValue(text: string): unknown {
-	return parse(text, reviveBytes, parseNumber);
+	return parse(text, reviveSpecial, parseNumber);
 }
 
 /** A number in the JSON that no double holds (`1e400`, which Number() makes Infinity). */
@@ -134,19 +135,31 @@ function parseNumber(text: string): number | bigint {
 	}
 
 	const value = Number(text);
+	const shown = text.length > 40 ? `${text.slice(0, 40)}...` : text;
 	if (!Number.isFinite(value)) {
-		throw new NumberRangeError(`${text.length > 40 ? `${text.slice(0, 40)}...` : text} is beyond the range of a 64-bit float`);
+		throw new NumberRangeError(`${shown} is beyond the range of a 64-bit float`);
+	}
+
+	// 1e-400: Number() makes it 0, which is not what was written.
+	if (value === 0 && /[1-9]/.test(text.replace(/[eE].*$/, ''))) {
+		throw new NumberRangeError(`${shown} is too small for a 64-bit float (it would be 0)`);
 	}
 
 	return value;
 }
 
-function reviveBytes(_key: string, value: unknown): unknown {
-	if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-		const keys = Object.keys(value);
-		const bytes = (value as {$bytes?: unknown}).$bytes;
-		if (keys.length === 1 && typeof bytes === 'string') {
+const floats: Readonly<Record<string, number>> = {NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY};
+
+/** The reverse of what toJsonText writes for bytes and for the floats JSON has no word for. */
+function reviveSpecial(_key: string, value: unknown): unknown {
+	if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1) {
+		const {$bytes: bytes, $float: float} = value as {$bytes?: unknown; $float?: unknown};
+		if (typeof bytes === 'string') {
 			return new Uint8Array(Buffer.from(bytes, 'base64'));
+		}
+
+		if (typeof float === 'string' && Object.hasOwn(floats, float)) {
+			return floats[float];
 		}
 	}
 

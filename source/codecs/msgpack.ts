@@ -28,6 +28,29 @@ export async function createMsgpackCodec(): Promise<Codec> {
 		name: 'msgpack',
 		shows: 'json',
 		decode: bytes => decode(bytes, options),
-		encode: value => encoder.encode(value),
+		encode(value) {
+			checkIntegers(value);
+			return encoder.encode(value);
+		},
 	};
+}
+
+const int64Min = -(2n ** 63n);
+const uint64Max = (2n ** 64n) - 1n;
+
+/** The library wraps a bigint beyond 64 bits (2^64 went as 0): such a value is refused instead. */
+function checkIntegers(value: unknown): void {
+	if (typeof value === 'bigint') {
+		if (value < int64Min || value > uint64Max) {
+			throw new RangeError(`${value} is beyond MessagePack's 64-bit integers`);
+		}
+	} else if (Array.isArray(value)) {
+		for (const item of value) {
+			checkIntegers(item);
+		}
+	} else if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value)) {
+		for (const item of Object.values(value)) {
+			checkIntegers(item);
+		}
+	}
 }
