@@ -26,6 +26,10 @@ const plugin: Plugin = {
 		// DEV means nothing to ink, and the bridge, with the copy of ws its polyfill imports, stays out.
 		builder.onLoad({filter: /[\\/]ink[\\/]build[\\/]utils\.js$/}, () => ({contents: 'export const isDev = () => false;', loader: 'js'}));
 		builder.onLoad({filter: /[\\/]ink[\\/]build[\\/]devtools\.js$/}, () => ({contents: 'export {};', loader: 'js'}));
+		// restore-cursor writes the show-cursor escape to stderr at exit even when stderr is a file (a
+		// log then starts with ESC[?25h); wsterm's own restore shows the cursor on the terminal on every
+		// way out (session-start.ts), so cli-cursor's exit hook is left out.
+		builder.onLoad({filter: /[\\/]restore-cursor[\\/]index\.js$/}, () => ({contents: 'export default function restoreCursor() {}', loader: 'js'}));
 		builder.onResolve({filter: /^\.\.\//}, ({path, importer}) => dirname(importer) === ui ? {path, external: true} : undefined);
 		// One string-width for ink and wsterm's own modules (a dependency): each copy costs some
 		// 100 ms to load and as much again to build its emoji tables on first use. wrap-ansi keeps

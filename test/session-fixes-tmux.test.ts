@@ -87,3 +87,19 @@ test('an existing history file and directory, and a file /save! replaces, end up
 		tmux.kill();
 	}
 });
+
+test('stderr sent to a file gets no escape sequence when the session ends (only its lines)', {skip}, async () => {
+	const state = mkdtempSync(join(tmpdir(), 'wsterm-fix-'));
+	const log = join(state, 'stderr.txt');
+	const command = cliCommand(cliPath, ['--no-history', server.url], {XDG_STATE_HOME: state, NO_PROXY: '*', HTTP_PROXY: '', HTTPS_PROXY: ''});
+	const tmux = new TmuxSession(`${command} 2>${log}; echo "EXIT=$?"; sleep 30`, {columns: 100, rows: 24});
+	try {
+		await tmux.waitFor(/^ open /m);
+		together(tmux, '/quit', 'Enter');
+		assert.match(await tmux.waitFor(/EXIT=\d+/, {what: 'the session to exit'}), /EXIT=0/);
+		assert.equal(readFileSync(log, 'utf8'), '');
+		assert.equal(tmux.display('#{cursor_flag}'), '1', 'the cursor is shown');
+	} finally {
+		tmux.kill();
+	}
+});
