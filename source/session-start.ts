@@ -62,6 +62,8 @@ export type StartedSession = {
 	readonly history: LoadedHistory;
 	/** undefined: history is not kept. */
 	readonly historyFile: string | undefined;
+	/** When the connection was started (Date.now()): the time of the session's first row. */
+	readonly startedAt: number;
 	/** The connection's events so far; from now on the caller listens itself. */
 	takeEvents(): SessionEvent[];
 	/** The last failure to connect and the last close, for the line on stderr at the end. */
@@ -174,6 +176,7 @@ export async function startSession(options: SessionOptions, io: SessionIo): Prom
 	const stop = listenToConnection(connection, Date.now, event => {
 		events.push(event);
 	}, options.connection.initialMessages, pipe);
+	const startedAt = Date.now();
 	connection.connect();
 
 	const historyFile = options.history ? historyPath(env) : undefined;
@@ -187,6 +190,7 @@ export async function startSession(options: SessionOptions, io: SessionIo): Prom
 		pipe,
 		history,
 		historyFile,
+		startedAt,
 		takeEvents() {
 			stop();
 			const taken = events;

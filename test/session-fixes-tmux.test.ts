@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
 import {cliPath} from './helpers/cli.js';
-import {startRecordingEcho, type TestServer} from './helpers/servers.js';
+import {startRecordingEcho, startServer, type TestServer} from './helpers/servers.js';
 import {cliCommand, hasTmux, TmuxSession} from './helpers/ui-tmux.js';
 
 const skip = hasTmux() ? false : 'tmux is not installed';
@@ -101,5 +101,25 @@ test('stderr sent to a file gets no escape sequence when the session ends (only 
 		assert.equal(tmux.display('#{cursor_flag}'), '1', 'the cursor is shown');
 	} finally {
 		tmux.kill();
+	}
+});
+
+test('the start\'s rows are dated when it began: no row is dated before the one above it', {skip}, async () => {
+	const greeter = await startServer({
+		onConnection(socket) {
+			socket.send('welcome');
+		},
+	});
+	const state = mkdtempSync(join(tmpdir(), 'wsterm-fix-'));
+	const command = cliCommand(cliPath, ['--no-history', greeter.url], {XDG_STATE_HOME: state, NO_PROXY: '*', HTTP_PROXY: '', HTTPS_PROXY: ''});
+	const tmux = new TmuxSession(`${command}; echo "EXIT=$?"; sleep 30`, {columns: 100, rows: 24});
+	try {
+		const screen = await tmux.waitFor(/< welcome$/m, {what: 'the welcome row'});
+		const times = [...screen.matchAll(/^(\d\d):(\d\d):(\d\d)\.(\d{3}) /gm)].map(([, h, m, s, ms]) => ((((Number(h) * 60) + Number(m)) * 60) + Number(s)) * 1000 + Number(ms));
+		assert.equal(times.length, 2, screen);
+		assert.deepEqual(times, times.toSorted((a, b) => a - b), screen);
+	} finally {
+		tmux.kill();
+		await greeter.close();
 	}
 });

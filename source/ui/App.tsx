@@ -56,6 +56,8 @@ type Props = {
 	readonly frameInterval?: number;
 	/** Hands over the connection's events from before the session was drawn (see session-start.ts). */
 	readonly takeBacklog?: () => readonly SessionEvent[];
+	/** When the connection was started (the backlog's events came after it): the time of the start's rows. */
+	readonly startedAt?: number;
 	/** The -I messages the connection sends on every open (shown as sent, saved by /save). */
 	readonly initialMessages?: readonly string[];
 	/** Ctrl-L: forget what is on the screen, so that the next frame paints all of it. */
@@ -142,6 +144,7 @@ export default function App({
 	onRedraw,
 	initialMessages,
 	takeBacklog,
+	startedAt,
 	pipe: givenPipe,
 	loadDecoder,
 	createDecodingPipe,
@@ -190,11 +193,13 @@ export default function App({
 	}, [now]);
 
 	useEffect(() => {
+		// The rows of the start, dated when it began: the backlog's events came after, while the UI loaded.
+		const time = startedAt ?? now();
 		for (const note of notes) {
-			notice('info', note);
+			dispatch({type: 'notice', kind: 'info', text: note, time});
 		}
 
-		notice('info', `connecting to ${url}${urlNote === undefined ? '' : ` (${urlNote})`}; /help lists commands and keys`);
+		dispatch({type: 'notice', kind: 'info', text: `connecting to ${url}${urlNote === undefined ? '' : ` (${urlNote})`}; /help lists commands and keys`, time});
 	// Once, at the start.
 	// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, []);

@@ -164,6 +164,7 @@ export async function runInteractive(started: StartedSession, io: SessionIo): Pr
 				onExit={finish}
 				initialMessages={options.connection.initialMessages}
 				takeBacklog={started.takeEvents}
+				startedAt={started.startedAt}
 				pipe={pipe}
 				protocol={options.protocol}
 				loadDecoder={loadDecoder}
