@@ -15,6 +15,13 @@ import {WebSocketServer} from 'ws';
 import {encodeExact, parseExact, plainJson, stringifyExact} from '../source/protocols/exact-json.js';
 import {idKey, parseBatch, parseLine, responseLine} from '../source/protocols/jsonrpc.js';
 import {parseLine as graphqlLine} from '../source/protocols/graphql-ws.js';
+import * as engineIo from 'engine.io-parser';
+import * as socketIo from 'socket.io-parser';
+import {PipelineMessage} from '../source/pipeline/message.js';
+import type {StageLink} from '../source/pipeline/stage.js';
+import {jsonRpcStage} from '../source/protocols/jsonrpc.js';
+import {socketIoStage} from '../source/protocols/socketio.js';
+import {shownMessage} from '../source/session-pipeline.js';
 import {runCli} from './helpers/cli.js';
 import {startRecordingEcho, startServer, type TestServer} from './helpers/servers.js';
 
@@ -66,6 +73,30 @@ describe('exact-json', () => {
 		assert.equal(idKey(parseExact('3')), idKey(3));
 		assert.notEqual(idKey(3), idKey('3'));
 		assert.equal(stringifyExact(graphqlLine('{"query":"{ a }","variables":{"big":9007199254740993}}')), '{"query":"{ a }","variables":{"big":9007199254740993}}');
+	});
+});
+
+/** A stage's link that keeps nothing: these tests read what the stage passes to `next`. */
+const link: StageLink = {receive() {}, send() {}, close() {}, exit() {}, log() {}, error(line) {
+	throw new Error(line);
+}};
+
+describe('the session\'s sent row shows the numbers as typed', () => {
+	test('jsonrpc', () => {
+		const sent: PipelineMessage[] = [];
+		const stage = jsonRpcStage({now: () => 0})(link);
+		void stage.send!(new PipelineMessage(`add [${numbers}]`, false), message => sent.push(message));
+		assert.equal(shownMessage(sent[0]!).data.toString(), `{"jsonrpc":"2.0","id":1,"method":"add","params":[${numbers}]}`);
+	});
+
+	test('socketio: the arguments, while the frame carries them too and hooks\' decoded is plain', async () => {
+		const sent: PipelineMessage[] = [];
+		const stage = socketIoStage({namespace: '/', now: () => 0}, {engineIo, socketIo})(link);
+		stage.receive!(new PipelineMessage('40{"sid":"a"}', false), () => undefined);
+		await stage.send!(new PipelineMessage(`["echo",${numbers}]`, false), message => sent.push(message));
+		assert.equal(sent[0]!.text, `420["echo",${numbers}]`);
+		assert.equal(shownMessage(sent[0]!).data.toString(), `["echo",${numbers}]`);
+		assert.deepEqual(sent[0]!.decoded, JSON.parse(`["echo",${numbers.replace('1e400', '0')}]`).with(4, Number.POSITIVE_INFINITY));
 	});
 });
 

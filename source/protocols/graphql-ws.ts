@@ -9,7 +9,7 @@ messages (ack, ping, pong) are recorded (--record) but not printed, not given to
 counted for -n.
 
 A JSON line's numbers (in variables, extensions) go out as typed (exact-json.ts): 9007199254740993,
-1.10, -0 and 1e400 unchanged; hooks see plain values.
+1.10, -0 and 1e400 unchanged.
 
 The library is imported in loadGraphqlWsStage (a dynamic import: the CLI is one bundle, where a
 static import of a package would be loaded at every start).
@@ -18,7 +18,7 @@ import type * as GraphqlWs from 'graphql-ws/client';
 import {escapeControl} from '../display.js';
 import {PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
-import {encodeExact, isJsonObject, parseExact, plainJson} from './exact-json.js';
+import {encodeExact, isJsonObject, parseExact} from './exact-json.js';
 import {deferred, quote, quoteLength} from './glue.js';
 
 export type GraphqlWsOptions = {
@@ -84,7 +84,8 @@ export function graphqlWsStage({init, onRefused}: GraphqlWsOptions, {MessageType
 				const subscribe = (): void => {
 					const id = String(nextId++);
 					operations.set(id, payload);
-					next(new PipelineMessage(subscribeText(id, payload), false).annotate({decoded: {type: MessageType.Subscribe, id, payload: plainJson(payload)}, badge}));
+					// No `decoded`: the session shows the text, a codec after the stage parses it (exact too).
+					next(new PipelineMessage(subscribeText(id, payload), false).annotate({badge}));
 				};
 
 				if (acked) {

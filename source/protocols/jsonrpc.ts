@@ -13,8 +13,9 @@ any response, so that hooks, -n and --jsonl see responses one by one.
 
 Numbers go out as typed (exact-json.ts): a request, a response object or a batch is parsed
 losslessly, given its id and `jsonrpc`, and written back with each number token unchanged. Ids
-pair by their exact JSON text, so 9007199254740993 and 9007199254740992 are two ids. Hooks and
---jsonl see plain values.
+pair by their exact JSON text, so 9007199254740993 and 9007199254740992 are two ids. What is sent
+carries no `decoded` value: the session shows its text, and a codec after the stage parses that
+text (exact too). Hooks and --jsonl see plain values.
 */
 import {type Annotations, PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
@@ -104,14 +105,14 @@ export function jsonRpcStage({now, onRefused}: JsonRpcOptions): StageFactory {
 					}
 
 					// A batch of notifications only gets no answer at all.
-					next(new PipelineMessage(stringifyExact(batch), false).annotate({decoded: plainJson(batch), badge: 'jsonrpc', awaitsReply: requests.length > 0}));
+					next(new PipelineMessage(stringifyExact(batch), false).annotate({badge: 'jsonrpc', awaitsReply: requests.length > 0}));
 					return;
 				}
 
 				const response = responseLine(text);
 				if (response !== undefined) {
 					// An answer to a request of the server's: sent as it is, awaiting nothing.
-					next(new PipelineMessage(stringifyExact(response), false).annotate({decoded: plainJson(response), badge: 'jsonrpc', awaitsReply: false}));
+					next(new PipelineMessage(stringifyExact(response), false).annotate({badge: 'jsonrpc', awaitsReply: false}));
 					return;
 				}
 
@@ -132,7 +133,7 @@ export function jsonRpcStage({now, onRefused}: JsonRpcOptions): StageFactory {
 				}
 
 				remember(request);
-				next(new PipelineMessage(stringifyExact(request), false).annotate({decoded: plainJson(request), badge: 'jsonrpc'}));
+				next(new PipelineMessage(stringifyExact(request), false).annotate({badge: 'jsonrpc'}));
 			},
 			receive(message, next) {
 				const value = message.isBinary ? undefined : received(message);

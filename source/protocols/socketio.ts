@@ -26,7 +26,7 @@ import type * as SocketIo from 'socket.io-parser';
 import {escapeControl} from '../display.js';
 import {type Acknowledgement, PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
-import {encodeExact, parseExact, plainJson} from './exact-json.js';
+import {encodeExact, parseExact, plainJson, stringifyExact} from './exact-json.js';
 import {deferred, quote} from './glue.js';
 
 export type SocketIoOptions = {
@@ -284,7 +284,8 @@ export function socketIoStage({namespace, auth, now, onRefused, hooksFollow = fa
 					}
 
 					acks.set(id, {name: data[0] as string, sentAt: now()});
-					next(exactFrame({type: PacketType.EVENT, nsp: namespace, data, id}).annotate({decoded: plainJson(data), badge}));
+					// The session shows `view` (the arguments as typed); `decoded` is plain.
+					next(exactFrame({type: PacketType.EVENT, nsp: namespace, data, id}).annotate({decoded: plainJson(data), badge, view: {json: stringifyExact(data)}}));
 				};
 
 				if (joined) {
