@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, describe, test} from 'node:test';
 import {JSONRPCErrorException, JSONRPCServer} from 'json-rpc-2.0';
+import {plainJson} from '../source/protocols/exact-json.js';
 import {parseBatch, responseLine} from '../source/protocols/jsonrpc.js';
 import {runCli} from './helpers/cli.js';
 import {startServer, type TestServer} from './helpers/servers.js';
@@ -174,7 +175,7 @@ describe('--protocol jsonrpc: answering a request of the server\'s', () => {
 
 describe('jsonrpc batch parts', () => {
 	test('parseBatch', () => {
-		assert.deepEqual(parseBatch(' [{"method":"a","id":1},{"method":"b","jsonrpc":"2.0"}] '), [{jsonrpc: '2.0', method: 'a', id: 1}, {jsonrpc: '2.0', method: 'b'}]);
+		assert.deepEqual(plainJson(parseBatch(' [{"method":"a","id":1},{"method":"b","jsonrpc":"2.0"}] ')), [{jsonrpc: '2.0', method: 'a', id: 1}, {jsonrpc: '2.0', method: 'b'}]);
 		assert.throws(() => parseBatch('[]'), /empty batch/);
 		assert.throws(() => parseBatch('[{"method":"a"},"b"]'), /element 2/);
 		assert.throws(() => parseBatch('[{"method":"a","id":"1"},{"method":"a","id":"1"}]'), /repeats the id "1"/);
@@ -182,8 +183,8 @@ describe('jsonrpc batch parts', () => {
 	});
 
 	test('responseLine', () => {
-		assert.deepEqual(responseLine(' {"id":3,"result":null} '), {jsonrpc: '2.0', id: 3, result: null});
-		assert.deepEqual(responseLine('{"jsonrpc":"2.0","id":"x","error":{"code":1,"message":"no"}}'), {jsonrpc: '2.0', id: 'x', error: {code: 1, message: 'no'}});
+		assert.deepEqual(plainJson(responseLine(' {"id":3,"result":null} ')), {jsonrpc: '2.0', id: 3, result: null});
+		assert.deepEqual(plainJson(responseLine('{"jsonrpc":"2.0","id":"x","error":{"code":1,"message":"no"}}')), {jsonrpc: '2.0', id: 'x', error: {code: 1, message: 'no'}});
 		assert.equal(responseLine('{"method":"a","id":1,"result":1}'), undefined);
 		assert.equal(responseLine('{"result":1}'), undefined);
 		assert.equal(responseLine('add [1]'), undefined);

@@ -8,6 +8,9 @@ an `error` as `error: DOCUMENT => ERRORS`, and `complete` ends the operation (hi
 messages (ack, ping, pong) are recorded (--record) but not printed, not given to hooks and not
 counted for -n.
 
+A JSON line's numbers (in variables, extensions) go out as typed (exact-json.ts): 9007199254740993,
+1.10, -0 and 1e400 unchanged.
+
 The library is imported in loadGraphqlWsStage (a dynamic import: the CLI is one bundle, where a
 static import of a package would be loaded at every start).
 */
@@ -15,6 +18,7 @@ import type * as GraphqlWs from 'graphql-ws/client';
 import {escapeControl} from '../display.js';
 import {PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
+import {encodeExact, isJsonObject, parseExact} from './exact-json.js';
 import {deferred, quote, quoteLength} from './glue.js';
 
 export type GraphqlWsOptions = {
@@ -48,6 +52,8 @@ export function graphqlWsStage({init, onRefused}: GraphqlWsOptions, {MessageType
 		let acked = false;
 		let ack = deferred();
 		const control = (text: string): PipelineMessage => new PipelineMessage(text, false).annotate({awaitsReply: false, control: true, badge});
+		/** A subscribe message, its numbers as typed. */
+		const subscribeText = (id: string, payload: Subscribe): string => encodeExact(replacer => stringifyMessage({type: MessageType.Subscribe, id, payload}, replacer));
 
 		return {
 			name: 'graphql-ws',
@@ -78,8 +84,8 @@ export function graphqlWsStage({init, onRefused}: GraphqlWsOptions, {MessageType
 				const subscribe = (): void => {
 					const id = String(nextId++);
 					operations.set(id, payload);
-					const text = stringifyMessage({type: MessageType.Subscribe, id, payload});
-					next(new PipelineMessage(text, false).annotate({decoded: {type: MessageType.Subscribe, id, payload}, badge}));
+					// No `decoded`: the session shows the text, a codec after the stage parses it (exact too).
+					next(new PipelineMessage(subscribeText(id, payload), false).annotate({badge}));
 				};
 
 				if (acked) {
@@ -107,7 +113,7 @@ export function graphqlWsStage({init, onRefused}: GraphqlWsOptions, {MessageType
 						next(message.annotate({control: true}));
 						// After a reconnect (--reconnect), the operations still in flight go on, with their ids.
 						for (const [id, payload] of operations) {
-							link.send(control(stringifyMessage({type: MessageType.Subscribe, id, payload})));
+							link.send(control(subscribeText(id, payload)));
 						}
 
 						return;
@@ -158,7 +164,7 @@ export function graphqlWsStage({init, onRefused}: GraphqlWsOptions, {MessageType
 	};
 }
 
-/** A line as a subscribe payload: a GraphQL document, or a JSON object with `query`. */
+/** A line as a subscribe payload: a GraphQL document, or a JSON object with `query` (its numbers as LosslessNumber, exact). */
 export function parseLine(line: string): Subscribe {
 	const trimmed = line.trim();
 	if (trimmed === '') {
@@ -172,7 +178,7 @@ export function parseLine(line: string): Subscribe {
 
 	let value: unknown;
 	try {
-		value = JSON.parse(trimmed);
+		value = parseExact(trimmed);
 	} catch (error) {
 		throw new Error(`not JSON (${(error as Error).message})`);
 	}
@@ -182,7 +188,7 @@ export function parseLine(line: string): Subscribe {
 		throw new Error('a JSON line needs a "query" string');
 	}
 
-	if (object.variables !== undefined && object.variables !== null && (typeof object.variables !== 'object' || Array.isArray(object.variables))) {
+	if (object.variables !== undefined && object.variables !== null && !isJsonObject(object.variables)) {
 		throw new Error('"variables" must be a JSON object');
 	}
 

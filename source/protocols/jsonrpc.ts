@@ -10,9 +10,16 @@ A line that is a JSON array is a batch, sent as written (`jsonrpc` added): its e
 `id` are requests, those without are notifications. The server's array of responses goes on as
 a control message (recorded as it came) followed by one message per response, each paired like
 any response, so that hooks, -n and --jsonl see responses one by one.
+
+Numbers go out as typed (exact-json.ts): a request, a response object or a batch is parsed
+losslessly, given its id and `jsonrpc`, and written back with each number token unchanged. Ids
+pair by their exact JSON text, so 9007199254740993 and 9007199254740992 are two ids. What is sent
+carries no `decoded` value: the session shows its text, and a codec after the stage parses that
+text (exact too). Hooks and --jsonl see plain values.
 */
 import {type Annotations, PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
+import {isJsonObject as isObject, isLosslessNumber, parseExact, plainJson, stringifyExact} from './exact-json.js';
 import {quote} from './glue.js';
 
 export type JsonRpcOptions = {
@@ -50,6 +57,7 @@ export function jsonRpcStage({now, onRefused}: JsonRpcOptions): StageFactory {
 
 			pending.set(idKey(request.id), {
 				method: String(request.method),
+				// As sent (exact numbers), for the response's line.
 				...(request.params === undefined ? {} : {params: request.params}),
 				sentAt: now(),
 			});
@@ -61,13 +69,13 @@ export function jsonRpcStage({now, onRefused}: JsonRpcOptions): StageFactory {
 			const request = pending.get(key);
 			pending.delete(key);
 			const isError = 'error' in response;
-			const described = request === undefined ? `(unknown id ${JSON.stringify(response.id) ?? ''})` : describe(request);
+			const described = request === undefined ? `(unknown id ${response.id === undefined ? '' : idKey(response.id)})` : describe(request);
 			return {
-				decoded: response,
+				decoded: plainJson(response),
 				badge: 'jsonrpc',
 				line: `${isError ? 'error: ' : ''}${described} => ${text}`,
 				fields: {
-					...(request === undefined ? {} : {request: {method: request.method, ...(request.params === undefined ? {} : {params: request.params})}, rttMs: Math.round((now() - request.sentAt) * 10) / 10}),
+					...(request === undefined ? {} : {request: {method: request.method, ...(request.params === undefined ? {} : {params: plainJson(request.params)})}, rttMs: Math.round((now() - request.sentAt) * 10) / 10}),
 					...(isError ? {error: true} : {}),
 				},
 			};
@@ -97,14 +105,14 @@ export function jsonRpcStage({now, onRefused}: JsonRpcOptions): StageFactory {
 					}
 
 					// A batch of notifications only gets no answer at all.
-					next(new PipelineMessage(JSON.stringify(batch), false).annotate({decoded: batch, badge: 'jsonrpc', awaitsReply: requests.length > 0}));
+					next(new PipelineMessage(stringifyExact(batch), false).annotate({badge: 'jsonrpc', awaitsReply: requests.length > 0}));
 					return;
 				}
 
 				const response = responseLine(text);
 				if (response !== undefined) {
 					// An answer to a request of the server's: sent as it is, awaiting nothing.
-					next(new PipelineMessage(JSON.stringify(response), false).annotate({decoded: response, badge: 'jsonrpc', awaitsReply: false}));
+					next(new PipelineMessage(stringifyExact(response), false).annotate({badge: 'jsonrpc', awaitsReply: false}));
 					return;
 				}
 
@@ -117,7 +125,7 @@ export function jsonRpcStage({now, onRefused}: JsonRpcOptions): StageFactory {
 				}
 
 				if (request.id === undefined) {
-					while (pending.has(String(nextId))) {
+					while (pending.has(idKey(nextId))) {
 						nextId++;
 					}
 
@@ -125,16 +133,16 @@ export function jsonRpcStage({now, onRefused}: JsonRpcOptions): StageFactory {
 				}
 
 				remember(request);
-				next(new PipelineMessage(JSON.stringify(request), false).annotate({decoded: request, badge: 'jsonrpc'}));
+				next(new PipelineMessage(stringifyExact(request), false).annotate({badge: 'jsonrpc'}));
 			},
 			receive(message, next) {
-				const value = message.isBinary ? undefined : message.json();
+				const value = message.isBinary ? undefined : received(message);
 				if (Array.isArray(value) && value.some(item => isResponse(item) && pending.has(idKey(item.id)))) {
 					// A batch's responses: the frame for the recorder, then each response on its own.
 					next(message.annotate({control: true}));
 					for (const [index, item] of value.entries()) {
-						const text = JSON.stringify(item);
-						const annotations: Annotations = isResponse(item) ? pair(item, text) : {counted: false, decoded: item, badge: 'jsonrpc'};
+						const text = stringifyExact(item);
+						const annotations: Annotations = isResponse(item) ? pair(item, text) : {counted: false, decoded: plainJson(item), badge: 'jsonrpc'};
 						// The frame answers one message sent (the batch): the first response carries that.
 						next(new PipelineMessage(text, false).annotate({...annotations, derived: true, answers: index === 0 ? 1 : 0, fields: {...annotations.fields, batch: true}}));
 					}
@@ -144,7 +152,7 @@ export function jsonRpcStage({now, onRefused}: JsonRpcOptions): StageFactory {
 
 				if (!isResponse(value)) {
 					// A notification, a request from the server, a batch not answering ours, or not JSON-RPC at all: as it came.
-					next(message.annotate({counted: false, ...(isObject(value) || Array.isArray(value) ? {decoded: value, badge: 'jsonrpc'} : {})}));
+					next(message.annotate({counted: false, ...(isObject(value) || Array.isArray(value) ? {decoded: plainJson(value), badge: 'jsonrpc'} : {})}));
 					return;
 				}
 
@@ -177,7 +185,7 @@ export function parseLine(line: string): JsonObject {
 	}
 
 	const params = parseJson(rest, 'params are not JSON');
-	if (typeof params !== 'object' || params === null) {
+	if (typeof params !== 'object' || params === null || isLosslessNumber(params)) {
 		throw new Error('params must be a JSON array [...] or object {...}');
 	}
 
@@ -193,7 +201,7 @@ export function responseLine(line: string): JsonObject | undefined {
 
 	let value: unknown;
 	try {
-		value = JSON.parse(trimmed) as unknown;
+		value = parseExact(trimmed);
 	} catch {
 		return undefined;
 	}
@@ -231,16 +239,26 @@ export function parseBatch(line: string): JsonObject[] {
 	});
 }
 
+/** A line's JSON, its numbers kept as typed. */
 function parseJson(text: string, what: string): unknown {
 	try {
-		return JSON.parse(text) as unknown;
+		return parseExact(text);
 	} catch (error) {
 		throw new Error(`${what} (${(error as Error).message})`);
 	}
 }
 
-function isObject(value: unknown): value is JsonObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A received text message's JSON, numbers kept exact (for ids); a message a codec decoded: its value. */
+function received(message: PipelineMessage): unknown {
+	if (message.decoded !== undefined || message.view?.payload !== undefined) {
+		return message.json();
+	}
+
+	try {
+		return parseExact(message.text!);
+	} catch {
+		return undefined;
+	}
 }
 
 /** A response: an object with `result` or `error` and no `method` (a request from the server has one). */
@@ -248,11 +266,11 @@ function isResponse(value: unknown): value is JsonObject {
 	return isObject(value) && value.method === undefined && ('result' in value || 'error' in value);
 }
 
-/** Ids compared as JSON, so that 1 and "1" stay different requests. */
-function idKey(id: unknown): string {
-	return JSON.stringify(id) ?? 'undefined';
+/** Ids compared as their exact JSON, so that 1 and "1", or 9007199254740993 and 9007199254740992, stay different requests. */
+export function idKey(id: unknown): string {
+	return id === undefined ? 'undefined' : stringifyExact(id);
 }
 
 function describe(request: Request): string {
-	return request.params === undefined ? request.method : `${request.method} ${JSON.stringify(request.params)}`;
+	return request.params === undefined ? request.method : `${request.method} ${stringifyExact(request.params)}`;
 }

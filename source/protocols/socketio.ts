@@ -14,6 +14,10 @@ hooks). Events received carry their name as badge, for the session (the acks wst
 `ack EVENT`; what you emit and the acks received keep `socket.io`, their text naming the event);
 --jsonl keeps `codec: "socket.io"` and writes the name as `event`.
 
+An event's numbers go out as typed (exact-json.ts): the line is parsed losslessly and the Encoder's
+text gets each number token back, so 9007199254740993, 1.10, -0 and 1e400 are sent unchanged;
+hooks see plain values.
+
 The libraries are imported in loadSocketIoStage (a dynamic import: the CLI is one bundle, where
 a static import of a package would be loaded at every start).
 */
@@ -22,6 +26,7 @@ import type * as SocketIo from 'socket.io-parser';
 import {escapeControl} from '../display.js';
 import {type Acknowledgement, PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
+import {encodeExact, parseExact, plainJson, stringifyExact} from './exact-json.js';
 import {deferred, quote} from './glue.js';
 
 export type SocketIoOptions = {
@@ -69,6 +74,8 @@ export function socketIoStage({namespace, auth, now, onRefused, hooksFollow = fa
 
 	/** A Socket.IO packet as its frames (more than one when it has binary attachments). */
 	const frames = (packet: SocketIo.Packet): PipelineMessage[] => (encoder.encode(packet) as Array<string | Buffer>).map(part => frame({type: 'message', data: part}));
+	/** A packet whose data came from a line (no bytes, so one string), its numbers as typed. */
+	const exactFrame = (packet: SocketIo.Packet): PipelineMessage => frame({type: 'message', data: encodeExact(replacer => (new socketIo.Encoder(replacer).encode(packet) as [string])[0])});
 
 	return link => {
 		let decoder = new socketIo.Decoder();
@@ -261,7 +268,7 @@ export function socketIoStage({namespace, auth, now, onRefused, hooksFollow = fa
 			send(message, next) {
 				let data: unknown;
 				try {
-					data = message.isBinary ? undefined : JSON.parse(message.text!) as unknown;
+					data = message.isBinary ? undefined : parseExact(message.text!);
 				} catch {}
 
 				if (!Array.isArray(data) || typeof data[0] !== 'string') {
@@ -277,10 +284,8 @@ export function socketIoStage({namespace, auth, now, onRefused, hooksFollow = fa
 					}
 
 					acks.set(id, {name: data[0] as string, sentAt: now()});
-					const parts = frames({type: PacketType.EVENT, nsp: namespace, data, id});
-					for (const [index, part] of parts.entries()) {
-						next(index === 0 ? part.annotate({decoded: data, badge}) : part.annotate({awaitsReply: false}));
-					}
+					// The session shows `view` (the arguments as typed); `decoded` is plain.
+					next(exactFrame({type: PacketType.EVENT, nsp: namespace, data, id}).annotate({decoded: plainJson(data), badge, view: {json: stringifyExact(data)}}));
 				};
 
 				if (joined) {

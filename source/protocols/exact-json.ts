@@ -1,0 +1,80 @@
+/*
+JSON numbers as the user typed them. A stage that wraps a line in its protocol's envelope (an id
+added, a packet header) parses the line with lossless-json, whose numbers stay their tokens
+(LosslessNumber), and writes it back with each token as it was: 9007199254740993, 1.10, -0 and
+1e400 go out unchanged, where JSON.parse then JSON.stringify would send 9007199254740992, 1.1, 0
+and null. Hooks and --jsonl get plain values (plainJson).
+*/
+import {isLosslessNumber, parse, stringify} from 'lossless-json';
+
+/** A JSON text with its numbers as LosslessNumber; throws JSON.parse's error for text that is not JSON. */
+export function parseExact(text: string): unknown {
+	try {
+		// A key given twice keeps its last value, as with JSON.parse.
+		return parse(text, null, {onDuplicateKey: ({newValue}) => newValue});
+	} catch (error) {
+		JSON.parse(text);
+		throw error;
+	}
+}
+
+/** A value from parseExact (or a plain one) as JSON text, each LosslessNumber written as its token. */
+export function stringifyExact(value: unknown): string {
+	return stringify(value) ?? 'null';
+}
+
+/** A value from parseExact with plain numbers (as JSON.parse gives them), for hooks and --jsonl. */
+export function plainJson(value: unknown): unknown {
+	if (isLosslessNumber(value)) {
+		return Number(value.value);
+	}
+
+	if (Array.isArray(value)) {
+		return value.map(item => plainJson(item));
+	}
+
+	if (typeof value === 'object' && value !== null) {
+		return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plainJson(item)]));
+	}
+
+	return value;
+}
+
+export type Replacer = (key: string, value: unknown) => unknown;
+
+/**
+The text a library makes with JSON.stringify and `replacer` (socket.io-parser's Encoder,
+graphql-ws's stringifyMessage), with each LosslessNumber written as its token: the replacer turns
+each into a placeholder string, then the placeholders become the tokens. A placeholder is
+`"wsterm<attempt>x<index>"`; if a string of the value itself looks like one (more matches than
+numbers), the text is made again with another attempt number.
+*/
+export function encodeExact(encode: (replacer: Replacer) => string): string {
+	for (let attempt = 0; ; attempt++) {
+		const marker = `wsterm${attempt}x`;
+		const tokens: string[] = [];
+		const text = encode((_key, value) => {
+			if (!isLosslessNumber(value)) {
+				return value;
+			}
+
+			tokens.push(value.value);
+			return `${marker}${tokens.length - 1}`;
+		});
+		let matches = 0;
+		const exact = text.replaceAll(new RegExp(`"${marker}(\\d+)"`, 'g'), (_match, index: string) => {
+			matches++;
+			return tokens[Number(index)] ?? '';
+		});
+		if (matches === tokens.length) {
+			return exact;
+		}
+	}
+}
+
+/** An object, not an array, null or a number token. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value) && !isLosslessNumber(value);
+}
+
+export {isLosslessNumber} from 'lossless-json';
