@@ -630,9 +630,11 @@ async function runClient(flags: Flags): Promise<number> {
 	const codec = codecChoices(flags, () => {
 		refusedLines++;
 	});
-	const protocol = protocolChoices(flags, () => {
+	const chosenProtocol = protocolChoices(flags, () => {
 		refusedLines++;
 	});
+	// The protocol's handshake is part of connecting: --connect-timeout bounds it too.
+	const protocol = chosenProtocol && {...chosenProtocol, connectTimeout: number('connect-timeout', flags.connectTimeout, {min: 0.001}) ?? 10};
 	const pipeFlagGiven = flags.execute.length > 0 || count !== undefined || wait !== undefined || flags.jsonl;
 	const interactive = process.stdin.isTTY && process.stdout.isTTY && !pipeFlagGiven;
 	const [url] = cli.input;

@@ -20,6 +20,7 @@ import {exitCodes} from '../exit-codes.js';
 import {PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import {deferred, quote} from './glue.js';
+import {type HandshakeLimit, handshakeWatch} from './handshake.js';
 
 export type StompOptions = {
 	/**
@@ -37,6 +38,8 @@ export type StompOptions = {
 	readonly sendTo?: string;
 	/** Called for each line refused (no destination), after its error line. */
 	readonly onRefused?: () => void;
+	/** How long CONNECTED may take (--connect-timeout). */
+	readonly handshake?: HandshakeLimit;
 };
 
 type Library = Pick<typeof Stomp, 'Parser' | 'FrameImpl'>;
@@ -65,7 +68,7 @@ export async function loadStompStage(options: StompOptions): Promise<StageFactor
 	return stompStage(options, await import('@stomp/stompjs'));
 }
 
-export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}: StompOptions, {Parser, FrameImpl}: Library): StageFactory {
+export function stompStage({host, login, passcode, subscribe, sendTo, onRefused, handshake = {}}: StompOptions, {Parser, FrameImpl}: Library): StageFactory {
 	return link => {
 		/** Frames (or heart-beats) the parser found in the message being read. */
 		let found: Array<Stomp.IRawFrameType | 'heart-beat'> = [];
@@ -75,6 +78,7 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}
 		let partial = 0;
 		let connected = false;
 		let ready = deferred();
+		const watch = handshakeWatch(link, {protocol: 'STOMP', awaited: 'CONNECTED', waiting: 'before CONNECTED'}, handshake);
 		/** Header values are escaped from STOMP 1.1 on (the version CONNECTED names). */
 		let escape = false;
 		let nextReceipt = 0;
@@ -118,6 +122,7 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}
 				case 'CONNECTED': {
 					escape = (headers.version ?? '1.0') !== '1.0';
 					connected = true;
+					watch.done();
 					next(message.annotate({control: true, badge, decoded: {command, headers}}));
 					for (const [index, destination] of subscribe.entries()) {
 						control({command: 'SUBSCRIBE', headers: {id: `sub-${index}`, destination, ack: 'auto'}});
@@ -173,6 +178,7 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}
 						? ' (CONNECT named no virtual host, so the broker took its default one: give --vhost NAME)'
 						: '';
 					failed = true;
+					watch.refused();
 					link.error(`the STOMP server sent ERROR${about}: ${escapeControl(headers.message ?? '(no message)')}${body === '' ? '' : `: ${quote(body)}`}${hint}`);
 					next(message.annotate({control: true, badge, decoded: {command, headers, body: frame.body}}));
 					// The server closes after an ERROR (STOMP 1.2); ours ends the run either way.
@@ -194,6 +200,7 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}
 					reset();
 					escape = false;
 					failed = false;
+					watch.opened();
 					control({
 						command: 'CONNECT',
 						headers: {
@@ -206,6 +213,7 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}
 					});
 				} else if (event.type === 'close') {
 					reset();
+					watch.closed(event);
 				}
 			},
 			closing() {
@@ -285,7 +293,11 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}
 				}
 
 				// Lines wait for CONNECTED: a broker answers a frame before it with ERROR.
-				return ready.promise.then(emit);
+				const release = watch.hold();
+				return ready.promise.then(() => {
+					release();
+					emit();
+				});
 			},
 		};
 	};
