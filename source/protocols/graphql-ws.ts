@@ -96,11 +96,7 @@ export function graphqlWsStage({init, onRefused, handshake = {}}: GraphqlWsOptio
 				}
 
 				// Lines wait for connection_ack (the server closes with 4401 on a subscribe before it).
-				const release = watch.hold();
-				return ack.promise.then(() => {
-					release();
-					subscribe();
-				});
+				return ack.promise.then(subscribe);
 			},
 			receive(message, next) {
 				let parsed: GraphqlWs.Message;

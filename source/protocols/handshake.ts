@@ -23,8 +23,6 @@ export type HandshakeWatch = {
 	done(): void;
 	/** The server refused the handshake (its error line said so): no more lines about it. */
 	refused(): void;
-	/** A line is held until the handshake finishes: call the function returned once it goes. */
-	hold(): () => void;
 	/** The connection closed: before the handshake finished, says so and ends the run with exit 1. */
 	closed(event: CloseEvent): void;
 };
@@ -39,7 +37,6 @@ export function handshakeWatch(link: StageLink, {protocol, awaited, waiting}: {r
 	/** This connection's failure was said already (a refusal, the timeout). */
 	let reported = false;
 	let timedOut = false;
-	let held = 0;
 	let timer: NodeJS.Timeout | undefined;
 	const stopTimer = (): void => {
 		if (timer !== undefined) {
@@ -48,7 +45,9 @@ export function handshakeWatch(link: StageLink, {protocol, awaited, waiting}: {r
 		}
 	};
 
-	const notSent = (): string => `${held} ${held === 1 ? 'line' : 'lines'} not sent`;
+	// The lines held (until the handshake finishes) are all those still in the stages.
+	const held = (): number => link.sending ?? 0;
+	const notSent = (): string => `${held()} ${held() === 1 ? 'line' : 'lines'} not sent`;
 	return {
 		opened() {
 			open = true;
@@ -68,7 +67,7 @@ export function handshakeWatch(link: StageLink, {protocol, awaited, waiting}: {r
 
 				reported = true;
 				timedOut = true;
-				link.error(`no ${awaited} from the ${protocol} server within the connect timeout (--connect-timeout ${timeout})${held > 0 ? `: ${notSent()}` : ''}`);
+				link.error(`no ${awaited} from the ${protocol} server within the connect timeout (--connect-timeout ${timeout})${held() > 0 ? `: ${notSent()}` : ''}`);
 				link.exit(exitCodes.connectFailed);
 			}, timeout * 1000);
 		},
@@ -80,16 +79,6 @@ export function handshakeWatch(link: StageLink, {protocol, awaited, waiting}: {r
 			reported = true;
 			stopTimer();
 		},
-		hold() {
-			held++;
-			let released = false;
-			return () => {
-				if (!released) {
-					released = true;
-					held--;
-				}
-			};
-		},
 		closed({byUs, willReconnect}) {
 			const wasOpen = open;
 			open = false;
@@ -100,7 +89,7 @@ export function handshakeWatch(link: StageLink, {protocol, awaited, waiting}: {r
 
 			if (byUs) {
 				// Our close (-w ran out, -n, a signal, a refusal): the run's own line says why.
-				if (held > 0 && !timedOut) {
+				if (held() > 0 && !timedOut) {
 					link.error(`${notSent()}: the ${protocol} handshake did not finish`);
 				}
 
@@ -108,7 +97,7 @@ export function handshakeWatch(link: StageLink, {protocol, awaited, waiting}: {r
 			}
 
 			if (!reported) {
-				link.error(`the ${protocol} server closed the connection ${waiting}${held > 0 ? `: ${notSent()}` : ''}`);
+				link.error(`the ${protocol} server closed the connection ${waiting}${held() > 0 ? `: ${notSent()}` : ''}`);
 			}
 
 			link.exit(exitCodes.connectFailed);

@@ -300,11 +300,7 @@ export function socketIoStage({namespace, auth, now, onRefused, hooksFollow = fa
 					return undefined;
 				}
 
-				const release = watch.hold();
-				return join.promise.then(() => {
-					release();
-					emit();
-				});
+				return join.promise.then(emit);
 			},
 		};
 	};

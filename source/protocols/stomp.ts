@@ -293,11 +293,7 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused,
 				}
 
 				// Lines wait for CONNECTED: a broker answers a frame before it with ERROR.
-				const release = watch.hold();
-				return ready.promise.then(() => {
-					release();
-					emit();
-				});
+				return ready.promise.then(emit);
 			},
 		};
 	};

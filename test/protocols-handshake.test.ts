@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import {after, test} from 'node:test';
+import {runCli} from './helpers/cli.js';
+import {startHandshakePeer} from './helpers/handshake-peers.js';
+
+const peer = await startHandshakePeer();
+after(async () => peer.close());
+
+/** The stderr lines, `wsterm: ` left off. */
+function lines(stderr: string): string[] {
+	return stderr.split('\n').filter(Boolean).map(line => line.replace(/^wsterm: /, ''));
+}
+
+test('graphql-ws: no connection_ack within --connect-timeout: one line naming it, the line held not sent, exit 1', async () => {
+	const result = await runCli([`${peer.base}/?mode=silent`, '--protocol', 'graphql-ws', '--connect-timeout', '0.5'], {input: '{ a }\n'});
+	assert.deepEqual(lines(result.stderr), ['no connection_ack from the graphql-ws server within the connect timeout (--connect-timeout 0.5): 1 line not sent']);
+	assert.equal(result.code, 1);
+	assert.equal(result.stdout, '');
+});
+
+test('STOMP and Socket.IO handshakes are bounded by --connect-timeout too', async () => {
+	const stomp = await runCli([`${peer.base}/?mode=silent`, '--protocol', 'stomp', '--connect-timeout', '0.5', '-x', '/q hi']);
+	assert.deepEqual(lines(stomp.stderr), ['no CONNECTED from the STOMP server within the connect timeout (--connect-timeout 0.5): 1 line not sent']);
+	assert.equal(stomp.code, 1);
+	const socketIo = await runCli([`${peer.base}/?mode=sioopen`, '--protocol', 'socketio', '--connect-timeout', '0.5', '-x', '["a"]']);
+	assert.deepEqual(lines(socketIo.stderr), ['no answer to joining namespace / from the Socket.IO server within the connect timeout (--connect-timeout 0.5): 1 line not sent']);
+	assert.equal(socketIo.code, 1);
+});
+
+test('-w bounds a run whose lines a handshake holds: the lines not sent in one line; exit 5 with -n not reached, else 1', async () => {
+	const started = Date.now();
+	const graphql = await runCli([`${peer.base}/?mode=silent`, '--protocol', 'graphql-ws', '-w', '0.5'], {input: '{ a }\n{ b }\n'});
+	assert.deepEqual(lines(graphql.stderr), ['2 lines not sent: the graphql-ws handshake did not finish']);
+	assert.equal(graphql.code, 1);
+	const stomp = await runCli([`${peer.base}/?mode=silent`, '--protocol', 'stomp', '-n', '1', '-w', '0.5'], {input: '/q hi\n'});
+	assert.deepEqual(lines(stomp.stderr), [
+		'1 line not sent: the STOMP handshake did not finish',
+		'0 of the 1 messages asked for (-n) came before the -w time ran out',
+	]);
+	assert.equal(stomp.code, 5);
+	// Both well before the 10 s connect timeout (generous for a loaded machine).
+	assert.ok(Date.now() - started < 9000, `took ${Date.now() - started} ms`);
+});
+
+test('Socket.IO closed (1000) before the namespace is joined: never connected, exit 1', async () => {
+	const result = await runCli([`${peer.base}/?mode=sioclose`, '--protocol', 'socketio', '-x', '["a"]']);
+	assert.deepEqual(lines(result.stderr), ['the Socket.IO server closed the connection before namespace / was joined: 1 line not sent']);
+	assert.equal(result.code, 1);
+	assert.ok(!peer.received.includes('42/,0["a"]') && !peer.received.some(text => text.includes('["a"]')));
+});
+
+test('graphql-ws and STOMP closed (1000) before their handshake: exit 1', async () => {
+	const graphql = await runCli([`${peer.base}/?mode=close1000`, '--protocol', 'graphql-ws', '-x', '{ a }']);
+	assert.deepEqual(lines(graphql.stderr), ['the graphql-ws server closed the connection before connection_ack: 1 line not sent']);
+	assert.equal(graphql.code, 1);
+	const stomp = await runCli([`${peer.base}/?mode=close1000`, '--protocol', 'stomp', '-x', '/q hi']);
+	assert.deepEqual(lines(stomp.stderr), ['the STOMP server closed the connection before CONNECTED: 1 line not sent']);
+	assert.equal(stomp.code, 1);
+});
+
+test('graphql-ws refusing connection_init (4403 Forbidden) exits 1, like a refused STOMP CONNECT or Socket.IO namespace', async () => {
+	const result = await runCli([`${peer.base}/?mode=forbidden`, '--protocol', 'graphql-ws', '-x', '{ a }']);
+	assert.equal(result.code, 1);
+	assert.match(result.stderr, /the graphql-ws server closed the connection before connection_ack: 1 line not sent/);
+	assert.match(result.stderr, /4403.*Forbidden/);
+});
+
+test('--protocol given twice with different values is a usage error', async () => {
+	const result = await runCli([`${peer.base}/`, '--protocol', 'jsonrpc', '--protocol', 'stomp']);
+	assert.deepEqual(lines(result.stderr), ['--protocol given twice, with "jsonrpc" and "stomp": give it once']);
+	assert.equal(result.code, 2);
+});
