@@ -36,7 +36,6 @@ export function handshakeWatch(link: StageLink, {protocol, awaited, waiting}: {r
 	let finished = false;
 	/** This connection's failure was said already (a refusal, the timeout). */
 	let reported = false;
-	let timedOut = false;
 	let timer: NodeJS.Timeout | undefined;
 	const stopTimer = (): void => {
 		if (timer !== undefined) {
@@ -53,7 +52,6 @@ export function handshakeWatch(link: StageLink, {protocol, awaited, waiting}: {r
 			open = true;
 			finished = false;
 			reported = false;
-			timedOut = false;
 			stopTimer();
 			if (timeout === undefined || clock === undefined) {
 				return;
@@ -66,7 +64,6 @@ export function handshakeWatch(link: StageLink, {protocol, awaited, waiting}: {r
 				}
 
 				reported = true;
-				timedOut = true;
 				link.error(`no ${awaited} from the ${protocol} server within the connect timeout (--connect-timeout ${timeout})${held() > 0 ? `: ${notSent()}` : ''}`);
 				link.exit(exitCodes.connectFailed);
 			}, timeout * 1000);
@@ -88,8 +85,8 @@ export function handshakeWatch(link: StageLink, {protocol, awaited, waiting}: {r
 			}
 
 			if (byUs) {
-				// Our close (-w ran out, -n, a signal, a refusal): the run's own line says why.
-				if (held() > 0 && !timedOut) {
+				// Our close (-w ran out, a signal, after a refusal or the timeout, whose line said it).
+				if (held() > 0 && !reported) {
 					link.error(`${notSent()}: the ${protocol} handshake did not finish`);
 				}
 
