@@ -146,8 +146,9 @@ const help = `
 
 	Exit codes
 	  0    closed cleanly (1000, 1001, 1005, or closed by wsterm)
-	  1    could not connect (DNS, refused, TLS, HTTP answer, timeout),
-	       or serve could not listen
+	  1    could not connect (DNS, refused, TLS, HTTP answer, timeout,
+	       a --protocol handshake that did not finish), or serve could
+	       not listen
 	  2    usage error; or --encode or --protocol refused a line (the
 	       rest was sent)
 	  3    connection dropped, or closed with any other code
