@@ -70,3 +70,15 @@ test('--protocol given twice with different values is a usage error', async () =
 	assert.deepEqual(lines(result.stderr), ['--protocol given twice, with "jsonrpc" and "stomp": give it once']);
 	assert.equal(result.code, 2);
 });
+
+test('STOMP: a message that is not a frame is one error line and shown as received; a content-length that counts characters is read to the NUL', async () => {
+	const result = await runCli([`${peer.base}/?mode=stompgarbage`, '--protocol', 'stomp', '--subscribe', '/q', '-n', '3', '-w', '1']);
+	assert.deepEqual(lines(result.stderr), [
+		'not a STOMP frame: shown as received: hello',
+		'not a STOMP frame: shown as received: [binary 3 B]',
+		'a STOMP MESSAGE frame\'s content-length (2) does not match its body (3 B before the NUL that ends it): read to the NUL',
+		'2 of the 3 messages asked for (-n) came before the -w time ran out',
+	]);
+	assert.deepEqual(result.stdoutBytes, Buffer.concat([Buffer.from('hello\n'), Buffer.from([0xff, 0xfe, 0x00]), Buffer.from('\né!\nfine\n')]));
+	assert.equal(result.code, 5);
+});

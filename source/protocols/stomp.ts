@@ -238,13 +238,28 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused,
 					return;
 				}
 
+				const onlyEols = data.every(byte => byte === 10 || byte === 13);
+				if (partial === 0 && !onlyEols && !startsFrame(data)) {
+					// Not fed to the parser: it would take it as the start of the next frame.
+					link.error(`not a STOMP frame: shown as received: ${quote(message.isBinary ? `[binary ${data.length} B]` : message.text!)}`);
+					next(message.annotate({counted: false, answers: 0}));
+					return;
+				}
+
 				found = [];
 				parser.parseChunk(data.buffer.slice(data.byteOffset, data.byteOffset + data.length) as ArrayBuffer);
 				const frames = found.filter((item): item is Stomp.IRawFrameType => item !== 'heart-beat');
 				found = [];
+				const cut = partial === 0 && frames.length === 1 ? cutBody(data, frames[0]!) : undefined;
+				if (cut !== undefined) {
+					// The rest of the frame would leak into the next one: start again after it.
+					parser = newParser();
+					link.error(`a STOMP ${escapeControl(frames[0]!.command ?? '')} frame's content-length (${cut.declared}) does not match its body (${cut.body.length} B before the NUL that ends it): read to the NUL`);
+					frames[0]!.binaryBody = cut.body;
+				}
 				if (frames.length > 0) {
 					partial = 0;
-				} else if (!data.every(byte => byte === 10 || byte === 13)) {
+				} else if (!onlyEols) {
 					partial += data.length;
 				}
 
@@ -297,6 +312,38 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused,
 			},
 		};
 	};
+}
+
+/** A message starts a STOMP frame: a command line (after heart-beats' line feeds). */
+function startsFrame(data: Buffer): boolean {
+	return /^[\r\n]*[A-Z]{1,20}\r?\n/.test(data.subarray(0, 64).toString('latin1'));
+}
+
+/**
+A frame read whole from one message whose content-length says other than its bytes (stomp-broker-js
+counts characters, not bytes): its body as the bytes up to the NUL that ends the message, with what
+the header said; undefined when the header is right, absent, or the message is not one plain frame.
+*/
+function cutBody(data: Buffer, frame: Stomp.IRawFrameType): {readonly body: Uint8Array; readonly declared: number} | undefined {
+	const header = frame.headers.find(([key]) => key === 'content-length');
+	const declared = header === undefined ? Number.NaN : Number(header[1]);
+	const text = data.toString('latin1');
+	const blank = /\r?\n\r?\n/.exec(text);
+	if (!Number.isInteger(declared) || declared < 0 || blank === null) {
+		return undefined;
+	}
+
+	const rest = data.subarray(blank.index + blank[0].length);
+	let end = rest.length;
+	while (end > 0 && (rest[end - 1] === 10 || rest[end - 1] === 13)) {
+		end--;
+	}
+
+	if (end === 0 || rest[end - 1] !== 0 || end - 1 === declared) {
+		return undefined;
+	}
+
+	return {body: new Uint8Array(rest.subarray(0, end - 1)), declared};
 }
 
 /** application/json for a JSON object or array, text/plain for other text, else octets. */
