@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import {after, test} from 'node:test';
+import type {StageLink} from '../source/pipeline/stage.js';
+import {handshakeWatch} from '../source/protocols/handshake.js';
 import {runCli} from './helpers/cli.js';
 import {startHandshakePeer} from './helpers/handshake-peers.js';
 
@@ -81,4 +83,47 @@ test('STOMP: a message that is not a frame is one error line and shown as receiv
 	]);
 	assert.deepEqual(result.stdoutBytes, Buffer.concat([Buffer.from('hello\n'), Buffer.from([0xff, 0xfe, 0x00]), Buffer.from('\né!\nfine\n')]));
 	assert.equal(result.code, 5);
+});
+
+test('handshakeWatch: its timer comes from the clock given, and a handshake done in time says nothing', () => {
+	const timers: Array<() => void> = [];
+	const cleared: unknown[] = [];
+	const clock = {
+		setTimeout(callback: () => void) {
+			timers.push(callback);
+			return timers.length as unknown as NodeJS.Timeout;
+		},
+		clearTimeout(timer: NodeJS.Timeout) {
+			cleared.push(timer);
+		},
+	};
+	const said: string[] = [];
+	const exits: number[] = [];
+	const link: StageLink = {
+		receive() {},
+		send() {},
+		close() {},
+		exit(code) {
+			exits.push(code);
+		},
+		log() {},
+		error(line) {
+			said.push(line);
+		},
+		sending: 3,
+	};
+	const watch = handshakeWatch(link, {protocol: 'STOMP', awaited: 'CONNECTED', waiting: 'before CONNECTED'}, {timeout: 2, clock});
+	watch.opened();
+	watch.done();
+	assert.deepEqual(cleared, [1]);
+	watch.closed({code: 1000, reason: '', byUs: false, willReconnect: false});
+	assert.deepEqual([said, exits], [[], []]);
+
+	watch.opened();
+	timers[1]!();
+	assert.deepEqual(said, ['no CONNECTED from the STOMP server within the connect timeout (--connect-timeout 2): 3 lines not sent']);
+	assert.deepEqual(exits, [1]);
+	// Our close after it: no second line.
+	watch.closed({code: 1000, reason: '', byUs: true, willReconnect: false});
+	assert.equal(said.length, 1);
 });
