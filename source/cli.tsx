@@ -146,8 +146,9 @@ const help = `
 
 	Exit codes
 	  0    closed cleanly (1000, 1001, 1005, or closed by wsterm)
-	  1    could not connect (DNS, refused, TLS, HTTP answer, timeout),
-	       or serve could not listen
+	  1    could not connect (DNS, refused, TLS, HTTP answer, timeout,
+	       a --protocol handshake that did not finish), or serve could
+	       not listen
 	  2    usage error; or --encode or --protocol refused a line (the
 	       rest was sent)
 	  3    connection dropped, or closed with any other code
@@ -630,9 +631,11 @@ async function runClient(flags: Flags): Promise<number> {
 	const codec = codecChoices(flags, () => {
 		refusedLines++;
 	});
-	const protocol = protocolChoices(flags, () => {
+	const chosenProtocol = protocolChoices(flags, () => {
 		refusedLines++;
 	});
+	// The protocol's handshake is part of connecting: --connect-timeout bounds it too.
+	const protocol = chosenProtocol && {...chosenProtocol, connectTimeout: number('connect-timeout', flags.connectTimeout, {min: 0.001}) ?? 10};
 	const pipeFlagGiven = flags.execute.length > 0 || count !== undefined || wait !== undefined || flags.jsonl;
 	const interactive = process.stdin.isTTY && process.stdout.isTTY && !pipeFlagGiven;
 	const [url] = cli.input;

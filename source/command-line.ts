@@ -85,6 +85,9 @@ export function parseCommandLine<Specs extends Record<string, FlagSpec>>(args: r
 			throw new UsageError(`${token.rawName} needs a value`);
 		} else if (spec.isMultiple === true) {
 			(flags[name] as string[]).push(token.value);
+		} else if (typed.has(name) && flags[name] !== token.value) {
+			// Last-one-wins would hide a mistake (`--protocol jsonrpc --protocol stomp`).
+			throw new UsageError(`${typed.get(name)!} given twice, with "${String(flags[name])}" and "${token.value}": give it once`);
 		} else {
 			flags[name] = token.value;
 		}

@@ -329,6 +329,12 @@ class PipeRun {
 
 	/** Once the input has ended and all of it is on the socket, the ending rules take over. */
 	private checkAllSent(): void {
+		if (this.inputDone && this.pipeline.sending > 0 && this.options.wait !== undefined && this.connection.state === 'open') {
+			// -w bounds the run from the end of input even while a stage holds lines (a protocol's
+			// handshake that never finishes): those not sent when it runs out are said at the close.
+			this.ending.allSent(this.answered, this.awaitingSent);
+		}
+
 		if (this.inputDone && this.pipeline.sending > 0 && !this.waitingForStages) {
 			// An async onSend still holds some: look again once they are through (one may be dropped,
 			// so the connection's 'flushed' is not sure to come).
@@ -562,7 +568,12 @@ class PipeRun {
 			return;
 		}
 
-		const exitCode = this.output.gone ? exitCodes.ok : this.ending.exitCode(this.received);
+		let exitCode = this.output.gone ? exitCodes.ok : this.ending.exitCode(this.received);
+		if (exitCode === exitCodes.ok && this.endReason !== 'count' && this.signalExit === undefined && this.pipeline.sending > 0) {
+			// Lines a stage still held (a protocol's handshake never finished): the protocol's connection never opened.
+			exitCode = exitCodes.connectFailed;
+		}
+
 		if (exitCode === exitCodes.countNotReached && this.signalExit === undefined) {
 			this.note(`${this.received} of the ${this.options.count!} messages asked for (-n) came before ${this.endReason === 'wait' ? 'the -w time ran out' : 'the connection closed'}`);
 		}

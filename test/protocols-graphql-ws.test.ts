@@ -145,10 +145,10 @@ describe('--protocol graphql-ws against the graphql-ws server', () => {
 		assert.equal(counted.stdout, '{"data":{"count":1}}\n{"data":{"count":2}}\n');
 	});
 
-	test('a server that refuses connection_init: the close code and reason, exit 3', async () => {
+	test('a server that refuses connection_init: the close code and reason, exit 1 (never connected)', async () => {
 		const {url} = await graphqlServer({onConnect: () => false});
 		const result = await runCli([url, '--protocol', 'graphql-ws'], {input: '{ hello }\n'});
-		assert.equal(result.code, 3);
+		assert.equal(result.code, 1);
 		assert.match(result.stderr, /4403/);
 		assert.equal(result.stdout, '');
 	});

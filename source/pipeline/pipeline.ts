@@ -96,6 +96,7 @@ export function createPipeline(factories: readonly StageFactory[], sink: Pipelin
 	let incomingOrder: Stage[] = [];
 	let outgoingOrder: Stage[] = [];
 	let transmitRefused = false;
+	const pending = (serials: readonly Serial[]): number => serials.reduce((sum, serial) => sum + serial.pending, 0);
 
 	const enterIncoming = (index: number, item: Item): void => {
 		if (index === incomingOrder.length) {
@@ -176,6 +177,9 @@ export function createPipeline(factories: readonly StageFactory[], sink: Pipelin
 			error(line) {
 				sink.error(line);
 			},
+			get sending() {
+				return pending(outgoing);
+			},
 		};
 		stages.push(factory(link));
 		incoming.push(new Serial());
@@ -186,7 +190,6 @@ export function createPipeline(factories: readonly StageFactory[], sink: Pipelin
 	const taps = stages.filter(stage => stage.tap === true);
 	incomingOrder = [...inner, ...taps];
 	outgoingOrder = [...inner.toReversed(), ...taps];
-	const pending = (serials: readonly Serial[]): number => serials.reduce((sum, serial) => sum + serial.pending, 0);
 
 	return {
 		receive(message) {

@@ -37,6 +37,8 @@ export type StageLink = {
 	log(line: string): void;
 	/** A line saying something failed in the stage (a hook threw), already made safe. */
 	error(line: string): void;
+	/** Messages given to send and not yet through every stage (lines a protocol holds until its handshake). */
+	readonly sending?: number;
 };
 
 /**

@@ -20,12 +20,15 @@ import {PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import {encodeExact, isJsonObject, parseExact} from './exact-json.js';
 import {deferred, quote, quoteLength} from './glue.js';
+import {type HandshakeLimit, handshakeWatch} from './handshake.js';
 
 export type GraphqlWsOptions = {
 	/** --init: connection_init's payload. */
 	readonly init?: Record<string, unknown>;
 	/** Called for each line refused (not a document), after its error line. */
 	readonly onRefused?: () => void;
+	/** How long connection_ack may take (--connect-timeout). */
+	readonly handshake?: HandshakeLimit;
 };
 
 type Subscribe = {
@@ -44,13 +47,14 @@ export async function loadGraphqlWsStage(options: GraphqlWsOptions): Promise<Sta
 
 type Library = Pick<typeof GraphqlWs, 'MessageType' | 'parseMessage' | 'stringifyMessage'>;
 
-export function graphqlWsStage({init, onRefused}: GraphqlWsOptions, {MessageType, parseMessage, stringifyMessage}: Library): StageFactory {
+export function graphqlWsStage({init, onRefused, handshake = {}}: GraphqlWsOptions, {MessageType, parseMessage, stringifyMessage}: Library): StageFactory {
 	return link => {
 		/** Each operation in flight: for its error line, and to subscribe again after a reconnect. */
 		const operations = new Map<string, Subscribe>();
 		let nextId = 1;
 		let acked = false;
 		let ack = deferred();
+		const watch = handshakeWatch(link, {protocol: badge, awaited: 'connection_ack', waiting: 'before connection_ack'}, handshake);
 		const control = (text: string): PipelineMessage => new PipelineMessage(text, false).annotate({awaitsReply: false, control: true, badge});
 		/** A subscribe message, its numbers as typed. */
 		const subscribeText = (id: string, payload: Subscribe): string => encodeExact(replacer => stringifyMessage({type: MessageType.Subscribe, id, payload}, replacer));
@@ -60,10 +64,14 @@ export function graphqlWsStage({init, onRefused}: GraphqlWsOptions, {MessageType
 			event(event) {
 				if (event.type === 'open') {
 					acked = false;
+					watch.opened();
 					link.send(control(stringifyMessage({type: MessageType.ConnectionInit, ...(init === undefined ? {} : {payload: init})})));
-				} else if (event.type === 'close' && acked) {
-					acked = false;
-					ack = deferred();
+				} else if (event.type === 'close') {
+					watch.closed(event);
+					if (acked) {
+						acked = false;
+						ack = deferred();
+					}
 				}
 			},
 			send(message, next) {
@@ -109,6 +117,7 @@ export function graphqlWsStage({init, onRefused}: GraphqlWsOptions, {MessageType
 				switch (parsed.type) {
 					case MessageType.ConnectionAck: {
 						acked = true;
+						watch.done();
 						ack.resolve();
 						next(message.annotate({control: true}));
 						// After a reconnect (--reconnect), the operations still in flight go on, with their ids.

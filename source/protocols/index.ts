@@ -3,7 +3,9 @@ Protocols (--protocol NAME): each is a pipeline stage (see pipeline/index.ts) in
 loaded here only when asked for, so that a protocol's library costs nothing otherwise. The stage
 sits after the codec and before the hooks: hooks see protocol messages, --record the wire frames.
 */
+import {type Clock, systemClock} from '../clock.js';
 import type {StageFactory} from '../pipeline/stage.js';
+import type {HandshakeLimit} from './handshake.js';
 import type {ProtocolName} from './names.js';
 import type {StompOptions} from './stomp.js';
 
@@ -24,10 +26,15 @@ export type ProtocolChoices = {
 	readonly onRefused?: () => void;
 	/** The hooks stage follows (set by loadStages): it gives the default answer to what asks for one, after the hooks. */
 	readonly hooksFollow?: boolean;
+	/** --connect-timeout: seconds the protocol's handshake may take after the open (none: unbounded). */
+	readonly connectTimeout?: number;
+	/** The handshake's timer (the system's by default). */
+	readonly clock?: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
 };
 
 export async function loadProtocolStage(choices: ProtocolChoices): Promise<StageFactory> {
 	const {onRefused} = choices;
+	const handshake: HandshakeLimit = choices.connectTimeout === undefined ? {} : {timeout: choices.connectTimeout, clock: choices.clock ?? systemClock};
 	switch (choices.name) {
 		case 'jsonrpc': {
 			const {jsonRpcStage} = await import('./jsonrpc.js');
@@ -36,13 +43,14 @@ export async function loadProtocolStage(choices: ProtocolChoices): Promise<Stage
 
 		case 'graphql-ws': {
 			const {loadGraphqlWsStage} = await import('./graphql-ws.js');
-			return loadGraphqlWsStage({...(choices.init === undefined ? {} : {init: choices.init}), ...(onRefused === undefined ? {} : {onRefused})});
+			return loadGraphqlWsStage({handshake, ...(choices.init === undefined ? {} : {init: choices.init}), ...(onRefused === undefined ? {} : {onRefused})});
 		}
 
 		case 'socketio': {
 			const {loadSocketIoStage} = await import('./socketio.js');
 			return loadSocketIoStage({
 				namespace: choices.namespace ?? '/',
+				handshake,
 				now: () => performance.now(),
 				hooksFollow: choices.hooksFollow ?? false,
 				...(choices.auth === undefined ? {} : {auth: choices.auth}),
@@ -52,7 +60,7 @@ export async function loadProtocolStage(choices: ProtocolChoices): Promise<Stage
 
 		case 'stomp': {
 			const {loadStompStage} = await import('./stomp.js');
-			return loadStompStage({...choices.stomp ?? {subscribe: []}, ...(onRefused === undefined ? {} : {onRefused})});
+			return loadStompStage({...choices.stomp ?? {subscribe: []}, handshake, ...(onRefused === undefined ? {} : {onRefused})});
 		}
 	}
 }

@@ -28,6 +28,7 @@ import {type Acknowledgement, PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import {encodeExact, parseExact, plainJson, stringifyExact} from './exact-json.js';
 import {deferred, quote} from './glue.js';
+import {type HandshakeLimit, handshakeWatch} from './handshake.js';
 
 export type SocketIoOptions = {
 	/** The namespace joined ('/' by default). */
@@ -40,6 +41,8 @@ export type SocketIoOptions = {
 	readonly onRefused?: () => void;
 	/** The hooks stage follows: it answers acknowledgements the hooks left unanswered. Without it, they are answered here, at once. */
 	readonly hooksFollow?: boolean;
+	/** How long joining the namespace may take (--connect-timeout). */
+	readonly handshake?: HandshakeLimit;
 };
 
 type Libraries = {
@@ -60,7 +63,7 @@ export async function loadSocketIoStage(options: SocketIoOptions): Promise<Stage
 	return socketIoStage(options, {engineIo, socketIo});
 }
 
-export function socketIoStage({namespace, auth, now, onRefused, hooksFollow = false}: SocketIoOptions, {engineIo, socketIo}: Libraries): StageFactory {
+export function socketIoStage({namespace, auth, now, onRefused, hooksFollow = false, handshake = {}}: SocketIoOptions, {engineIo, socketIo}: Libraries): StageFactory {
 	const {PacketType} = socketIo;
 	const encoder = new socketIo.Encoder();
 	/** An Engine.IO packet as the frame to send. */
@@ -81,6 +84,7 @@ export function socketIoStage({namespace, auth, now, onRefused, hooksFollow = fa
 		let decoder = new socketIo.Decoder();
 		let joined = false;
 		let join = deferred();
+		const watch = handshakeWatch(link, {protocol: 'Socket.IO', awaited: `answer to joining namespace ${escapeControl(namespace)}`, waiting: `before namespace ${escapeControl(namespace)} was joined`}, handshake);
 		let nextAckId = 0;
 		// Counts connections: an answer given after a reconnect would carry an id of the old one.
 		let generation = 0;
@@ -131,12 +135,14 @@ export function socketIoStage({namespace, auth, now, onRefused, hooksFollow = fa
 			switch (packet.type) {
 				case PacketType.CONNECT: {
 					joined = true;
+					watch.done();
 					join.resolve();
 					next(message.annotate({control: true}));
 					return;
 				}
 
 				case PacketType.CONNECT_ERROR: {
+					watch.refused();
 					link.error(`the server refused to join namespace ${escapeControl(packet.nsp)}: ${escapeControl(JSON.stringify(packet.data) ?? '')}`);
 					next(message.annotate({control: true}));
 					link.exit(1);
@@ -198,6 +204,12 @@ export function socketIoStage({namespace, auth, now, onRefused, hooksFollow = fa
 			event(event) {
 				if (event.type === 'open' || event.type === 'close') {
 					reset();
+				}
+
+				if (event.type === 'open') {
+					watch.opened();
+				} else if (event.type === 'close') {
+					watch.closed(event);
 				}
 			},
 			receive(message, next) {

@@ -20,6 +20,7 @@ import {exitCodes} from '../exit-codes.js';
 import {PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import {deferred, quote} from './glue.js';
+import {type HandshakeLimit, handshakeWatch} from './handshake.js';
 
 export type StompOptions = {
 	/**
@@ -37,6 +38,8 @@ export type StompOptions = {
 	readonly sendTo?: string;
 	/** Called for each line refused (no destination), after its error line. */
 	readonly onRefused?: () => void;
+	/** How long CONNECTED may take (--connect-timeout). */
+	readonly handshake?: HandshakeLimit;
 };
 
 type Library = Pick<typeof Stomp, 'Parser' | 'FrameImpl'>;
@@ -65,7 +68,7 @@ export async function loadStompStage(options: StompOptions): Promise<StageFactor
 	return stompStage(options, await import('@stomp/stompjs'));
 }
 
-export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}: StompOptions, {Parser, FrameImpl}: Library): StageFactory {
+export function stompStage({host, login, passcode, subscribe, sendTo, onRefused, handshake = {}}: StompOptions, {Parser, FrameImpl}: Library): StageFactory {
 	return link => {
 		/** Frames (or heart-beats) the parser found in the message being read. */
 		let found: Array<Stomp.IRawFrameType | 'heart-beat'> = [];
@@ -75,6 +78,7 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}
 		let partial = 0;
 		let connected = false;
 		let ready = deferred();
+		const watch = handshakeWatch(link, {protocol: 'STOMP', awaited: 'CONNECTED', waiting: 'before CONNECTED'}, handshake);
 		/** Header values are escaped from STOMP 1.1 on (the version CONNECTED names). */
 		let escape = false;
 		let nextReceipt = 0;
@@ -118,6 +122,7 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}
 				case 'CONNECTED': {
 					escape = (headers.version ?? '1.0') !== '1.0';
 					connected = true;
+					watch.done();
 					next(message.annotate({control: true, badge, decoded: {command, headers}}));
 					for (const [index, destination] of subscribe.entries()) {
 						control({command: 'SUBSCRIBE', headers: {id: `sub-${index}`, destination, ack: 'auto'}});
@@ -173,6 +178,7 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}
 						? ' (CONNECT named no virtual host, so the broker took its default one: give --vhost NAME)'
 						: '';
 					failed = true;
+					watch.refused();
 					link.error(`the STOMP server sent ERROR${about}: ${escapeControl(headers.message ?? '(no message)')}${body === '' ? '' : `: ${quote(body)}`}${hint}`);
 					next(message.annotate({control: true, badge, decoded: {command, headers, body: frame.body}}));
 					// The server closes after an ERROR (STOMP 1.2); ours ends the run either way.
@@ -194,6 +200,7 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}
 					reset();
 					escape = false;
 					failed = false;
+					watch.opened();
 					control({
 						command: 'CONNECT',
 						headers: {
@@ -206,6 +213,7 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}
 					});
 				} else if (event.type === 'close') {
 					reset();
+					watch.closed(event);
 				}
 			},
 			closing() {
@@ -230,13 +238,28 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}
 					return;
 				}
 
+				const onlyEols = data.every(byte => byte === 10 || byte === 13);
+				if (partial === 0 && !onlyEols && !startsFrame(data)) {
+					// Not fed to the parser: it would take it as the start of the next frame.
+					link.error(`not a STOMP frame: shown as received: ${quote(message.isBinary ? `[binary ${data.length} B]` : message.text!)}`);
+					next(message.annotate({counted: false, answers: 0}));
+					return;
+				}
+
 				found = [];
 				parser.parseChunk(data.buffer.slice(data.byteOffset, data.byteOffset + data.length) as ArrayBuffer);
 				const frames = found.filter((item): item is Stomp.IRawFrameType => item !== 'heart-beat');
 				found = [];
+				const cut = partial === 0 && frames.length === 1 ? cutBody(data, frames[0]!) : undefined;
+				if (cut !== undefined) {
+					// The rest of the frame would leak into the next one: start again after it.
+					parser = newParser();
+					link.error(`a STOMP ${escapeControl(frames[0]!.command ?? '')} frame's content-length (${cut.declared}) does not match its body (${cut.body.length} B before the NUL that ends it): read to the NUL`);
+					frames[0]!.binaryBody = cut.body;
+				}
 				if (frames.length > 0) {
 					partial = 0;
-				} else if (!data.every(byte => byte === 10 || byte === 13)) {
+				} else if (!onlyEols) {
 					partial += data.length;
 				}
 
@@ -289,6 +312,38 @@ export function stompStage({host, login, passcode, subscribe, sendTo, onRefused}
 			},
 		};
 	};
+}
+
+/** A message starts a STOMP frame: a command line (after heart-beats' line feeds). */
+function startsFrame(data: Buffer): boolean {
+	return /^[\r\n]*[A-Z]{1,20}\r?\n/.test(data.subarray(0, 64).toString('latin1'));
+}
+
+/**
+A frame read whole from one message whose content-length says other than its bytes (stomp-broker-js
+counts characters, not bytes): its body as the bytes up to the NUL that ends the message, with what
+the header said; undefined when the header is right, absent, or the message is not one plain frame.
+*/
+function cutBody(data: Buffer, frame: Stomp.IRawFrameType): {readonly body: Uint8Array; readonly declared: number} | undefined {
+	const header = frame.headers.find(([key]) => key === 'content-length');
+	const declared = header === undefined ? Number.NaN : Number(header[1]);
+	const text = data.toString('latin1');
+	const blank = /\r?\n\r?\n/.exec(text);
+	if (!Number.isInteger(declared) || declared < 0 || blank === null) {
+		return undefined;
+	}
+
+	const rest = data.subarray(blank.index + blank[0].length);
+	let end = rest.length;
+	while (end > 0 && (rest[end - 1] === 10 || rest[end - 1] === 13)) {
+		end--;
+	}
+
+	if (end === 0 || rest[end - 1] !== 0 || end - 1 === declared) {
+		return undefined;
+	}
+
+	return {body: new Uint8Array(rest.subarray(0, end - 1)), declared};
 }
 
 /** application/json for a JSON object or array, text/plain for other text, else octets. */

@@ -6,6 +6,7 @@ import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'rea
 import {type Command, commandHelp, completeCommand, expandHome, parseInput, protocolCommands} from '../commands.js';
 import type {Clock, Connection} from '../connection.js';
 import {escapeControl, formatBytes, plural} from '../display.js';
+import {exitCodes} from '../exit-codes.js';
 import {writePrivateFile} from '../history.js';
 import {formatRecord} from '../jsonl.js';
 import {type KeyAction, keyAction, keyBindings} from '../key-bindings.js';
@@ -238,9 +239,12 @@ export default function App({
 	const finish = useCallback((code: number, unsent: number) => {
 		if (!exited.current) {
 			exited.current = true;
-			onExit(code, unsent);
+			// Lines a protocol still holds were typed while its handshake was not done: never sent,
+			// and a session quit then never connected (exit 1, as one quit before the first open).
+			const held = pipe?.sending ?? 0;
+			onExit(held > 0 && code === exitCodes.ok ? exitCodes.connectFailed : code, unsent + held);
 		}
-	}, [onExit]);
+	}, [onExit, pipe]);
 
 	// With --reconnect, a first connection that fails ends the session (exit 1 and the reason on
 	// stderr), as in pipe mode: only a connection that was open once is retried.
