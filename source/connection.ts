@@ -569,12 +569,24 @@ export class Connection extends EventEmitter<Events> {
 	}
 
 	/** No pong in time: wsterm decides the peer is gone and drops the socket. */
-	private dropDeadPeer(socket: WebSocket, timeout: number): void {
-		if (socket !== this.socket) {
-			return;
+	/**
+	Drops the open connection as failed, with no close handshake: `fault` says why (a protocol's
+	handshake that never finished). With --reconnect it is one more failed attempt.
+	*/
+	drop(fault: string): void {
+		if (this.socket !== undefined && this.currentState === 'open') {
+			this.dropSocket(this.socket, {code: 1006, reason: fault, fault});
 		}
+	}
 
-		this.ourClose = closeForDeadPeer(timeout);
+	private dropDeadPeer(socket: WebSocket, timeout: number): void {
+		if (socket === this.socket) {
+			this.dropSocket(socket, closeForDeadPeer(timeout));
+		}
+	}
+
+	private dropSocket(socket: WebSocket, close: OurClose): void {
+		this.ourClose = close;
 		this.beginClosing();
 		socket.terminate();
 	}

@@ -163,6 +163,9 @@ class PipeRun {
 			close: (code, reason) => {
 				this.close(code, reason);
 			},
+			drop: fault => {
+				this.connection.drop(fault);
+			},
 			log: line => {
 				io.stderr.write(`${line}\n`);
 			},

@@ -93,6 +93,9 @@ export class SessionPipe {
 			close(code, reason) {
 				connection.close(code, reason);
 			},
+			drop(fault) {
+				connection.drop(fault);
+			},
 			log: line => {
 				this.push({type: 'note', kind: 'info', text: line, time: now()});
 			},

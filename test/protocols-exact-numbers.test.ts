@@ -77,7 +77,7 @@ describe('exact-json', () => {
 });
 
 /** A stage's link that keeps nothing: these tests read what the stage passes to `next`. */
-const link: StageLink = {receive() {}, send() {}, close() {}, exit() {}, log() {}, error(line) {
+const link: StageLink = {receive() {}, send() {}, close() {}, drop() {}, exit() {}, log() {}, error(line) {
 	throw new Error(line);
 }};
 

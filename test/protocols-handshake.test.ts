@@ -85,6 +85,13 @@ test('STOMP: a message that is not a frame is one error line and shown as receiv
 	assert.equal(result.code, 5);
 });
 
+test('--reconnect: a reconnect whose handshake never finishes is dropped as a failed attempt, and the next one goes on', async () => {
+	const result = await runCli([`${peer.base}/?mode=gqlreconnect`, '--protocol', 'graphql-ws', '--reconnect', '--connect-timeout', '1', '-n', '2'], {input: 'subscription { connection }\n'});
+	assert.equal(result.code, 0, result.stderr);
+	assert.deepEqual(result.stdout.trim().split('\n'), ['{"data":{"connection":1}}', '{"data":{"connection":3}}']);
+	assert.match(result.stderr, /no connection_ack from the graphql-ws server within the connect timeout \(--connect-timeout 1\)/);
+});
+
 test('handshakeWatch: its timer comes from the clock given, and a handshake done in time says nothing', () => {
 	const timers: Array<() => void> = [];
 	const cleared: unknown[] = [];
@@ -99,10 +106,14 @@ test('handshakeWatch: its timer comes from the clock given, and a handshake done
 	};
 	const said: string[] = [];
 	const exits: number[] = [];
+	const drops: string[] = [];
 	const link: StageLink = {
 		receive() {},
 		send() {},
 		close() {},
+		drop(fault) {
+			drops.push(fault);
+		},
 		exit(code) {
 			exits.push(code);
 		},
@@ -119,11 +130,21 @@ test('handshakeWatch: its timer comes from the clock given, and a handshake done
 	watch.closed({code: 1000, reason: '', byUs: false, willReconnect: false});
 	assert.deepEqual([said, exits], [[], []]);
 
+	// A reconnect whose handshake runs out of time: dropped as a failed attempt, the run goes on.
 	watch.opened();
 	timers[1]!();
+	assert.deepEqual([said, exits, drops], [[], [], ['no CONNECTED from the STOMP server within the connect timeout (--connect-timeout 2)']]);
+	watch.closed({code: 1006, reason: drops[0]!, byUs: true, willReconnect: true});
+	assert.deepEqual([said, exits], [[], []]);
+
+	// The first connection's handshake running out of time ends the run.
+	const first = handshakeWatch(link, {protocol: 'STOMP', awaited: 'CONNECTED', waiting: 'before CONNECTED'}, {timeout: 2, clock});
+	first.opened();
+	timers[2]!();
 	assert.deepEqual(said, ['no CONNECTED from the STOMP server within the connect timeout (--connect-timeout 2): 3 lines not sent']);
 	assert.deepEqual(exits, [1]);
 	// Our close after it: no second line.
-	watch.closed({code: 1000, reason: '', byUs: true, willReconnect: false});
+	first.closed({code: 1000, reason: '', byUs: true, willReconnect: false});
 	assert.equal(said.length, 1);
+	assert.equal(drops.length, 1);
 });

@@ -118,6 +118,7 @@ describe('socketio stage: badges and acknowledgements (fake link)', () => {
 				sent.push(message);
 			},
 			close() {},
+			drop() {},
 			exit() {},
 			log() {},
 			error(line) {

@@ -264,6 +264,7 @@ describe('the stomp stage with a fake link (the real @stomp/stompjs parser and s
 			receive: message => fake.passedOn.push(message),
 			send: message => fake.sent.push(message),
 			close() {},
+			drop() {},
 			exit: code => fake.exits.push(code),
 			log() {},
 			error: line => fake.errors.push(line),

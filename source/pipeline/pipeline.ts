@@ -18,6 +18,8 @@ export type PipelineSink = {
 	transmit(message: PipelineMessage): boolean | void;
 	/** A stage asked to close (code and reason checked). */
 	close(code: number, reason: string): void;
+	/** A stage dropped the connection as failed (see StageLink.drop); serve's per-client pipelines have no stage that does. */
+	drop?(fault: string): void;
 	log(line: string): void;
 	error(line: string): void;
 };
@@ -167,6 +169,9 @@ export function createPipeline(factories: readonly StageFactory[], sink: Pipelin
 			},
 			close(code, reason) {
 				sink.close(code, reason);
+			},
+			drop(fault) {
+				sink.drop?.(fault);
 			},
 			exit(code) {
 				enterIncoming(incomingOrder.indexOf(stages[position]!) + 1, {type: 'exit', code});

@@ -31,6 +31,11 @@ export type StageLink = {
 	send(message: PipelineMessage): void;
 	/** Starts the close handshake (code and reason already checked). */
 	close(code: number, reason: string): void;
+	/**
+	Drops the connection as failed, with no close handshake (a protocol's handshake that never
+	finished on a reconnect): `fault` says why; with --reconnect it is one more failed attempt.
+	*/
+	drop(fault: string): void;
 	/** Ends the run with this exit code, once the messages this stage passed on are delivered. */
 	exit(code: number): void;
 	/** A line for the user (stderr in pipe mode), control characters already made visible. */

@@ -1,7 +1,9 @@
 /*
 A protocol's handshake (graphql-ws's connection_ack, Socket.IO's namespace join, STOMP's
 CONNECTED) is part of connecting: it is bounded by --connect-timeout, and a connection that ends
-before it finished never connected (exit 1), whoever closed it. Lines held until it finishes and
+before it finished never connected (exit 1), whoever closed it. Once a handshake has finished, a
+later connection's (after --reconnect) that runs out of time is dropped as a failed attempt, the
+way a reconnect that cannot connect is, rather than ending the run. Lines held until it finishes and
 never sent are said in one line. Each protocol stage keeps one watch for all its connections.
 */
 import type {Clock} from '../clock.js';
@@ -34,6 +36,8 @@ export type HandshakeWatch = {
 export function handshakeWatch(link: StageLink, {protocol, awaited, waiting}: {readonly protocol: string; readonly awaited: string; readonly waiting: string}, {timeout, clock}: HandshakeLimit): HandshakeWatch {
 	let open = false;
 	let finished = false;
+	/** A handshake finished on an earlier connection: this is a reconnect. */
+	let everFinished = false;
 	/** This connection's failure was said already (a refusal, the timeout). */
 	let reported = false;
 	let timer: NodeJS.Timeout | undefined;
@@ -63,13 +67,20 @@ export function handshakeWatch(link: StageLink, {protocol, awaited, waiting}: {r
 					return;
 				}
 
+				const why = `no ${awaited} from the ${protocol} server within the connect timeout (--connect-timeout ${timeout})`;
+				if (everFinished) {
+					link.drop(why);
+					return;
+				}
+
 				reported = true;
-				link.error(`no ${awaited} from the ${protocol} server within the connect timeout (--connect-timeout ${timeout})${held() > 0 ? `: ${notSent()}` : ''}`);
+				link.error(`${why}${held() > 0 ? `: ${notSent()}` : ''}`);
 				link.exit(exitCodes.connectFailed);
 			}, timeout * 1000);
 		},
 		done() {
 			finished = true;
+			everFinished = true;
 			stopTimer();
 		},
 		refused() {

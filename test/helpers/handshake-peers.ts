@@ -23,10 +23,12 @@ Modes: `silent` (opens, says nothing), `sioopen` (Engine.IO open, then nothing),
 (Engine.IO open, closes 1000 after the client's first message), `close1000` (closes 1000 after the
 client's first message), `forbidden` (closes 4403 Forbidden after it, as graphql-ws servers refuse
 connection_init), `stompgarbage` (CONNECTED, then `hello`, a binary blob and a MESSAGE whose
-content-length counts characters, not bytes).
+content-length counts characters, not bytes), `gqlreconnect` (graphql-transport-ws whose second
+connection never acks, see below).
 */
 export async function startHandshakePeer(): Promise<HandshakePeer> {
 	const received: string[] = [];
+	let gqlConnections = 0;
 	const server = new WebSocketServer({host: '127.0.0.1', port: 0, handleProtocols: protocols => [...protocols][0] ?? false});
 	server.on('connection', (socket, request) => {
 		const url = new URL(request.url ?? '/', 'http://x');
@@ -64,6 +66,31 @@ export async function startHandshakePeer(): Promise<HandshakePeer> {
 					// content-length 2 for "é!" (3 bytes): the frame is cut after "é", "!" and a NUL remain.
 					socket.send(Buffer.from('MESSAGE\ndestination:/q\nsubscription:sub-0\nmessage-id:1\ncontent-length:2\n\né!\0'));
 					socket.send('MESSAGE\ndestination:/q\nsubscription:sub-0\nmessage-id:2\n\nfine\0');
+				});
+				break;
+			}
+
+			case 'gqlreconnect': {
+				// graphql-transport-ws: the first connection acks and answers once, then drops; the
+				// second never acks; the ones after ack and answer, then complete.
+				gqlConnections++;
+				const connection = gqlConnections;
+				if (connection === 2) {
+					break;
+				}
+
+				socket.on('message', data => {
+					const message = JSON.parse(String(data)) as {type: string; id?: string};
+					if (message.type === 'connection_init') {
+						socket.send('{"type":"connection_ack"}');
+					} else if (message.type === 'subscribe') {
+						socket.send(JSON.stringify({id: message.id, type: 'next', payload: {data: {connection}}}));
+						if (connection === 1) {
+							setTimeout(() => socket.terminate(), 50);
+						} else {
+							socket.send(JSON.stringify({id: message.id, type: 'complete'}));
+						}
+					}
 				});
 				break;
 			}
