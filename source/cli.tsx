@@ -13,6 +13,7 @@ import type {CodecChoices, DecoderSwitch} from './pipeline/codec-stage.js';
 import type {ProtocolChoices} from './protocols/index.js';
 import {type ProtocolName, protocolNames, protocolSubprotocols, waitsForEveryReply} from './protocols/names.js';
 import {socketIoUrl} from './protocols/socketio-url.js';
+import {isJsonObject, parseExact} from './protocols/exact-json.js';
 import type {ResponderFactory} from './replay/responder.js';
 import type {ServeFlags} from './serve-options.js';
 import type {SessionOptions} from './session-start.js';
@@ -507,15 +508,19 @@ function protocolChoices(flags: Flags, onRefused: () => void): ProtocolChoices |
 			throw new UsageError(`${typed('init')} goes with --protocol graphql-ws`);
 		}
 
+		// Read exactly: its numbers go to the server as typed (a token's 9007199254740993).
+		let parsed: unknown;
 		try {
-			init = JSON.parse(flags.init) as Record<string, unknown>;
+			parsed = parseExact(flags.init);
 		} catch (error) {
 			throw new UsageError(`${typed('init')} is not JSON (${(error as Error).message})`);
 		}
 
-		if (typeof init !== 'object' || init === null || Array.isArray(init)) {
+		if (!isJsonObject(parsed)) {
 			throw new UsageError(`${typed('init')} takes a JSON object (connection_init's payload)`);
 		}
+
+		init = parsed;
 	}
 
 	if (flags.protocol === 'stomp') {
@@ -539,16 +544,16 @@ function socketIoAuth(flags: Flags): Record<string, unknown> | undefined {
 
 	let auth: unknown;
 	try {
-		auth = JSON.parse(flags.auth);
+		auth = parseExact(flags.auth);
 	} catch (error) {
 		throw new UsageError(`${typed('auth')} is not JSON (${(error as Error).message})`);
 	}
 
-	if (typeof auth !== 'object' || auth === null || Array.isArray(auth)) {
+	if (!isJsonObject(auth)) {
 		throw new UsageError(`${typed('auth')} takes a JSON object with --protocol socketio`);
 	}
 
-	return auth as Record<string, unknown>;
+	return auth;
 }
 
 /** --protocol stomp's CONNECT (host: --vhost's, else none; --auth USER:PASS: login and passcode) and destinations. */

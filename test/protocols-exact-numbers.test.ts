@@ -177,10 +177,12 @@ describe('--protocol socketio sends numbers as typed', () => {
 			await io.close();
 		});
 		const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-		const result = await runCli([url, '--protocol', 'socketio', '-n', '1', '-w', '5'], {input: `["echo",${numbers},{"f":2.50}]\n`});
+		const result = await runCli([url, '--protocol', 'socketio', '--auth', '{"token":9007199254740993,"v":1.10}', '-n', '1', '-w', '5'], {input: `["echo",${numbers},{"f":2.50}]\n`});
 		assert.equal(result.stderr, '');
 		assert.equal(result.code, 0);
 		assert.deepEqual(packets.filter(packet => packet.startsWith('2')), [`20["echo",${numbers},{"f":2.50}]`]);
+		// --auth's payload, in the namespace CONNECT, as typed too.
+		assert.deepEqual(packets.filter(packet => packet.startsWith('0')), ['0{"token":9007199254740993,"v":1.10}']);
 	});
 });
 
@@ -197,9 +199,10 @@ describe('--protocol graphql-ws sends numbers as typed', () => {
 			wss.close(() => resolve());
 		}));
 		const line = `{"query":"{ hello }","variables":{"big":9007199254740993,"f":1.10,"z":-0,"e":1e400}}`;
-		const result = await runCli([`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, '--protocol', 'graphql-ws', '-n', '1', '-w', '5'], {input: `${line}\n`});
+		const result = await runCli([`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, '--protocol', 'graphql-ws', '--init', '{"token":9007199254740993}', '-n', '1', '-w', '5'], {input: `${line}\n`});
 		assert.equal(result.stderr, '');
 		assert.equal(result.stdout, '{"data":{"hello":"hi"}}\n');
+		assert.deepEqual(received.filter(text => text.includes('"connection_init"')), ['{"type":"connection_init","payload":{"token":9007199254740993}}']);
 		assert.deepEqual(received.filter(text => text.includes('"subscribe"')), [
 			'{"type":"subscribe","id":"1","payload":{"query":"{ hello }","variables":{"big":9007199254740993,"f":1.10,"z":-0,"e":1e400}}}',
 		]);

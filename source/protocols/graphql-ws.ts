@@ -65,7 +65,7 @@ export function graphqlWsStage({init, onRefused, handshake = {}}: GraphqlWsOptio
 				if (event.type === 'open') {
 					acked = false;
 					watch.opened();
-					link.send(control(stringifyMessage({type: MessageType.ConnectionInit, ...(init === undefined ? {} : {payload: init})})));
+					link.send(control(encodeExact(replacer => stringifyMessage({type: MessageType.ConnectionInit, ...(init === undefined ? {} : {payload: init})}, replacer))));
 				} else if (event.type === 'close') {
 					watch.closed(event);
 					if (acked) {

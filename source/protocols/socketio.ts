@@ -223,9 +223,7 @@ export function socketIoStage({namespace, auth, now, onRefused, hooksFollow = fa
 				switch (packet.type) {
 					case 'open': {
 						next(message.annotate({control: true}));
-						for (const part of frames({type: PacketType.CONNECT, nsp: namespace, ...(auth === undefined ? {} : {data: auth})})) {
-							control(part);
-						}
+						control(exactFrame({type: PacketType.CONNECT, nsp: namespace, ...(auth === undefined ? {} : {data: auth})}));
 
 						return;
 					}
