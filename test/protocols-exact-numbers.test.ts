@@ -55,6 +55,27 @@ describe('exact-json', () => {
 		})());
 	});
 
+	test('every number token survives parseExact and stringifyExact, whichever parse it took; plain values are not copied', () => {
+		const tokens = ['1.10', '-0', '-0.0', '1e400', '1E3', '9007199254740993', '0.0000001', '1234567890.1234567', '100', '0.5', '101.25', '-7', '123456789012.345', '0.000001', '1e-7'];
+		for (const token of tokens) {
+			const text = `{"jsonrpc":"2.0","v":[${token}]}`;
+			assert.equal(stringifyExact(parseExact(text)), text, token);
+		}
+
+		// A bounded sample of random tokens: integers, fractions and exponents of every size.
+		const random = (digits: number): string => Array.from({length: digits}, () => String(Math.floor(Math.random() * 10))).join('').replace(/^0+(?=\d)/, '');
+		for (let index = 0; index < 2000; index++) {
+			const fraction = index % 3 === 0 ? '' : `.${random(1 + (index % 20))}`;
+			const exponent = index % 5 === 0 ? `e${index % 2 === 0 ? '-' : ''}${random(2)}` : '';
+			const token = `${index % 2 === 0 ? '-' : ''}${random(1 + (index % 25))}${fraction}${exponent}`;
+			const text = `[${token}]`;
+			assert.equal(stringifyExact(parseExact(text)), text, token);
+		}
+
+		const plain = parseExact('{"jsonrpc":"2.0","id":7,"result":{"x":101.25,"list":[1,2]}}');
+		assert.equal(plainJson(plain), plain);
+	});
+
 	test('encodeExact writes each number token into a JSON.stringify text', () => {
 		const value = parseExact(`["x",${numbers},{"n":1.0}]`);
 		assert.equal(encodeExact(replacer => `42${JSON.stringify(value, replacer)}`), `42["x",${numbers},{"n":1.0}]`);
