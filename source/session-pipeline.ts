@@ -53,7 +53,6 @@ export function shownMessage(message: PipelineMessage): ShownMessage {
 		: {data: Buffer.from(json), isBinary: false, ...found, ...wire};
 }
 
-
 export class SessionPipe {
 	/** Where events go: the start-up's backlog, then the UI's batches (see listenToConnection). */
 	push: Push = () => undefined;
@@ -175,8 +174,7 @@ export class SessionPipe {
 			this.push({type: 'message', ...shownMessage(shown ?? message), time: this.now()});
 		} else if (note !== undefined) {
 			// Hidden by its protocol, but worth a word (graphql-ws's complete).
-			const {badge, wire, wireText} = shownMessage(message);
-			this.push({type: 'message', data: Buffer.from(note), isBinary: false, ...(badge === undefined ? {} : {badge}), ...(wire === undefined ? {} : {wire}), ...(wireText === undefined ? {} : {wireText}), emphasis: 'quiet', time: this.now()});
+			this.push({type: 'message', ...shownMessage(message), data: Buffer.from(note), isBinary: false, emphasis: 'quiet', time: this.now()});
 		} else {
 			// A hook hid it: the status bar still counts it.
 			this.push({type: 'hidden', time: this.now()});
