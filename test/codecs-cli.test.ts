@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {pathToFileURL} from 'node:url';
 import {after, describe, test} from 'node:test';
 import {gzipSync} from 'node:zlib';
 import * as msgpack from '@msgpack/msgpack';
 import * as cbor from 'cbor2';
 import protobuf from 'protobufjs';
 import type {WebSocket} from 'ws';
-import {cliPath, runCli} from './helpers/cli.js';
+import {runCli} from './helpers/cli.js';
 import {startServer, type TestServer} from './helpers/servers.js';
+import {packagesLoaded} from './helpers/packages-loaded.js';
 
 const temporary = mkdtempSync(join(tmpdir(), 'wsterm-codecs-cli-'));
 const protoFile = join(temporary, 'chat.proto');
@@ -173,24 +172,6 @@ describe('with hooks and in volume', () => {
 });
 
 describe('start-up', () => {
-	/** The packages the CLI imports during a run, seen by a module resolve hook. */
-	async function packagesLoaded(args: readonly string[]): Promise<string[]> {
-		const log = join(temporary, `resolved-${Math.random()}.txt`);
-		const hooks = join(temporary, 'hooks.mjs');
-		writeFileSync(hooks, `import {appendFileSync} from 'node:fs';
-export async function resolve(specifier, context, next) {
-	if (!specifier.startsWith('.') && !specifier.startsWith('node:') && !specifier.startsWith('file:')) appendFileSync(${JSON.stringify(log)}, specifier + '\\n');
-	return next(specifier, context);
-}
-`);
-		const register = join(temporary, 'register.mjs');
-		writeFileSync(register, `import {register} from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-		writeFileSync(log, '');
-		const child = spawn(process.execPath, ['--import', pathToFileURL(register).href, cliPath, ...args], {stdio: ['ignore', 'ignore', 'inherit'], env: {...process.env, NO_PROXY: '*'}});
-		await new Promise(resolve => child.on('close', resolve));
-		return readFileSync(log, 'utf8').split('\n').filter(Boolean);
-	}
-
 	test('no codec library is loaded without a codec flag; --decode msgpack loads only its own', async () => {
 		const {url} = await server([msgpack.encode(1)]);
 		const plain = await packagesLoaded([url, '-n', '1']);

@@ -1,37 +1,13 @@
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
-import {pathToFileURL} from 'node:url';
 import {after, describe, test} from 'node:test';
-import {cliPath, runCli} from './helpers/cli.js';
+import {runCli} from './helpers/cli.js';
 import {startServer, type TestServer} from './helpers/servers.js';
+import {packagesLoaded} from './helpers/packages-loaded.js';
 
 const servers: TestServer[] = [];
 after(async () => Promise.all(servers.map(async server => server.close())));
 
 const protocolLibraries = ['graphql-ws/client', 'graphql-ws', 'graphql', 'engine.io-parser', 'socket.io-parser', '@stomp/stompjs'];
-
-/** The packages the CLI imports during a run (a module resolve hook logs them). */
-async function packagesLoaded(args: readonly string[], input: string): Promise<string[]> {
-	const temporary = mkdtempSync(join(tmpdir(), 'wsterm-protocols-cli-'));
-	const log = join(temporary, 'resolved.txt');
-	const hooks = join(temporary, 'hooks.mjs');
-	writeFileSync(hooks, `import {appendFileSync} from 'node:fs';
-export async function resolve(specifier, context, next) {
-	if (!specifier.startsWith('.') && !specifier.startsWith('node:') && !specifier.startsWith('file:')) appendFileSync(${JSON.stringify(log)}, specifier + '\\n');
-	return next(specifier, context);
-}
-`);
-	const register = join(temporary, 'register.mjs');
-	writeFileSync(register, `import {register} from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-	writeFileSync(log, '');
-	const child = spawn(process.execPath, ['--import', pathToFileURL(register).href, cliPath, ...args], {stdio: ['pipe', 'ignore', 'inherit'], env: {...process.env, NO_PROXY: '*'}});
-	child.stdin.end(input);
-	await new Promise(resolve => child.on('close', resolve));
-	return readFileSync(log, 'utf8').split('\n').filter(Boolean);
-}
 
 describe('--protocol on the command line', () => {
 	test('start-up: no protocol library is loaded without --protocol; jsonrpc loads none; graphql-ws only its client', async () => {
