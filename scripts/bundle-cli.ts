@@ -1,7 +1,8 @@
 /*
 Bundles the command line and what a one-shot or pipe run loads (argument parsing, connect
 options, the connection, pipe mode; serve too, evaluated only when used) into dist/main.js; `npm
-run build` runs it after tsc and scripts/bundle-ui.ts. One file instead of a dozen saves the
+run build` runs it after tsc and before scripts/bundle-ui.ts (which removes the ui/ modules it
+bundles, ui/start.js among them, that this bundle needs). One file instead of a dozen saves the
 resolving, reading and compiling of each module at start (npm run bench:startup). The full-screen
 session stays its own bundle (dist/ui/run.js), which keeps using the separate modules next to it.
 dist/cli.js, the command, is source/bin.ts: it listens for signals before it loads dist/main.js.
@@ -36,12 +37,20 @@ const packagesExternal: Plugin = {
 	},
 };
 
+// The session's UI is its own bundle (scripts/bundle-ui.ts), loaded by the CLI only for the
+// full-screen session: it stays a separate file, named from dist/main.js.
+const uiExternal: Plugin = {
+	name: 'wsterm-ui-external',
+	setup(builder) {
+		builder.onResolve({filter: /\/ui\/run\.js$/}, () => ({path: './ui/run.js', external: true}));
+	},
+};
+
 await build({
 	...common,
-	entryPoints: [join(dist, 'cli.js')],
+	entryPoints: [join(dist, 'cli', 'main.js')],
 	outfile: join(dist, 'main.js'),
-	external: ['./ui/run.js'],
-	plugins: [packagesExternal],
+	plugins: [uiExternal, packagesExternal],
 });
 
 await build({
@@ -53,7 +62,7 @@ await build({
 	plugins: [{
 		name: 'wsterm-bin',
 		setup(builder) {
-			builder.onResolve({filter: /^\.\/cli\.js$/}, () => ({path: './main.js', external: true}));
+			builder.onResolve({filter: /^\.\/cli\/main\.js$/}, () => ({path: './main.js', external: true}));
 		},
 	}],
 });

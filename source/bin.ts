@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /*
-The command itself (dist/cli.js after the build; the program, cli.tsx, is bundled next to it as
-dist/main.js). Node needs some 50-100 ms to load the program, and until a mode listens for
+The command itself (dist/cli.js after the build; the program, cli/main.ts, is bundled next to it
+as dist/main.js). Node needs some 50-100 ms to load the program, and until a mode listens for
 SIGINT and SIGTERM a signal would kill the process silently. So the first thing that runs, before
 anything is loaded, listens for them: one line, exit 130 or 143. Once a mode listens itself (pipe
 mode, serve, replay, the session), the signal is its to handle. Nothing here imports anything:
@@ -25,4 +25,4 @@ function onEarlySignal(signal: 'SIGINT' | 'SIGTERM'): void {
 
 process.on('SIGINT', onEarlySignal);
 process.on('SIGTERM', onEarlySignal);
-await import('./cli.js');
+await import('./cli/main.js');

@@ -4,10 +4,10 @@ import {PassThrough} from 'node:stream';
 import {after, test} from 'node:test';
 import * as msgpack from '@msgpack/msgpack';
 import {loadCodec} from '../source/codecs/index.js';
-import {buildTarget, type ConnectFlags} from '../source/connect-options.js';
-import {Connection} from '../source/connection.js';
-import {runPipe} from '../source/pipe.js';
-import {codecStage} from '../source/pipeline/codec-stage.js';
+import {buildTarget, type ConnectFlags} from '../source/connection/connect-options.js';
+import {Connection} from '../source/connection/connection.js';
+import {runPipe} from '../source/pipe/run.js';
+import {codecStage} from '../source/codecs/stage.js';
 import {startServer, type TestServer} from './helpers/servers.js';
 
 const flags: ConnectFlags = {header: [], cookie: [], subprotocol: [], followRedirects: false, insecure: false, compress: false, connectTimeout: 5};

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {createSession, type SessionEvent, sessionReducer} from '../source/session.js';
-import {exitCodes} from '../source/exit-codes.js';
+import {createSession, type SessionEvent, sessionReducer} from '../source/session/session.js';
+import {exitCodes} from '../source/shared/exit-codes.js';
 
 const stats = {sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0};
 const time = Date.UTC(2024, 0, 2, 3, 4, 5, 6);

@@ -4,10 +4,10 @@ import {createServer as createHttpServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {test} from 'node:test';
 import {createProxy} from 'proxy';
-import {buildTarget, type ConnectFlags, type ConnectTarget} from '../source/connect-options.js';
+import {buildTarget, type ConnectFlags, type ConnectTarget} from '../source/connection/connect-options.js';
 import {
 	type CloseEvent, type ConnectFailure, Connection, type ConnectionOptions, type ReconnectEvent,
-} from '../source/connection.js';
+} from '../source/connection/connection.js';
 import {
 	closedPort, startAcceptThenClose, startHalfCloser, startInvalidUtf8Peer, startLateUpgrade, startOutagePeer,
 	startRefusingProxy, startSilentPeer,

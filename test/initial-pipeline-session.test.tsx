@@ -6,9 +6,9 @@ for its RECEIPT before the WebSocket close.
 import assert from 'node:assert/strict';
 import {after, test} from 'node:test';
 import {render} from 'ink-testing-library';
-import {Connection, systemClock} from '../source/connection.js';
+import {Connection, systemClock} from '../source/connection/connection.js';
 import {loadStompStage} from '../source/protocols/stomp.js';
-import {SessionPipe} from '../source/session-pipeline.js';
+import {SessionPipe} from '../source/session/message-path.js';
 import App from '../source/ui/App.js';
 import {startStompServer} from './helpers/stomp-server.js';
 import {tick} from './helpers/ui-session.js';

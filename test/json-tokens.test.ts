@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {jsonTokens, layoutJson} from '../source/json-tokens.js';
-import {jsonSegments} from '../source/message-format.js';
+import {jsonTokens, layoutJson} from '../source/shared/json-tokens.js';
+import {jsonSegments} from '../source/session/message-format.js';
 
 const shown = (text: string, pretty: boolean): string | undefined => jsonSegments(text, pretty)?.map(segment => segment.text).join('');
 

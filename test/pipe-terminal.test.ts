@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import {EventEmitter} from 'node:events';
 import {PassThrough} from 'node:stream';
 import {after, before, test} from 'node:test';
-import {buildTarget, type ConnectFlags} from '../source/connect-options.js';
-import {Connection} from '../source/connection.js';
-import {runPipe} from '../source/pipe.js';
+import {buildTarget, type ConnectFlags} from '../source/connection/connect-options.js';
+import {Connection} from '../source/connection/connection.js';
+import {runPipe} from '../source/pipe/run.js';
 import {startServer, type TestServer} from './helpers/servers.js';
 
 const flags: ConnectFlags = {header: [], cookie: [], subprotocol: [], followRedirects: false, insecure: false, compress: false, connectTimeout: 5};

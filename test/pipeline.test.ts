@@ -39,21 +39,21 @@ function staticGraph(entry: string): Set<string> {
 }
 
 test('without the flags, pipe mode loads nothing of the hooks, the recorder or the stage loader (all dynamic imports)', () => {
-	const graph = staticGraph(join(sourceDirectory, 'cli.tsx'));
-	for (const entry of ['pipe.ts', 'connection.ts']) {
+	const graph = staticGraph(join(sourceDirectory, 'cli', 'main.ts'));
+	for (const entry of ['pipe/run.ts', 'connection/connection.ts']) {
 		for (const file of staticGraph(join(sourceDirectory, entry))) {
 			graph.add(file);
 		}
 	}
 
-	assert.ok(graph.has('pipe.ts') && graph.has('pipeline/pipeline.ts'), [...graph].join(' '));
-	const loaded = [...graph].filter(file => /^(hooks\/|replay\/|pipeline\/load-stages)/.test(file));
+	assert.ok(graph.has(join('pipe', 'run.ts')) && graph.has(join('pipeline', 'pipeline.ts')), [...graph].join(' '));
+	const loaded = [...graph].filter(file => /^(automation\/|replay\/|cli\/load-stages)/.test(file));
 	assert.deepEqual(loaded, []);
 	// The one place that loads them, each only when its flag is given.
-	const loader = readFileSync(join(sourceDirectory, 'pipeline', 'load-stages.ts'), 'utf8');
-	assert.match(loader, /import\('\.\.\/hooks\/index\.js'\)/);
+	const loader = readFileSync(join(sourceDirectory, 'cli', 'load-stages.ts'), 'utf8');
+	assert.match(loader, /import\('\.\.\/automation\/index\.js'\)/);
 	assert.match(loader, /import\('\.\.\/replay\/recorder\.js'\)/);
-	assert.match(readFileSync(join(sourceDirectory, 'cli.tsx'), 'utf8'), /import\('\.\/pipeline\/load-stages\.js'\)/);
+	assert.match(readFileSync(join(sourceDirectory, 'cli', 'main.ts'), 'utf8'), /import\('\.\/load-stages\.js'\)/);
 });
 
 type Log = string[];

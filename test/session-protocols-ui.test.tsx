@@ -6,9 +6,9 @@ connecting.
 import assert from 'node:assert/strict';
 import {after, test} from 'node:test';
 import {render} from 'ink-testing-library';
-import {Connection, systemClock} from '../source/connection.js';
+import {Connection, systemClock} from '../source/connection/connection.js';
 import {loadSocketIoStage} from '../source/protocols/socketio.js';
-import {SessionPipe} from '../source/session-pipeline.js';
+import {SessionPipe} from '../source/session/message-path.js';
 import App, {maxPending} from '../source/ui/App.js';
 import {startServer} from './helpers/servers.js';
 import {tick} from './helpers/ui-session.js';

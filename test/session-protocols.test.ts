@@ -4,11 +4,11 @@
 */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {completeCommand, parseInput, parseJsonValues} from '../source/commands.js';
-import {entryLines, searchableText} from '../source/message-format.js';
+import {completeCommand, parseInput, parseJsonValues} from '../source/session/slash-commands.js';
+import {entryLines, searchableText} from '../source/session/message-format.js';
 import {PipelineMessage} from '../source/pipeline/message.js';
-import {createSession, type Session, type SessionAction, type SessionEvent, sessionReducer, sessionRecords} from '../source/session.js';
-import {shownMessage} from '../source/session-pipeline.js';
+import {createSession, type Session, type SessionAction, type SessionEvent, sessionReducer, sessionRecords} from '../source/session/session.js';
+import {shownMessage} from '../source/session/message-path.js';
 
 const stats = {sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0};
 const time = Date.UTC(2024, 0, 2, 3, 4, 5, 6);

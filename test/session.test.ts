@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {exitCodes} from '../source/exit-codes.js';
-import {createEntryLayout, entryLines, jsonSegments, type Line} from '../source/message-format.js';
+import {exitCodes} from '../source/shared/exit-codes.js';
+import {createEntryLayout, entryLines, jsonSegments, type Line} from '../source/session/message-format.js';
 import {describeState} from '../source/ui/StatusBar.js';
 import {
 	createSession, type Session, type SessionAction, type SessionEvent, sessionReducer, sessionRecords, shownEntries,
-} from '../source/session.js';
+} from '../source/session/session.js';
 
 const stats = {sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0};
 const time = Date.UTC(2024, 0, 2, 3, 4, 5, 6);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {render} from 'ink-testing-library';
-import {Connection, systemClock} from '../source/connection.js';
-import type {SessionAction} from '../source/session.js';
+import {Connection, systemClock} from '../source/connection/connection.js';
+import type {SessionAction} from '../source/session/session.js';
 import {useConnectionEvents} from '../source/ui/use-connection-events.js';
 import {startServer} from './helpers/servers.js';
 import {tick} from './helpers/ui-session.js';

@@ -52,4 +52,4 @@ Using a pipeline (a consumer):
 export {type Annotations, createMessage, messageFrom, PipelineMessage, type Sendable} from './message.js';
 export {createPipeline, type Pipeline, type PipelineOptions, type PipelineSink} from './pipeline.js';
 export type {Next, PipelineEvent, Stage, StageFactory, StageLink, StageResult} from './stage.js';
-export {loadStages, type StageChoices} from './load-stages.js';
+export {loadStages, type StageChoices} from '../cli/load-stages.js';

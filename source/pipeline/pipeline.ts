@@ -3,7 +3,7 @@ Runs a connection's stages in order, each direction one message at a time per st
 returns a promise holds what comes behind it, the others run at once (with no stages at all, a
 message goes straight through, with no queue and no tick).
 */
-import type {Clock} from '../clock.js';
+import type {Clock} from '../shared/clock.js';
 import {PipelineMessage} from './message.js';
 import {Serial} from './serial.js';
 import type {PipelineEvent, Stage, StageFactory, StageLink} from './stage.js';

@@ -1,5 +1,5 @@
-import type {CloseEvent, OpenEvent} from '../connection-events.js';
-import type {PongEvent} from '../keepalive.js';
+import type {CloseEvent, OpenEvent} from '../connection/events.js';
+import type {PongEvent} from '../connection/keepalive.js';
 import type {PipelineMessage} from './message.js';
 
 /**

@@ -15,11 +15,11 @@ The library is imported in loadGraphqlWsStage (a dynamic import: the CLI is one 
 static import of a package would be loaded at every start).
 */
 import type * as GraphqlWs from 'graphql-ws/client';
-import {escapeControl} from '../display.js';
+import {escapeControl} from '../shared/escape-text.js';
 import {PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import {encodeExact, isJsonObject, parseExact} from './exact-json.js';
-import {deferred, quote, quoteLength} from './glue.js';
+import {deferred, quote, quoteLength} from './stage-helpers.js';
 import {type HandshakeLimit, handshakeWatch} from './handshake.js';
 
 export type GraphqlWsOptions = {

@@ -6,9 +6,9 @@ later connection's (after --reconnect) that runs out of time is dropped as a fai
 way a reconnect that cannot connect is, rather than ending the run. Lines held until it finishes and
 never sent are said in one line. Each protocol stage keeps one watch for all its connections.
 */
-import type {Clock} from '../clock.js';
-import type {CloseEvent} from '../connection-events.js';
-import {exitCodes} from '../exit-codes.js';
+import type {Clock} from '../shared/clock.js';
+import type {CloseEvent} from '../connection/events.js';
+import {exitCodes} from '../shared/exit-codes.js';
 import type {StageLink} from '../pipeline/stage.js';
 
 export type HandshakeLimit = {

@@ -3,7 +3,7 @@ Protocols (--protocol NAME): each is a pipeline stage (see pipeline/index.ts) in
 loaded here only when asked for, so that a protocol's library costs nothing otherwise. The stage
 sits after the codec and before the hooks: hooks see protocol messages, --record the wire frames.
 */
-import {type Clock, systemClock} from '../clock.js';
+import {type Clock, systemClock} from '../shared/clock.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import type {HandshakeLimit} from './handshake.js';
 import type {ProtocolName} from './names.js';

@@ -20,7 +20,7 @@ text (exact too). Hooks and --jsonl see plain values.
 import {type Annotations, PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import {isJsonObject as isObject, isLosslessNumber, parseExact, plainJson, stringifyExact} from './exact-json.js';
-import {quote} from './glue.js';
+import {quote} from './stage-helpers.js';
 
 export type JsonRpcOptions = {
 	/** Milliseconds, for round trips (performance.now in production). */

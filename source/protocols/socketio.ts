@@ -23,11 +23,11 @@ a static import of a package would be loaded at every start).
 */
 import type * as EngineIo from 'engine.io-parser';
 import type * as SocketIo from 'socket.io-parser';
-import {escapeControl} from '../display.js';
+import {escapeControl} from '../shared/escape-text.js';
 import {type Acknowledgement, PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import {encodeExact, parseExact, plainJson, stringifyExact} from './exact-json.js';
-import {deferred, quote} from './glue.js';
+import {deferred, quote} from './stage-helpers.js';
 import {type HandshakeLimit, handshakeWatch} from './handshake.js';
 
 export type SocketIoOptions = {

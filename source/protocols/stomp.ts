@@ -15,11 +15,11 @@ import of a package would be loaded at every start).
 */
 import {isUtf8} from 'node:buffer';
 import type * as Stomp from '@stomp/stompjs';
-import {escapeControl} from '../display.js';
-import {exitCodes} from '../exit-codes.js';
+import {escapeControl} from '../shared/escape-text.js';
+import {exitCodes} from '../shared/exit-codes.js';
 import {PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
-import {deferred, quote} from './glue.js';
+import {deferred, quote} from './stage-helpers.js';
 import {type HandshakeLimit, handshakeWatch} from './handshake.js';
 
 export type StompOptions = {

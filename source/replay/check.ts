@@ -5,7 +5,7 @@ value (their digits, never a float that loses them past 2^53), and keys named in
 left out at any depth. A missing or extra message is a mismatch too.
 */
 import {isLosslessNumber, parse, stringify} from 'lossless-json';
-import {escapeControl, hexBytes, shorten} from '../display.js';
+import {escapeControl, hexBytes, shorten} from '../shared/escape-text.js';
 
 /** A message as compared: its type and bytes. */
 export type CheckedMessage = {

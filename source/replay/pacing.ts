@@ -7,7 +7,7 @@ When a replay sends each recorded outgoing message, and when it is done:
 Done comes once everything is sent and the replies recorded after the last message have arrived
 (in `reply`; in the others, as many messages as the recording received), or after the timeout.
 */
-import type {Clock} from '../connection.js';
+import type {Clock} from '../connection/connection.js';
 import {type Conversation, type RecordedMessage, startTime, steps} from './conversation.js';
 
 export type Pace = 'reply' | 'recorded' | 'fast';

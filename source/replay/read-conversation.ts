@@ -3,7 +3,7 @@ Opens a file given to `wsterm replay` or `serve --replay`: a HAR file or a wster
 told apart by their content. Every problem is a UsageError: one line, exit 2.
 */
 import {readFileSync} from 'node:fs';
-import {UsageError} from '../exit-codes.js';
+import {UsageError} from '../shared/exit-codes.js';
 import type {Conversation} from './conversation.js';
 import {isHar, parseHar} from './read-har.js';
 import {parseRecording} from './read-recording.js';

@@ -3,7 +3,7 @@ Reads the WebSocket conversations of a HAR file as Chrome and Edge DevTools save
 as HAR with content"): an entry with `_webSocketMessages`, each `{type: "send" | "receive",
 time (seconds), opcode (1 text, 2 binary), data (base64 for binary)}`.
 */
-import {UsageError} from '../exit-codes.js';
+import {UsageError} from '../shared/exit-codes.js';
 import type {Conversation, RecordedMessage} from './conversation.js';
 
 type HarMessage = {readonly type?: unknown; readonly time?: unknown; readonly opcode?: unknown; readonly data?: unknown};

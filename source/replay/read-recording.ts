@@ -8,10 +8,10 @@ text, `base64`: binary), `data` may be any JSON value (sent as its compact JSON,
 written), and a record without `time` comes right after the one before it (no wait, with --pace
 recorded).
 */
-import {escapeControl} from '../display.js';
-import {UsageError} from '../exit-codes.js';
-import type {EventRecord} from '../jsonl.js';
-import {jsonTokens} from '../json-tokens.js';
+import {escapeControl} from '../shared/escape-text.js';
+import {UsageError} from '../shared/exit-codes.js';
+import type {EventRecord} from '../shared/event-record.js';
+import {jsonTokens} from '../shared/json-tokens.js';
 import type {Conversation, RecordedMessage} from './conversation.js';
 
 type RawRecord = Partial<Record<keyof EventRecord, unknown>>;

@@ -5,9 +5,9 @@ in progress. Messages handed over while the connection is not open are held and 
 after the next `open`, which is when the connection sends them.
 */
 import {closeSync, openSync, writeSync} from 'node:fs';
-import type {Connection} from '../connection.js';
-import {UsageError} from '../exit-codes.js';
-import {closeRecord, type EventRecord, formatRecord, openRecord, payloadRecord} from '../jsonl.js';
+import type {Connection} from '../connection/connection.js';
+import {UsageError} from '../shared/exit-codes.js';
+import {closeRecord, type EventRecord, formatRecord, openRecord, payloadRecord} from '../shared/event-record.js';
 import type {StageFactory} from '../pipeline/stage.js';
 
 export type RecorderOptions = {

@@ -5,11 +5,11 @@ compares what arrived with what was recorded. Resolves with the exit code.
 */
 import type {EventEmitter} from 'node:events';
 import type {Writable} from 'node:stream';
-import {describeCloseCode, isCleanClose} from '../close-codes.js';
-import type {Clock, CloseEvent, Connection, ConnectFailure, OpenEvent} from '../connection.js';
-import {escapeControl, hexBytes} from '../display.js';
-import {exitCodes} from '../exit-codes.js';
-import {closeRecord, formatRecord, payloadRecord} from '../jsonl.js';
+import {describeCloseCode, isCleanClose} from '../connection/close-codes.js';
+import type {Clock, CloseEvent, Connection, ConnectFailure, OpenEvent} from '../connection/connection.js';
+import {escapeControl, hexBytes} from '../shared/escape-text.js';
+import {exitCodes} from '../shared/exit-codes.js';
+import {closeRecord, formatRecord, payloadRecord} from '../shared/event-record.js';
 import type {CheckedMessage} from './check.js';
 import type {Conversation} from './conversation.js';
 import {createPacer, type Pace} from './pacing.js';

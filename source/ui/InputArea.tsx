@@ -1,8 +1,8 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
-import {escapeControl} from '../display.js';
-import {inputView} from '../input-view.js';
-import type {Prompt} from '../prompt.js';
+import {escapeControl} from '../shared/escape-text.js';
+import {inputView} from '../session/input-view.js';
+import type {Prompt} from '../session/prompt.js';
 
 type Props = {
 	readonly prompt: Prompt;

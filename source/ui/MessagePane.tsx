@@ -1,10 +1,10 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
-import type {EntryLayout, Line} from '../message-format.js';
-import {escapeControl} from '../display.js';
-import {fillWindow, visibleEntries} from '../scroll-window.js';
-import {anchorOf, type Entry, rowsOf, type View} from '../session.js';
-import {lineText} from './tones.js';
+import type {EntryLayout, Line} from '../session/message-format.js';
+import {escapeControl} from '../shared/escape-text.js';
+import {fillWindow, visibleEntries} from '../session/scroll-window.js';
+import {anchorOf, type Entry, rowsOf, type View} from '../session/session.js';
+import {lineText} from './colors.js';
 
 type Props = {
 	/** The entries to show (already filtered). */

@@ -1,8 +1,8 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
-import {describeCloseCode} from '../close-codes.js';
-import {escapeControl, formatBytes, plural, shorten} from '../display.js';
-import {type Session, secondsUntil} from '../session.js';
+import {describeCloseCode} from '../connection/close-codes.js';
+import {escapeControl, formatBytes, plural, shorten} from '../shared/escape-text.js';
+import {type Session, secondsUntil} from '../session/session.js';
 
 type Props = {
 	readonly session: Session;

@@ -1,17 +1,17 @@
 import {render} from 'ink';
-import {describeCloseCode} from '../close-codes.js';
-import {type ConnectFailure, type CloseEvent, systemClock} from '../connection.js';
-import {escapeControl, plural} from '../display.js';
-import {exitCodes} from '../exit-codes.js';
-import {appendHistory} from '../history.js';
-import {closedWell} from '../session.js';
-import type {SessionIo, StartedSession} from '../session-start.js';
+import {describeCloseCode} from '../connection/close-codes.js';
+import {type ConnectFailure, type CloseEvent, systemClock} from '../connection/connection.js';
+import {escapeControl, plural} from '../shared/escape-text.js';
+import {exitCodes} from '../shared/exit-codes.js';
+import {appendHistory} from '../session/history.js';
+import {closedWell} from '../session/session.js';
+import type {SessionIo, StartedSession} from './start.js';
 import {recordedUrl} from '../replay/recorder.js';
 import type {Codec, CodecName} from '../codecs/types.js';
-import type {DecoderSwitch} from '../pipeline/codec-stage.js';
-import type {SessionPipe} from '../session-pipeline.js';
+import type {DecoderSwitch} from '../codecs/stage.js';
+import type {SessionPipe} from '../session/message-path.js';
 import App from './App.js';
-import {colorEnabled} from './tones.js';
+import {colorEnabled} from './colors.js';
 
 /** Milliseconds to wait for the close handshake after a signal (a protocol's goodbye may take 1 s of it). */
 const signalGrace = 2000;
@@ -52,7 +52,7 @@ export async function runInteractive(started: StartedSession, io: SessionIo): Pr
 	};
 
 	const createDecodingPipe = async (name: string): Promise<SessionPipe> => {
-		const [codec, {codecStage}, {SessionPipe}] = await Promise.all([loadDecoder(name), import('../pipeline/codec-stage.js'), import('../session-pipeline.js')]);
+		const [codec, {codecStage}, {SessionPipe}] = await Promise.all([loadDecoder(name), import('../codecs/stage.js'), import('../session/message-path.js')]);
 		const decoder: DecoderSwitch = {current: undefined};
 		return new SessionPipe(connection, [codecStage({decode: codec, decoderSwitch: decoder})], Date.now, options.connection.initialMessages, decoder);
 	};

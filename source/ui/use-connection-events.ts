@@ -1,8 +1,8 @@
 import {type Dispatch, useEffect} from 'react';
-import type {Clock, Connection} from '../connection.js';
-import {listenToConnection} from '../session-events.js';
-import type {SessionAction, SessionEvent} from '../session.js';
-import type {SessionPipe} from '../session-pipeline.js';
+import type {Clock, Connection} from '../connection/connection.js';
+import {listenToConnection} from '../session/events.js';
+import type {SessionAction, SessionEvent} from '../session/session.js';
+import type {SessionPipe} from '../session/message-path.js';
 
 type Options = {
 	readonly connection: Connection;

@@ -1,6 +1,6 @@
 import {useStdin} from 'ink';
 import {useEffect, useRef} from 'react';
-import {type KeyEvent, keyReader, readKeys} from '../key-chunks.js';
+import {type KeyEvent, keyReader, readKeys} from '../session/key-splitter.js';
 
 /**
 Calls `onKey` for every key the terminal sends, each key of a chunk on its own, and a bracketed

@@ -1,8 +1,38 @@
 import {spawn, type ChildProcess} from 'node:child_process';
+import {readdirSync, statSync} from 'node:fs';
+import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 /** The built CLI, as users run it. */
 export const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+/** The newest modification time of a file below `directory`. */
+function newestChange(directory: string): number {
+	return Math.max(0, ...readdirSync(directory, {withFileTypes: true}).map(entry => {
+		const path = join(directory, entry.name);
+		return entry.isDirectory() ? newestChange(path) : statSync(path).mtimeMs;
+	}));
+}
+
+/**
+Refuses to test a dist/ built before the last change to source/ (a CLI test after editing
+source/ would otherwise test stale code and pass or fail for the wrong reason).
+*/
+export function assertFreshBuild(): void {
+	let built: number;
+	try {
+		built = statSync(cliPath).mtimeMs;
+	} catch {
+		throw new Error('dist/cli.js is missing: run `npm run build` before the CLI tests (npm test does)');
+	}
+
+	const changed = newestChange(fileURLToPath(new URL('../../source', import.meta.url)));
+	if (changed > built) {
+		throw new Error('dist/ is older than source/: run `npm run build` before the CLI tests (npm test does), or they test stale code');
+	}
+}
+
+assertFreshBuild();
 
 export type CliResult = {
 	readonly code: number | null;

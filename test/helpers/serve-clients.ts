@@ -1,9 +1,9 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
 import {readFileSync} from 'node:fs';
-import {defaultServeOptions} from '../../source/serve-options.js';
-import {startServer, type RunningServer, type ServeOptions} from '../../source/serve.js';
-import {WebSocket, type ClientOptions} from '../../source/ws.js';
+import {defaultServeOptions} from '../../source/cli/serve-options.js';
+import {startServer, type RunningServer, type ServeOptions} from '../../source/serve/run.js';
+import {WebSocket, type ClientOptions} from '../../source/connection/ws.js';
 import {cliPath} from './cli.js';
 
 export type Received = {readonly data: Buffer; readonly isBinary: boolean};

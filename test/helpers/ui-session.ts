@@ -1,6 +1,6 @@
 import {createElement} from 'react';
 import {render} from 'ink-testing-library';
-import {Connection, type ConnectionOptions, systemClock} from '../../source/connection.js';
+import {Connection, type ConnectionOptions, systemClock} from '../../source/connection/connection.js';
 import App from '../../source/ui/App.js';
 import {type ServerBehaviour, startServer, type TestServer} from './servers.js';
 

@@ -1,0 +1,347 @@
+import {getProxyForUrl} from 'proxy-from-env';
+import {UsageError} from '../shared/exit-codes.js';
+import type {ClientOptions} from './ws.js';
+
+/** The connection flags as the command line gave them; every mode that connects shares them. */
+export type ConnectFlags = {
+	readonly header: readonly string[];
+	readonly cookie: readonly string[];
+	readonly origin?: string;
+	readonly subprotocol: readonly string[];
+	readonly userAgent?: string;
+	readonly auth?: string;
+	readonly followRedirects: boolean;
+	readonly insecure: boolean;
+	readonly ca?: string;
+	readonly cert?: string;
+	readonly key?: string;
+	readonly passphrase?: string;
+	readonly proxy?: string;
+	readonly compress: boolean;
+	readonly connectTimeout: number;
+	readonly maxPayload?: number;
+};
+
+/** Everything needed to open (and reopen) one WebSocket connection. */
+export type ConnectTarget = {
+	/** The URL handed to ws, credentials included. */
+	readonly url: string;
+	/** The URL to show people: no password. */
+	readonly displayUrl: string;
+	readonly protocols: readonly string[];
+	readonly options: ClientOptions;
+	/** The proxy in use, if any, without credentials. */
+	readonly proxy?: string;
+};
+
+/** Reads a file named on the command line; a failure becomes a usage error naming the flag. */
+export type ReadFile = (path: string) => Buffer;
+
+/** Headers that ws must generate itself; a DevTools "Copy as cURL" command carries them. */
+const handshakeHeaders = new Set([
+	'sec-websocket-key',
+	'sec-websocket-version',
+	'sec-websocket-extensions',
+	'sec-websocket-accept',
+	'connection',
+	'upgrade',
+]);
+
+/**
+Turns what a user typed into a WebSocket URL: `http(s)` becomes `ws(s)`, no scheme means `ws://`.
+A fragment is dropped, as browsers do.
+*/
+export function normalizeUrl(input: string): URL {
+	const trimmed = input.trim();
+	if (trimmed === '') {
+		throw new UsageError('the URL is empty');
+	}
+
+	// Error lines show the input without its password.
+	const shown = redactCredentials(trimmed);
+	// "wss//host" and "ws:/host" would otherwise become hosts named wss and ws.
+	const typo = /^(wss?|https?)(?:\/\/|:\/(?!\/))/i.exec(trimmed);
+	if (typo !== null) {
+		throw new UsageError(`${shown} lacks part of "${typo[1]!}://": did you mean ${typo[1]!}://${shown.slice(typo[0].length)} ?`);
+	}
+
+	const scheme = /^([a-z][a-z\d+.-]*):\/\//i.exec(trimmed)?.[1]?.toLowerCase();
+	let text = trimmed;
+	if (scheme === undefined) {
+		text = `ws://${trimmed}`;
+	} else if (scheme === 'http' || scheme === 'https') {
+		text = `ws${scheme.slice(4)}${trimmed.slice(scheme.length)}`;
+	} else if (scheme !== 'ws' && scheme !== 'wss') {
+		throw new UsageError(`unsupported URL scheme "${scheme}:" in ${shown}: use ws://, wss://, http:// or https://`);
+	}
+
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw new UsageError(`not a valid URL: ${shown}`);
+	}
+
+	if (url.hostname === '') {
+		throw new UsageError(`the URL has no host: ${shown}`);
+	}
+
+	url.hash = '';
+	return url;
+}
+
+/** The URL without its password, for status lines and messages. */
+export function displayUrl(url: URL): string {
+	if (url.password === '') {
+		return url.href;
+	}
+
+	const shown = new URL(url.href);
+	shown.password = '***';
+	return shown.href;
+}
+
+/** Splits `Name: value`; anything else, or a value HTTP cannot carry, is a usage error. */
+export function parseHeader(text: string): [name: string, value: string] {
+	const colon = text.indexOf(':');
+	const name = colon > 0 ? text.slice(0, colon).trim() : '';
+	if (name === '' || !/^[!#$%&'*+.^`|~\w-]+$/.test(name)) {
+		throw new UsageError(`bad header "${escapeForError(text)}": write it as "Name: value"`);
+	}
+
+	const value = text.slice(colon + 1).trim();
+	checkHeaderValue(`header ${name}`, value);
+	return [name, value];
+}
+
+/** What Node's HTTP client refuses in a header: control characters other than tab, and anything beyond a byte. */
+function checkHeaderValue(what: string, value: string): void {
+	// eslint-disable-next-line no-control-regex
+	if (/[^\t\u0020-\u007E\u0080-\u00FF]/.test(value)) {
+		throw new UsageError(`bad value for ${what}: "${escapeForError(value)}" has a control character or a character HTTP headers cannot carry`);
+	}
+}
+
+/** Control characters made visible in an error line. */
+function escapeForError(text: string): string {
+	// eslint-disable-next-line no-control-regex
+	return text.replaceAll(/[\u0000-\u001F\u007F-\u009F]/g, character => `\\x${character.codePointAt(0)!.toString(16).padStart(2, '0')}`);
+}
+
+/**
+The password of anything URL-like in `text` replaced with `***`, for error lines about input that
+is not (yet) a valid URL: `wss//user:pw@host`, `ftp://user:pw@host`.
+*/
+export function redactCredentials(text: string): string {
+	return text.replace(/^([^@\s]*?\/\/|[a-z][a-z\d+.-]*:\/?)?([^/@\s:]*):[^/@\s]*@/i, '$1$2:***@');
+}
+
+function proxyFor(url: URL, flags: ConnectFlags): string | undefined {
+	if (flags.proxy !== undefined) {
+		return flags.proxy;
+	}
+
+	// HTTPS_PROXY, HTTP_PROXY and NO_PROXY name proxies by the scheme of the upgrade request.
+	const asHttp = new URL(url.href);
+	asHttp.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+	const proxy = getProxyForUrl(asHttp.href);
+	return proxy === '' ? undefined : proxy;
+}
+
+function parseProxy(text: string): URL {
+	let proxy: URL;
+	try {
+		proxy = new URL(text.includes('://') ? text : `http://${text}`);
+	} catch {
+		throw new UsageError(`not a valid proxy URL: ${redactCredentials(text)}`);
+	}
+
+	if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
+		throw new UsageError(`unsupported proxy scheme "${proxy.protocol}" in ${displayUrl(proxy)}: use an http:// or https:// proxy`);
+	}
+
+	return proxy;
+}
+
+type TlsFiles = Pick<ClientOptions, 'ca' | 'cert' | 'key' | 'passphrase'>;
+
+/**
+Reads --ca, --cert and --key and checks them now: a file that is not PEM, a wrong passphrase or a
+certificate that does not match its key is the user's to fix (exit 2), not a failed TLS handshake.
+*/
+async function readTlsFiles(flags: ConnectFlags, readFile: ReadFile): Promise<TlsFiles> {
+	if ((flags.cert === undefined) !== (flags.key === undefined)) {
+		throw new UsageError('--cert and --key go together: give both or neither');
+	}
+
+	if (flags.ca === undefined && flags.cert === undefined) {
+		return flags.passphrase === undefined ? {} : {passphrase: flags.passphrase};
+	}
+
+	const [{X509Certificate}, {createSecureContext}] = await Promise.all([import('node:crypto'), import('node:tls')]);
+	const files: {ca?: Buffer; cert?: Buffer; key?: Buffer; passphrase?: string} = {};
+	if (flags.ca !== undefined) {
+		const ca = readFile(flags.ca);
+		const blocks = ca.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+		if (blocks.length === 0) {
+			throw new UsageError(`--ca ${flags.ca}: not a PEM certificate (no "-----BEGIN CERTIFICATE-----" in it)`);
+		}
+
+		for (const block of blocks) {
+			try {
+				// eslint-disable-next-line no-new
+				new X509Certificate(block);
+			} catch (error) {
+				throw new UsageError(`--ca ${flags.ca}: not a readable certificate (${(error as Error).message})`);
+			}
+		}
+
+		files.ca = ca;
+	}
+
+	if (flags.cert !== undefined && flags.key !== undefined) {
+		files.cert = readFile(flags.cert);
+		files.key = readFile(flags.key);
+	}
+
+	if (flags.passphrase !== undefined) {
+		files.passphrase = flags.passphrase;
+	}
+
+	if (files.cert !== undefined) {
+		try {
+			createSecureContext({cert: files.cert, key: files.key, passphrase: files.passphrase ?? ''});
+		} catch (error) {
+			throw new UsageError(tlsFileProblem(error as Error, flags));
+		}
+	}
+
+	return files;
+}
+
+function tlsFileProblem(error: Error, flags: ConnectFlags): string {
+	const text = `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}`;
+	if (/bad decrypt|bad password|BAD_DECRYPT/i.test(text)) {
+		return flags.passphrase === undefined
+			? `--key ${flags.key!} is encrypted: give its --passphrase`
+			: `--passphrase does not decrypt --key ${flags.key!}`;
+	}
+
+	if (/mismatch/i.test(text)) {
+		return `--cert ${flags.cert!} and --key ${flags.key!} do not belong together (the key does not match the certificate)`;
+	}
+
+	return `--cert ${flags.cert!} / --key ${flags.key!}: not a usable PEM certificate and key (${error.message})`;
+}
+
+export type BuiltTarget = {
+	readonly target: ConnectTarget;
+	/** One-line notes for stderr (headers dropped, and so on). */
+	readonly notes: readonly string[];
+};
+
+/**
+Builds what ws needs from a URL and the connection flags. Throws UsageError for anything the
+user must fix. The proxy library is loaded only when a proxy is used.
+*/
+export async function buildTarget(input: string, flags: ConnectFlags, readFile: ReadFile): Promise<BuiltTarget> {
+	const url = normalizeUrl(input);
+	const notes: string[] = [];
+	// Repeated names send every value, each on its own line, under the first spelling given.
+	const headers: Record<string, string[]> = {};
+	const spelling = new Map<string, string>();
+	const protocols: string[] = [...flags.subprotocol];
+	const cookies: string[] = [];
+	const dropped: string[] = [];
+
+	for (const text of flags.header) {
+		const [name, value] = parseHeader(text);
+		const lower = name.toLowerCase();
+		if (lower === 'sec-websocket-protocol') {
+			protocols.push(...value.split(',').map(protocol => protocol.trim()).filter(Boolean));
+		} else if (handshakeHeaders.has(lower)) {
+			dropped.push(name);
+		} else if (lower === 'cookie') {
+			cookies.push(value);
+		} else {
+			const key = spelling.get(lower) ?? name;
+			spelling.set(lower, key);
+			(headers[key] ??= []).push(value);
+		}
+	}
+
+	if (dropped.length > 0) {
+		notes.push(`ignoring ${dropped.join(', ')}: ws makes these handshake headers itself`);
+	}
+
+	for (const cookie of flags.cookie) {
+		checkHeaderValue('-b/--cookie', cookie);
+	}
+
+	cookies.push(...flags.cookie);
+	if (cookies.length > 0) {
+		headers.Cookie = [cookies.join('; ')];
+	}
+
+	if (flags.userAgent !== undefined) {
+		checkHeaderValue('-A/--user-agent', flags.userAgent);
+		headers['User-Agent'] = [flags.userAgent];
+	}
+
+	const seen = new Set<string>();
+	for (const protocol of protocols) {
+		if (!/^[!#$%&'*+.^`|~\w-]+$/.test(protocol)) {
+			throw new UsageError(`bad subprotocol "${protocol}": a subprotocol is one token, no spaces or commas`);
+		}
+
+		if (seen.has(protocol)) {
+			throw new UsageError(`subprotocol "${protocol}" is given twice`);
+		}
+
+		seen.add(protocol);
+	}
+
+	if (flags.auth !== undefined && !flags.auth.includes(':')) {
+		throw new UsageError('--auth takes user:password');
+	}
+
+	if (flags.origin !== undefined) {
+		checkHeaderValue('-o/--origin', flags.origin);
+	}
+
+	const tlsFiles = await readTlsFiles(flags, readFile);
+	const options: ClientOptions = {
+		// Node's HTTP client sends an array as one header line per value; ws's types say string only.
+		headers: headers as unknown as Record<string, string>,
+		perMessageDeflate: flags.compress,
+		handshakeTimeout: Math.round(flags.connectTimeout * 1000),
+		followRedirects: flags.followRedirects,
+		maxRedirects: flags.followRedirects ? 10 : 0,
+		rejectUnauthorized: !flags.insecure,
+		...(flags.maxPayload === undefined ? {} : {maxPayload: flags.maxPayload}),
+		...(flags.origin === undefined ? {} : {origin: flags.origin}),
+		...(flags.auth === undefined ? {} : {auth: flags.auth}),
+		...tlsFiles,
+	};
+
+	const proxyText = proxyFor(url, flags);
+	let proxy: string | undefined;
+	if (proxyText !== undefined) {
+		const proxyUrl = parseProxy(proxyText);
+		const {HttpsProxyAgent} = await import('https-proxy-agent');
+		// CONNECT tunnels both ws:// and wss://; TLS options still reach the server's socket.
+		options.agent = new HttpsProxyAgent(proxyUrl);
+		proxy = displayUrl(proxyUrl);
+	}
+
+	return {
+		target: {
+			url: url.href,
+			displayUrl: displayUrl(url),
+			protocols,
+			options,
+			...(proxy === undefined ? {} : {proxy}),
+		},
+		notes,
+	};
+}

@@ -1,0 +1,57 @@
+import type {Line, Tone} from '../session/message-format.js';
+
+/** The SGR foreground code of each kind of segment; undefined keeps the terminal's own colour. */
+const toneCodes: Record<Tone, number | undefined> = {
+	plain: undefined,
+	time: 90,
+	in: 32,
+	out: 36,
+	badge: 35,
+	error: 31,
+	info: 33,
+	pending: 33,
+	key: 34,
+	string: 32,
+	number: 33,
+	literal: 35,
+	punctuation: 90,
+	hex: undefined,
+};
+
+const painted = new WeakMap<Line, string>();
+const plain = new WeakMap<Line, string>();
+
+/**
+A pane line as one string, with its colours as SGR sequences when `color` is on. ink then handles
+one text node per row instead of one per coloured segment, and a line (cached with its entry) is
+turned into a string once, not on every frame. Segment text is already escaped, so these are the
+only escape sequences in it.
+*/
+export function lineText(line: Line, color: boolean): string {
+	const cache = color ? painted : plain;
+	let text = cache.get(line);
+	if (text === undefined) {
+		text = '';
+		for (const segment of line) {
+			const code = color ? toneCodes[segment.tone] : undefined;
+			text += code === undefined || segment.text === '' ? segment.text : `\u001B[${code}m${segment.text}\u001B[39m`;
+		}
+
+		cache.set(line, text);
+	}
+
+	return text;
+}
+
+/**
+Colour is on unless NO_COLOR is set (to anything but '') or FORCE_COLOR is '0'; FORCE_COLOR set to
+anything else wins over NO_COLOR, as chalk reads it.
+*/
+export function colorEnabled(env: Readonly<Record<string, string | undefined>>): boolean {
+	const force = env.FORCE_COLOR;
+	if (force !== undefined && force !== '') {
+		return force !== '0' && force !== 'false';
+	}
+
+	return env.NO_COLOR === undefined || env.NO_COLOR === '';
+}

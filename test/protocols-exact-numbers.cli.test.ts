@@ -1,0 +1,231 @@
+/*
+What the protocols send carries the user's number tokens as typed: 9007199254740993, 1.10, -0 and
+1e400 are not rounded through JSON.parse (to 9007199254740992, 1.1, 0 and null). Each test reads
+the text the server received.
+*/
+import assert from 'node:assert/strict';
+import {once} from 'node:events';
+import {createServer} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {after, describe, test} from 'node:test';
+import {GraphQLObjectType, GraphQLSchema, GraphQLString} from 'graphql';
+import {useServer} from 'graphql-ws/use/ws';
+import {Server} from 'socket.io';
+import {WebSocketServer} from 'ws';
+import {encodeExact, parseExact, plainJson, stringifyExact} from '../source/protocols/exact-json.js';
+import {idKey, parseBatch, parseLine, responseLine} from '../source/protocols/jsonrpc.js';
+import {parseLine as graphqlLine} from '../source/protocols/graphql-ws.js';
+import * as engineIo from 'engine.io-parser';
+import * as socketIo from 'socket.io-parser';
+import {PipelineMessage} from '../source/pipeline/message.js';
+import type {StageLink} from '../source/pipeline/stage.js';
+import {jsonRpcStage} from '../source/protocols/jsonrpc.js';
+import {socketIoStage} from '../source/protocols/socketio.js';
+import {shownMessage} from '../source/session/message-path.js';
+import {runCli} from './helpers/cli.js';
+import {startRecordingEcho, startServer, type TestServer} from './helpers/servers.js';
+
+const numbers = '9007199254740993,1.10,-0,1e400';
+const closers: Array<() => Promise<void>> = [];
+after(async () => Promise.all(closers.map(async close => close())));
+
+async function recordingEcho(): Promise<TestServer & {readonly received: string[]}> {
+	const server = await startRecordingEcho();
+	closers.push(async () => server.close());
+	return server;
+}
+
+describe('exact-json', () => {
+	test('parseExact and stringifyExact keep number tokens; plainJson gives JSON.parse values', () => {
+		const text = `{"a":[${numbers}],"b":{"c":2.50}}`;
+		assert.equal(stringifyExact(parseExact(text)), text);
+		assert.deepEqual(plainJson(parseExact(text)), JSON.parse(text));
+		assert.ok(Object.is((plainJson(parseExact('-0')) as number), -0));
+		// A key given twice keeps its last value, as with JSON.parse.
+		assert.deepEqual(plainJson(parseExact('{"a":1,"a":2}')), {a: 2});
+		// JSON.parse's error message.
+		assert.throws(() => parseExact('[1,]'), (error: Error) => error.message === (() => {
+			try {
+				JSON.parse('[1,]');
+			} catch (parseError) {
+				return (parseError as Error).message;
+			}
+
+			return '';
+		})());
+	});
+
+	test('every number token survives parseExact and stringifyExact, whichever parse it took; plain values are not copied', () => {
+		const tokens = ['1.10', '-0', '-0.0', '1e400', '1E3', '9007199254740993', '0.0000001', '1234567890.1234567', '100', '0.5', '101.25', '-7', '123456789012.345', '0.000001', '1e-7'];
+		for (const token of tokens) {
+			const text = `{"jsonrpc":"2.0","v":[${token}]}`;
+			assert.equal(stringifyExact(parseExact(text)), text, token);
+		}
+
+		// A bounded sample of random tokens: integers, fractions and exponents of every size.
+		const random = (digits: number): string => Array.from({length: digits}, () => String(Math.floor(Math.random() * 10))).join('').replace(/^0+(?=\d)/, '');
+		for (let index = 0; index < 2000; index++) {
+			const fraction = index % 3 === 0 ? '' : `.${random(1 + (index % 20))}`;
+			const exponent = index % 5 === 0 ? `e${index % 2 === 0 ? '-' : ''}${random(2)}` : '';
+			const token = `${index % 2 === 0 ? '-' : ''}${random(1 + (index % 25))}${fraction}${exponent}`;
+			const text = `[${token}]`;
+			assert.equal(stringifyExact(parseExact(text)), text, token);
+		}
+
+		const plain = parseExact('{"jsonrpc":"2.0","id":7,"result":{"x":101.25,"list":[1,2]}}');
+		assert.equal(plainJson(plain), plain);
+	});
+
+	test('encodeExact writes each number token into a JSON.stringify text', () => {
+		const value = parseExact(`["x",${numbers},{"n":1.0}]`);
+		assert.equal(encodeExact(replacer => `42${JSON.stringify(value, replacer)}`), `42["x",${numbers},{"n":1.0}]`);
+		// A string that looks like a placeholder stays a string.
+		const tricky = parseExact('["wsterm0x0","wsterm1x0",1.50]');
+		assert.equal(encodeExact(replacer => JSON.stringify(tricky, replacer)), '["wsterm0x0","wsterm1x0",1.50]');
+		assert.equal(encodeExact(replacer => JSON.stringify({s: 'no numbers'}, replacer)), '{"s":"no numbers"}');
+	});
+
+	test('jsonrpc line parsers keep tokens; ids compare exactly', () => {
+		assert.equal(stringifyExact(parseLine(`add [${numbers}]`)), `{"method":"add","params":[${numbers}]}`);
+		assert.throws(() => parseLine('add 5'), /array \[\.\.\.\] or object/);
+		assert.equal(stringifyExact(responseLine(`{"id":7,"result":[${numbers}]}`)), `{"jsonrpc":"2.0","id":7,"result":[${numbers}]}`);
+		assert.equal(parseBatch('[{"method":"a","id":9007199254740993},{"method":"a","id":9007199254740992}]').length, 2);
+		assert.notEqual(idKey(parseExact('9007199254740993')), idKey(parseExact('9007199254740992')));
+		assert.equal(idKey(parseExact('3')), idKey(3));
+		assert.notEqual(idKey(3), idKey('3'));
+		assert.equal(stringifyExact(graphqlLine('{"query":"{ a }","variables":{"big":9007199254740993}}')), '{"query":"{ a }","variables":{"big":9007199254740993}}');
+	});
+});
+
+/** A stage's link that keeps nothing: these tests read what the stage passes to `next`. */
+const link: StageLink = {receive() {}, send() {}, close() {}, drop() {}, exit() {}, log() {}, error(line) {
+	throw new Error(line);
+}};
+
+describe('the session\'s sent row shows the numbers as typed', () => {
+	test('jsonrpc', () => {
+		const sent: PipelineMessage[] = [];
+		const stage = jsonRpcStage({now: () => 0})(link);
+		void stage.send!(new PipelineMessage(`add [${numbers}]`, false), message => sent.push(message));
+		assert.equal(shownMessage(sent[0]!).data.toString(), `{"jsonrpc":"2.0","id":1,"method":"add","params":[${numbers}]}`);
+	});
+
+	test('socketio: the arguments, while the frame carries them too and hooks\' decoded is plain', async () => {
+		const sent: PipelineMessage[] = [];
+		const stage = socketIoStage({namespace: '/', now: () => 0}, {engineIo, socketIo})(link);
+		stage.receive!(new PipelineMessage('40{"sid":"a"}', false), () => undefined);
+		await stage.send!(new PipelineMessage(`["echo",${numbers}]`, false), message => sent.push(message));
+		assert.equal(sent[0]!.text, `420["echo",${numbers}]`);
+		assert.equal(shownMessage(sent[0]!).data.toString(), `["echo",${numbers}]`);
+		assert.deepEqual(sent[0]!.decoded, JSON.parse(`["echo",${numbers.replace('1e400', '0')}]`).with(4, Number.POSITIVE_INFINITY));
+	});
+});
+
+describe('--protocol jsonrpc sends numbers as typed', () => {
+	test('a request, a response object and a batch', async () => {
+		const server = await recordingEcho();
+		const input = [
+			`add [${numbers}]`,
+			`{"id":7,"result":[${numbers}]}`,
+			`[{"method":"a","id":1.0,"params":{"x":2.50}},{"method":"b","params":[-0]}]`,
+		].join('\n');
+		const result = await runCli([server.url, '--protocol', 'jsonrpc', '-w', '1'], {input: `${input}\n`});
+		assert.equal(result.stderr, '');
+		assert.deepEqual(server.received, [
+			`{"jsonrpc":"2.0","id":1,"method":"add","params":[${numbers}]}`,
+			`{"jsonrpc":"2.0","id":7,"result":[${numbers}]}`,
+			'[{"jsonrpc":"2.0","method":"a","id":1.0,"params":{"x":2.50}},{"jsonrpc":"2.0","method":"b","params":[-0]}]',
+		]);
+	});
+
+	test('ids 9007199254740993 and 9007199254740992 are two requests, each paired with its own response', async () => {
+		const received: string[] = [];
+		const server = await startServer({onConnection(socket) {
+			socket.on('message', (data: Buffer) => {
+				const text = data.toString();
+				received.push(text);
+				const id = /"id":(\d+)/.exec(text)![1]!;
+				// Answered in reverse order, each result naming its id's token.
+				setTimeout(() => {
+					socket.send(`{"jsonrpc":"2.0","id":${id},"result":"for ${id}"}`);
+				}, id.endsWith('3') ? 200 : 0);
+			});
+		}});
+		closers.push(async () => server.close());
+		const result = await runCli([server.url, '--protocol', 'jsonrpc', '-n', '2', '-w', '5'], {input: '{"method":"a","id":9007199254740993}\n{"method":"b","id":9007199254740992}\n'});
+		assert.equal(result.stderr, '');
+		assert.equal(result.code, 0);
+		assert.deepEqual(received, ['{"jsonrpc":"2.0","method":"a","id":9007199254740993}', '{"jsonrpc":"2.0","method":"b","id":9007199254740992}']);
+		assert.deepEqual(result.stdout.trim().split('\n'), [
+			'b => {"jsonrpc":"2.0","id":9007199254740992,"result":"for 9007199254740992"}',
+			'a => {"jsonrpc":"2.0","id":9007199254740993,"result":"for 9007199254740993"}',
+		]);
+	});
+
+	test('a batch of responses is split with each response\'s numbers as received', async () => {
+		const server = await startServer({onConnection(socket) {
+			socket.on('message', () => {
+				socket.send(`[{"jsonrpc":"2.0","id":1,"result":[${numbers}]}]`);
+			});
+		}});
+		closers.push(async () => server.close());
+		const result = await runCli([server.url, '--protocol', 'jsonrpc', '-n', '1', '-w', '5'], {input: '[{"method":"a","id":1}]\n'});
+		assert.equal(result.stderr, '');
+		assert.equal(result.stdout, `a => {"jsonrpc":"2.0","id":1,"result":[${numbers}]}\n`);
+	});
+});
+
+describe('--protocol socketio sends numbers as typed', () => {
+	test('an event\'s arguments reach the socket.io server as typed', async () => {
+		const http = createServer();
+		const io = new Server(http, {transports: ['websocket']});
+		const packets: string[] = [];
+		io.engine.on('connection', (socket: {on: (event: 'packet', listener: (packet: {type: string; data?: unknown}) => void) => void}) => {
+			socket.on('packet', packet => {
+				if (packet.type === 'message') {
+					packets.push(String(packet.data));
+				}
+			});
+		});
+		io.on('connection', socket => {
+			socket.on('echo', (...args: unknown[]) => {
+				(args.pop() as (...values: unknown[]) => void)(...args);
+			});
+		});
+		http.listen(0, '127.0.0.1');
+		await once(http, 'listening');
+		closers.push(async () => {
+			await io.close();
+		});
+		const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+		const result = await runCli([url, '--protocol', 'socketio', '--auth', '{"token":9007199254740993,"v":1.10}', '-n', '1', '-w', '5'], {input: `["echo",${numbers},{"f":2.50}]\n`});
+		assert.equal(result.stderr, '');
+		assert.equal(result.code, 0);
+		assert.deepEqual(packets.filter(packet => packet.startsWith('2')), [`20["echo",${numbers},{"f":2.50}]`]);
+		// --auth's payload, in the namespace CONNECT, as typed too.
+		assert.deepEqual(packets.filter(packet => packet.startsWith('0')), ['0{"token":9007199254740993,"v":1.10}']);
+	});
+});
+
+describe('--protocol graphql-ws sends numbers as typed', () => {
+	test('variables reach the graphql-ws server as typed', async () => {
+		const wss = new WebSocketServer({host: '127.0.0.1', port: 0});
+		await once(wss, 'listening');
+		const received: string[] = [];
+		wss.on('connection', socket => {
+			socket.on('message', (data: Buffer) => received.push(data.toString()));
+		});
+		useServer({schema: new GraphQLSchema({query: new GraphQLObjectType({name: 'Query', fields: {hello: {type: GraphQLString, resolve: () => 'hi'}}})})}, wss);
+		closers.push(async () => new Promise(resolve => {
+			wss.close(() => resolve());
+		}));
+		const line = `{"query":"{ hello }","variables":{"big":9007199254740993,"f":1.10,"z":-0,"e":1e400}}`;
+		const result = await runCli([`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, '--protocol', 'graphql-ws', '--init', '{"token":9007199254740993}', '-n', '1', '-w', '5'], {input: `${line}\n`});
+		assert.equal(result.stderr, '');
+		assert.equal(result.stdout, '{"data":{"hello":"hi"}}\n');
+		assert.deepEqual(received.filter(text => text.includes('"connection_init"')), ['{"type":"connection_init","payload":{"token":9007199254740993}}']);
+		assert.deepEqual(received.filter(text => text.includes('"subscribe"')), [
+			'{"type":"subscribe","id":"1","payload":{"query":"{ hello }","variables":{"big":9007199254740993,"f":1.10,"z":-0,"e":1e400}}}',
+		]);
+	});
+});
