@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {commandHelp} from '../source/session/slash-commands.js';
 import {keyBindings} from '../source/session/key-bindings.js';
 import {runCli} from './helpers/cli.js';
 
-const readme = readFileSync(new URL('../readme.md', import.meta.url), 'utf8');
+const read = (path: string): string => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
+const readme = read('readme.md');
+// The reference block lives on its own page; the prose is the front page and every other page of the manual.
+const reference = read('docs/cli-reference.md');
+const manualPages = readdirSync(new URL('../docs', import.meta.url)).filter(name => name.endsWith('.md') && name !== 'cli-reference.md').sort();
+const prose = [readme, ...manualPages.map(name => read(`docs/${name}`))].join('\n');
 
-test('--help fits 80 columns and is the reference block in the readme, word for word', async () => {
+test('--help fits 80 columns and is the reference block in docs/cli-reference.md, word for word', async () => {
 	const {code, stdout} = await runCli(['--help']);
 	assert.equal(code, 0);
 	const help = stdout.replace(/^\n+|\n+$/g, '');
@@ -15,14 +20,13 @@ test('--help fits 80 columns and is the reference block in the readme, word for 
 		assert.ok(line.length <= 80, `longer than 80 columns: ${line}`);
 	}
 
-	const block = /## Reference\n[\s\S]*?```text\n([\s\S]*?)\n```/.exec(readme)?.[1];
-	assert.ok(block, 'readme.md has no "## Reference" section with a ```text block');
-	assert.equal(block, help, 'readme.md\'s reference block differs from --help: paste the output of `node dist/cli.js --help` into it');
+	const block = /^# Command-line reference\n[\s\S]*?```text\n([\s\S]*?)\n```/.exec(reference)?.[1];
+	assert.ok(block, 'docs/cli-reference.md has no "# Command-line reference" page with a ```text block');
+	assert.equal(block, help, 'docs/cli-reference.md\'s reference block differs from --help: paste the output of `node dist/cli.js --help` into it');
 });
 
-test('every long option in --help is explained in the readme outside the reference block too', async () => {
+test('every long option in --help is explained in the readme or the manual, outside the reference page', async () => {
 	const {stdout} = await runCli(['--help']);
-	const prose = readme.replace(/## Reference\n[\s\S]*$/, '');
 	const options = new Set([...stdout.matchAll(/--[a-z][a-z-]+/g)].map(match => match[0]));
 	const missing = [...options].filter(option => !prose.includes(`\`${option}`) && !prose.includes(`${option} `) && !prose.includes(`/${option}`));
 	assert.deepEqual(missing, []);
@@ -36,21 +40,21 @@ test('the exit codes in --help are the ones in the readme table', async () => {
 	}
 });
 
-test('every key and slash command that /help lists is in the readme', () => {
+test('every key and slash command that /help lists is in the readme or the manual', () => {
 	for (const {keys} of keyBindings) {
 		for (const key of keys.split(', ')) {
-			assert.ok(readme.includes(`\`${key}\``), `readme lacks the key ${key}`);
+			assert.ok(prose.includes(`\`${key}\``), `the readme and docs/ lack the key ${key}`);
 		}
 	}
 
 	for (const [usage] of commandHelp) {
-		assert.ok(readme.includes(`\`${usage}\``), `readme lacks ${usage}`);
+		assert.ok(prose.includes(`\`${usage}\``), `the readme and docs/ lack ${usage}`);
 	}
 });
 
-test('the readme\'s key and command tables are the ones /help prints, row for row', () => {
+test('the manual\'s key and command tables are the ones /help prints, row for row', () => {
 	const keys = ['| key | action |', '| --- | --- |', ...keyBindings.map(binding => `| ${binding.keys.split(', ').map(key => `\`${key}\``).join(', ')} | ${binding.description} |`)].join('\n');
 	const commands = ['| command | what it does |', '| --- | --- |', ...commandHelp.map(([usage, description]) => `| \`${usage}\` | ${description} |`)].join('\n');
-	assert.ok(readme.includes(keys), `readme.md's key table differs; it should be:\n${keys}`);
-	assert.ok(readme.includes(commands), `readme.md's command table differs; it should be:\n${commands}`);
+	assert.ok(prose.includes(keys), `the key table in docs/ differs; it should be:\n${keys}`);
+	assert.ok(prose.includes(commands), `the command table in docs/ differs; it should be:\n${commands}`);
 });

@@ -232,9 +232,10 @@ test('a --script that does not load, a bad --until and an unwritable --record ar
 });
 
 test('the readme\'s client example (auth handshake + heartbeat) runs for real', {timeout: 30_000}, async () => {
-	const readme = readFileSync(new URL('../readme.md', import.meta.url), 'utf8');
-	const example = /### Example: a client that finishes an auth handshake[^\n]*\n+```js\n([\s\S]*?)```/.exec(readme)?.[1];
-	assert.ok(example, 'the example is in the readme');
+	// The example moved with the automation manual from the readme to docs/automation.md.
+	const page = readFileSync(new URL('../docs/automation.md', import.meta.url), 'utf8');
+	const example = /^#+ Example: a client that finishes an auth handshake[^\n]*\n+```js\n([\s\S]*?)```/m.exec(page)?.[1];
+	assert.ok(example, 'the example is in docs/automation.md');
 	// The same code, with a heartbeat every 250 ms instead of every 15 s (at 50 ms, a loaded machine sent a fourth before the server's close came).
 	assert.match(example, /15_000/);
 	const path = script(example.replace('15_000', '250'));
