@@ -7,6 +7,7 @@ import {loadCodec} from '../source/codecs/index.js';
 import {buildTarget, type ConnectFlags} from '../source/connection/connect-options.js';
 import {Connection} from '../source/connection/connection.js';
 import {runPipe} from '../source/pipe/run.js';
+import {systemClock} from '../source/shared/clock.js';
 import {codecStage} from '../source/codecs/stage.js';
 import {startServer, type TestServer} from './helpers/servers.js';
 
@@ -49,8 +50,7 @@ test('on a terminal, a decoded value is one JSON line with C1 and bidi controls 
 		stdout,
 		stderr,
 		signals: new EventEmitter(),
-		now: () => 0,
-		setTimeout: (callback, ms) => setTimeout(callback, ms),
+		clock: {...systemClock, wallNow: () => 0},
 	});
 	assert.equal(code, 0);
 	assert.equal(written, String.raw`{"title":"\u001b[2J\u009b31m\u202eevil"}` + '\n[binary 2 B] c1 1b\n');

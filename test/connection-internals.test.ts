@@ -1,10 +1,14 @@
 /** The parts of Connection, each on its own: no sockets, a fake clock. */
 import assert from 'node:assert/strict';
+import {readdirSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {test} from 'node:test';
+import {fileURLToPath} from 'node:url';
 import {closeForDeadPeer, closeForError, reportClose, wantsReconnect} from '../source/connection/close-report.js';
 import {describeConnectError, describeProxyAnswer, timeoutFailure} from '../source/connection/connect-failure.js';
 import {Keepalive} from '../source/connection/keepalive.js';
 import {backoffDelay, defaultReconnectRules, freshReconnectState, planReconnect} from '../source/connection/reconnect-policy.js';
+import {ReconnectSchedule} from '../source/connection/reconnect-schedule.js';
 import {SendQueue} from '../source/connection/send-queue.js';
 import {WebSocket, WebSocketServer} from '../source/connection/ws.js';
 import {fakeClock} from './helpers/fake-clock.js';
@@ -127,4 +131,37 @@ test('reconnect backoff grows exponentially with jitter and is capped', () => {
 	assert.equal(backoffDelay(4, () => 0), 2000);
 	assert.equal(backoffDelay(30, () => 1), 30_000);
 	assert.equal(backoffDelay(30, () => 0), 15_000);
+});
+
+test('ReconnectSchedule: attempts after the planned delay on the given clock; cancel() calls it off; reset() starts the backoff over', () => {
+	const clock = fakeClock();
+	const schedule = new ReconnectSchedule({...defaultReconnectRules, maxRetries: 2}, clock);
+	let attempts = 0;
+	const first = schedule.plan(undefined)!;
+	schedule.start(first, () => attempts++);
+	assert.equal(schedule.retries, 1);
+	clock.advance(first.delay - 1);
+	assert.equal(attempts, 0);
+	clock.advance(1);
+	assert.equal(attempts, 1);
+	const second = schedule.plan(undefined)!;
+	schedule.start(second, () => attempts++);
+	schedule.cancel();
+	clock.advance(60_000);
+	assert.equal(attempts, 1);
+	assert.equal(schedule.plan(undefined), undefined, '--max-retries 2 reached');
+	schedule.reset();
+	assert.equal(schedule.retries, 0);
+	assert.notEqual(schedule.plan(undefined), undefined);
+});
+
+test('the connection layer imports nothing of the modes built on it (pipe, session, serve, cli, ui), type-only imports included', () => {
+	const directory = fileURLToPath(new URL('../source/connection/', import.meta.url));
+	const specifiers = /(?:from\s+|import\(\s*)'([^']+)'/g;
+	for (const name of readdirSync(directory).filter(name => name.endsWith('.ts'))) {
+		const text = readFileSync(join(directory, name), 'utf8');
+		for (const [, specifier] of text.matchAll(specifiers)) {
+			assert.doesNotMatch(specifier!, /^\.\.\/(?:pipe|session|serve|cli|ui)\//, `connection/${name} imports ${specifier}`);
+		}
+	}
 });

@@ -9,6 +9,7 @@ import {createServer as createNetServer, type AddressInfo, type Socket} from 'no
 import {after, before, describe, test} from 'node:test';
 import {runCli, startCli} from './helpers/cli.js';
 import {echo, slowReplier, startServer, type TestServer} from './helpers/servers.js';
+import {until} from './helpers/until.js';
 
 describe('at plain EOF, replies in flight are printed', () => {
 	let slow: TestServer;
@@ -109,9 +110,7 @@ describe('signals while connecting', () => {
 			const server = await startServer({upgradeDelay: 5000, onConnection: echo});
 			try {
 				const run = startCli([server.url], {timeout: 20_000});
-				while (server.requests.length === 0) {
-					await new Promise(resolve => setTimeout(resolve, 20));
-				}
+				await until(() => server.requests.length > 0);
 
 				run.child.kill(signal);
 				const result = await run.result;
@@ -171,9 +170,7 @@ describe('a peer that never answers the close', () => {
 			run.child.stderr!.on('data', (chunk: Buffer) => {
 				stderr += chunk.toString();
 			});
-			while (!stderr.includes('connected to')) {
-				await new Promise(resolve => setTimeout(resolve, 20));
-			}
+			await until(() => stderr.includes('connected to'));
 
 			run.child.kill('SIGINT');
 			await new Promise(resolve => setTimeout(resolve, 200));

@@ -6,6 +6,7 @@ import {escapeJsonControl} from '../source/shared/escape-text.js';
 import {EndingRules, type EndReason} from '../source/pipe/ending.js';
 import {MessageSplitter} from '../source/pipe/input.js';
 import {OutputWriter, writeMessage} from '../source/pipe/output.js';
+import {fakeClock} from './helpers/fake-clock.js';
 
 function split(chunks: readonly string[], options = {separator: 10, stripCr: true}): string[] {
 	const messages: string[] = [];
@@ -49,28 +50,29 @@ test('MessageSplitter: when the sink is full, the rest of the chunk waits for pu
 	assert.deepEqual(messages, ['1', '2', '3', '4', '5']);
 });
 
-/** A clock whose timers fire only when the test says so. */
+/** The tests' fake clock, and fire(): moves it on until every timer now pending has fired; returns their delays. */
 function manualClock(): {clock: ConstructorParameters<typeof EndingRules>[1]; fire: () => number[]} {
-	const timers = new Map<number, {callback: () => void; ms: number}>();
-	let next = 0;
+	const clock = fakeClock();
+	const pending = new Map<NodeJS.Timeout, number>();
 	return {
 		clock: {
 			setTimeout(callback, ms) {
-				timers.set(++next, {callback, ms});
-				return next as unknown as NodeJS.Timeout;
+				const timer = clock.setTimeout(() => {
+					pending.delete(timer);
+					callback();
+				}, ms);
+				pending.set(timer, ms);
+				return timer;
 			},
 			clearTimeout(timer) {
-				timers.delete(timer as unknown as number);
+				pending.delete(timer);
+				clock.clearTimeout(timer);
 			},
 		},
 		fire() {
-			const pending = [...timers.values()];
-			timers.clear();
-			for (const {callback} of pending) {
-				callback();
-			}
-
-			return pending.map(({ms}) => ms);
+			const delays = [...pending.values()];
+			clock.advance(Math.max(0, ...delays));
+			return delays;
 		},
 	};
 }

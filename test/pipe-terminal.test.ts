@@ -5,6 +5,7 @@ import {after, before, test} from 'node:test';
 import {buildTarget, type ConnectFlags} from '../source/connection/connect-options.js';
 import {Connection} from '../source/connection/connection.js';
 import {runPipe} from '../source/pipe/run.js';
+import {systemClock} from '../source/shared/clock.js';
 import {startServer, type TestServer} from './helpers/servers.js';
 
 const flags: ConnectFlags = {header: [], cookie: [], subprotocol: [], followRedirects: false, insecure: false, compress: false, connectTimeout: 5};
@@ -44,8 +45,7 @@ test('on a terminal, pipe mode makes control characters visible and shows binary
 		stdout,
 		stderr,
 		signals: new EventEmitter(),
-		now: () => 0,
-		setTimeout: (callback, ms) => setTimeout(callback, ms),
+		clock: {...systemClock, wallNow: () => 0},
 	});
 	assert.equal(code, 0);
 	assert.equal(written, '\\e]0;pwned\\x07\\e[2Jred\\x9b31m\\rover\nnext\tcol\n[binary 4 B] 1b 5b 00 ff\n');
@@ -89,8 +89,7 @@ test('--jsonl to a terminal escapes C1, DEL and bidi controls; -P shows a binary
 				stdout,
 				stderr,
 				signals: new EventEmitter(),
-				now: () => 0,
-				setTimeout: (callback, ms) => setTimeout(callback, ms),
+				clock: {...systemClock, wallNow: () => 0},
 			});
 			assert.equal(code, 0);
 			assert.doesNotMatch(written, /[\u007F-\u009F\u202E\u001B]/);

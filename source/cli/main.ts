@@ -692,7 +692,7 @@ async function runClient(flags: Flags): Promise<number> {
 	// garbage; kept at its starting size, peak RSS for 1,000,000 lines drops by about 30 MB at
 	// the same speed (npm run bench:pipe).
 	setFlagsFromString('--semi-space-growth-factor=1');
-	const [{Connection}, {runPipe}] = await Promise.all([import('../connection/connection.js'), import('../pipe/run.js')]);
+	const [{Connection, systemClock}, {runPipe}] = await Promise.all([import('../connection/connection.js'), import('../pipe/run.js')]);
 	const execute = executeMessages(flags);
 	const hookFlagGiven = flags.reply.length > 0 || flags.script !== undefined || flags.until !== undefined;
 	// Loaded only when asked for: a bad rule, a script that does not load or a --record file that
@@ -735,11 +735,7 @@ async function runClient(flags: Flags): Promise<number> {
 		stdout: process.stdout,
 		stderr: process.stderr,
 		signals: process,
-		now: () => Date.now(),
-		setTimeout: (callback, ms) => setTimeout(callback, ms),
-		clearTimeout: timer => {
-			clearTimeout(timer);
-		},
+		clock: systemClock,
 	});
 	// --encode refused a line that was not JSON (or --protocol one it could not read): the rest was sent, but the input was not all good.
 	return code === exitCodes.ok && refusedLines > 0 ? exitCodes.usage : code;

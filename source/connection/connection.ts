@@ -1,20 +1,24 @@
+/*
+The connection layer: one WebSocket connection and its life (connect through proxies and TLS,
+send with backpressure, keepalive pings, the close handshake, --reconnect), told as events. It owns
+everything in this folder and may import only shared/ and its packages (ws, proxy-from-env, the
+proxy agents); never pipe/, session/, serve/, cli/ or ui/, which all build on it (a test holds it).
+*/
 import {EventEmitter} from 'node:events';
 import type {ClientRequest, IncomingMessage} from 'node:http';
-import type {Duplex} from 'node:stream';
 import {type Clock, systemClock} from '../shared/clock.js';
-import {closeProblem, describeCloseCode} from './close-codes.js';
+import {closeProblem} from './close-codes.js';
 import {closeForDeadPeer, closeForError, type OurClose, reportClose, wantsReconnect} from './close-report.js';
-import {
-	type ConnectFailure, describeConnectError, describeHttpAnswer, describeProxyAnswer, timeoutFailure,
-} from './connect-failure.js';
+import type {ConnectFailure} from './connect-failure.js';
 import type {ConnectTarget} from './connect-options.js';
 import type {CloseEvent, ConnectionState, ConnectionStats, Events} from './events.js';
+import {createSocket, Handshake, type ProxyAnswer} from './handshake.js';
 import {Keepalive} from './keepalive.js';
-import {
-	defaultReconnectRules, freshReconnectState, planReconnect, type ReconnectPlan, type ReconnectRules, type ReconnectState,
-} from './reconnect-policy.js';
+import {defaultReconnectRules, type ReconnectPlan, type ReconnectRules} from './reconnect-policy.js';
+import {ReconnectSchedule} from './reconnect-schedule.js';
 import {type Outgoing, type Released, SendQueue} from './send-queue.js';
-import {type ClientOptions, WebSocket} from './ws.js';
+import {WriteBatch} from './write-batch.js';
+import type {WebSocket} from './ws.js';
 
 export {type Clock, systemClock} from '../shared/clock.js';
 export {type ConnectFailure, type ConnectFailureKind, describeConnectError} from './connect-failure.js';
@@ -48,44 +52,34 @@ export type ConnectionOptions = {
 	readonly createSocket?: (target: ConnectTarget) => WebSocket;
 };
 
-/** What the proxy answered to CONNECT for the current attempt. */
-type ProxyAnswer = {
-	readonly statusCode: number;
-	readonly statusText?: string;
-};
-
 /**
 One WebSocket connection and its life: it queues what is sent before it opens, measures ping
 round trips, notices dead peers and reconnects after drops. Everything it learns is an event.
 The class holds the state machine and the socket's events; the rest lives in its own modules:
-SendQueue (backpressure), Keepalive (pings), reconnect-policy (when to retry), close-report (how
-an end is reported), connect-failure (what went wrong, in words), connection-events (the events).
+Handshake (one attempt's way to the open), SendQueue (backpressure), Keepalive (pings),
+ReconnectSchedule and reconnect-policy (when to retry), close-report (how an end is reported),
+connect-failure (what went wrong, in words), events (the events).
 */
 export class Connection extends EventEmitter<Events> {
 	readonly target: ConnectTarget;
 	readonly stats: ConnectionStats = {sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0};
 	private readonly clock: Clock;
 	private readonly options: ConnectionOptions;
-	private readonly rules: ReconnectRules;
 	private readonly closeTimeout: number;
 	private readonly queue: SendQueue;
+	private readonly reconnects: ReconnectSchedule;
 	private socket: WebSocket | undefined;
+	/** The current attempt's, until the next attempt. */
+	private handshake: Handshake;
 	private currentState: ConnectionState = 'closed';
 	private attempt = 0;
-	private reconnectState: ReconnectState = freshReconnectState;
 	private stopped = false;
 	private everOpened = false;
 	private openedAt = 0;
 	private keepalive: Keepalive | undefined;
-	private reconnectTimer: NodeJS.Timeout | undefined;
-	private connectTimer: NodeJS.Timeout | undefined;
-	private failure: ConnectFailure | undefined;
 	private ourClose: OurClose | undefined;
-	private proxyAnswer: ProxyAnswer | undefined;
 	private socketPaused = false;
-	/** The TCP (or TLS) socket under the WebSocket, from the upgrade response. */
-	private stream: Duplex | undefined;
-	private corked = false;
+	private readonly writes = new WriteBatch();
 	private protocolInUse = '';
 	private extensionsInUse = '';
 	/** The -I messages were handed over: the caller sends them on each open. */
@@ -98,14 +92,16 @@ export class Connection extends EventEmitter<Events> {
 		this.clock = options.clock ?? systemClock;
 		this.closeTimeout = options.closeTimeout ?? 5000;
 		this.queue = new SendQueue(options.highWaterMark ?? 256 * 1024);
-		this.rules = {
+		const rules: ReconnectRules = {
 			...defaultReconnectRules,
 			...options.reconnectRules,
 			...(options.maxRetries === undefined ? {} : {maxRetries: options.maxRetries}),
 		};
+		this.reconnects = new ReconnectSchedule(rules, this.clock);
+		this.handshake = new Handshake(target, this.clock);
 		// The proxy agent says what the proxy answered to CONNECT before ws hears of any response.
 		target.options.agent?.on('proxyConnect', (answer: ProxyAnswer) => {
-			this.proxyAnswer = answer;
+			this.handshake.proxyAnswered(answer);
 		});
 	}
 
@@ -229,7 +225,7 @@ export class Connection extends EventEmitter<Events> {
 		}
 
 		this.stopped = false;
-		this.reconnectState = freshReconnectState;
+		this.reconnects.reset();
 		this.open();
 	}
 
@@ -244,16 +240,26 @@ export class Connection extends EventEmitter<Events> {
 		this.socket?.resume();
 	}
 
+	/**
+	Drops the open connection as failed, with no close handshake: `fault` says why (a protocol's
+	handshake that never finished). With --reconnect it is one more failed attempt.
+	*/
+	drop(fault: string): void {
+		if (this.socket !== undefined && this.currentState === 'open') {
+			this.dropSocket(this.socket, {code: 1006, reason: fault, fault});
+		}
+	}
+
 	private open(): void {
 		this.attempt++;
-		this.failure = undefined;
 		this.ourClose = undefined;
-		this.proxyAnswer = undefined;
 		this.currentState = 'connecting';
 		this.emit('connecting', this.attempt);
+		const handshake = new Handshake(this.target, this.clock);
+		this.handshake = handshake;
 		let socket: WebSocket;
 		try {
-			socket = this.createSocket();
+			socket = createSocket(this.target, this.closeTimeout, this.options.createSocket);
 		} catch (error) {
 			// ws puts the URL in some messages; the password stays out of them.
 			this.connectFailed({kind: 'other', message: (error as Error).message.replaceAll(this.target.url, this.target.displayUrl)});
@@ -261,7 +267,13 @@ export class Connection extends EventEmitter<Events> {
 		}
 
 		this.socket = socket;
-		this.startConnectDeadline(socket);
+		handshake.startDeadline(failure => {
+			if (socket === this.socket && this.currentState === 'connecting') {
+				this.detach(socket);
+				socket.terminate();
+				this.connectFailed(failure);
+			}
+		});
 		if (this.socketPaused) {
 			socket.pause();
 		}
@@ -285,7 +297,7 @@ export class Connection extends EventEmitter<Events> {
 			this.emit('pong', this.keepalive?.pong(payload) ?? {payload});
 		});
 		socket.on('unexpected-response', (_request: ClientRequest, response: IncomingMessage) => {
-			this.failure = this.describeAnswer(response);
+			handshake.refused(response);
 			response.resume();
 			// Aborts the handshake; ws then reports an error and a close, which end the attempt.
 			socket.terminate();
@@ -298,46 +310,14 @@ export class Connection extends EventEmitter<Events> {
 		});
 	}
 
-	private createSocket(): WebSocket {
-		if (this.options.createSocket !== undefined) {
-			return this.options.createSocket(this.target);
-		}
-
-		// ws bounds every close handshake by closeTimeout (ours, the peer's, after a protocol error).
-		const options: ClientOptions & {closeTimeout: number} = {...this.target.options, closeTimeout: this.closeTimeout};
-		return new WebSocket(this.target.url, [...this.target.protocols], options);
-	}
-
-	/**
-	One deadline for the whole connect (TCP, proxy, TLS, upgrade): ws's handshake timeout restarts
-	for each stage, which made a wss:// timeout twice as long.
-	*/
-	private startConnectDeadline(socket: WebSocket): void {
-		const limit = this.target.options.handshakeTimeout;
-		if (limit === undefined || limit <= 0) {
-			return;
-		}
-
-		this.connectTimer = this.clock.setTimeout(() => {
-			this.connectTimer = undefined;
-			if (socket === this.socket && this.currentState === 'connecting') {
-				this.detach(socket);
-				socket.terminate();
-				this.connectFailed(timeoutFailure(new URL(this.target.url), limit / 1000));
-			}
-		}, limit);
-	}
-
+	/** The connect is over (opened, failed, given up): its deadline no longer runs. */
 	private clearConnectDeadline(): void {
-		if (this.connectTimer !== undefined) {
-			this.clock.clearTimeout(this.connectTimer);
-			this.connectTimer = undefined;
-		}
+		this.handshake.stop();
 	}
 
 	private socketOnUpgrade(socket: WebSocket, response: IncomingMessage): void {
 		const stream = response.socket;
-		this.stream = stream;
+		this.writes.attach(stream);
 		// ws ends its side once it has answered a close frame or given up on a protocol error;
 		// from then on the connection is closing, even while the peer keeps TCP open.
 		stream.once('finish', () => {
@@ -391,7 +371,7 @@ export class Connection extends EventEmitter<Events> {
 
 		this.stats.sentMessages++;
 		this.stats.sentBytes += message.size;
-		this.batchWrites();
+		this.writes.hold();
 		const generation = this.queue.generation;
 		socket.send(message.data, {binary: message.isBinary}, () => {
 			this.released(this.queue.release(message.size, generation));
@@ -408,42 +388,13 @@ export class Connection extends EventEmitter<Events> {
 		}
 	}
 
-	/**
-	Holds the socket's writes until the current tick ends, so that messages sent together leave
-	in one system call rather than one each (a pasted block, a chunk of piped lines).
-	*/
-	private batchWrites(): void {
-		const stream = this.stream;
-		if (this.corked || stream === undefined) {
-			return;
-		}
-
-		this.corked = true;
-		stream.cork();
-		process.nextTick(() => {
-			this.corked = false;
-			stream.uncork();
-		});
-	}
-
-	private describeAnswer(response: IncomingMessage): ConnectFailure {
-		const answer = this.proxyAnswer;
-		if (this.target.proxy !== undefined && answer !== undefined && answer.statusCode !== 200) {
-			return describeProxyAnswer(answer.statusCode, answer.statusText, new URL(this.target.proxy), new URL(this.target.url));
-		}
-
-		return describeHttpAnswer(response);
-	}
-
 	private socketOnError(socket: WebSocket, error: Error): void {
 		if (socket !== this.socket) {
 			return;
 		}
 
 		if (this.currentState === 'connecting') {
-			// With a proxy, anything before its tunnel stands is about the proxy.
-			const proxy = this.target.proxy !== undefined && this.proxyAnswer?.statusCode !== 200 ? new URL(this.target.proxy) : undefined;
-			this.failure ??= describeConnectError(error, new URL(this.target.url), proxy);
+			this.handshake.failed(error);
 			return;
 		}
 
@@ -466,13 +417,13 @@ export class Connection extends EventEmitter<Events> {
 		this.keepalive?.stop();
 		this.socket = undefined;
 		if (this.currentState === 'connecting') {
-			this.connectFailed(this.failure ?? {kind: 'other', message: `closed during the handshake with ${describeCloseCode(code)}`});
+			this.connectFailed(this.handshake.failureAtClose(code));
 			return;
 		}
 
 		const report = reportClose(this.ourClose, code, reason);
 		const retry = this.options.reconnect === true && !this.stopped && wantsReconnect(report);
-		const plan = retry ? planReconnect(this.reconnectState, this.clock.now() - this.openedAt, this.rules) : undefined;
+		const plan = retry ? this.reconnects.plan(this.clock.now() - this.openedAt) : undefined;
 		this.finish({...report, willReconnect: plan !== undefined}, plan);
 	}
 
@@ -482,7 +433,7 @@ export class Connection extends EventEmitter<Events> {
 		// The first connection failing ends the run (a typo should not retry forever); a failure
 		// while reconnecting is one more attempt, until --max-retries.
 		const retrying = this.everOpened && this.options.reconnect === true && !this.stopped;
-		const plan = retrying ? planReconnect(this.reconnectState, undefined, this.rules) : undefined;
+		const plan = retrying ? this.reconnects.plan(undefined) : undefined;
 		if (plan !== undefined) {
 			this.scheduleReconnect(plan, failure);
 			return;
@@ -491,7 +442,7 @@ export class Connection extends EventEmitter<Events> {
 		this.currentState = 'closed';
 		this.stopped = true;
 		this.failPending();
-		const {retries} = this.reconnectState;
+		const {retries} = this.reconnects;
 		this.emit('connect-error', retrying
 			? {...failure, message: `${failure.message}; gave up after ${retries} reconnect attempt${retries === 1 ? '' : 's'} (--max-retries)`}
 			: failure);
@@ -543,20 +494,15 @@ export class Connection extends EventEmitter<Events> {
 	}
 
 	private scheduleReconnect(plan: ReconnectPlan, failure?: ConnectFailure): void {
-		this.reconnectState = plan.state;
 		this.currentState = 'reconnecting';
-		this.reconnectTimer = this.clock.setTimeout(() => {
-			this.reconnectTimer = undefined;
+		this.reconnects.start(plan, () => {
 			this.open();
-		}, plan.delay);
+		});
 		this.emit('reconnecting', {attempt: plan.state.retries, delay: plan.delay, ...(failure === undefined ? {} : {failure})});
 	}
 
 	private clearReconnect(): void {
-		if (this.reconnectTimer !== undefined) {
-			this.clock.clearTimeout(this.reconnectTimer);
-			this.reconnectTimer = undefined;
-		}
+		this.reconnects.cancel();
 	}
 
 	private detach(socket: WebSocket): void {
@@ -569,16 +515,6 @@ export class Connection extends EventEmitter<Events> {
 	}
 
 	/** No pong in time: wsterm decides the peer is gone and drops the socket. */
-	/**
-	Drops the open connection as failed, with no close handshake: `fault` says why (a protocol's
-	handshake that never finished). With --reconnect it is one more failed attempt.
-	*/
-	drop(fault: string): void {
-		if (this.socket !== undefined && this.currentState === 'open') {
-			this.dropSocket(this.socket, {code: 1006, reason: fault, fault});
-		}
-	}
-
 	private dropDeadPeer(socket: WebSocket, timeout: number): void {
 		if (socket === this.socket) {
 			this.dropSocket(socket, closeForDeadPeer(timeout));

@@ -73,7 +73,7 @@ export class Keepalive {
 			return;
 		}
 
-		const tick = (): void => {
+		this.pingTimer = clock.setInterval(() => {
 			this.ping(undefined, true);
 			// One deadline for the oldest unanswered ping.
 			this.pongDeadline ??= clock.setTimeout(() => {
@@ -81,15 +81,12 @@ export class Keepalive {
 				this.stop();
 				this.options.onDead();
 			}, timeout);
-			this.pingTimer = clock.setTimeout(tick, interval);
-		};
-
-		this.pingTimer = clock.setTimeout(tick, interval);
+		}, interval);
 	}
 
 	stop(): void {
 		if (this.pingTimer !== undefined) {
-			this.options.clock.clearTimeout(this.pingTimer);
+			this.options.clock.clearInterval(this.pingTimer);
 			this.pingTimer = undefined;
 		}
 

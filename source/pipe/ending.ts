@@ -8,6 +8,7 @@ When pipe mode closes the connection by itself (besides the hooks: ctx.exit, --u
   - neither: linger for replies still in flight. Close as soon as as many messages came back
     as were sent, or when none has come for `--linger` seconds (0: at once).
 */
+import type {Clock} from '../shared/clock.js';
 import {exitCodes} from '../shared/exit-codes.js';
 
 /** Seconds of quiet after the end of input before closing, when no -n or -w says otherwise. */
@@ -23,10 +24,8 @@ export type EndingOptions = {
 	readonly waitForReplies?: boolean;
 };
 
-export type EndingClock = {
-	readonly setTimeout: (callback: () => void, ms: number) => NodeJS.Timeout;
-	readonly clearTimeout: (timer: NodeJS.Timeout) => void;
-};
+/** The timers the rules use (the run's clock). */
+export type EndingClock = Pick<Clock, 'setTimeout' | 'clearTimeout'>;
 
 /** Why wsterm closed: `count` (the Nth message came), `wait` (-w ran out), `replies`, `quiet`. */
 export type EndReason = 'count' | 'wait' | 'replies' | 'quiet';
