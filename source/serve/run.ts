@@ -1,7 +1,10 @@
 /*
-serve/: `wsterm serve` and the interactive mode's built-in echo server.
+serve/: `wsterm serve` and the interactive mode's built-in echo server (server.ts, with
+admission.ts, peer.ts, backpressure.ts and log.ts). It may import shared/ and connection/;
+automation/ and replay/ only as types: their code comes in through the options (hooks, respond),
+loaded only when asked for.
 This file is `wsterm serve` itself: starts the server, prints where to connect, logs events to
-stderr and shuts down cleanly on SIGINT/SIGTERM (shared/interrupt.ts). The server is server.ts.
+stderr and shuts down cleanly on SIGINT/SIGTERM (shared/interrupt.ts).
 */
 import type {Writable} from 'node:stream';
 import {exitCodes} from '../shared/exit-codes.js';
@@ -65,12 +68,13 @@ export async function runServe(options: ServeOptions, io: Pick<Io, 'stdout' | 's
 	}
 
 	return new Promise<number>(resolve => {
-		// No clock for the helper: the grace is the server's own (close drops who is left, then this resolves 0).
-		const stopListening = onInterrupt(io.signals, {
+		// The helper gets no clock: the grace is the server's close, which drops whoever is left after
+		// interruptGraceMs; then this resolves 0. A second signal ends at once, with the first's code.
+		const stopInterrupt = onInterrupt(io.signals, {
 			graceful() {
 				log('shutting down: closing every connection with 1001 (signal again to stop at once)');
 				void server.close(interruptGraceMs).then(() => {
-					stopListening();
+					stopInterrupt();
 					resolve(exitCodes.ok);
 				});
 			},

@@ -4,8 +4,6 @@ broadcast over ws, with the handshake checks (path, origin, connection limit, su
 heartbeat, a handshake timeout and backpressure. It prints nothing itself; events go to `log`.
 This file listens, keeps the set of clients and shuts down; admission.ts decides the handshakes,
 peer.ts is one client's life, backpressure.ts keeps a fast sender from flooding a slow reader.
-serve/ may import shared/, connection/ and log.ts's helpers; automation/ and replay/ only as
-types (their code comes in through the options, loaded only when asked for).
 */
 import {readFile} from 'node:fs/promises';
 import {createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
@@ -71,6 +69,10 @@ export type RunningServer = {
 export class ServeError extends Error {
 	override name = 'ServeError';
 }
+
+const defaultHandshakeTimeoutMs = 10_000;
+const defaultHighWaterMark = 1024 * 1024;
+const defaultSlowReceiverMs = 5000;
 
 const statusText: Record<number, string> = {
 	400: 'Bad Request',
@@ -178,7 +180,7 @@ class ListeningServer implements RunningServer {
 	private closed: Promise<void> | undefined;
 
 	constructor(private readonly server: Server, private readonly options: ServeOptions, private readonly log: ServeLog, private readonly clock: Clock) {
-		const {handshakeTimeoutMs = 10_000, highWaterMark = 1024 * 1024, slowReceiverMs = 5000} = options;
+		const {handshakeTimeoutMs = defaultHandshakeTimeoutMs, highWaterMark = defaultHighWaterMark, slowReceiverMs = defaultSlowReceiverMs} = options;
 		this.handshakeTimeoutMs = handshakeTimeoutMs;
 		this.port = (server.address() as AddressInfo).port;
 		const urlBase = `${options.tls === undefined ? 'ws' : 'wss'}://${hostForUrl(options.host)}:${this.port}`;
@@ -322,7 +324,7 @@ class ListeningServer implements RunningServer {
 
 /** Starts the server and resolves once it listens. Throws ServeError when it cannot. */
 export async function startServer(options: ServeOptions, log: ServeLog, clock: Clock = systemClock): Promise<RunningServer> {
-	const server = await createServer(options.tls, options.handshakeTimeoutMs ?? 10_000);
+	const server = await createServer(options.tls, options.handshakeTimeoutMs ?? defaultHandshakeTimeoutMs);
 	await listen(server, options.host, options.port);
 	return new ListeningServer(server, options, log, clock);
 }
