@@ -50,7 +50,7 @@ test('on a terminal, replay makes control characters visible, in what it prints 
 		ignore: [],
 		jsonl: false,
 		verbose: false,
-	}, {stdout, stderr, signals: new EventEmitter(), now: () => 0, clock: systemClock});
+	}, {stdout, stderr, signals: new EventEmitter(), clock: systemClock});
 	assert.equal(code, 4);
 	assert.equal(written, '\\e]0;pwned\\x07\\e[2Jred\\x9b31m\\rover\nnext\tcol\n[binary 4 B] 1b 5b 00 ff\n');
 	assert.equal(errors, [
@@ -82,7 +82,6 @@ test('SIGINT while waiting for replies closes with 1000 and resolves 130 at once
 			stdout: new PassThrough(),
 			stderr: new PassThrough(),
 			signals,
-			now: () => 0,
 			clock: systemClock,
 		});
 		assert.equal(code, 130);

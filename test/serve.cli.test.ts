@@ -4,6 +4,7 @@ import {createServer as createNetServer, connect as netConnect, type AddressInfo
 import {PassThrough} from 'node:stream';
 import {describe, test} from 'node:test';
 import {setTimeout as delay} from 'node:timers/promises';
+import {type Clock, systemClock} from '../source/shared/clock.js';
 import {UsageError} from '../source/shared/exit-codes.js';
 import {closeLine, messageLine, openLine} from '../source/serve/log.js';
 import {defaultServeOptions, serveOptionsFromFlags, type ServeFlags} from '../source/cli/serve-options.js';
@@ -463,14 +464,14 @@ describe('broadcast', {timeout: 60_000}, () => {
 });
 
 describe('runServe', {timeout: 30_000}, () => {
-	function io(): {stdout: PassThrough; stderr: PassThrough; signals: EventEmitter; out: () => string; err: () => string} {
+	function io(): {stdout: PassThrough; stderr: PassThrough; signals: EventEmitter; clock: Clock; out: () => string; err: () => string} {
 		const stdout = new PassThrough();
 		const stderr = new PassThrough();
 		const out: Buffer[] = [];
 		const err: Buffer[] = [];
 		stdout.on('data', (chunk: Buffer) => out.push(chunk));
 		stderr.on('data', (chunk: Buffer) => err.push(chunk));
-		return {stdout, stderr, signals: new EventEmitter(), out: () => Buffer.concat(out).toString(), err: () => Buffer.concat(err).toString()};
+		return {stdout, stderr, signals: new EventEmitter(), clock: systemClock, out: () => Buffer.concat(out).toString(), err: () => Buffer.concat(err).toString()};
 	}
 
 	async function listeningUrl(streams: ReturnType<typeof io>): Promise<string> {

@@ -375,7 +375,7 @@ async function runServeMode(flags: Flags): Promise<number> {
 		throw new UsageError(`unexpected argument "${cli.input[1]}" after serve`);
 	}
 
-	const [{serveOptionsFromFlags}, {runServe}] = await Promise.all([import('./serve-options.js'), import('../serve/run.js')]);
+	const [{serveOptionsFromFlags}, {runServe}, {systemClock}] = await Promise.all([import('./serve-options.js'), import('../serve/run.js'), import('../shared/clock.js')]);
 	const serveFlags: ServeFlags = {
 		broadcast: flags.broadcast,
 		subprotocol: flags.subprotocol,
@@ -398,7 +398,7 @@ async function runServeMode(flags: Flags): Promise<number> {
 			createServeHooks(await loadHooks({role: 'server', reply: flags.reply, ...(flags.script === undefined ? {} : {script: flags.script})})))
 		: undefined;
 	const respond = flags.replay === undefined ? undefined : await replayResponder(flags.replay, flags);
-	return runServe({...options, ...(hooks === undefined ? {} : {hooks}), ...(respond === undefined ? {} : {respond})}, {stdout: process.stdout, stderr: process.stderr, signals: process});
+	return runServe({...options, ...(hooks === undefined ? {} : {hooks}), ...(respond === undefined ? {} : {respond})}, {stdout: process.stdout, stderr: process.stderr, signals: process, clock: systemClock});
 }
 
 async function replayResponder(file: string, flags: Flags): Promise<ResponderFactory> {
@@ -443,7 +443,7 @@ async function runReplayMode(flags: Flags): Promise<number> {
 		...choices,
 		jsonl: flags.jsonl,
 		verbose: flags.verbose,
-	}, {stdout: process.stdout, stderr: process.stderr, signals: process, now: () => Date.now(), clock: systemClock});
+	}, {stdout: process.stdout, stderr: process.stderr, signals: process, clock: systemClock});
 }
 
 /** --decode, --encode, --proto and --type, checked; undefined when none is given. */

@@ -7,8 +7,8 @@ When a replay sends each recorded outgoing message, and when it is done:
 Done comes once everything is sent and the replies recorded after the last message have arrived
 (in `reply`; in the others, as many messages as the recording received), or after the timeout.
 */
-import type {Clock} from '../connection/connection.js';
-import {type Conversation, type RecordedMessage, startTime, steps} from './conversation.js';
+import type {Clock} from '../shared/clock.js';
+import {type Conversation, type RecordedMessage, startTime, type Steps, steps} from './conversation.js';
 
 export type Pace = 'reply' | 'recorded' | 'fast';
 
@@ -30,142 +30,170 @@ export type PacerEvents = {
 	readonly done: () => void;
 };
 
-export type Pacer = {
+/** Sends a conversation's outgoing messages at its pace (see the top of this file) and says when it is done. */
+export class Pacer {
+	private readonly pace: Pace;
+	private readonly replyTimeoutMs: number;
+	private readonly clock: Clock;
+	private readonly greeting: readonly RecordedMessage[];
+	private readonly exchanges: Steps['exchanges'];
+	/** How many messages the recording received in all. */
+	private readonly totalIncoming: number;
+	/** The recording's start time, from which its offsets count. */
+	private readonly origin: number;
+	/** The last recorded message's offset from the start. */
+	private readonly lastOffset: number;
+	/** The index of the next outgoing message. */
+	private next = 0;
+	private receivedSinceSend = 0;
+	private receivedTotal = 0;
+	/** When the connection opened (monotonic). */
+	private startedAt = 0;
+	private timer: NodeJS.Timeout | undefined;
+	private stopped = false;
+
+	constructor(conversation: Conversation, {pace, replyTimeoutMs, clock}: PacerOptions, private readonly events: PacerEvents) {
+		this.pace = pace;
+		this.replyTimeoutMs = replyTimeoutMs;
+		this.clock = clock;
+		const {greeting, exchanges} = steps(conversation);
+		this.greeting = greeting;
+		this.exchanges = exchanges;
+		this.totalIncoming = conversation.messages.filter(message => message.dir === 'in').length;
+		this.origin = startTime(conversation);
+		this.lastOffset = (conversation.messages.at(-1)?.time ?? this.origin) - this.origin;
+	}
+
 	/** The connection is open: start sending. */
-	start(): void;
+	start(): void {
+		this.startedAt = this.clock.now();
+		if (this.pace === 'reply') {
+			this.advanceOnReplies();
+		} else if (this.pace === 'recorded') {
+			this.advanceOnSchedule();
+		} else {
+			while (this.next < this.exchanges.length) {
+				this.sendNext();
+			}
+
+			this.checkEnd();
+		}
+	}
+
 	/** A message arrived. */
-	received(): void;
+	received(): void {
+		this.receivedTotal++;
+		this.receivedSinceSend++;
+		if (this.stopped) {
+			return;
+		}
+
+		if (this.pace === 'reply') {
+			this.advanceOnReplies();
+		} else {
+			this.checkEnd();
+		}
+	}
+
 	/** Stops every timer; nothing more is sent. */
-	stop(): void;
-};
+	stop(): void {
+		this.stopped = true;
+		this.clearTimer();
+	}
 
-export function createPacer(conversation: Conversation, {pace, replyTimeoutMs, clock}: PacerOptions, events: PacerEvents): Pacer {
-	const {greeting, exchanges} = steps(conversation);
-	const totalIncoming = conversation.messages.filter(message => message.dir === 'in').length;
-	const origin = startTime(conversation);
-	const lastOffset = (conversation.messages.at(-1)?.time ?? origin) - origin;
 	/** Replies recorded after outgoing message `index - 1` (the greeting for 0). */
-	const expectedBefore = (index: number): number => (index === 0 ? greeting : exchanges[index - 1]!.replies).length;
-	let next = 0;
-	let receivedSinceSend = 0;
-	let receivedTotal = 0;
-	let startedAt = 0;
-	let timer: NodeJS.Timeout | undefined;
-	let stopped = false;
+	private expectedBefore(index: number): number {
+		return (index === 0 ? this.greeting : this.exchanges[index - 1]!.replies).length;
+	}
 
-	const clearTimer = (): void => {
-		if (timer !== undefined) {
-			clock.clearTimeout(timer);
-			timer = undefined;
+	private clearTimer(): void {
+		if (this.timer !== undefined) {
+			this.clock.clearTimeout(this.timer);
+			this.timer = undefined;
 		}
-	};
+	}
 
-	const sendNext = (): void => {
-		clearTimer();
-		const index = next++;
-		receivedSinceSend = 0;
-		events.send(exchanges[index]!.sent, index);
-	};
+	private sendNext(): void {
+		this.clearTimer();
+		const index = this.next++;
+		this.receivedSinceSend = 0;
+		this.events.send(this.exchanges[index]!.sent, index);
+	}
 
-	const finish = (): void => {
-		if (!stopped) {
-			stopped = true;
-			clearTimer();
-			events.done();
+	private finish(): void {
+		if (!this.stopped) {
+			this.stopped = true;
+			this.clearTimer();
+			this.events.done();
 		}
-	};
+	}
 
-	const repliesIn = (): boolean => pace === 'reply'
-		? receivedSinceSend >= expectedBefore(exchanges.length)
-		: receivedTotal >= totalIncoming;
+	private repliesIn(): boolean {
+		return this.pace === 'reply'
+			? this.receivedSinceSend >= this.expectedBefore(this.exchanges.length)
+			: this.receivedTotal >= this.totalIncoming;
+	}
 
-	const checkEnd = (): void => {
-		if (stopped || next < exchanges.length) {
+	private checkEnd(): void {
+		if (this.stopped || this.next < this.exchanges.length) {
 			return;
 		}
 
-		if (repliesIn()) {
-			finish();
+		if (this.repliesIn()) {
+			this.finish();
 			return;
 		}
 
-		if (timer === undefined) {
+		if (this.timer === undefined) {
 			// In `recorded`, the server may have talked on for a while after the last message.
-			const recordedEnd = pace === 'recorded' ? startedAt + lastOffset - clock.now() : 0;
-			timer = clock.setTimeout(() => {
-				timer = undefined;
-				events.timeout?.(pace === 'reply' ? expectedBefore(exchanges.length) - receivedSinceSend : totalIncoming - receivedTotal, undefined);
-				finish();
-			}, Math.max(0, recordedEnd) + replyTimeoutMs);
+			const recordedEnd = this.pace === 'recorded' ? this.startedAt + this.lastOffset - this.clock.now() : 0;
+			this.timer = this.clock.setTimeout(() => {
+				this.timer = undefined;
+				const missing = this.pace === 'reply'
+					? this.expectedBefore(this.exchanges.length) - this.receivedSinceSend
+					: this.totalIncoming - this.receivedTotal;
+				this.events.timeout?.(missing, undefined);
+				this.finish();
+			}, Math.max(0, recordedEnd) + this.replyTimeoutMs);
 		}
-	};
+	}
 
-	const advanceOnReplies = (): void => {
-		while (!stopped && next < exchanges.length && receivedSinceSend >= expectedBefore(next)) {
-			sendNext();
+	private advanceOnReplies(): void {
+		while (!this.stopped && this.next < this.exchanges.length && this.receivedSinceSend >= this.expectedBefore(this.next)) {
+			this.sendNext();
 		}
 
-		if (stopped || next >= exchanges.length) {
-			checkEnd();
+		if (this.stopped || this.next >= this.exchanges.length) {
+			this.checkEnd();
 			return;
 		}
 
-		timer ??= clock.setTimeout(() => {
-			timer = undefined;
-			events.timeout?.(expectedBefore(next) - receivedSinceSend, next);
-			sendNext();
-			advanceOnReplies();
-		}, replyTimeoutMs);
-	};
+		this.timer ??= this.clock.setTimeout(() => {
+			this.timer = undefined;
+			this.events.timeout?.(this.expectedBefore(this.next) - this.receivedSinceSend, this.next);
+			this.sendNext();
+			this.advanceOnReplies();
+		}, this.replyTimeoutMs);
+	}
 
-	const advanceOnSchedule = (): void => {
-		while (!stopped && next < exchanges.length) {
-			const delay = startedAt + (exchanges[next]!.sent.time - origin) - clock.now();
+	private advanceOnSchedule(): void {
+		while (!this.stopped && this.next < this.exchanges.length) {
+			const delay = this.startedAt + (this.exchanges[this.next]!.sent.time - this.origin) - this.clock.now();
 			if (delay > 0) {
-				timer = clock.setTimeout(() => {
-					timer = undefined;
-					advanceOnSchedule();
+				this.timer = this.clock.setTimeout(() => {
+					this.timer = undefined;
+					this.advanceOnSchedule();
 				}, delay);
 				return;
 			}
 
-			sendNext();
+			this.sendNext();
 		}
 
-		checkEnd();
-	};
+		this.checkEnd();
+	}
+}
 
-	return {
-		start() {
-			startedAt = clock.now();
-			if (pace === 'reply') {
-				advanceOnReplies();
-			} else if (pace === 'recorded') {
-				advanceOnSchedule();
-			} else {
-				while (next < exchanges.length) {
-					sendNext();
-				}
-
-				checkEnd();
-			}
-		},
-		received() {
-			receivedTotal++;
-			receivedSinceSend++;
-			if (stopped) {
-				return;
-			}
-
-			if (pace === 'reply') {
-				advanceOnReplies();
-			} else {
-				checkEnd();
-			}
-		},
-		stop() {
-			stopped = true;
-			clearTimer();
-		},
-	};
+export function createPacer(conversation: Conversation, options: PacerOptions, events: PacerEvents): Pacer {
+	return new Pacer(conversation, options, events);
 }

@@ -5,7 +5,7 @@ is answered with the messages recorded after the next outgoing one, in order. Wi
 pace the recorded delays are kept (from the open, or from the client's message); otherwise
 answers go at once. Messages past the end of the recording get no answer.
 */
-import type {Clock} from '../connection/connection.js';
+import type {Clock} from '../shared/clock.js';
 import {type Conversation, type RecordedMessage, startTime, steps} from './conversation.js';
 import type {Pace} from './pacing.js';
 

@@ -1,18 +1,21 @@
 /*
-`wsterm replay FILE [URL]`: connects, sends the recorded outgoing messages at the chosen pace,
-prints what arrives as pipe mode does (plain lines, or `--jsonl` records), and with `--check`
-compares what arrived with what was recorded. Resolves with the exit code.
+replay/: `wsterm replay` (replaying a recorded conversation as the client) and `wsterm serve
+--replay` (answering as the recorded server, responder.ts); the readers of recordings, HAR files
+and conversations; the recorder behind `--record`. It may import shared/ and connection/.
+This file is `wsterm replay FILE [URL]`: connects, sends the recorded outgoing messages at the
+chosen pace, prints what arrives as pipe mode does (plain lines, or `--jsonl` records), and with
+`--check` compares what arrived with what was recorded. Resolves with the exit code.
 */
-import type {EventEmitter} from 'node:events';
-import type {Writable} from 'node:stream';
 import {describeCloseCode, isCleanClose} from '../connection/close-codes.js';
-import type {Clock, CloseEvent, Connection, ConnectFailure, OpenEvent} from '../connection/connection.js';
+import type {CloseEvent, Connection, ConnectFailure, OpenEvent} from '../connection/connection.js';
 import {escapeControl, hexBytes} from '../shared/escape-text.js';
 import {exitCodes} from '../shared/exit-codes.js';
 import {closeRecord, formatRecord, payloadRecord} from '../shared/event-record.js';
+import {onInterrupt} from '../shared/interrupt.js';
+import type {Io} from '../shared/io.js';
 import type {CheckedMessage} from './check.js';
 import type {Conversation} from './conversation.js';
-import {createPacer, type Pace} from './pacing.js';
+import {createPacer, type Pace, type Pacer} from './pacing.js';
 
 export type ReplayOptions = {
 	readonly pace: Pace;
@@ -26,16 +29,8 @@ export type ReplayOptions = {
 	readonly verbose: boolean;
 };
 
-export type ReplayIo = {
-	readonly stdout: Writable & {readonly isTTY?: boolean};
-	readonly stderr: Writable;
-	/** Emits 'SIGINT' and 'SIGTERM' (the process, in production). */
-	readonly signals: EventEmitter;
-	/** Wall-clock milliseconds, for `--jsonl` times. */
-	readonly now: () => number;
-	/** Timers for pacing. */
-	readonly clock: Clock;
-};
+/** What a replay uses of the world; `clock`: timers for the pacing, and the wall-clock time of `--jsonl` records. */
+type ReplayIo = Pick<Io, 'stdout' | 'stderr' | 'signals' | 'clock'>;
 
 // Longest binary message shown in full as hex on a terminal (as in pipe mode).
 const terminalHexLimit = 256;
@@ -65,7 +60,7 @@ function createPrinter(connection: Connection, options: ReplayOptions, io: Repla
 	return {
 		message(data, isBinary) {
 			if (options.jsonl) {
-				write(formatRecord(payloadRecord(io.now(), 'in', isBinary ? 'binary' : 'text', data)));
+				write(formatRecord(payloadRecord(io.clock.wallNow(), 'in', isBinary ? 'binary' : 'text', data)));
 			} else if (!toTerminal) {
 				write(Buffer.concat([data, Buffer.from('\n')]));
 			} else if (isBinary) {
@@ -76,162 +71,180 @@ function createPrinter(connection: Connection, options: ReplayOptions, io: Repla
 		},
 		close({code, reason, byUs}) {
 			if (options.jsonl) {
-				write(formatRecord(closeRecord(io.now(), byUs ? 'out' : 'in', code, reason)));
+				write(formatRecord(closeRecord(io.clock.wallNow(), byUs ? 'out' : 'in', code, reason)));
 			}
 		},
 	};
 }
 
-export async function runReplay(connection: Connection, conversation: Conversation, options: ReplayOptions, io: ReplayIo): Promise<number> {
-	const note = (line: string): void => {
-		io.stderr.write(`wsterm: ${line}\n`);
+/** One replay, from connecting to the exit code: the pacer sends, the connection's events drive the rest. */
+class Replay {
+	// What the recording says arrived; kept for --check.
+	private readonly expected: readonly CheckedMessage[];
+	/** How many messages the recording sent. */
+	private readonly outgoing: number;
+	// Kept for --check: what was expected plus one, so that a flood costs no memory; the rest are counted.
+	private readonly received: CheckedMessage[] = [];
+	private extra = 0;
+	/** How many recorded messages were sent so far. */
+	private sent = 0;
+	/** Everything was sent and the replies are in (or the wait for them ran out). */
+	private replayDone = false;
+	/** The exit code of the signal that asked the replay to end, once one did. */
+	private signalExit: number | undefined;
+	private finished = false;
+	private readonly printer: ReturnType<typeof createPrinter>;
+	private readonly pacer: Pacer;
+	private stopInterrupt: () => void = () => undefined;
+
+	constructor(private readonly connection: Connection, conversation: Conversation, private readonly options: ReplayOptions, private readonly io: ReplayIo, private readonly resolve: (code: number) => void) {
+		this.expected = conversation.messages.filter(message => message.dir === 'in');
+		this.outgoing = conversation.messages.length - this.expected.length;
+		this.printer = createPrinter(connection, options, io);
+		this.pacer = createPacer(conversation, {pace: options.pace, replyTimeoutMs: options.replyTimeoutMs, clock: io.clock}, {
+			send: (message, index) => {
+				this.sent = index + 1;
+				connection.send(message.data, message.isBinary);
+			},
+			timeout: (missing, before) => {
+				this.pacerOnTimeout(missing, before);
+			},
+			done: () => {
+				this.replayDone = true;
+				connection.close(1000);
+			},
+		});
+	}
+
+	start(): void {
+		this.stopInterrupt = onInterrupt(this.io.signals, {
+			graceful: this.interruptGracefully,
+			immediate: this.done,
+		});
+		this.connection.on('open', this.connectionOnOpen);
+		this.connection.on('message', this.connectionOnMessage);
+		this.connection.on('close', this.connectionOnClose);
+		this.connection.on('connect-error', this.connectionOnConnectError);
+		this.connection.on('error', this.connectionOnError);
+		this.connection.connect();
+	}
+
+	private note(line: string): void {
+		this.io.stderr.write(`wsterm: ${line}\n`);
+	}
+
+	private pacerOnTimeout(missing: number, before: number | undefined): void {
+		const wait = `${this.options.replyTimeoutMs / 1000} s`;
+		const replies = `${missing} recorded repl${missing === 1 ? 'y' : 'ies'}`;
+		this.note(before === undefined
+			? `${replies} did not arrive within ${wait} of the last message`
+			: `${replies} did not arrive within ${wait}; sending message ${before + 1} of ${this.outgoing} anyway`);
+	}
+
+	/** The first SIGINT or SIGTERM: stop sending and close; the close ends the replay with the signal's code. */
+	private readonly interruptGracefully = (code: number): void => {
+		this.signalExit = code;
+		this.pacer.stop();
+		if (this.connection.state === 'open') {
+			this.connection.close(1000);
+		} else {
+			this.connection.terminate();
+		}
 	};
 
-	const expected: CheckedMessage[] = conversation.messages.filter(message => message.dir === 'in');
-	const outgoing = conversation.messages.length - expected.length;
-	// Kept for --check: what was expected plus one, so that a flood costs no memory; the rest are counted.
-	const received: CheckedMessage[] = [];
-	let extra = 0;
-	let sent = 0;
-	let replayDone = false;
-	const printer = createPrinter(connection, options, io);
+	private readonly done = (code: number): void => {
+		if (this.finished) {
+			return;
+		}
 
-	const pacer = createPacer(conversation, {pace: options.pace, replyTimeoutMs: options.replyTimeoutMs, clock: io.clock}, {
-		send(message, index) {
-			sent = index + 1;
-			connection.send(message.data, message.isBinary);
-		},
-		timeout(missing, before) {
-			const wait = `${options.replyTimeoutMs / 1000} s`;
-			note(before === undefined
-				? `${missing} recorded repl${missing === 1 ? 'y' : 'ies'} did not arrive within ${wait} of the last message`
-				: `${missing} recorded repl${missing === 1 ? 'y' : 'ies'} did not arrive within ${wait}; sending message ${before + 1} of ${outgoing} anyway`);
-		},
-		done() {
-			replayDone = true;
-			connection.close(1000);
-		},
-	});
+		this.finished = true;
+		this.pacer.stop();
+		this.stopInterrupt();
+		this.io.stdout.write('', () => {
+			this.resolve(code);
+		});
+	};
 
-	const checkResult = async (): Promise<number> => {
+	private readonly connectionOnOpen = ({protocol}: OpenEvent): void => {
+		if (this.options.verbose) {
+			const {outgoing} = this;
+			this.note(`connected to ${this.connection.target.displayUrl}${protocol === '' ? '' : ` (subprotocol ${escapeControl(protocol)})`}; replaying ${outgoing} message${outgoing === 1 ? '' : 's'} at the ${this.options.pace} pace`);
+		}
+
+		this.pacer.start();
+	};
+
+	private readonly connectionOnMessage = (data: Buffer, isBinary: boolean): void => {
+		this.printer.message(data, isBinary);
+		if (this.options.check) {
+			if (this.received.length <= this.expected.length) {
+				this.received.push({isBinary, data});
+			} else {
+				this.extra++;
+			}
+		}
+
+		this.pacer.received();
+	};
+
+	private readonly connectionOnClose = (event: CloseEvent): void => {
+		this.printer.close(event);
+		this.pacer.stop();
+		const {code, reason, byUs} = event;
+		const shownReason = reason === '' ? '' : `: ${escapeControl(reason)}`;
+		if (this.signalExit !== undefined) {
+			this.done(this.signalExit);
+			return;
+		}
+
+		if (!this.replayDone) {
+			this.note(`${byUs ? 'closed' : `the server closed the connection with ${describeCloseCode(code)}${shownReason}`} before the replay ended (${this.sent} of ${this.outgoing} messages sent)`);
+		}
+
+		if (this.options.check) {
+			void this.checkResult().then(this.done);
+		} else {
+			this.done(byUs || isCleanClose(code) ? exitCodes.ok : exitCodes.dropped);
+		}
+	};
+
+	private readonly connectionOnConnectError = (failure: ConnectFailure): void => {
+		this.note(`could not connect to ${this.connection.target.displayUrl}: ${failure.message}`);
+		this.done(this.signalExit ?? exitCodes.connectFailed);
+	};
+
+	private readonly connectionOnError = (error: Error): void => {
+		this.note(`error: ${escapeControl(error.message)}`);
+	};
+
+	/** --check: says what differs and resolves with the exit code. */
+	private async checkResult(): Promise<number> {
+		const {expected, extra} = this;
 		// The JSON parser comes with the check, and only with it.
 		const {compareMessages, formatMismatch} = await import('./check.js');
-		const mismatches = compareMessages(expected, received, new Set(options.ignore));
+		const mismatches = compareMessages(expected, this.received, new Set(this.options.ignore));
 		for (const mismatch of mismatches) {
 			const [first, ...rest] = formatMismatch(mismatch, expected.length);
-			note(`check: ${first!}`);
-			io.stderr.write(rest.map(line => `${line}\n`).join(''));
+			this.note(`check: ${first!}`);
+			this.io.stderr.write(rest.map(line => `${line}\n`).join(''));
 		}
 
 		if (extra > 0) {
-			note(`check: ${extra} more unexpected message${extra === 1 ? '' : 's'} after those`);
+			this.note(`check: ${extra} more unexpected message${extra === 1 ? '' : 's'} after those`);
 		}
 
 		if (mismatches.length === 0) {
-			note(`check passed: ${expected.length} message${expected.length === 1 ? '' : 's'} as recorded`);
+			this.note(`check passed: ${expected.length} message${expected.length === 1 ? '' : 's'} as recorded`);
 			return exitCodes.ok;
 		}
 
-		note(`check failed: ${mismatches.length} mismatch${mismatches.length === 1 ? '' : 'es'} in ${expected.length} recorded message${expected.length === 1 ? '' : 's'}`);
+		this.note(`check failed: ${mismatches.length} mismatch${mismatches.length === 1 ? '' : 'es'} in ${expected.length} recorded message${expected.length === 1 ? '' : 's'}`);
 		return exitCodes.expectedMissing;
-	};
+	}
+}
 
+export async function runReplay(connection: Connection, conversation: Conversation, options: ReplayOptions, io: Pick<Io, 'stdout' | 'stderr' | 'signals' | 'clock'>): Promise<number> {
 	return new Promise<number>(resolve => {
-		let signalExit: number | undefined;
-		let finished = false;
-		const done = (code: number): void => {
-			if (finished) {
-				return;
-			}
-
-			finished = true;
-			pacer.stop();
-			io.signals.off('SIGINT', onSigint);
-			io.signals.off('SIGTERM', onSigterm);
-			io.stdout.write('', () => {
-				resolve(code);
-			});
-		};
-
-		const onSignal = (code: number): void => {
-			if (signalExit !== undefined) {
-				done(code);
-				return;
-			}
-
-			signalExit = code;
-			pacer.stop();
-			if (connection.state === 'open') {
-				connection.close(1000);
-			} else {
-				connection.terminate();
-			}
-		};
-
-		const onSigint = (): void => {
-			onSignal(exitCodes.sigint);
-		};
-
-		const onSigterm = (): void => {
-			onSignal(exitCodes.sigterm);
-		};
-
-		const connectionOnOpen = ({protocol}: OpenEvent): void => {
-			if (options.verbose) {
-				note(`connected to ${connection.target.displayUrl}${protocol === '' ? '' : ` (subprotocol ${escapeControl(protocol)})`}; replaying ${outgoing} message${outgoing === 1 ? '' : 's'} at the ${options.pace} pace`);
-			}
-
-			pacer.start();
-		};
-
-		const connectionOnMessage = (data: Buffer, isBinary: boolean): void => {
-			printer.message(data, isBinary);
-			if (options.check) {
-				if (received.length <= expected.length) {
-					received.push({isBinary, data});
-				} else {
-					extra++;
-				}
-			}
-
-			pacer.received();
-		};
-
-		const connectionOnClose = (event: CloseEvent): void => {
-			printer.close(event);
-			pacer.stop();
-			const {code, reason, byUs} = event;
-			const shownReason = reason === '' ? '' : `: ${escapeControl(reason)}`;
-			if (signalExit !== undefined) {
-				done(signalExit);
-				return;
-			}
-
-			if (!replayDone) {
-				note(`${byUs ? 'closed' : `the server closed the connection with ${describeCloseCode(code)}${shownReason}`} before the replay ended (${sent} of ${outgoing} messages sent)`);
-			}
-
-			if (options.check) {
-				void checkResult().then(done);
-			} else {
-				done(byUs || isCleanClose(code) ? exitCodes.ok : exitCodes.dropped);
-			}
-		};
-
-		const connectionOnConnectError = (failure: ConnectFailure): void => {
-			note(`could not connect to ${connection.target.displayUrl}: ${failure.message}`);
-			done(signalExit ?? exitCodes.connectFailed);
-		};
-
-		io.signals.on('SIGINT', onSigint);
-		io.signals.on('SIGTERM', onSigterm);
-		connection.on('open', connectionOnOpen);
-		connection.on('message', connectionOnMessage);
-		connection.on('close', connectionOnClose);
-		connection.on('connect-error', connectionOnConnectError);
-		connection.on('error', error => {
-			note(`error: ${escapeControl(error.message)}`);
-		});
-		connection.connect();
+		new Replay(connection, conversation, options, io, resolve).start();
 	});
 }

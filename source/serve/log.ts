@@ -5,6 +5,9 @@ path, subprotocol, close reason, message text) is escaped and shortened before i
 import {describeCloseCode} from '../connection/close-codes.js';
 import {escapeControl, formatBytes, hexBytes, shorten} from '../shared/escape-text.js';
 
+/** Where the server's lines go: one line per event, already safe to show. */
+export type ServeLog = (line: string) => void;
+
 const maxShown = 120;
 
 /** Network text made safe and short for a log line. */

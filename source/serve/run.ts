@@ -1,23 +1,18 @@
 /*
-`wsterm serve`: starts the server, prints where to connect, logs events to stderr and shuts down
-cleanly on SIGINT/SIGTERM. The server itself is in serve-server.ts.
+serve/: `wsterm serve` and the interactive mode's built-in echo server (server.ts, with
+admission.ts, peer.ts, backpressure.ts and log.ts). It may import shared/ and connection/;
+automation/ and replay/ only as types: their code comes in through the options (hooks, respond),
+loaded only when asked for.
+This file is `wsterm serve` itself: starts the server, prints where to connect, logs events to
+stderr and shuts down cleanly on SIGINT/SIGTERM (shared/interrupt.ts).
 */
-import type {EventEmitter} from 'node:events';
 import type {Writable} from 'node:stream';
 import {exitCodes} from '../shared/exit-codes.js';
+import {interruptGraceMs, onInterrupt} from '../shared/interrupt.js';
+import type {Io} from '../shared/io.js';
 import {ServeError, startServer, type RunningServer, type ServeLog, type ServeOptions} from './server.js';
 
 export {ServeError, startServer, type RunningServer, type ServeLog, type ServeOptions} from './server.js';
-
-export type ServeIo = {
-	readonly stdout: Writable;
-	readonly stderr: Writable;
-	/** Emits 'SIGINT' and 'SIGTERM' (the process, in production). */
-	readonly signals: EventEmitter;
-};
-
-/** How long clients get to answer the 1001 close on shutdown. */
-const shutdownGraceMs = 2000;
 
 // Log lines past this backlog are counted and dropped rather than held in memory, in case stderr
 // is a slow reader (it is written synchronously on Linux pipes and files, so rarely).
@@ -52,11 +47,11 @@ export function exposureWarning({host, origins}: Pick<ServeOptions, 'host' | 'or
 }
 
 /** Runs `wsterm serve` until a signal; resolves with the exit code. */
-export async function runServe(options: ServeOptions, io: ServeIo): Promise<number> {
+export async function runServe(options: ServeOptions, io: Pick<Io, 'stdout' | 'stderr' | 'signals' | 'clock'>): Promise<number> {
 	const log = stderrLog(io.stderr);
 	let server: RunningServer;
 	try {
-		server = await startServer(options, log);
+		server = await startServer(options, log, io.clock);
 	} catch (error) {
 		if (error instanceof ServeError) {
 			io.stderr.write(`wsterm: ${error.message}\n`);
@@ -73,36 +68,20 @@ export async function runServe(options: ServeOptions, io: ServeIo): Promise<numb
 	}
 
 	return new Promise<number>(resolve => {
-		let stopping = false;
-		const finish = (code: number): void => {
-			io.signals.off('SIGINT', onSigint);
-			io.signals.off('SIGTERM', onSigterm);
-			resolve(code);
-		};
-
-		const onSignal = (code: number): void => {
-			if (stopping) {
+		// The helper gets no clock: the grace is the server's close, which drops whoever is left after
+		// interruptGraceMs; then this resolves 0. A second signal ends at once, with the first's code.
+		const stopInterrupt = onInterrupt(io.signals, {
+			graceful() {
+				log('shutting down: closing every connection with 1001 (signal again to stop at once)');
+				void server.close(interruptGraceMs).then(() => {
+					stopInterrupt();
+					resolve(exitCodes.ok);
+				});
+			},
+			immediate(code) {
 				server.terminate();
-				finish(code);
-				return;
-			}
-
-			stopping = true;
-			log('shutting down: closing every connection with 1001 (signal again to stop at once)');
-			void server.close(shutdownGraceMs).then(() => {
-				finish(exitCodes.ok);
-			});
-		};
-
-		const onSigint = (): void => {
-			onSignal(exitCodes.sigint);
-		};
-
-		const onSigterm = (): void => {
-			onSignal(exitCodes.sigterm);
-		};
-
-		io.signals.on('SIGINT', onSigint);
-		io.signals.on('SIGTERM', onSigterm);
+				resolve(code);
+			},
+		});
 	});
 }
