@@ -17,14 +17,15 @@ pair by their exact JSON text, so 9007199254740993 and 9007199254740992 are two 
 carries no `decoded` value: the session shows its text, and a codec after the stage parses that
 text (exact too). Hooks and --jsonl see plain values.
 */
+import type {Clock} from '../shared/clock.js';
 import {type Annotations, PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import {isJsonObject as isObject, isLosslessNumber, parseExact, plainJson, stringifyExact} from './exact-json.js';
 import {quote} from './stage-helpers.js';
 
 export type JsonRpcOptions = {
-	/** Milliseconds, for round trips (performance.now in production). */
-	readonly now: () => number;
+	/** Its monotonic `now`, for round trips. */
+	readonly clock: Pick<Clock, 'now'>;
 	/** Called for each line refused (its params are not JSON), after its error line. */
 	readonly onRefused?: () => void;
 };
@@ -40,7 +41,7 @@ type JsonObject = Record<string, unknown>;
 /** Requests awaiting an answer, at most: an id the server never answers must not be kept forever. */
 const maxPending = 100_000;
 
-export function jsonRpcStage({now, onRefused}: JsonRpcOptions): StageFactory {
+export function jsonRpcStage({clock, onRefused}: JsonRpcOptions): StageFactory {
 	return link => {
 		const pending = new Map<string, Request>();
 		let nextId = 1;
@@ -59,7 +60,7 @@ export function jsonRpcStage({now, onRefused}: JsonRpcOptions): StageFactory {
 				method: String(request.method),
 				// As sent (exact numbers), for the response's line.
 				...(request.params === undefined ? {} : {params: request.params}),
-				sentAt: now(),
+				sentAt: clock.now(),
 			});
 		};
 
@@ -75,7 +76,7 @@ export function jsonRpcStage({now, onRefused}: JsonRpcOptions): StageFactory {
 				badge: 'jsonrpc',
 				line: `${isError ? 'error: ' : ''}${described} => ${text}`,
 				fields: {
-					...(request === undefined ? {} : {request: {method: request.method, ...(request.params === undefined ? {} : {params: plainJson(request.params)})}, rttMs: Math.round((now() - request.sentAt) * 10) / 10}),
+					...(request === undefined ? {} : {request: {method: request.method, ...(request.params === undefined ? {} : {params: plainJson(request.params)})}, rttMs: Math.round((clock.now() - request.sentAt) * 10) / 10}),
 					...(isError ? {error: true} : {}),
 				},
 			};
