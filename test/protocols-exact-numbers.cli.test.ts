@@ -23,6 +23,7 @@ import {jsonRpcStage} from '../source/protocols/jsonrpc.js';
 import {socketIoStage} from '../source/protocols/socketio.js';
 import {shownMessage} from '../source/session/message-path.js';
 import {runCli} from './helpers/cli.js';
+import {fakeClock} from './helpers/fake-clock.js';
 import {startRecordingEcho, startServer, type TestServer} from './helpers/servers.js';
 
 const numbers = '9007199254740993,1.10,-0,1e400';
@@ -105,14 +106,14 @@ const link: StageLink = {receive() {}, send() {}, close() {}, drop() {}, exit() 
 describe('the session\'s sent row shows the numbers as typed', () => {
 	test('jsonrpc', () => {
 		const sent: PipelineMessage[] = [];
-		const stage = jsonRpcStage({now: () => 0})(link);
+		const stage = jsonRpcStage({clock: fakeClock()})(link);
 		void stage.send!(new PipelineMessage(`add [${numbers}]`, false), message => sent.push(message));
 		assert.equal(shownMessage(sent[0]!).data.toString(), `{"jsonrpc":"2.0","id":1,"method":"add","params":[${numbers}]}`);
 	});
 
 	test('socketio: the arguments, while the frame carries them too and hooks\' decoded is plain', async () => {
 		const sent: PipelineMessage[] = [];
-		const stage = socketIoStage({namespace: '/', now: () => 0}, {engineIo, socketIo})(link);
+		const stage = socketIoStage({namespace: '/', clock: fakeClock()}, {engineIo, socketIo})(link);
 		stage.receive!(new PipelineMessage('40{"sid":"a"}', false), () => undefined);
 		await stage.send!(new PipelineMessage(`["echo",${numbers}]`, false), message => sent.push(message));
 		assert.equal(sent[0]!.text, `420["echo",${numbers}]`);

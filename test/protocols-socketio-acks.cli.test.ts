@@ -13,6 +13,7 @@ import {PipelineMessage} from '../source/pipeline/message.js';
 import type {StageLink} from '../source/pipeline/stage.js';
 import {socketIoStage} from '../source/protocols/socketio.js';
 import {runCli} from './helpers/cli.js';
+import {fakeClock} from './helpers/fake-clock.js';
 
 const closers: Array<() => Promise<void>> = [];
 after(async () => Promise.all(closers.map(async close => close())));
@@ -125,7 +126,7 @@ describe('socketio stage: badges and acknowledgements (fake link)', () => {
 				throw new Error(line);
 			},
 		};
-		const made = socketIoStage({namespace: '/', now: () => 0, hooksFollow}, {engineIo, socketIo})(link);
+		const made = socketIoStage({namespace: '/', clock: fakeClock(), hooksFollow}, {engineIo, socketIo})(link);
 		const receive = (text: string): void => {
 			void made.receive!(new PipelineMessage(text, false), message => {
 				passed.push(message);

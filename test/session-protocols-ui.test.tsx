@@ -26,7 +26,7 @@ test(`a Socket.IO server that never lets the namespace be joined: ${maxPending} 
 	const server = await startServer({onConnection() {}});
 	cleanups.push(async () => server.close());
 	const connection = new Connection({url: server.url, displayUrl: server.url, protocols: [], options: {}}, {closeTimeout: 500});
-	const stage = await loadSocketIoStage({namespace: '/', now: () => performance.now()});
+	const stage = await loadSocketIoStage({namespace: '/', clock: systemClock});
 	const pipe = new SessionPipe(connection, [stage], Date.now);
 	const instance = render(<App connection={connection} url={server.url} scrollback={100} reconnect={false} color={false} clock={systemClock} now={Date.now} protocol='socketio' pipe={pipe} frameInterval={10} onExit={() => undefined}/>);
 	cleanups.push(() => {

@@ -3,8 +3,10 @@ The hooks capability's one interface: `loadHooks` turns the flags into a config 
 connecting: a bad rule or a script that does not load is a usage error), and `hooksStage` makes
 the hooks a stage of a connection's message pipeline (source/pipeline/: read its index.ts for
 how a consumer drives a pipeline). This folder is loaded with a dynamic import, and only when one
-of the flags is given (by pipeline/load-stages.ts for clients, by cli.tsx for serve), so that it
-costs nothing otherwise.
+of the flags is given (by cli/load-stages.ts for clients, by cli/main.ts for serve), so that it
+costs nothing otherwise. It imports pipeline/ (the stage interface and runner), shared/ and
+connection/close-codes.ts; nothing imports it statically but types (types.ts is the published
+file of hook types: its names and shapes are a contract).
 
 - A client (pipe mode, the session): `loadStages({hooks: flags, ...})` gives the factories;
   `createPipeline(factories, sink)` once per run, so one runner (and `ctx.state`) lives across
@@ -12,8 +14,10 @@ costs nothing otherwise.
   undefined as usual, null hidden but counted, a message to show instead); ctx.exit and the
   --until message arrive as the event {type: 'exit', code} after that message is delivered;
   ctx.log and hook errors as sink.log / sink.error lines.
-- serve: `createServeHooks(config)` runs one pipeline per client (serve.ts), with serve's answer
-  (echo, broadcast, --replay's recording) as the consumer.
+- serve: `createServeHooks(config, {clock})` runs one pipeline per client (serve.ts), with serve's
+  answer (echo, broadcast, --replay's recording) as the consumer.
+- Timers (ctx.setTimeout, ctx.setInterval, serve's reload) run on the Clock given (hooksStage's and
+  createServeHooks' `clock`), the system's by default.
 */
 import {parsePattern, parseReplyRule} from './rules.js';
 import {importHooks, scriptFile, type Role} from './script.js';

@@ -8,15 +8,19 @@ one message at a time, and waits for a step's promise (an async hook) before the
   ctx.send, --reply answers                      -> sink.send(message)
 
 so codecs and protocols go before it and the recorder after it, and whatever the hooks send
-takes the consumer's one outgoing path.
+takes the consumer's one outgoing path. The parts: call.ts runs a hook (its errors become lines),
+context.ts builds ctx, timers.ts keeps the timers a script sets, outbox.ts holds what ctx.send
+sends during onMessage, rules.ts matches --reply and --until; this file sequences the steps.
 */
-import {formatWithOptions} from 'node:util';
-import {closeProblem} from '../connection/close-codes.js';
-import {escapeControl} from '../shared/escape-text.js';
+import type {Clock} from '../shared/clock.js';
 import {createMessage, messageFrom, type PipelineMessage} from '../pipeline/message.js';
+import {type CallHook, hookCaller} from './call.js';
+import {hookContext} from './context.js';
+import {HookOutbox} from './outbox.js';
 import {matchesUntil, replyTo, type ReplyRule} from './rules.js';
-import {describeHookError, type AnyHooks, type Role, type ScriptFile} from './script.js';
-import type {BaseContext, HookCloseEvent, HookContext, HookTimer, Sendable, ServeContext, ServeRequest} from './types.js';
+import type {AnyHooks, Role, ScriptFile} from './script.js';
+import {HookTimers} from './timers.js';
+import type {HookCloseEvent, HookContext, ServeContext, ServeRequest} from './types.js';
 
 /** A loaded `--script`; `hooks` is replaced when serve reloads the file. */
 export type HookScript = {
@@ -67,21 +71,14 @@ export type HookSink = {
 	error(line: string): void;
 };
 
-/** The timer functions hooks' timers use (the global ones by default). */
-export type HookTimerFunctions = {
-	readonly setTimeout: (callback: () => void, ms: number) => NodeJS.Timeout;
-	readonly setInterval: (callback: () => void, ms: number) => NodeJS.Timeout;
-	readonly clearTimeout: (timer: NodeJS.Timeout) => void;
-	readonly clearInterval: (timer: NodeJS.Timeout) => void;
-};
-
 export type RunnerOptions = {
 	readonly sink: HookSink;
 	/** ctx.url: the connection's URL, without credentials. */
 	readonly url: string;
 	/** serve: the client's handshake request, ctx.request. */
 	readonly request?: ServeRequest;
-	readonly timers?: HookTimerFunctions;
+	/** The clock of the timers a script sets (ctx.setTimeout, ctx.setInterval). */
+	readonly clock: Pick<Clock, 'setTimeout' | 'clearTimeout' | 'setInterval' | 'clearInterval'>;
 };
 
 /** Each step returns a promise when a hook is async: the caller must wait for it before the next step. */
@@ -96,227 +93,78 @@ export type HookRunner = {
 	close(event: HookCloseEvent): unknown;
 };
 
-const globalTimers: HookTimerFunctions = {
-	setTimeout: (callback, ms) => setTimeout(callback, ms),
-	setInterval: (callback, ms) => setInterval(callback, ms),
-	clearTimeout(timer) {
-		clearTimeout(timer);
-	},
-	clearInterval(timer) {
-		clearInterval(timer);
-	},
-};
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-	return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
-}
-
-function checkExitCode(code: number): void {
-	if (!Number.isInteger(code) || code < 0 || code > 255) {
-		throw new RangeError(`ctx.exit: the exit code must be a whole number from 0 to 255, not ${String(code)}`);
-	}
-}
-
 export function createHookRunner(config: HookConfig, options: RunnerOptions): HookRunner {
-	const {sink, url, request} = options;
-	const {role, rules, until, script} = config;
-	const timerFunctions = options.timers ?? globalTimers;
-	const timers = new Map<NodeJS.Timeout, 'timeout' | 'interval'>();
-	const state: Record<string, unknown> = {};
-	// Client: what ctx.send sends while a received message is in onMessage goes out after that
-	// message is delivered, so displays and recordings show the question before the answer.
-	let deferred: PipelineMessage[] | undefined;
-	let pendingExit: number | undefined;
-	let exited = false;
+	return new ConnectionHooks(config, options);
+}
 
-	const report = (hook: string, error: unknown): void => {
-		sink.error(describeHookError(script?.file, hook, error));
-	};
+/** The steps, for one connection (in the client, across its reconnects: ctx.state is kept). */
+class ConnectionHooks implements HookRunner {
+	readonly #config: HookConfig;
+	readonly #sink: HookSink;
+	readonly #call: CallHook;
+	readonly #fail: (hook: string, error: unknown) => void;
+	readonly #outbox: HookOutbox;
+	readonly #timers: HookTimers;
+	readonly #ctx: HookContext & ServeContext;
 
-	/** Runs a hook and then `after` with its result (undefined when it failed); a promise if the hook returned one. */
-	const call = (hook: string, invoke: () => unknown, after: (result: unknown) => void): unknown => {
-		let result: unknown;
-		try {
-			result = invoke();
-		} catch (error) {
-			report(hook, error);
-			after(undefined);
-			return undefined;
-		}
-
-		if (!isThenable(result)) {
-			after(result);
-			return undefined;
-		}
-
-		return Promise.resolve(result).then(after, (error: unknown) => {
-			report(hook, error);
-			after(undefined);
+	constructor(config: HookConfig, {sink, url, request, clock}: RunnerOptions) {
+		this.#config = config;
+		this.#sink = sink;
+		const {call, fail} = hookCaller(config.script?.file, line => {
+			sink.error(line);
 		});
-	};
+		this.#call = call;
+		this.#fail = fail;
+		this.#outbox = new HookOutbox(sink);
+		this.#timers = new HookTimers(clock, call);
+		this.#ctx = hookContext({role: config.role, url, request, outbox: this.#outbox, timers: this.#timers, sink});
+	}
 
-	const exit = (code: number): void => {
-		if (!exited) {
-			exited = true;
-			sink.exit?.(code);
-		}
-	};
+	get #hooks(): AnyHooks | undefined {
+		return this.#config.script?.hooks;
+	}
 
-	const clearTimers = (): void => {
-		for (const [timer, kind] of timers) {
-			if (kind === 'timeout') {
-				timerFunctions.clearTimeout(timer);
-			} else {
-				timerFunctions.clearInterval(timer);
-			}
-		}
+	open(): unknown {
+		const client = this.#config.role === 'client';
+		const hook = client ? this.#hooks?.onOpen : this.#hooks?.onConnect;
+		return hook === undefined ? undefined : this.#call(client ? 'onOpen' : 'onConnect', () => hook(this.#ctx), () => undefined);
+	}
 
-		timers.clear();
-	};
-
-	const startTimer = (kind: 'timeout' | 'interval', callback: (...args: unknown[]) => unknown, ms: unknown, args: unknown[]): HookTimer => {
-		if (typeof callback !== 'function') {
-			throw new TypeError(`ctx.set${kind === 'timeout' ? 'Timeout' : 'Interval'}: the callback must be a function`);
-		}
-
-		const delay = typeof ms === 'number' && ms > 0 ? ms : 0;
-		const fire = (): void => {
-			if (kind === 'timeout') {
-				timers.delete(timer);
-			}
-
-			call(`a ${kind === 'timeout' ? 'setTimeout' : 'setInterval'} callback`, () => callback(...args), () => undefined);
-		};
-
-		const timer = kind === 'timeout' ? timerFunctions.setTimeout(fire, delay) : timerFunctions.setInterval(fire, delay);
-		timers.set(timer, kind);
-		return timer as HookTimer;
-	};
-
-	const stopTimer = (timer: HookTimer | undefined): void => {
-		const kind = timers.get(timer as NodeJS.Timeout);
-		if (kind !== undefined) {
-			timers.delete(timer as NodeJS.Timeout);
-			if (kind === 'timeout') {
-				timerFunctions.clearTimeout(timer as NodeJS.Timeout);
-			} else {
-				timerFunctions.clearInterval(timer as NodeJS.Timeout);
-			}
-		}
-	};
-
-	const base: BaseContext = {
-		send(data: Sendable): void {
-			const message = messageFrom(data, 'ctx.send');
-			if (deferred === undefined) {
-				sink.send(message);
-			} else {
-				deferred.push(message);
-			}
-		},
-		close(code = 1000, reason = ''): void {
-			const problem = closeProblem(code, String(reason));
-			if (problem !== undefined) {
-				throw new RangeError(`ctx.close: ${problem}`);
-			}
-
-			sink.close(code, String(reason));
-		},
-		log(...values: unknown[]): void {
-			sink.log(escapeControl(formatWithOptions({colors: false}, ...values), {keepLayout: true}));
-		},
-		state,
-		url,
-		setTimeout: (callback, ms, ...args) => startTimer('timeout', callback as (...args: unknown[]) => unknown, ms, args),
-		setInterval: (callback, ms, ...args) => startTimer('interval', callback as (...args: unknown[]) => unknown, ms, args),
-		clearTimeout: stopTimer,
-		clearInterval: stopTimer,
-	};
-	const ctx: HookContext | ServeContext = role === 'client'
-		? {
-			...base,
-			exit(code = 0): void {
-				checkExitCode(code);
-				// Inside onMessage: after that message is delivered.
-				if (deferred === undefined) {
-					exit(code);
-				} else {
-					pendingExit ??= code;
-				}
-			},
-		}
-		: {
-			...base,
-			request: request ?? {path: '/', headers: {}, remoteAddress: undefined},
-			broadcast(data: Sendable): void {
-				sink.broadcast?.(messageFrom(data, 'ctx.broadcast'));
-			},
-		};
-	// The hooks are typed per role for scripts; here either kind of context goes to either kind of hook.
-	const anyCtx = ctx as HookContext & ServeContext;
-
-	const deliver = (message: PipelineMessage, result: unknown, reply: string | undefined): void => {
-		let outcome: PipelineMessage | null | undefined;
-		try {
-			outcome = result === undefined || result === null ? result : messageFrom(result, 'onMessage\'s return value');
-		} catch (error) {
-			report('onMessage', error);
-		}
-
-		const sends = deferred ?? [];
-		deferred = undefined;
-		sink.deliver({message, outcome, replied: reply !== undefined});
-		if (role === 'client') {
-			if (reply !== undefined) {
-				sink.send(createMessage(reply, false));
-			}
-
-			for (const queued of sends) {
-				sink.send(queued);
-			}
-
-			if (pendingExit !== undefined) {
-				exit(pendingExit);
-			} else if (until !== undefined && matchesUntil(until, message)) {
-				exit(0);
-			}
-		}
-	};
-
-	const handleReceived = (message: PipelineMessage): unknown => {
-		if (exited) {
+	receive(message: PipelineMessage): unknown {
+		if (this.#outbox.exited) {
 			return undefined;
 		}
 
+		const {role, rules} = this.#config;
 		const reply = replyTo(rules, message);
-		const hook = script?.hooks.onMessage;
+		const hook = this.#hooks?.onMessage;
 		if (role === 'server' && reply !== undefined) {
 			// serve answers at once, before whatever the script does with the message.
-			sink.send(createMessage(reply, false));
+			this.#sink.send(createMessage(reply, false));
 		}
 
 		if (hook === undefined) {
-			deliver(message, undefined, reply);
+			this.#deliver(message, undefined, reply);
 			return undefined;
 		}
 
 		if (role === 'client') {
-			deferred = [];
+			this.#outbox.hold();
 		}
 
-		return call('onMessage', () => hook(message, anyCtx), result => {
-			deliver(message, result, reply);
+		return this.#call('onMessage', () => hook(message, this.#ctx), result => {
+			this.#deliver(message, result, reply);
 		});
-	};
+	}
 
-	const handleSend = (message: PipelineMessage): unknown => {
-		const hook = script?.hooks.onSend;
+	send(message: PipelineMessage): unknown {
+		const hook = this.#hooks?.onSend;
 		if (hook === undefined) {
-			sink.send(message);
+			this.#sink.send(message);
 			return undefined;
 		}
 
-		return call('onSend', () => hook(message, anyCtx), result => {
+		return this.#call('onSend', () => hook(message, this.#ctx), result => {
 			if (result === null) {
 				return;
 			}
@@ -325,32 +173,53 @@ export function createHookRunner(config: HookConfig, options: RunnerOptions): Ho
 			try {
 				replacement = result === undefined ? message : messageFrom(result, 'onSend\'s return value');
 			} catch (error) {
-				report('onSend', error);
+				this.#fail('onSend', error);
 			}
 
-			sink.send(replacement);
+			this.#sink.send(replacement);
 		});
-	};
+	}
 
-	const handleOpen = (): unknown => {
-		const hook = role === 'client' ? script?.hooks.onOpen : script?.hooks.onConnect;
-		return hook === undefined ? undefined : call(role === 'client' ? 'onOpen' : 'onConnect', () => hook(anyCtx), () => undefined);
-	};
+	close(event: HookCloseEvent): unknown {
+		const clear = (): void => {
+			this.#timers.clear();
+		};
 
-	const handleClose = (event: HookCloseEvent): unknown => {
-		const hook = script?.hooks.onClose;
+		clear();
+		const hook = this.#hooks?.onClose;
 		return hook === undefined
-			? clearTimers()
-			: call('onClose', () => hook({code: event.code, reason: event.reason, byUs: event.byUs}, anyCtx), clearTimers);
-	};
+			? clear()
+			: this.#call('onClose', () => hook({code: event.code, reason: event.reason, byUs: event.byUs}, this.#ctx), clear);
+	}
 
-	return {
-		open: handleOpen,
-		receive: handleReceived,
-		send: handleSend,
-		close(event) {
-			clearTimers();
-			return handleClose(event);
-		},
-	};
+	/** onMessage's result as the outcome delivered; then, in the client, the --reply answer, what ctx.send held, and the exit. */
+	#deliver(message: PipelineMessage, result: unknown, reply: string | undefined): void {
+		let outcome: PipelineMessage | null | undefined;
+		try {
+			outcome = result === undefined || result === null ? result : messageFrom(result, 'onMessage\'s return value');
+		} catch (error) {
+			this.#fail('onMessage', error);
+		}
+
+		const {sends, exitCode} = this.#outbox.release();
+		this.#sink.deliver({message, outcome, replied: reply !== undefined});
+		if (this.#config.role !== 'client') {
+			return;
+		}
+
+		if (reply !== undefined) {
+			this.#sink.send(createMessage(reply, false));
+		}
+
+		for (const queued of sends) {
+			this.#sink.send(queued);
+		}
+
+		const {until} = this.#config;
+		if (exitCode !== undefined) {
+			this.#outbox.exit(exitCode);
+		} else if (until !== undefined && matchesUntil(until, message)) {
+			this.#outbox.exit(0);
+		}
+	}
 }

@@ -1,20 +1,21 @@
 /*
 Hooks in `wsterm serve`: one pipeline per client (the hooks stage, as in a client connection),
 plus reloading the script when its file changes.
-serve-server.ts knows only the small interfaces below; the folder is loaded only when `--reply`
+serve/server.ts knows only the small interfaces below; the folder is loaded only when `--reply`
 or `--script` is given.
 */
 import {watch, type FSWatcher} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import {basename, dirname} from 'node:path';
 import type {IncomingMessage} from 'node:http';
+import {type Clock, systemClock} from '../shared/clock.js';
 import {PipelineMessage} from '../pipeline/message.js';
 import {createPipeline} from '../pipeline/pipeline.js';
 import type {HookConfig} from './runner.js';
 import {importHooks} from './script.js';
 import {hooksStage} from './stage.js';
 
-/** What serve-server does for one client's hooks. */
+/** What serve/server.ts does for one client's hooks. */
 export type ServePeer = {
 	readonly id: number;
 	/** The default for a received message: echo it (or broadcast it with --broadcast). */
@@ -26,7 +27,7 @@ export type ServePeer = {
 	close(code: number, reason: string): void;
 };
 
-/** One client's hooks, driven by serve-server. */
+/** One client's hooks, driven by serve/server.ts. */
 export type ServeClientHooks = {
 	/** A message from the client. False: many wait in the hooks; stop reading until settled(). */
 	receive(data: Buffer, isBinary: boolean): boolean;
@@ -49,7 +50,7 @@ export type ServeHooksSetup = {
 // Editors save in several steps (truncate, write, rename): one reload after they are done.
 const settleMs = 100;
 
-function watchScript(config: HookConfig, log: (line: string) => void): (() => void) {
+function watchScript(config: HookConfig, log: (line: string) => void, clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>): (() => void) {
 	const {script} = config;
 	if (script === undefined) {
 		return () => undefined;
@@ -62,6 +63,12 @@ function watchScript(config: HookConfig, log: (line: string) => void): (() => vo
 	}, () => undefined);
 	let version = 0;
 	let timer: NodeJS.Timeout | undefined;
+	const stopTimer = (): void => {
+		if (timer !== undefined) {
+			clock.clearTimeout(timer);
+			timer = undefined;
+		}
+	};
 
 	const reload = async (): Promise<void> => {
 		let content: Buffer;
@@ -94,8 +101,8 @@ function watchScript(config: HookConfig, log: (line: string) => void): (() => vo
 		// The directory, not the file: a save by rename replaces the file a file watch would follow.
 		watcher = watch(dirname(file.absolute), (_event, name) => {
 			if (name === null || name === basename(file.absolute)) {
-				clearTimeout(timer);
-				timer = setTimeout(() => void reload(), settleMs);
+				stopTimer();
+				timer = clock.setTimeout(() => void reload(), settleMs);
 			}
 		});
 		watcher.on('error', () => undefined);
@@ -104,15 +111,16 @@ function watchScript(config: HookConfig, log: (line: string) => void): (() => vo
 	}
 
 	return () => {
-		clearTimeout(timer);
+		stopTimer();
 		watcher?.close();
 	};
 }
 
-export function createServeHooks(config: HookConfig): ServeHooksSetup {
+/** `clock`: the script's reload timer, the timers it sets and the pipelines' (the system's by default). */
+export function createServeHooks(config: HookConfig, {clock = systemClock}: {readonly clock?: Clock} = {}): ServeHooksSetup {
 	return {
 		start(log) {
-			const stop = watchScript(config, log);
+			const stop = watchScript(config, log, clock);
 			return {
 				stop,
 				connect(peer, request, url) {
@@ -120,6 +128,7 @@ export function createServeHooks(config: HookConfig): ServeHooksSetup {
 					// The same pipeline as a client's: the hooks stage, then serve's answer as the consumer.
 					const pipeline = createPipeline([hooksStage(config, {
 						url,
+						clock,
 						request: {path: request.url ?? '/', headers: request.headers, remoteAddress: request.socket.remoteAddress},
 						broadcast(message) {
 							peer.broadcast(message.data, message.isBinary);
@@ -149,7 +158,7 @@ export function createServeHooks(config: HookConfig): ServeHooksSetup {
 						error(line) {
 							log(`#${peer.id} script error: ${line}`);
 						},
-					});
+					}, {clock});
 					pipeline.event({type: 'open', protocol: '', extensions: '', attempt: 1});
 					return {
 						receive: (data, isBinary) => pipeline.receive(new PipelineMessage(data, isBinary)),

@@ -3,6 +3,7 @@ The hooks as a pipeline stage: one runner for the pipeline's life (in the client
 reconnects, so `ctx.state` is kept). What the hooks send (ctx.send, --reply answers, what onSend
 lets through) enters the outgoing path just after this stage.
 */
+import {type Clock, systemClock} from '../shared/clock.js';
 import type {PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import {createHookRunner, type HookConfig} from './runner.js';
@@ -15,12 +16,15 @@ export type HooksStageOptions = {
 	readonly request?: ServeRequest;
 	/** serve: ctx.broadcast, to every other client. */
 	readonly broadcast?: (message: PipelineMessage) => void;
+	/** The clock of the timers a script sets (the system's by default). */
+	readonly clock?: Clock;
 };
 
-export function hooksStage(config: HookConfig, {url, request, broadcast}: HooksStageOptions): StageFactory {
+export function hooksStage(config: HookConfig, {url, request, broadcast, clock = systemClock}: HooksStageOptions): StageFactory {
 	return link => {
 		const runner = createHookRunner(config, {
 			url,
+			clock,
 			...(request === undefined ? {} : {request}),
 			sink: {
 				...(broadcast === undefined ? {} : {broadcast}),

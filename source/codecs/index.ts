@@ -1,6 +1,8 @@
 /*
 The codecs, one module each behind one interface. Each module (and its library) is imported only
-when its codec is asked for, so a run without --decode or --encode loads none of them.
+when its codec is asked for, so a run without --decode or --encode loads none of them. The stage
+(stage.ts) imports pipeline/ (the stage interface, the message) and shared/; pipeline/ never
+imports this folder.
 */
 import {type Codec, type CodecName, type CodecOptions, CodecSetupError} from './types.js';
 

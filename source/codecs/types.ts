@@ -23,13 +23,8 @@ export type Codec = {
 	readonly jsonView?: JsonViewExtension;
 };
 
-/** How a decoded message is shown: pipe mode's output and --jsonl (and the session, later). */
-export type DecodedView = {
-	/** The value as one line of JSON (json-view.ts's rule): plain output and --jsonl's `decoded`. */
-	readonly json: string;
-	/** gzip and deflate: plain output prints this payload as a received message instead. */
-	readonly payload?: {readonly data: Buffer; readonly isBinary: boolean};
-};
+/** How a decoded message is shown (the pipeline's message carries it, so it is defined there). */
+export type {DecodedView} from '../pipeline/message.js';
 
 export type CodecOptions = {
 	/** protobuf: the .proto files to load. */

@@ -6,7 +6,12 @@ and a consumer (pipe mode's printer, the session, serve's per-client answer), in
   outgoing:  consumer -> hooks -> protocol -> codec -> recorder -> Connection (sink.transmit)
 
 Only the stages asked for are in the list, and each stage's code is loaded only then (see
-load-stages.ts: a dynamic import per stage), so a feature not used costs nothing.
+cli/load-stages.ts: a dynamic import per stage), so a feature not used costs nothing.
+
+This folder owns the stage interface (stage.ts), the message (message.ts) and the runner
+(pipeline.ts, serial.ts). It imports only shared/ and connection/'s event types: never a concrete
+stage (codecs/, protocols/, automation/, replay/), which import it; the list of stages for a run
+is put together outside it, in cli/load-stages.ts.
 
 Writing a stage (a StageFactory, see stage.ts):
 
@@ -35,7 +40,7 @@ Writing a stage (a StageFactory, see stage.ts):
 - A stage never throws: it reports through link.error and goes on.
 
 Adding a stage: give it a folder (source/codecs/ ...), export a factory from a module that
-imports its library, and add one entry to loadStages() in load-stages.ts, in its place in the
+imports its library, and add one entry to loadStages() in cli/load-stages.ts, in its place in the
 order above: codec first, then protocol, then hooks; the recorder is a tap (last both ways).
 
 Using a pipeline (a consumer):
@@ -49,7 +54,6 @@ Using a pipeline (a consumer):
   to close:               pipeline.closing(() => connection.close(code, reason))  // after the stages' goodbyes (bounded)
   -I's lines:             connection.takeInitialMessages(), then pipeline.send() each after the open's sink.event
 */
-export {type Annotations, createMessage, messageFrom, PipelineMessage, type Sendable} from './message.js';
+export {type Annotations, createMessage, type DecodedView, messageFrom, PipelineMessage, type Sendable} from './message.js';
 export {createPipeline, type Pipeline, type PipelineOptions, type PipelineSink} from './pipeline.js';
 export type {Next, PipelineEvent, Stage, StageFactory, StageLink, StageResult} from './stage.js';
-export {loadStages, type StageChoices} from '../cli/load-stages.js';

@@ -8,13 +8,19 @@ asks for it, so passing a message through costs no copies.
 received message, they add what they found with `annotate()` (the recorder, after them, writes the
 wire form; display and --jsonl read the annotations and never parse again).
 */
-import type {DecodedView} from '../codecs/types.js';
-
 /**
 What `ctx.send` and the like take: a string is a text message, a Buffer (or any typed array or
 ArrayBuffer) a binary one, and anything else is sent as JSON text.
 */
 export type Sendable = string | Buffer | ArrayBufferView | ArrayBuffer | unknown;
+
+/** How a decoded message is shown: pipe mode's output and --jsonl (and the session, later). */
+export type DecodedView = {
+	/** The value as one line of JSON (codecs/json-view.ts's rule): plain output and --jsonl's `decoded`. */
+	readonly json: string;
+	/** gzip and deflate: plain output prints this payload as a received message instead. */
+	readonly payload?: {readonly data: Buffer; readonly isBinary: boolean};
+};
 
 /** What stages add to a message; each field is set by the stage named in its comment. */
 export type Annotations = {

@@ -3,7 +3,7 @@ Runs a connection's stages in order, each direction one message at a time per st
 returns a promise holds what comes behind it, the others run at once (with no stages at all, a
 message goes straight through, with no queue and no tick).
 */
-import type {Clock} from '../shared/clock.js';
+import {type Clock, systemClock} from '../shared/clock.js';
 import {PipelineMessage} from './message.js';
 import {Serial} from './serial.js';
 import type {PipelineEvent, Stage, StageFactory, StageLink} from './stage.js';
@@ -54,13 +54,6 @@ export type PipelineOptions = {
 	readonly clock?: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
 };
 
-const systemTimers: Pick<Clock, 'setTimeout' | 'clearTimeout'> = {
-	setTimeout: (callback, ms) => setTimeout(callback, ms),
-	clearTimeout: timer => {
-		clearTimeout(timer);
-	},
-};
-
 type Item = PipelineMessage | PipelineEvent;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -72,64 +65,175 @@ Builds the stages (each factory once) and the two paths. `factories` are listed 
 connection outwards (codec, protocol, hooks): received messages go through them in that order,
 messages to send in the reverse one; stages with `tap` (the recorder) come last in both.
 */
-export function createPipeline(factories: readonly StageFactory[], sink: PipelineSink, {maxPending = 1000, closingTimeout = 1000, clock = systemTimers}: PipelineOptions = {}): Pipeline {
-	if (factories.length === 0) {
-		return {
-			receive(message) {
-				sink.deliver(message);
-				return true;
-			},
-			send: message => sink.transmit(message) !== false,
-			event(event) {
-				sink.event(event);
-			},
-			async settled() {},
-			closing(close) {
+export function createPipeline(factories: readonly StageFactory[], sink: PipelineSink, options: PipelineOptions = {}): Pipeline {
+	return factories.length === 0 ? directPipeline(sink) : new StagePipeline(factories, sink, options);
+}
+
+/** With no stages at all, a message goes straight through, with no queue and no tick. */
+function directPipeline(sink: PipelineSink): Pipeline {
+	return {
+		receive(message) {
+			sink.deliver(message);
+			return true;
+		},
+		send: message => sink.transmit(message) !== false,
+		event(event) {
+			sink.event(event);
+		},
+		async settled() {},
+		closing(close) {
+			close();
+		},
+		sending: 0,
+		names: [],
+	};
+}
+
+/** The two paths: per stage and direction, a queue (Serial) that runs one message at a time. */
+class StagePipeline implements Pipeline {
+	readonly names: readonly string[];
+	readonly #sink: PipelineSink;
+	readonly #maxPending: number;
+	readonly #closingTimeout: number;
+	readonly #clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
+	readonly #stages: Stage[] = [];
+	/** The queue in front of each stage, in the order of each path. */
+	readonly #incoming: Serial[] = [];
+	readonly #outgoing: Serial[] = [];
+	#incomingOrder: Stage[] = [];
+	#outgoingOrder: Stage[] = [];
+	/** The connection refused a message during the current send() (over its high-water mark). */
+	#transmitRefused = false;
+
+	constructor(factories: readonly StageFactory[], sink: PipelineSink, {maxPending = 1000, closingTimeout = 1000, clock = systemClock}: PipelineOptions) {
+		this.#sink = sink;
+		this.#maxPending = maxPending;
+		this.#closingTimeout = closingTimeout;
+		this.#clock = clock;
+		for (const factory of factories) {
+			const link = this.#link(this.#stages.length);
+			this.#stages.push(factory(link));
+			this.#incoming.push(new Serial());
+			this.#outgoing.push(new Serial());
+		}
+
+		const inner = this.#stages.filter(stage => stage.tap !== true);
+		const taps = this.#stages.filter(stage => stage.tap === true);
+		this.#incomingOrder = [...inner, ...taps];
+		this.#outgoingOrder = [...inner.toReversed(), ...taps];
+		this.names = this.#incomingOrder.map(stage => stage.name);
+	}
+
+	get sending(): number {
+		return pending(this.#outgoing);
+	}
+
+	receive(message: PipelineMessage): boolean {
+		this.#enterIncoming(0, message);
+		return pending(this.#incoming) < this.#maxPending;
+	}
+
+	send(message: PipelineMessage): boolean {
+		this.#transmitRefused = false;
+		this.#enterOutgoing(0, message);
+		return !this.#transmitRefused && pending(this.#outgoing) < this.#maxPending;
+	}
+
+	event(event: PipelineEvent): void {
+		this.#enterIncoming(0, event);
+	}
+
+	async settled(): Promise<void> {
+		const serials = [...this.#incoming, ...this.#outgoing];
+		while (pending(serials) > 0) {
+			// eslint-disable-next-line no-await-in-loop -- a stage may pass work on while the others settle
+			await Promise.all(serials.map(async serial => serial.settled()));
+		}
+	}
+
+	closing(close: () => void): void {
+		const holds = this.#stages.map(stage => stage.closing?.()).filter(result => isThenable(result));
+		if (holds.length === 0) {
+			close();
+			return;
+		}
+
+		let done = false;
+		const finish = (): void => {
+			if (!done) {
+				done = true;
+				this.#clock.clearTimeout(timer);
 				close();
+			}
+		};
+
+		const timer = this.#clock.setTimeout(finish, this.#closingTimeout);
+		void Promise.all(holds.map(async hold => Promise.resolve(hold).catch(() => undefined))).then(finish);
+	}
+
+	/** What the stage at `position` (in the factories' order) may do on its own: it enters the paths just after itself. */
+	#link(position: number): StageLink {
+		const after = (order: readonly Stage[]): number => order.indexOf(this.#stages[position]!) + 1;
+		const sink = this.#sink;
+		const outgoing = this.#outgoing;
+		return {
+			receive: message => {
+				this.#enterIncoming(after(this.#incomingOrder), message);
 			},
-			sending: 0,
-			names: [],
+			send: message => {
+				this.#enterOutgoing(after(this.#outgoingOrder), message);
+			},
+			close(code, reason) {
+				sink.close(code, reason);
+			},
+			drop(fault) {
+				sink.drop?.(fault);
+			},
+			exit: code => {
+				this.#enterIncoming(after(this.#incomingOrder), {type: 'exit', code});
+			},
+			log(line) {
+				sink.log(line);
+			},
+			error(line) {
+				sink.error(line);
+			},
+			get sending() {
+				return pending(outgoing);
+			},
 		};
 	}
 
-	const stages: Stage[] = [];
-	const incoming: Serial[] = [];
-	const outgoing: Serial[] = [];
-	let incomingOrder: Stage[] = [];
-	let outgoingOrder: Stage[] = [];
-	let transmitRefused = false;
-	const pending = (serials: readonly Serial[]): number => serials.reduce((sum, serial) => sum + serial.pending, 0);
-
-	const enterIncoming = (index: number, item: Item): void => {
-		if (index === incomingOrder.length) {
+	#enterIncoming(index: number, item: Item): void {
+		if (index === this.#incomingOrder.length) {
 			if (item instanceof PipelineMessage) {
-				sink.deliver(item);
+				this.#sink.deliver(item);
 			} else {
-				sink.event(item);
+				this.#sink.event(item);
 			}
 
 			return;
 		}
 
-		incoming[index]!.push(() => runIncoming(index, item));
-	};
+		this.#incoming[index]!.push(() => this.#runIncoming(index, item));
+	}
 
-	const enterOutgoing = (index: number, message: PipelineMessage): void => {
-		if (index === outgoingOrder.length) {
-			if (sink.transmit(message) === false) {
-				transmitRefused = true;
+	#enterOutgoing(index: number, message: PipelineMessage): void {
+		if (index === this.#outgoingOrder.length) {
+			if (this.#sink.transmit(message) === false) {
+				this.#transmitRefused = true;
 			}
 
 			return;
 		}
 
-		outgoing[index]!.push(() => runOutgoing(index, message));
-	};
+		this.#outgoing[index]!.push(() => this.#runOutgoing(index, message));
+	}
 
-	const runIncoming = (index: number, item: Item): unknown => {
-		const stage = incomingOrder[index]!;
+	#runIncoming(index: number, item: Item): unknown {
+		const stage = this.#incomingOrder[index]!;
 		const next = (passed: Item): void => {
-			enterIncoming(index + 1, passed);
+			this.#enterIncoming(index + 1, passed);
 		};
 
 		if (item instanceof PipelineMessage) {
@@ -147,96 +251,18 @@ export function createPipeline(factories: readonly StageFactory[], sink: Pipelin
 
 		next(item);
 		return undefined;
-	};
+	}
 
-	const runOutgoing = (index: number, message: PipelineMessage): unknown => {
-		const stage = outgoingOrder[index]!;
+	#runOutgoing(index: number, message: PipelineMessage): unknown {
+		const stage = this.#outgoingOrder[index]!;
 		const next = (passed: PipelineMessage): void => {
-			enterOutgoing(index + 1, passed);
+			this.#enterOutgoing(index + 1, passed);
 		};
 
 		return stage.send === undefined ? next(message) : stage.send(message, next);
-	};
-
-	for (const factory of factories) {
-		const position = stages.length;
-		const link: StageLink = {
-			receive(message) {
-				enterIncoming(incomingOrder.indexOf(stages[position]!) + 1, message);
-			},
-			send(message) {
-				enterOutgoing(outgoingOrder.indexOf(stages[position]!) + 1, message);
-			},
-			close(code, reason) {
-				sink.close(code, reason);
-			},
-			drop(fault) {
-				sink.drop?.(fault);
-			},
-			exit(code) {
-				enterIncoming(incomingOrder.indexOf(stages[position]!) + 1, {type: 'exit', code});
-			},
-			log(line) {
-				sink.log(line);
-			},
-			error(line) {
-				sink.error(line);
-			},
-			get sending() {
-				return pending(outgoing);
-			},
-		};
-		stages.push(factory(link));
-		incoming.push(new Serial());
-		outgoing.push(new Serial());
 	}
+}
 
-	const inner = stages.filter(stage => stage.tap !== true);
-	const taps = stages.filter(stage => stage.tap === true);
-	incomingOrder = [...inner, ...taps];
-	outgoingOrder = [...inner.toReversed(), ...taps];
-
-	return {
-		receive(message) {
-			enterIncoming(0, message);
-			return pending(incoming) < maxPending;
-		},
-		send(message) {
-			transmitRefused = false;
-			enterOutgoing(0, message);
-			return !transmitRefused && pending(outgoing) < maxPending;
-		},
-		event(event) {
-			enterIncoming(0, event);
-		},
-		async settled() {
-			while (pending(incoming) + pending(outgoing) > 0) {
-				// eslint-disable-next-line no-await-in-loop -- a stage may pass work on while the others settle
-				await Promise.all([...incoming, ...outgoing].map(async serial => serial.settled()));
-			}
-		},
-		closing(close) {
-			const holds = stages.map(stage => stage.closing?.()).filter(result => isThenable(result));
-			if (holds.length === 0) {
-				close();
-				return;
-			}
-
-			let done = false;
-			const finish = (): void => {
-				if (!done) {
-					done = true;
-					clock.clearTimeout(timer);
-					close();
-				}
-			};
-
-			const timer = clock.setTimeout(finish, closingTimeout);
-			void Promise.all(holds.map(async hold => Promise.resolve(hold).catch(() => undefined))).then(finish);
-		},
-		get sending() {
-			return pending(outgoing);
-		},
-		names: incomingOrder.map(stage => stage.name),
-	};
+function pending(serials: readonly Serial[]): number {
+	return serials.reduce((sum, serial) => sum + serial.pending, 0);
 }

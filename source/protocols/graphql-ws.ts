@@ -16,11 +16,12 @@ static import of a package would be loaded at every start).
 */
 import type * as GraphqlWs from 'graphql-ws/client';
 import {escapeControl} from '../shared/escape-text.js';
-import {PipelineMessage} from '../pipeline/message.js';
-import type {StageFactory} from '../pipeline/stage.js';
+import type {CloseEvent} from '../connection/events.js';
+import {type Annotations, PipelineMessage} from '../pipeline/message.js';
+import type {Next, StageFactory, StageLink, StageResult} from '../pipeline/stage.js';
 import {encodeExact, isJsonObject, parseExact} from './exact-json.js';
 import {deferred, quote, quoteLength} from './stage-helpers.js';
-import {type HandshakeLimit, handshakeWatch} from './handshake.js';
+import {type HandshakeLimit, type HandshakeWatch, handshakeWatch} from './handshake.js';
 
 export type GraphqlWsOptions = {
 	/** --init: connection_init's payload. */
@@ -47,130 +48,176 @@ export async function loadGraphqlWsStage(options: GraphqlWsOptions): Promise<Sta
 
 type Library = Pick<typeof GraphqlWs, 'MessageType' | 'parseMessage' | 'stringifyMessage'>;
 
-export function graphqlWsStage({init, onRefused, handshake = {}}: GraphqlWsOptions, {MessageType, parseMessage, stringifyMessage}: Library): StageFactory {
+export function graphqlWsStage(options: GraphqlWsOptions, library: Library): StageFactory {
 	return link => {
-		/** Each operation in flight: for its error line, and to subscribe again after a reconnect. */
-		const operations = new Map<string, Subscribe>();
-		let nextId = 1;
-		let acked = false;
-		let ack = deferred();
-		const watch = handshakeWatch(link, {protocol: badge, awaited: 'connection_ack', waiting: 'before connection_ack'}, handshake);
-		const control = (text: string): PipelineMessage => new PipelineMessage(text, false).annotate({awaitsReply: false, control: true, badge});
-		/** A subscribe message, its numbers as typed. */
-		const subscribeText = (id: string, payload: Subscribe): string => encodeExact(replacer => stringifyMessage({type: MessageType.Subscribe, id, payload}, replacer));
-
+		const connection = new GraphqlWsConnection(link, options, library);
 		return {
 			name: 'graphql-ws',
 			event(event) {
 				if (event.type === 'open') {
-					acked = false;
-					watch.opened();
-					link.send(control(encodeExact(replacer => stringifyMessage({type: MessageType.ConnectionInit, ...(init === undefined ? {} : {payload: init})}, replacer))));
+					connection.opened();
 				} else if (event.type === 'close') {
-					watch.closed(event);
-					if (acked) {
-						acked = false;
-						ack = deferred();
-					}
+					connection.closed(event);
 				}
 			},
-			send(message, next) {
-				if (message.isBinary) {
-					next(message);
-					return undefined;
-				}
-
-				let payload: Subscribe;
-				try {
-					payload = parseLine(message.text!);
-				} catch (error) {
-					link.error(`not sent: ${(error as Error).message}: ${quote(message.text!)}`);
-					onRefused?.();
-					return undefined;
-				}
-
-				const subscribe = (): void => {
-					const id = String(nextId++);
-					operations.set(id, payload);
-					// No `decoded`: the session shows the text, a codec after the stage parses it (exact too).
-					next(new PipelineMessage(subscribeText(id, payload), false).annotate({badge}));
-				};
-
-				if (acked) {
-					subscribe();
-					return undefined;
-				}
-
-				// Lines wait for connection_ack (the server closes with 4401 on a subscribe before it).
-				return ack.promise.then(subscribe);
-			},
+			send: (message, next) => connection.send(message, next),
 			receive(message, next) {
-				let parsed: GraphqlWs.Message;
-				try {
-					parsed = parseMessage(message.isBinary ? message.data.toString() : message.text!);
-				} catch (error) {
-					link.error(`not a graphql-transport-ws message (${escapeControl((error as Error).message)}): shown as received`);
-					next(message.annotate({counted: false}));
-					return;
-				}
-
-				switch (parsed.type) {
-					case MessageType.ConnectionAck: {
-						acked = true;
-						watch.done();
-						ack.resolve();
-						next(message.annotate({control: true}));
-						// After a reconnect (--reconnect), the operations still in flight go on, with their ids.
-						for (const [id, payload] of operations) {
-							link.send(control(subscribeText(id, payload)));
-						}
-
-						return;
-					}
-
-					case MessageType.Ping: {
-						next(message.annotate({control: true}));
-						link.send(control(stringifyMessage({type: MessageType.Pong})));
-						return;
-					}
-
-					case MessageType.Pong: {
-						next(message.annotate({control: true}));
-						return;
-					}
-
-					case MessageType.Next: {
-						next(message.annotate({decoded: parsed.payload, badge, view: {json: JSON.stringify(parsed.payload)}, answers: 0, fields: {id: parsed.id}}));
-						return;
-					}
-
-					case MessageType.Error: {
-						const query = operations.get(parsed.id)?.query;
-						operations.delete(parsed.id);
-						next(message.annotate({
-							decoded: parsed.payload,
-							badge,
-							line: `error: ${query === undefined ? `(unknown id ${parsed.id})` : oneLine(query)} => ${JSON.stringify(parsed.payload)}`,
-							fields: {id: parsed.id, error: true},
-						}));
-						return;
-					}
-
-					case MessageType.Complete: {
-						const query = operations.get(parsed.id)?.query;
-						operations.delete(parsed.id);
-						next(message.annotate({decoded: parsed, badge, shown: null, counted: false, answers: 1, note: `complete ${query === undefined ? `(id ${parsed.id})` : oneLine(query)}`}));
-						return;
-					}
-
-					default: {
-						// A message only a server should get (subscribe, connection_init): as it came.
-						next(message.annotate({counted: false, answers: 0}));
-					}
-				}
+				connection.receive(message, next);
 			},
 		};
 	};
+}
+
+/** The protocol on one connection (for all its reconnects): the handshake, and the operations in flight. */
+class GraphqlWsConnection {
+	readonly #link: StageLink;
+	readonly #options: GraphqlWsOptions;
+	readonly #library: Library;
+	readonly #watch: HandshakeWatch;
+	/** Each operation in flight: for its error line, and to subscribe again after a reconnect. */
+	readonly #operations = new Map<string, Subscribe>();
+	#nextId = 1;
+	#acked = false;
+	#ack = deferred();
+
+	constructor(link: StageLink, options: GraphqlWsOptions, library: Library) {
+		this.#link = link;
+		this.#options = options;
+		this.#library = library;
+		this.#watch = handshakeWatch(link, {protocol: badge, awaited: 'connection_ack', waiting: 'before connection_ack'}, options.handshake ?? {});
+	}
+
+	/** The WebSocket opened: connection_init, with --init's payload. */
+	opened(): void {
+		const {MessageType, stringifyMessage} = this.#library;
+		const {init} = this.#options;
+		this.#acked = false;
+		this.#watch.opened();
+		this.#link.send(control(encodeExact(replacer => stringifyMessage({type: MessageType.ConnectionInit, ...(init === undefined ? {} : {payload: init})}, replacer))));
+	}
+
+	closed(event: CloseEvent): void {
+		this.#watch.closed(event);
+		if (this.#acked) {
+			this.#acked = false;
+			this.#ack = deferred();
+		}
+	}
+
+	/** A line as `subscribe` with a fresh id, once connection_ack came (the server closes with 4401 on a subscribe before it). */
+	send(message: PipelineMessage, next: Next): StageResult {
+		if (message.isBinary) {
+			next(message);
+			return undefined;
+		}
+
+		let payload: Subscribe;
+		try {
+			payload = parseLine(message.text!);
+		} catch (error) {
+			this.#link.error(`not sent: ${(error as Error).message}: ${quote(message.text!)}`);
+			this.#options.onRefused?.();
+			return undefined;
+		}
+
+		const subscribe = (): void => {
+			const id = String(this.#nextId++);
+			this.#operations.set(id, payload);
+			// No `decoded`: the session shows the text, a codec after the stage parses it (exact too).
+			next(new PipelineMessage(this.#subscribeText(id, payload), false).annotate({badge}));
+		};
+
+		if (this.#acked) {
+			subscribe();
+			return undefined;
+		}
+
+		return this.#ack.promise.then(subscribe);
+	}
+
+	receive(message: PipelineMessage, next: Next): void {
+		let parsed: GraphqlWs.Message;
+		try {
+			parsed = this.#library.parseMessage(message.isBinary ? message.data.toString() : message.text!);
+		} catch (error) {
+			this.#link.error(`not a graphql-transport-ws message (${escapeControl((error as Error).message)}): shown as received`);
+			next(message.annotate({counted: false}));
+			return;
+		}
+
+		const {MessageType} = this.#library;
+		switch (parsed.type) {
+			case MessageType.ConnectionAck: {
+				this.#onAck(message, next);
+				return;
+			}
+
+			case MessageType.Ping: {
+				next(message.annotate({control: true}));
+				this.#link.send(control(this.#library.stringifyMessage({type: MessageType.Pong})));
+				return;
+			}
+
+			case MessageType.Pong: {
+				next(message.annotate({control: true}));
+				return;
+			}
+
+			case MessageType.Next: {
+				next(message.annotate({decoded: parsed.payload, badge, view: {json: JSON.stringify(parsed.payload)}, answers: 0, fields: {id: parsed.id}}));
+				return;
+			}
+
+			case MessageType.Error:
+			case MessageType.Complete: {
+				next(message.annotate(this.#ended(parsed)));
+				return;
+			}
+
+			default: {
+				// A message only a server should get (subscribe, connection_init): as it came.
+				next(message.annotate({counted: false, answers: 0}));
+			}
+		}
+	}
+
+	/** connection_ack: the lines held go; after a reconnect (--reconnect), the operations still in flight go on, with their ids. */
+	#onAck(message: PipelineMessage, next: Next): void {
+		this.#acked = true;
+		this.#watch.done();
+		this.#ack.resolve();
+		next(message.annotate({control: true}));
+		for (const [id, payload] of this.#operations) {
+			this.#link.send(control(this.#subscribeText(id, payload)));
+		}
+	}
+
+	/** An operation's end: `error` (its line: `error: DOCUMENT => ERRORS`) or `complete` (hidden, a note). */
+	#ended(parsed: GraphqlWs.ErrorMessage | GraphqlWs.CompleteMessage): Annotations {
+		const query = this.#operations.get(parsed.id)?.query;
+		this.#operations.delete(parsed.id);
+		if (parsed.type === this.#library.MessageType.Error) {
+			return {
+				decoded: parsed.payload,
+				badge,
+				line: `error: ${query === undefined ? `(unknown id ${parsed.id})` : oneLine(query)} => ${JSON.stringify(parsed.payload)}`,
+				fields: {id: parsed.id, error: true},
+			};
+		}
+
+		return {decoded: parsed, badge, shown: null, counted: false, answers: 1, note: `complete ${query === undefined ? `(id ${parsed.id})` : oneLine(query)}`};
+	}
+
+	/** A subscribe message, its numbers as typed. */
+	#subscribeText(id: string, payload: Subscribe): string {
+		const {MessageType, stringifyMessage} = this.#library;
+		return encodeExact(replacer => stringifyMessage({type: MessageType.Subscribe, id, payload}, replacer));
+	}
+}
+
+/** A message of the protocol's own, sent on its own (the session shows no row for it). */
+function control(text: string): PipelineMessage {
+	return new PipelineMessage(text, false).annotate({awaitsReply: false, control: true, badge});
 }
 
 /** A line as a subscribe payload: a GraphQL document, or a JSON object with `query` (its numbers as LosslessNumber, exact). */

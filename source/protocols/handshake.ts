@@ -29,86 +29,110 @@ export type HandshakeWatch = {
 	closed(event: CloseEvent): void;
 };
 
-/**
-`protocol` names the protocol in lines (`graphql-ws`); `awaited` what the server did not send
-(`connection_ack`), `waiting` the same for a close (`before connection_ack`).
-*/
-export function handshakeWatch(link: StageLink, {protocol, awaited, waiting}: {readonly protocol: string; readonly awaited: string; readonly waiting: string}, {timeout, clock}: HandshakeLimit): HandshakeWatch {
-	let open = false;
-	let finished = false;
+/** What a protocol's lines call its handshake: `protocol` names it (`graphql-ws`), `awaited` what the server did not send (`connection_ack`), `waiting` the same for a close (`before connection_ack`). */
+export type HandshakeNames = {readonly protocol: string; readonly awaited: string; readonly waiting: string};
+
+export function handshakeWatch(link: StageLink, names: HandshakeNames, limit: HandshakeLimit): HandshakeWatch {
+	return new Watch(link, names, limit);
+}
+
+class Watch implements HandshakeWatch {
+	readonly #link: StageLink;
+	readonly #names: HandshakeNames;
+	readonly #limit: HandshakeLimit;
+	#open = false;
+	#finished = false;
 	/** A handshake finished on an earlier connection: this is a reconnect. */
-	let everFinished = false;
+	#everFinished = false;
 	/** This connection's failure was said already (a refusal, the timeout). */
-	let reported = false;
-	let timer: NodeJS.Timeout | undefined;
-	const stopTimer = (): void => {
-		if (timer !== undefined) {
-			clock!.clearTimeout(timer);
-			timer = undefined;
-		}
-	};
+	#reported = false;
+	#timer: NodeJS.Timeout | undefined;
 
-	// The lines held (until the handshake finishes) are all those still in the stages.
-	const held = (): number => link.sending ?? 0;
-	const notSent = (): string => `${held()} ${held() === 1 ? 'line' : 'lines'} not sent`;
-	return {
-		opened() {
-			open = true;
-			finished = false;
-			reported = false;
-			stopTimer();
-			if (timeout === undefined || clock === undefined) {
-				return;
-			}
+	constructor(link: StageLink, names: HandshakeNames, limit: HandshakeLimit) {
+		this.#link = link;
+		this.#names = names;
+		this.#limit = limit;
+	}
 
-			timer = clock.setTimeout(() => {
-				timer = undefined;
-				if (!open || finished) {
-					return;
-				}
-
-				const why = `no ${awaited} from the ${protocol} server within the connect timeout (--connect-timeout ${timeout})`;
-				if (everFinished) {
-					link.drop(why);
-					return;
-				}
-
-				reported = true;
-				link.error(`${why}${held() > 0 ? `: ${notSent()}` : ''}`);
-				link.exit(exitCodes.connectFailed);
+	opened(): void {
+		this.#open = true;
+		this.#finished = false;
+		this.#reported = false;
+		this.#stopTimer();
+		const {timeout, clock} = this.#limit;
+		if (timeout !== undefined && clock !== undefined) {
+			this.#timer = clock.setTimeout(() => {
+				this.#timer = undefined;
+				this.#timedOut(timeout);
 			}, timeout * 1000);
-		},
-		done() {
-			finished = true;
-			everFinished = true;
-			stopTimer();
-		},
-		refused() {
-			reported = true;
-			stopTimer();
-		},
-		closed({byUs, willReconnect}) {
-			const wasOpen = open;
-			open = false;
-			stopTimer();
-			if (!wasOpen || finished || willReconnect) {
-				return;
+		}
+	}
+
+	done(): void {
+		this.#finished = true;
+		this.#everFinished = true;
+		this.#stopTimer();
+	}
+
+	refused(): void {
+		this.#reported = true;
+		this.#stopTimer();
+	}
+
+	closed({byUs, willReconnect}: CloseEvent): void {
+		const wasOpen = this.#open;
+		this.#open = false;
+		this.#stopTimer();
+		if (!wasOpen || this.#finished || willReconnect) {
+			return;
+		}
+
+		const {protocol, waiting} = this.#names;
+		if (byUs) {
+			// Our close (-w ran out, a signal, after a refusal or the timeout, whose line said it).
+			if (this.#held() > 0 && !this.#reported) {
+				this.#link.error(`${this.#notSent()}: the ${protocol} handshake did not finish`);
 			}
 
-			if (byUs) {
-				// Our close (-w ran out, a signal, after a refusal or the timeout, whose line said it).
-				if (held() > 0 && !reported) {
-					link.error(`${notSent()}: the ${protocol} handshake did not finish`);
-				}
+			return;
+		}
 
-				return;
-			}
+		if (!this.#reported) {
+			this.#link.error(`the ${protocol} server closed the connection ${waiting}${this.#held() > 0 ? `: ${this.#notSent()}` : ''}`);
+		}
 
-			if (!reported) {
-				link.error(`the ${protocol} server closed the connection ${waiting}${held() > 0 ? `: ${notSent()}` : ''}`);
-			}
+		this.#link.exit(exitCodes.connectFailed);
+	}
 
-			link.exit(exitCodes.connectFailed);
-		},
-	};
+	#timedOut(timeout: number): void {
+		if (!this.#open || this.#finished) {
+			return;
+		}
+
+		const why = `no ${this.#names.awaited} from the ${this.#names.protocol} server within the connect timeout (--connect-timeout ${timeout})`;
+		if (this.#everFinished) {
+			this.#link.drop(why);
+			return;
+		}
+
+		this.#reported = true;
+		this.#link.error(`${why}${this.#held() > 0 ? `: ${this.#notSent()}` : ''}`);
+		this.#link.exit(exitCodes.connectFailed);
+	}
+
+	#stopTimer(): void {
+		if (this.#timer !== undefined) {
+			this.#limit.clock!.clearTimeout(this.#timer);
+			this.#timer = undefined;
+		}
+	}
+
+	/** The lines held (until the handshake finishes): all those still in the stages. */
+	#held(): number {
+		return this.#link.sending ?? 0;
+	}
+
+	#notSent(): string {
+		return `${this.#held()} ${this.#held() === 1 ? 'line' : 'lines'} not sent`;
+	}
 }

@@ -2,6 +2,12 @@
 Protocols (--protocol NAME): each is a pipeline stage (see pipeline/index.ts) in its own module,
 loaded here only when asked for, so that a protocol's library costs nothing otherwise. The stage
 sits after the codec and before the hooks: hooks see protocol messages, --record the wire frames.
+
+This folder imports pipeline/ (the stage interface, the message), shared/ and connection/'s event
+types, and each protocol's library only through a dynamic import. names.ts, socketio-url.ts and
+exact-json.ts are what the command line reads at start-up: they load no protocol library. Time
+comes from the Clock given (ProtocolChoices.clock: the handshake's bound, the round trips'
+monotonic `now`), the system's by default.
 */
 import {type Clock, systemClock} from '../shared/clock.js';
 import type {StageFactory} from '../pipeline/stage.js';
@@ -28,17 +34,17 @@ export type ProtocolChoices = {
 	readonly hooksFollow?: boolean;
 	/** --connect-timeout: seconds the protocol's handshake may take after the open (none: unbounded). */
 	readonly connectTimeout?: number;
-	/** The handshake's timer (the system's by default). */
-	readonly clock?: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
+	/** The handshakes' timers and the round trips' monotonic time (the system's clock by default). */
+	readonly clock?: Clock;
 };
 
 export async function loadProtocolStage(choices: ProtocolChoices): Promise<StageFactory> {
-	const {onRefused} = choices;
-	const handshake: HandshakeLimit = choices.connectTimeout === undefined ? {} : {timeout: choices.connectTimeout, clock: choices.clock ?? systemClock};
+	const {onRefused, clock = systemClock} = choices;
+	const handshake: HandshakeLimit = choices.connectTimeout === undefined ? {} : {timeout: choices.connectTimeout, clock};
 	switch (choices.name) {
 		case 'jsonrpc': {
 			const {jsonRpcStage} = await import('./jsonrpc.js');
-			return jsonRpcStage({now: () => performance.now(), ...(onRefused === undefined ? {} : {onRefused})});
+			return jsonRpcStage({clock, ...(onRefused === undefined ? {} : {onRefused})});
 		}
 
 		case 'graphql-ws': {
@@ -51,7 +57,7 @@ export async function loadProtocolStage(choices: ProtocolChoices): Promise<Stage
 			return loadSocketIoStage({
 				namespace: choices.namespace ?? '/',
 				handshake,
-				now: () => performance.now(),
+				clock,
 				hooksFollow: choices.hooksFollow ?? false,
 				...(choices.auth === undefined ? {} : {auth: choices.auth}),
 				...(onRefused === undefined ? {} : {onRefused}),

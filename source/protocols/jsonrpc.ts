@@ -17,14 +17,15 @@ pair by their exact JSON text, so 9007199254740993 and 9007199254740992 are two 
 carries no `decoded` value: the session shows its text, and a codec after the stage parses that
 text (exact too). Hooks and --jsonl see plain values.
 */
+import type {Clock} from '../shared/clock.js';
 import {type Annotations, PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import {isJsonObject as isObject, isLosslessNumber, parseExact, plainJson, stringifyExact} from './exact-json.js';
 import {quote} from './stage-helpers.js';
 
 export type JsonRpcOptions = {
-	/** Milliseconds, for round trips (performance.now in production). */
-	readonly now: () => number;
+	/** Its monotonic `now`, for round trips. */
+	readonly clock: Pick<Clock, 'now'>;
 	/** Called for each line refused (its params are not JSON), after its error line. */
 	readonly onRefused?: () => void;
 };
@@ -37,48 +38,18 @@ type Request = {
 
 type JsonObject = Record<string, unknown>;
 
+/** A line as sent: its text, and what the message says about it. */
+type Outgoing = {readonly text: string; readonly annotations: Annotations};
+
 /** Requests awaiting an answer, at most: an id the server never answers must not be kept forever. */
 const maxPending = 100_000;
 
-export function jsonRpcStage({now, onRefused}: JsonRpcOptions): StageFactory {
+export function jsonRpcStage({clock, onRefused}: JsonRpcOptions): StageFactory {
 	return link => {
-		const pending = new Map<string, Request>();
-		let nextId = 1;
+		const requests = new PendingRequests(clock);
 		const refuse = (line: string): void => {
 			link.error(line);
 			onRefused?.();
-		};
-
-		const remember = (request: JsonObject): void => {
-			if (pending.size >= maxPending) {
-				// The oldest request is forgotten: its answer, if it comes, is printed unpaired.
-				pending.delete(pending.keys().next().value!);
-			}
-
-			pending.set(idKey(request.id), {
-				method: String(request.method),
-				// As sent (exact numbers), for the response's line.
-				...(request.params === undefined ? {} : {params: request.params}),
-				sentAt: now(),
-			});
-		};
-
-		/** A response paired with its request (which is forgotten): its line and --jsonl fields. */
-		const pair = (response: JsonObject, text: string): Annotations => {
-			const key = idKey(response.id);
-			const request = pending.get(key);
-			pending.delete(key);
-			const isError = 'error' in response;
-			const described = request === undefined ? `(unknown id ${response.id === undefined ? '' : idKey(response.id)})` : describe(request);
-			return {
-				decoded: plainJson(response),
-				badge: 'jsonrpc',
-				line: `${isError ? 'error: ' : ''}${described} => ${text}`,
-				fields: {
-					...(request === undefined ? {} : {request: {method: request.method, ...(request.params === undefined ? {} : {params: plainJson(request.params)})}, rttMs: Math.round((now() - request.sentAt) * 10) / 10}),
-					...(isError ? {error: true} : {}),
-				},
-			};
 		};
 
 		return {
@@ -89,62 +60,23 @@ export function jsonRpcStage({now, onRefused}: JsonRpcOptions): StageFactory {
 					return;
 				}
 
-				const text = message.text!;
-				if (text.trimStart().startsWith('[')) {
-					let batch: JsonObject[];
-					try {
-						batch = parseBatch(text);
-					} catch (error) {
-						refuse(`not sent: ${(error as Error).message}: ${quote(text)}`);
-						return;
-					}
-
-					const requests = batch.filter(request => request.id !== undefined);
-					for (const request of requests) {
-						remember(request);
-					}
-
-					// A batch of notifications only gets no answer at all.
-					next(new PipelineMessage(stringifyExact(batch), false).annotate({badge: 'jsonrpc', awaitsReply: requests.length > 0}));
-					return;
-				}
-
-				const response = responseLine(text);
-				if (response !== undefined) {
-					// An answer to a request of the server's: sent as it is, awaiting nothing.
-					next(new PipelineMessage(stringifyExact(response), false).annotate({badge: 'jsonrpc', awaitsReply: false}));
-					return;
-				}
-
-				let request: JsonObject;
+				let outgoing: Outgoing;
 				try {
-					request = parseLine(text);
+					outgoing = requests.outgoing(message.text!);
 				} catch (error) {
-					refuse(`not sent: ${(error as Error).message}: ${quote(text)}`);
+					refuse(`not sent: ${(error as Error).message}: ${quote(message.text!)}`);
 					return;
 				}
 
-				if (request.id === undefined) {
-					while (pending.has(idKey(nextId))) {
-						nextId++;
-					}
-
-					request = {jsonrpc: '2.0', id: nextId++, ...request};
-				}
-
-				remember(request);
-				next(new PipelineMessage(stringifyExact(request), false).annotate({badge: 'jsonrpc'}));
+				next(new PipelineMessage(outgoing.text, false).annotate(outgoing.annotations));
 			},
 			receive(message, next) {
 				const value = message.isBinary ? undefined : received(message);
-				if (Array.isArray(value) && value.some(item => isResponse(item) && pending.has(idKey(item.id)))) {
+				if (Array.isArray(value) && value.some(item => isResponse(item) && requests.awaits(item.id))) {
 					// A batch's responses: the frame for the recorder, then each response on its own.
 					next(message.annotate({control: true}));
 					for (const [index, item] of value.entries()) {
-						const text = stringifyExact(item);
-						const annotations: Annotations = isResponse(item) ? pair(item, text) : {counted: false, decoded: plainJson(item), badge: 'jsonrpc'};
-						// The frame answers one message sent (the batch): the first response carries that.
-						next(new PipelineMessage(text, false).annotate({...annotations, derived: true, answers: index === 0 ? 1 : 0, fields: {...annotations.fields, batch: true}}));
+						next(requests.batchResponse(item, index));
 					}
 
 					return;
@@ -156,10 +88,98 @@ export function jsonRpcStage({now, onRefused}: JsonRpcOptions): StageFactory {
 					return;
 				}
 
-				next(message.annotate(pair(value, message.text!)));
+				next(message.annotate(requests.pair(value, message.text!)));
 			},
 		};
 	};
+}
+
+/** The requests sent awaiting their response, by id (their exact JSON), and the ids given to lines. */
+class PendingRequests {
+	readonly #clock: Pick<Clock, 'now'>;
+	readonly #pending = new Map<string, Request>();
+	#nextId = 1;
+
+	constructor(clock: Pick<Clock, 'now'>) {
+		this.#clock = clock;
+	}
+
+	/** A request sent awaits a response with this id. */
+	awaits(id: unknown): boolean {
+		return this.#pending.has(idKey(id));
+	}
+
+	/** A line as the text to send; throws (saying why) for a line that is not a request, a response or a batch. */
+	outgoing(text: string): Outgoing {
+		if (text.trimStart().startsWith('[')) {
+			const batch = parseBatch(text);
+			const requests = batch.filter(request => request.id !== undefined);
+			for (const request of requests) {
+				this.#remember(request);
+			}
+
+			// A batch of notifications only gets no answer at all.
+			return {text: stringifyExact(batch), annotations: {badge: 'jsonrpc', awaitsReply: requests.length > 0}};
+		}
+
+		const response = responseLine(text);
+		if (response !== undefined) {
+			// An answer to a request of the server's: sent as it is, awaiting nothing.
+			return {text: stringifyExact(response), annotations: {badge: 'jsonrpc', awaitsReply: false}};
+		}
+
+		let request = parseLine(text);
+		if (request.id === undefined) {
+			while (this.#pending.has(idKey(this.#nextId))) {
+				this.#nextId++;
+			}
+
+			request = {jsonrpc: '2.0', id: this.#nextId++, ...request};
+		}
+
+		this.#remember(request);
+		return {text: stringifyExact(request), annotations: {badge: 'jsonrpc'}};
+	}
+
+	/** A response paired with its request (which is forgotten): its line and --jsonl fields. */
+	pair(response: JsonObject, text: string): Annotations {
+		const key = idKey(response.id);
+		const request = this.#pending.get(key);
+		this.#pending.delete(key);
+		const isError = 'error' in response;
+		const described = request === undefined ? `(unknown id ${response.id === undefined ? '' : idKey(response.id)})` : describe(request);
+		return {
+			decoded: plainJson(response),
+			badge: 'jsonrpc',
+			line: `${isError ? 'error: ' : ''}${described} => ${text}`,
+			fields: {
+				...(request === undefined ? {} : {request: {method: request.method, ...(request.params === undefined ? {} : {params: plainJson(request.params)})}, rttMs: Math.round((this.#clock.now() - request.sentAt) * 10) / 10}),
+				...(isError ? {error: true} : {}),
+			},
+		};
+	}
+
+	/** One item of a batch's responses, as a message of its own (the first carries the answer to the batch sent). */
+	batchResponse(item: unknown, index: number): PipelineMessage {
+		const text = stringifyExact(item);
+		const annotations: Annotations = isResponse(item) ? this.pair(item, text) : {counted: false, decoded: plainJson(item), badge: 'jsonrpc'};
+		// The frame answers one message sent (the batch): the first response carries that.
+		return new PipelineMessage(text, false).annotate({...annotations, derived: true, answers: index === 0 ? 1 : 0, fields: {...annotations.fields, batch: true}});
+	}
+
+	#remember(request: JsonObject): void {
+		if (this.#pending.size >= maxPending) {
+			// The oldest request is forgotten: its answer, if it comes, is printed unpaired.
+			this.#pending.delete(this.#pending.keys().next().value!);
+		}
+
+		this.#pending.set(idKey(request.id), {
+			method: String(request.method),
+			// As sent (exact numbers), for the response's line.
+			...(request.params === undefined ? {} : {params: request.params}),
+			sentAt: this.#clock.now(),
+		});
+	}
 }
 
 /** A line as a request without its id (unless it gives one): `method`, `method PARAMS`, or a request object. */

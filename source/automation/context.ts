@@ -1,0 +1,86 @@
+/*
+The `ctx` a connection's hooks get (types.ts is its public shape): the same object for every hook
+of the connection (in the client, across reconnects), with the client's ctx.exit or serve's
+ctx.request and ctx.broadcast.
+*/
+import {formatWithOptions} from 'node:util';
+import {closeProblem} from '../connection/close-codes.js';
+import {escapeControl} from '../shared/escape-text.js';
+import {messageFrom, type PipelineMessage} from '../pipeline/message.js';
+import type {HookOutbox} from './outbox.js';
+import type {Role} from './script.js';
+import type {HookTimers} from './timers.js';
+import type {BaseContext, HookContext, Sendable, ServeContext, ServeRequest} from './types.js';
+
+export type ContextParts = {
+	readonly role: Role;
+	/** ctx.url: the connection's URL, without credentials. */
+	readonly url: string;
+	/** serve: the client's handshake request. */
+	readonly request: ServeRequest | undefined;
+	readonly outbox: HookOutbox;
+	readonly timers: HookTimers;
+	/** What ctx.close, ctx.log and (serve) ctx.broadcast do. */
+	readonly sink: {
+		close(code: number, reason: string): void;
+		log(line: string): void;
+		broadcast?(message: PipelineMessage): void;
+	};
+};
+
+/** The hooks are typed per role for scripts; the runner gives either kind of context to either kind of hook. */
+export function hookContext(parts: ContextParts): HookContext & ServeContext {
+	const base = baseContext(parts);
+	const ctx: HookContext | ServeContext = parts.role === 'client'
+		? {
+			...base,
+			exit(code = 0): void {
+				checkExitCode(code);
+				// Inside onMessage: after that message is delivered.
+				parts.outbox.exitWhenDelivered(code);
+			},
+		}
+		: {
+			...base,
+			request: parts.request ?? {path: '/', headers: {}, remoteAddress: undefined},
+			broadcast(data: Sendable): void {
+				parts.sink.broadcast?.(messageFrom(data, 'ctx.broadcast'));
+			},
+		};
+	return ctx as HookContext & ServeContext;
+}
+
+function baseContext({url, outbox, timers, sink}: ContextParts): BaseContext {
+	return {
+		send(data: Sendable): void {
+			outbox.send(messageFrom(data, 'ctx.send'));
+		},
+		close(code = 1000, reason = ''): void {
+			const problem = closeProblem(code, String(reason));
+			if (problem !== undefined) {
+				throw new RangeError(`ctx.close: ${problem}`);
+			}
+
+			sink.close(code, String(reason));
+		},
+		log(...values: unknown[]): void {
+			sink.log(escapeControl(formatWithOptions({colors: false}, ...values), {keepLayout: true}));
+		},
+		state: {},
+		url,
+		setTimeout: (callback, ms, ...args) => timers.start('timeout', callback as (...args: unknown[]) => unknown, ms, args),
+		setInterval: (callback, ms, ...args) => timers.start('interval', callback as (...args: unknown[]) => unknown, ms, args),
+		clearTimeout(timer) {
+			timers.stop(timer);
+		},
+		clearInterval(timer) {
+			timers.stop(timer);
+		},
+	};
+}
+
+function checkExitCode(code: number): void {
+	if (!Number.isInteger(code) || code < 0 || code > 255) {
+		throw new RangeError(`ctx.exit: the exit code must be a whole number from 0 to 255, not ${String(code)}`);
+	}
+}

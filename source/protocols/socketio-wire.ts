@@ -1,0 +1,105 @@
+/*
+Socket.IO's two layers as WebSocket frames, read and written by the official parsers: each frame
+is an Engine.IO packet (engine.io-parser); a Socket.IO packet (socket.io-parser) travels in
+Engine.IO `message` packets, one frame for the packet and one per binary attachment. Also how a
+packet's values and names are shown. No state of a connection here: see socketio-socket.ts.
+*/
+import type * as EngineIo from 'engine.io-parser';
+import type * as SocketIo from 'socket.io-parser';
+import {escapeControl} from '../shared/escape-text.js';
+import {PipelineMessage} from '../pipeline/message.js';
+import {encodeExact} from './exact-json.js';
+
+export type SocketIoLibraries = {
+	readonly engineIo: Pick<typeof EngineIo, 'decodePacket' | 'encodePacket'>;
+	readonly socketIo: Pick<typeof SocketIo, 'Decoder' | 'Encoder' | 'PacketType'>;
+};
+
+/** The badge of Socket.IO's own messages (an event received carries its name instead). */
+export const badge = 'socket.io';
+/** Longest event name kept in a badge. */
+const badgeLength = 40;
+
+/** The parsers, for one stage (its encoder keeps nothing between packets). */
+export class SocketIoWire {
+	readonly packetType: typeof SocketIo.PacketType;
+	readonly #engineIo: SocketIoLibraries['engineIo'];
+	readonly #socketIo: SocketIoLibraries['socketIo'];
+	readonly #encoder: SocketIo.Encoder;
+
+	constructor({engineIo, socketIo}: SocketIoLibraries) {
+		this.#engineIo = engineIo;
+		this.#socketIo = socketIo;
+		this.#encoder = new socketIo.Encoder();
+		this.packetType = socketIo.PacketType;
+	}
+
+	/** An Engine.IO packet as the frame to send. */
+	frame(packet: EngineIo.Packet): PipelineMessage {
+		let encoded: string | Buffer = '';
+		this.#engineIo.encodePacket(packet, true, (data: string | Buffer) => {
+			encoded = data;
+		});
+		return typeof encoded === 'string' ? new PipelineMessage(encoded, false) : new PipelineMessage(encoded, true);
+	}
+
+	/** A Socket.IO packet as its frames (more than one when it has binary attachments). */
+	frames(packet: SocketIo.Packet): PipelineMessage[] {
+		return (this.#encoder.encode(packet) as Array<string | Buffer>).map(part => this.frame({type: 'message', data: part}));
+	}
+
+	/** A packet whose data came from a line (no bytes, so one string), its numbers as typed. */
+	exactFrame(packet: SocketIo.Packet): PipelineMessage {
+		return this.frame({type: 'message', data: encodeExact(replacer => (new this.#socketIo.Encoder(replacer).encode(packet) as [string])[0])});
+	}
+
+	/** A received frame as its Engine.IO packet: type `error` when it is not one. */
+	decode(message: PipelineMessage): EngineIo.Packet {
+		try {
+			return message.isBinary ? this.#engineIo.decodePacket(message.data, 'nodebuffer') : this.#engineIo.decodePacket(message.text!);
+		} catch (error) {
+			return {type: 'error', data: (error as Error).message};
+		}
+	}
+
+	/** A decoder for one connection's Socket.IO packets (it puts a binary packet's frames together). */
+	decoder(): SocketIo.Decoder {
+		return new this.#socketIo.Decoder();
+	}
+}
+
+/** A frame as an error line quotes it. */
+export function quotable(message: PipelineMessage): string {
+	return message.isBinary ? `[binary ${message.data.length} B]` : message.text!;
+}
+
+/** A value with its bytes (binary attachments) as {"$bytes": base64}, ready for JSON.stringify. */
+export function showable(value: unknown): unknown {
+	if (Buffer.isBuffer(value) || value instanceof Uint8Array) {
+		return {$bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')};
+	}
+
+	if (value instanceof ArrayBuffer) {
+		return {$bytes: Buffer.from(value).toString('base64')};
+	}
+
+	if (Array.isArray(value)) {
+		return value.map(item => showable(item));
+	}
+
+	if (typeof value === 'object' && value !== null) {
+		return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, showable(item)]));
+	}
+
+	return value;
+}
+
+/** An event's name: its array's first item (a string, for the server's events). */
+export function eventName(data: unknown): string {
+	return Array.isArray(data) && typeof data[0] === 'string' ? data[0] : '';
+}
+
+/** A name from the network as a badge: control characters visible, not too long. */
+export function nameBadge(name: string): string {
+	return escapeControl(name.length > badgeLength ? `${name.slice(0, badgeLength)}...` : name);
+}
