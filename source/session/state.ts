@@ -7,7 +7,7 @@ The reducer that changes it is session.ts.
 import type {ConnectionState, ConnectionStats} from '../connection/connection.js';
 import type {Emphasis, Entry} from './entry.js';
 
-/** How a message from the pipeline is shown: its content, and what the stages found (see session-pipeline.ts). */
+/** How a message from the pipeline is shown: its content, and what the stages found (see message-path.ts). */
 export type ShownMessage = {
 	readonly data: Buffer;
 	readonly isBinary: boolean;

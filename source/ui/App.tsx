@@ -52,7 +52,7 @@ type Props = {
 	readonly onExit: (code: number, unsent: number) => void;
 	/** Milliseconds between batches of connection events (one frame). */
 	readonly frameInterval?: number;
-	/** Hands over the connection's events from before the session was drawn (see session-start.ts). */
+	/** Hands over the connection's events from before the session was drawn (see start.ts). */
 	readonly takeBacklog?: () => readonly SessionEvent[];
 	/** When the connection was started (the backlog's events came after it): the time of the start's rows. */
 	readonly startedAt?: number;

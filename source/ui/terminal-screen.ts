@@ -6,7 +6,7 @@ Nothing here loads ink or react.
 */
 import type {Io} from '../shared/io.js';
 
-/*
+/**
 The Io's streams as a terminal's: the CLI starts the session only when stdin and stdout are
 terminals, and ink draws on them as such (raw mode, the size, its resize events).
 */
@@ -54,7 +54,7 @@ export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStrea
 	}
 
 	// A signal before the UI is up: the terminal back as it was, then the signal's own way out.
-	// (SIGINT is left to source/bin.ts: raw mode makes Ctrl-C a key, and its line says why.)
+	// SIGINT stays source/bin.ts's until then: raw mode makes Ctrl-C a key, and bin.ts's line says why.
 	const release = (): void => {
 		signals.off('exit', restore);
 		signals.off('SIGTERM', onSignal);
