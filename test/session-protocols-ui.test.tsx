@@ -9,7 +9,8 @@ import {render} from 'ink-testing-library';
 import {Connection, systemClock} from '../source/connection/connection.js';
 import {loadSocketIoStage} from '../source/protocols/socketio.js';
 import {SessionPipe} from '../source/session/message-path.js';
-import App, {maxPending} from '../source/ui/App.js';
+import {maxPending} from '../source/session/outgoing.js';
+import App from '../source/ui/App.js';
 import {startServer} from './helpers/servers.js';
 import {tick} from './helpers/ui-session.js';
 

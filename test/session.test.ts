@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {exitCodes} from '../source/shared/exit-codes.js';
 import {createEntryLayout, entryLines, jsonSegments, type Line} from '../source/session/message-format.js';
-import {describeState} from '../source/ui/StatusBar.js';
+import {describeState} from '../source/session/status-line.js';
 import {
 	createSession, type Session, type SessionAction, type SessionEvent, sessionReducer, sessionRecords, shownEntries,
 } from '../source/session/session.js';

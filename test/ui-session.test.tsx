@@ -6,7 +6,7 @@ import {afterEach, test} from 'node:test';
 import type {WebSocket} from '../source/connection/ws.js';
 import {echo} from './helpers/servers.js';
 import {startUiSession, tick, type UiSession} from './helpers/ui-session.js';
-import {helpText} from '../source/ui/App.js';
+import {helpText} from '../source/session/help-text.js';
 
 const temporary = mkdtempSync(join(tmpdir(), 'wsterm-ui-'));
 let session: UiSession | undefined;

@@ -675,7 +675,7 @@ async function runClient(flags: Flags): Promise<number> {
 		}
 
 		// The connection opens and the first frame is painted while the UI loads.
-		const io = {stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, signals: process};
+		const io = (await import('../shared/io.js')).processIo();
 		const {startSession} = await import('../ui/start.js');
 		const [started, {runInteractive}] = await Promise.all([
 			startSession({target: built?.target, connection, scrollback, history: flags.history, notes: built?.notes ?? [], ...stages}, io),

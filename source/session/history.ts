@@ -165,6 +165,26 @@ export async function appendHistory(path: string, entry: string): Promise<void> 
 	await writePrivateFile(path, formatHistoryFile([entry]), 'a');
 }
 
+export type HistoryWriter = {
+	/** Appends `entry` after the writes before it; rejects when this one fails. */
+	readonly add: (entry: string) => Promise<void>;
+	/** Resolves once every write asked for so far is over, failed or not. */
+	readonly settled: () => Promise<void>;
+};
+
+/** Writes entries to the history file one at a time, in order (a session says once if one fails). */
+export function createHistoryWriter(path: string): HistoryWriter {
+	let settled: Promise<void> = Promise.resolve();
+	return {
+		async add(entry) {
+			const write = settled.then(async () => appendHistory(path, entry));
+			settled = write.catch(() => undefined);
+			return write;
+		},
+		settled: async () => settled,
+	};
+}
+
 /**
 Writes a file readable by you alone, whether or not it existed: open's mode counts only for a file
 it creates, so an existing one is chmodded through the open handle before anything is written.

@@ -7,7 +7,7 @@ import {isUtf8} from 'node:buffer';
 import {escapeControl, formatBytes, hexBytes, hexDump, plural, shorten} from '../shared/escape-text.js';
 import stringWidth from 'string-width';
 import {type JsonTokenKind, jsonTokens, layoutJson} from '../shared/json-tokens.js';
-import type {Entry} from './session.js';
+import type {Entry} from './entry.js';
 
 export type Tone =
 	| 'plain'

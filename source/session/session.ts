@@ -3,187 +3,22 @@ The state of an interactive session, changed only by `sessionReducer`: the entri
 pane (bounded by --scrollback), the connection as the status bar shows it, the scroll position,
 the display toggles, and how the session will end. Connection events arrive in batches (one
 action per frame), so that a flood costs one state change per frame, not one per message.
+The state's shape, its events and actions, and its start are in state.ts (light enough for the
+first frame); the rows' shape is entry.ts. Both are exported here too: this is the model's entry.
 */
 import {isCleanClose} from '../connection/close-codes.js';
-import type {ConnectionState, ConnectionStats} from '../connection/connection.js';
 import {exitCodes} from '../shared/exit-codes.js';
 import {plural} from '../shared/escape-text.js';
 import {closeRecord, type EventRecord, openRecord, payloadRecord} from '../shared/event-record.js';
+import type {Entry} from './entry.js';
 import {searchableText} from './message-format.js';
 import {type Anchor, fillWindow, isAtEnd, type Rows, scrollBy} from './scroll-window.js';
+import {type Measure, secondsUntil, type Session, type SessionAction, type SessionEvent, type ShownMessage, type View} from './state.js';
 
-export type EntryKind = 'text' | 'binary' | 'ping' | 'pong' | 'close' | 'error' | 'info';
-
-/** One row of the message pane. */
-export type Entry = {
-	/** Increases by one per entry over the whole session; identifies the entry when scrolled back. */
-	readonly seq: number;
-	/** Wall-clock milliseconds. */
-	readonly time: number;
-	/** `local`: said by wsterm itself (notices, errors). */
-	readonly dir: 'in' | 'out' | 'local';
-	readonly kind: EntryKind;
-	/** A text message, or the words of a notice. */
-	readonly text?: string;
-	/** A binary message, or a ping/pong payload. */
-	readonly bytes?: Buffer;
-	/** Payload size in bytes. */
-	readonly size: number;
-	readonly code?: number;
-	readonly reason?: string;
-	/** The round trip a pong answered (or a protocol's response: JSON-RPC, a Socket.IO ack), in milliseconds. */
-	readonly rtt?: number;
-	/** A message typed while not connected: waiting to be sent, or never sent. */
-	readonly delivery?: 'pending' | 'unsent';
-	/** The codec that decoded (or encoded) it: shown before the content. */
-	readonly badge?: string;
-	/** The bytes on the wire when what is shown is a codec's or a protocol's view of them (/save writes these). */
-	readonly wire?: Buffer;
-	/** `wire` was a text message (a protocol's frame); else binary. */
-	readonly wireText?: true;
-	/** A protocol's error response (error: the row stands out), or a message it hid, said in a few words (quiet). */
-	readonly emphasis?: Emphasis;
-};
-
-export type Emphasis = 'error' | 'quiet';
-
-/** How a message from the pipeline is shown: its content, and what the stages found (see session-pipeline.ts). */
-export type ShownMessage = {
-	readonly data: Buffer;
-	readonly isBinary: boolean;
-	readonly badge?: string;
-	readonly wire?: Buffer;
-	readonly wireText?: true;
-	readonly rtt?: number;
-	readonly emphasis?: Emphasis;
-};
-
-/** What the connection reported, in the order it happened, each with its time. */
-export type SessionEvent = {readonly time: number} & (
-	| {readonly type: 'connecting'; readonly attempt: number}
-	/** `initial`: the -I messages, sent first on every open. */
-	| {readonly type: 'open'; readonly protocol: string; readonly extensions: string; readonly attempt: number; readonly initial?: readonly string[]}
-	| ({readonly type: 'message'} & ShownMessage)
-	/** The pipeline sent a message (typed, or from a hook); `pending`: it waits for the connection. */
-	| ({readonly type: 'sent'; readonly pending: boolean} & ShownMessage)
-	/** A protocol's own packet (an Engine.IO ping, connection_ack, a pong sent): no row, not counted as a message. */
-	| {readonly type: 'control'; readonly dir: 'in' | 'out'}
-	/** A received message a hook hid: no row, but a message received. */
-	| {readonly type: 'hidden'}
-	/** A stage's line: ctx.log (info), a hook that threw (error). */
-	| {readonly type: 'note'; readonly kind: 'info' | 'error'; readonly text: string}
-	/** ctx.exit(code): the session quits with this code. */
-	| {readonly type: 'exit'; readonly code: number}
-	| {readonly type: 'ping'; readonly payload: Buffer}
-	/** A keepalive pong (answering --ping-interval) updates the round trip but adds no row. */
-	| {readonly type: 'pong'; readonly payload: Buffer; readonly rtt: number | undefined; readonly keepalive?: boolean}
-	/** `fault`: wsterm closed it because something went wrong (no pong, a message too big, a bad frame). */
-	| {readonly type: 'close'; readonly code: number; readonly reason: string; readonly byUs: boolean; readonly willReconnect: boolean; readonly fault?: string}
-	| {readonly type: 'connect-error'; readonly message: string}
-	/** `failure`: why the attempt before failed, when it did not even open. */
-	| {readonly type: 'reconnecting'; readonly attempt: number; readonly delay: number; readonly failure?: string}
-	/** The close handshake began, from either side. */
-	| {readonly type: 'closing'}
-	| {readonly type: 'error'; readonly message: string}
-);
-
-/** The connection as the status bar shows it. */
-export type Link = {
-	readonly state: ConnectionState;
-	readonly attempt: number;
-	readonly protocol: string;
-	readonly extensions: string;
-	/** Last ping round trip in milliseconds. */
-	readonly rtt: number | undefined;
-	readonly closeCode: number | undefined;
-	readonly closeReason: string;
-	/** When the next reconnect attempt starts (clock milliseconds). */
-	readonly reconnectAt: number | undefined;
-	/** The whole seconds the row announced for it: the countdown never shows more. */
-	readonly reconnectSeconds?: number;
-	/** Why the last attempt to connect failed. */
-	readonly failure: string | undefined;
-	/** Reconnect attempts since the connection was last open: the first reconnect is 1. */
-	readonly reconnects: number;
-};
-
-/** Following the live end, or scrolled back with entry `seq` at the bottom edge. */
-export type View = {readonly follow: true} | {readonly follow: false; readonly seq: number; readonly cut: number};
-
-export type Session = {
-	readonly entries: readonly Entry[];
-	readonly nextSeq: number;
-	/** Most entries kept (--scrollback). */
-	readonly limit: number;
-	/** Entries dropped from the top to stay within `limit`. */
-	readonly dropped: number;
-	readonly link: Link;
-	readonly stats: ConnectionStats;
-	readonly view: View;
-	/** Entries that arrived while scrolled back. */
-	readonly unseen: number;
-	readonly prettyJson: boolean;
-	/** Show only entries containing this text ('' shows all). */
-	readonly filter: string;
-	/** Messages typed while not connected, waiting to be sent. */
-	readonly pending: number;
-	/** Messages typed while not connected that were never sent (the connection ended first). */
-	readonly unsent: number;
-	/** How the session would exit now; undefined while the connection lives or is being retried. */
-	readonly exitCode: number | undefined;
-	/** The connection was open at least once. */
-	readonly opened: boolean;
-	/** A hook asked to quit with this exit code (ctx.exit). */
-	readonly exitRequest?: number;
-	/** The protocol's own packets (--protocol) each way: in the connection's counts, not shown as messages. */
-	readonly control: {readonly in: number; readonly out: number};
-	/**
-	Messages received as the pipeline delivered them (shown or hidden; not control packets): with a
-	protocol, what the status bar counts, as a frame may hold several (a JSON-RPC batch's answer).
-	*/
-	readonly received: number;
-};
-
-/** Measures an entry in screen lines at the current width and display mode. */
-export type Measure = (entry: Entry) => number;
-
-export type SessionAction =
-	| {readonly type: 'events'; readonly events: readonly SessionEvent[]; readonly stats: ConnectionStats}
-	/** `stats`: the connection's counters after the send (the status bar's ↑ counts it at once). */
-	| {readonly type: 'sent'; readonly time: number; readonly data: string | Buffer; readonly isBinary: boolean; readonly pending: boolean; readonly stats?: ConnectionStats}
-	| {readonly type: 'ping-sent'; readonly time: number; readonly payload: Buffer}
-	| {readonly type: 'notice'; readonly time: number; readonly kind: 'info' | 'error'; readonly text: string}
-	| {readonly type: 'scroll'; readonly lines: number; readonly height: number; readonly measure: Measure}
-	| {readonly type: 'scroll-to-end'}
-	| {readonly type: 'toggle-json'}
-	| {readonly type: 'filter'; readonly text: string}
-	| {readonly type: 'clear'};
-
-export function createSession({limit, state = 'connecting'}: {readonly limit: number; readonly state?: ConnectionState}): Session {
-	return {
-		entries: [],
-		nextSeq: 1,
-		limit,
-		dropped: 0,
-		link: {state, attempt: 0, protocol: '', extensions: '', rtt: undefined, closeCode: undefined, closeReason: '', reconnectAt: undefined, failure: undefined, reconnects: 0},
-		stats: {sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0},
-		view: {follow: true},
-		unseen: 0,
-		prettyJson: false,
-		filter: '',
-		pending: 0,
-		unsent: 0,
-		exitCode: undefined,
-		opened: false,
-		control: {in: 0, out: 0},
-		received: 0,
-	};
-}
-
-/** Whole seconds until `at`, rounded up: the row and the status bar count the same way. */
-export function secondsUntil(at: number, now: number): number {
-	return Math.max(0, Math.ceil((at - now) / 1000));
-}
+export type {Emphasis, Entry, EntryKind} from './entry.js';
+export {
+	createSession, type Link, type Measure, secondsUntil, type Session, type SessionAction, type SessionEvent, type ShownMessage, type View,
+} from './state.js';
 
 type NewEntry = Omit<Entry, 'seq'>;
 
@@ -487,8 +322,6 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 		}
 	}
 }
-
-
 
 /**
 The session as `/save` writes it: the records of `--record` (an `open` record first, when `open`

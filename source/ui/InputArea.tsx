@@ -13,11 +13,6 @@ type Props = {
 	readonly color: boolean;
 };
 
-/** The lines of the input area for `prompt`, without the cursor: how tall it will be. */
-export function inputHeight(prompt: Prompt, maxLines: number): number {
-	return prompt.search === undefined ? Math.min(maxLines, prompt.line.text.split('\n').length) : 1;
-}
-
 // Typed text is shown escaped too: a pasted ESC must not reach the terminal either.
 const show = (text: string): string => escapeControl(text, {keepLayout: true}).replaceAll('\t', ' ');
 

@@ -5,18 +5,20 @@ history, and a first frame painted by hand (the alternate screen with the status
 `connecting`), so that the screen answers at once. Nothing here loads ink or react; the events the
 connection reports meanwhile are kept for the UI (`takeEvents`).
 */
-import type {EventEmitter} from 'node:events';
 import {escapeControl} from '../shared/escape-text.js';
+import type {Io} from '../shared/io.js';
 import type {ConnectTarget} from '../connection/connect-options.js';
 import {type ConnectFailure, Connection, type CloseEvent, type ConnectionOptions} from '../connection/connection.js';
 import {historyPath, type LoadedHistory, loadHistory} from '../session/history.js';
 import type {RunningServer} from '../serve/run.js';
-import type {SessionEvent} from '../session/session.js';
+import {createSession, type SessionEvent} from '../session/state.js';
+import {statusLine} from '../session/status-line.js';
 import {listenToConnection} from '../session/events.js';
 import type {DecoderSwitch} from '../codecs/stage.js';
 import type {CodecOptions} from '../codecs/types.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import type {SessionPipe} from '../session/message-path.js';
+import {takeTerminal, terminalInput, terminalOutput} from './terminal-screen.js';
 
 export type SessionOptions = {
 	/** undefined: start the built-in echo server on a free loopback port and connect to it. */
@@ -41,15 +43,6 @@ export type SessionOptions = {
 	readonly protocol?: string;
 };
 
-export type SessionIo = {
-	readonly stdin: NodeJS.ReadStream;
-	readonly stdout: NodeJS.WriteStream;
-	readonly stderr: NodeJS.WriteStream;
-	readonly env: Readonly<Record<string, string | undefined>>;
-	/** Emits the signals and 'uncaughtException' (the process, in production). */
-	readonly signals: EventEmitter;
-};
-
 export type StartedSession = {
 	readonly options: SessionOptions;
 	readonly target: ConnectTarget;
@@ -62,7 +55,7 @@ export type StartedSession = {
 	readonly history: LoadedHistory;
 	/** undefined: history is not kept. */
 	readonly historyFile: string | undefined;
-	/** When the connection was started (Date.now()): the time of the session's first row. */
+	/** When the connection was started (wall-clock milliseconds): the time of the session's first row. */
 	readonly startedAt: number;
 	/** The connection's events so far; from now on the caller listens itself. */
 	takeEvents(): SessionEvent[];
@@ -74,12 +67,6 @@ export type StartedSession = {
 	release(): void;
 };
 
-// Alternate screen, cursor hidden, and bracketed paste (mode 2004): a paste arrives marked, as one draft.
-const enterAlternateScreen = '\u001B[?1049h\u001B[H\u001B[?25l\u001B[?2004h';
-// Bracketed paste off, cursor shown, attributes reset, back to the screen the shell had, and the
-// cursor shown again there (a terminal may keep its visibility per screen).
-const leaveAlternateScreen = '\u001B[?2004l\u001B[?25h\u001B[0m\u001B[?1049l\u001B[?25h';
-
 /** `wsterm` with no URL: the echo server of `wsterm serve`, in-process, on a free loopback port. */
 async function startEchoServer(): Promise<RunningServer> {
 	const [{startServer}, {defaultServeOptions}] = await Promise.all([import('../serve/run.js'), import('../cli/serve-options.js')]);
@@ -87,71 +74,35 @@ async function startEchoServer(): Promise<RunningServer> {
 }
 
 /**
-The first frame, as the UI will draw it: the status bar on the third row from the bottom and the
-input line below it (the frame is one row shorter than the terminal); the cursor goes back home,
-where the UI starts drawing over it.
+The first frame, as the UI will draw it: the status bar (its words from a fresh session, as
+StatusBar draws them) on the third row from the bottom and the input line below it (the frame is
+one row shorter than the terminal); the cursor goes back home, where the UI starts drawing over it.
 */
-function firstFrame(url: string, note: string | undefined, columns: number, rows: number): string {
-	const state = ' connecting ';
-	const rest = ` ${escapeControl(url)}${note === undefined ? '' : ` (${note})`} · ↑0 0 B · ↓0 0 B · following`;
-	const bar = (state + rest).slice(0, columns).padEnd(columns);
+function firstFrame(url: string, note: string | undefined, {columns = 80, rows = 24}: {readonly columns?: number; readonly rows?: number}, now: number): string {
+	const {state, details} = statusLine(createSession({limit: 0}), {url: escapeControl(url), note, now, width: columns});
+	const bar = (` ${state} ` + details).slice(0, columns).padEnd(columns);
 	const statusRow = Math.max(1, rows - 2);
 	return `\u001B[${statusRow};1H\u001B[7m${bar}\u001B[27m\r\n> \u001B[7m \u001B[27m\u001B[H`;
 }
 
-export async function startSession(options: SessionOptions, io: SessionIo): Promise<StartedSession> {
-	const {stdin, stdout, env, signals} = io;
-	let restored = false;
-	const restore = (): void => {
-		if (restored) {
-			return;
-		}
+type Reached = Pick<StartedSession, 'target' | 'urlNote' | 'server'>;
 
-		restored = true;
-		if (stdin.isTTY) {
-			stdin.setRawMode(false);
-		}
-
-		stdout.write(leaveAlternateScreen);
-	};
-
-	// Raw at once: a Ctrl-C from now on is a key the session reads (and exits on), never a signal
-	// that finds the terminal half set up; typing is not echoed over the first frame.
-	if (stdin.isTTY) {
-		stdin.setRawMode(true);
+/** The target, or the built-in echo server started for want of one, with the first frame painted meanwhile. */
+async function reachTarget(given: ConnectTarget | undefined, paint: (url: string, note: string | undefined) => void): Promise<Reached> {
+	if (given !== undefined) {
+		paint(given.displayUrl, undefined);
+		return {target: given, urlNote: undefined, server: undefined};
 	}
 
-	// A signal before the UI is up: the terminal back as it was, then the signal's own way out.
-	const release = (): void => {
-		signals.off('exit', restore);
-		signals.off('SIGTERM', onSignal);
-		signals.off('SIGHUP', onSignal);
-	};
+	const urlNote = 'built-in echo server';
+	paint('ws://127.0.0.1', urlNote);
+	const server = await startEchoServer();
+	return {target: {url: server.url, displayUrl: server.url, protocols: [], options: {}}, urlNote, server};
+}
 
-	function onSignal(signal: NodeJS.Signals): void {
-		release();
-		restore();
-		process.kill(process.pid, signal);
-	}
-
-	signals.on('exit', restore);
-	signals.on('SIGTERM', onSignal);
-	signals.on('SIGHUP', onSignal);
-
-	let server: RunningServer | undefined;
-	let target = options.target;
-	let urlNote: string | undefined;
-	stdout.write(enterAlternateScreen);
-	if (target === undefined) {
-		urlNote = 'built-in echo server';
-		stdout.write(firstFrame('ws://127.0.0.1', urlNote, stdout.columns ?? 80, stdout.rows ?? 24));
-		server = await startEchoServer();
-		target = {url: server.url, displayUrl: server.url, protocols: [], options: {}};
-	} else {
-		stdout.write(firstFrame(target.displayUrl, urlNote, stdout.columns ?? 80, stdout.rows ?? 24));
-	}
-
-	const connection = new Connection(target, {closeTimeout: 2000, ...options.connection});
+/** The connection, and the last failure and close it reported (for the line on stderr at the end). */
+function createConnection(target: ConnectTarget, options: ConnectionOptions): Pick<StartedSession, 'connection' | 'last'> {
+	const connection = new Connection(target, {closeTimeout: 2000, ...options});
 	const last: StartedSession['last'] = {failure: undefined, close: undefined};
 	connection.on('connect-error', failure => {
 		last.failure = failure;
@@ -163,20 +114,40 @@ export async function startSession(options: SessionOptions, io: SessionIo): Prom
 		last.failure = undefined;
 		last.close = undefined;
 	});
-	let events: SessionEvent[] = [];
-	const pipe = options.stages === undefined || options.stages.length === 0
-		? undefined
-		: await import('../session/message-path.js').then(({SessionPipe}) => new SessionPipe(connection, options.stages!, Date.now, options.connection.initialMessages, options.decoder));
-	if (pipe !== undefined && options.stageNotes !== undefined) {
+	return {connection, last};
+}
+
+/** The message pipeline, when there are stages; the stages' own lines go to its error rows from now on. */
+async function createPipe(connection: Connection, options: SessionOptions, now: () => number): Promise<SessionPipe | undefined> {
+	if (options.stages === undefined || options.stages.length === 0) {
+		return undefined;
+	}
+
+	const {SessionPipe} = await import('../session/message-path.js');
+	const pipe = new SessionPipe(connection, options.stages, now, options.connection.initialMessages, options.decoder);
+	if (options.stageNotes !== undefined) {
 		options.stageNotes.to = line => {
 			pipe.note(line);
 		};
 	}
 
-	const stop = listenToConnection(connection, Date.now, event => {
+	return pipe;
+}
+
+export async function startSession(options: SessionOptions, io: Pick<Io, 'stdin' | 'stdout' | 'env' | 'signals' | 'clock'>): Promise<StartedSession> {
+	const stdout = terminalOutput(io.stdout);
+	const {env, signals, clock} = io;
+	const {restore, release} = takeTerminal(terminalInput(io.stdin), stdout, signals);
+	const {target, urlNote, server} = await reachTarget(options.target, (url, note) => {
+		stdout.write(firstFrame(url, note, stdout, clock.wallNow()));
+	});
+	const {connection, last} = createConnection(target, options.connection);
+	const pipe = await createPipe(connection, options, clock.wallNow);
+	let events: SessionEvent[] = [];
+	const stop = listenToConnection(connection, clock.wallNow, event => {
 		events.push(event);
 	}, options.connection.initialMessages, pipe);
-	const startedAt = Date.now();
+	const startedAt = clock.wallNow();
 	connection.connect();
 
 	const historyFile = options.history ? historyPath(env) : undefined;

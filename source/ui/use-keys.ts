@@ -4,7 +4,7 @@ import {type KeyEvent, keyReader, readKeys} from '../session/key-splitter.js';
 
 /**
 Calls `onKey` for every key the terminal sends, each key of a chunk on its own, and a bracketed
-paste as one event (source/key-chunks.ts). ink's `useInput` hands a chunk over as one string and
+paste as one event (session/key-splitter.ts). ink's `useInput` hands a chunk over as one string and
 reports Backspace and Delete alike, so the raw events from ink's input parser are read instead.
 */
 export function useKeys(onKey: (event: KeyEvent) => void): void {
