@@ -17,7 +17,8 @@ export type Sized = {readonly name: string; readonly lines: number};
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-function sourceFiles(directory: string): string[] {
+/** The TypeScript files below `directory`, declaration files left out. */
+export function sourceFiles(directory: string): string[] {
 	return readdirSync(directory, {withFileTypes: true}).flatMap(entry => {
 		const path = join(directory, entry.name);
 		if (entry.isDirectory()) {

@@ -12,19 +12,9 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {dirname, join, relative, resolve, sep} from 'node:path';
 import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
+import {sourceFiles} from '../scripts/code-size.js';
 
 const sourceDirectory = fileURLToPath(new URL('../source', import.meta.url));
-
-function sourceFiles(directory: string): string[] {
-	return readdirSync(directory, {withFileTypes: true}).flatMap(entry => {
-		const path = join(directory, entry.name);
-		if (entry.isDirectory()) {
-			return sourceFiles(path);
-		}
-
-		return /\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
-	});
-}
 
 type Import = {readonly specifier: string; readonly typeOnly: boolean; readonly dynamic: boolean};
 
