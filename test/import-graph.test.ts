@@ -9,7 +9,7 @@ The house's shape, as rules over source/'s imports (docs/architecture.md draws i
 */
 import assert from 'node:assert/strict';
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
-import {dirname, join, relative, resolve, sep} from 'node:path';
+import {dirname, relative, resolve, sep} from 'node:path';
 import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {sourceFiles} from '../scripts/code-size.js';
