@@ -11,16 +11,17 @@ import {join} from 'node:path';
 import {test} from 'node:test';
 import type {CloseEvent} from '../source/connection/connection.js';
 import {type CommandEffects, processLine} from '../source/session/command-processor.js';
-import {endLines} from '../source/session/end-report.js';
+import {endCode, endLines} from '../source/session/end-report.js';
 import {maxFileBytes, readMessageFile, saveRecords} from '../source/session/file-commands.js';
 import {frameLayout} from '../source/session/frame-layout.js';
-import {keyCommand} from '../source/session/key-commands.js';
+import {keyCommand, keyNote, quittingKeyCommand} from '../source/session/key-commands.js';
 import {readKeys, keyReader} from '../source/session/key-splitter.js';
 import {checkSend, maxPending} from '../source/session/outgoing.js';
 import {createPrompt, type Prompt, promptReducer} from '../source/session/prompt.js';
 import {createSession} from '../source/session/state.js';
 import {statusLine} from '../source/session/status-line.js';
 import {payloadRecord} from '../source/shared/event-record.js';
+import {exitCodes} from '../source/shared/exit-codes.js';
 
 const temporary = mkdtempSync(join(tmpdir(), 'wsterm-commands-'));
 
@@ -189,4 +190,32 @@ test('the end: why on stderr only when the exit code is not 0, and the unsent co
 		'wsterm: 2 messages typed while not connected were not sent\n',
 	]);
 	assert.deepEqual(endLines({code: 1, unsent: 0, last: {failure: undefined, close: undefined}, url: 'ws://x', stageError: 'namespace refused'}), ['wsterm: namespace refused\n']);
+});
+
+test('keys: Ctrl-C in the Ctrl-R search leaves it with a row saying that Ctrl-C again exits; Esc leaves it without one', () => {
+	const searching = promptReducer(createPrompt(['one']), {type: 'search'});
+	assert.equal(keyNote(keyOf('\u0003'), searching), 'left the search; Ctrl-C again exits');
+	assert.equal(keyNote(keyOf('\u001B'), searching), undefined);
+	assert.equal(keyNote(keyOf('\u0003'), createPrompt()), undefined);
+});
+
+test('keys while the session closes after a quit: Ctrl-C and Ctrl-D quit (at once), every other key does nothing', () => {
+	assert.deepEqual(quittingKeyCommand(keyOf('\u0003')), {type: 'quit'});
+	assert.deepEqual(quittingKeyCommand(keyOf('\u0004')), {type: 'quit'});
+	assert.equal(quittingKeyCommand(keyOf('\r')), undefined);
+	assert.equal(quittingKeyCommand(keyOf('x')), undefined);
+	assert.equal(quittingKeyCommand({type: 'paste', text: '\u0003'}), undefined);
+});
+
+test('/emit sends its arguments as typed: numbers JSON.parse would change go out unchanged', () => {
+	const socketIo = recordingEffects('socketio');
+	processLine('/emit chat {"n":9007199254740993,"d":1.10,"z":-0} 1e2 [1, 2.50] "1.10" 7', socketIo.effects);
+	assert.deepEqual(socketIo.done.at(-1), {send: '["chat",{"n":9007199254740993,"d":1.10,"z":-0},1e2,[1, 2.50],"1.10",7]', isBinary: false});
+});
+
+test('the exit code: never 0 when typed messages were not sent (1, as a quit before the connection opened)', () => {
+	assert.equal(endCode(0, 0), 0);
+	assert.equal(endCode(0, 1), exitCodes.connectFailed);
+	assert.equal(endCode(3, 1), 3);
+	assert.equal(endCode(130, 2), 130);
 });

@@ -8,8 +8,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
 import {cliPath} from './helpers/cli.js';
+import {startOutagePeer} from './helpers/peers.js';
 import {startRecordingEcho, startServer, type TestServer} from './helpers/servers.js';
-import {cliCommand, hasTmux, TmuxSession} from './helpers/ui-tmux.js';
+import {cliCommand, delay, hasTmux, TmuxSession} from './helpers/ui-tmux.js';
 
 const skip = hasTmux() ? false : 'tmux is not installed';
 let server: TestServer;
@@ -122,4 +123,65 @@ test('the start\'s rows are dated when it began: no row is dated before the one 
 		tmux.kill();
 		await greeter.close();
 	}
+});
+
+test('quitting while a typed message waits for the connection says it was not sent and exits 1, not 0', {skip}, async () => {
+	const outage = await startOutagePeer();
+	const state = mkdtempSync(join(tmpdir(), 'wsterm-fix-'));
+	const command = cliCommand(cliPath, ['--no-history', '--reconnect', outage.url], {XDG_STATE_HOME: state, NO_PROXY: '*', HTTP_PROXY: '', HTTPS_PROXY: ''});
+	const tmux = new TmuxSession(`${command}; echo "EXIT=$?"; sleep 30`, {columns: 100, rows: 24});
+	try {
+		await tmux.waitFor(/^ open /m);
+		await outage.stop();
+		await tmux.waitFor(/^ reconnecting /m, {what: 'the session to wait for the server'});
+		together(tmux, 'queued', 'Enter');
+		await tmux.waitFor(/> pending queued/, {what: 'the message to wait'});
+		tmux.keys('C-c');
+		const screen = await tmux.waitFor(/EXIT=\d+/, {what: 'the session to exit'});
+		assert.match(screen, /wsterm: 1 message typed while not connected was not sent/);
+		assert.match(screen, /EXIT=1/);
+	} finally {
+		tmux.kill();
+		await outage.close();
+	}
+});
+
+test('/save writes an open record for each connection, as --record does, and one dated when it opened after /clear', {skip}, async () => {
+	const state = mkdtempSync(join(tmpdir(), 'wsterm-fix-'));
+	const recorded = join(state, 'recorded.jsonl');
+	const saved = join(state, 'saved.jsonl');
+	const cleared = join(state, 'cleared.jsonl');
+	const tmux = open(state, ['--no-history', '--record', recorded]);
+	type Record = {readonly time: string; readonly type: string; readonly dir: string; readonly data?: string};
+	const read = (path: string): Record[] => readFileSync(path, 'utf8').trim().split('\n').map(line => JSON.parse(line) as Record);
+	const shape = (records: readonly Record[]): string[] => records.map(record => `${record.dir} ${record.type}${record.data === undefined ? '' : ` ${record.data}`}`);
+	try {
+		await tmux.waitFor(/^ open /m);
+		together(tmux, 'one', 'Enter');
+		await tmux.waitFor(/< one$/m);
+		const handshakes = server.requests.length;
+		together(tmux, '/reconnect', 'Enter');
+		// --record writes a message typed while the second connection opens before its open: /reconnect
+		// drops the first without a close record. Typed once it is open, both files agree.
+		await tmux.waitFor(() => server.requests.length > handshakes, {what: 'the second connection'});
+		await delay(300);
+		together(tmux, 'two', 'Enter');
+		await tmux.waitFor(/< two$/m);
+		together(tmux, `/save ${saved}`, 'Enter');
+		await tmux.waitFor(/saved \d+ events? to/);
+		together(tmux, '/clear', 'Enter');
+		await tmux.waitFor(screen => !screen.includes('< two'), {what: 'the pane to be cleared'});
+		together(tmux, `/save ${cleared}`, 'Enter');
+		await tmux.waitFor(/saved 1 event to/);
+	} finally {
+		tmux.kill();
+	}
+
+	const expected = ['out open', 'out text one', 'in text one', 'out open', 'out text two', 'in text two'];
+	assert.deepEqual(shape(read(recorded)), expected, '--record');
+	assert.deepEqual(shape(read(saved)), expected, '/save');
+	const [opened] = read(cleared);
+	assert.equal(opened?.type, 'open');
+	const secondOpen = read(recorded)[3]!;
+	assert.ok(Math.abs(Date.parse(opened.time) - Date.parse(secondOpen.time)) < 1000, `/save after /clear: the open is dated ${opened.time}, the connection opened at ${secondOpen.time}`);
 });

@@ -34,3 +34,16 @@ test('escape sequences: arrows with modifiers, Delete apart from Backspace, Alt 
 test('a bracketed paste is one event, across reads, whatever it holds', () => {
 	assert.deepEqual(names('\u001B[200~', 'one\rtwo', '\r', '\u001B[A', '\u0003', '\u001B[201~', 'x'), ['[paste one\rtwo\r\u001B[A\u0003]', 'x']);
 });
+
+test('Esc then a control key in one read is two keys; Esc with a printable key, Enter or Backspace is Alt', () => {
+	// ink's parser hands `ESC x` over as one event whatever x is: Esc, Ctrl-E, Ctrl-U typed
+	// together arrive as '\u001B\u0005' and then '\u0015'.
+	assert.deepEqual(names('\u001B\u0005', '\u0015'), ['scroll-to-end', 'end', 'delete-to-start']);
+	assert.deepEqual(names('\u001B\u0003'), ['scroll-to-end', 'quit']);
+	assert.deepEqual(names('\u001B\u0012'), ['scroll-to-end', 'history-search']);
+	assert.deepEqual(names('\u001B\t'), ['scroll-to-end', 'complete']);
+	// Two Escs are two Escs.
+	assert.deepEqual(names('\u001B\u001B'), ['scroll-to-end', 'scroll-to-end']);
+	// Alt-combinations: Alt-B, Alt-F, Alt-Enter, Alt-Backspace (DEL, or BS from some terminals).
+	assert.deepEqual(names('\u001Bb', '\u001Bf', '\u001B\r', '\u001B\u007F', '\u001B\b'), ['word-left', 'word-right', 'newline', 'delete-word', 'delete-word']);
+});

@@ -8,6 +8,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
 import {cliPath} from './helpers/cli.js';
+import {startSilentPeer} from './helpers/peers.js';
 import {startRecordingEcho, type TestServer} from './helpers/servers.js';
 import {cliCommand, delay, hasTmux, TmuxSession} from './helpers/ui-tmux.js';
 
@@ -178,5 +179,70 @@ test('Ctrl-L redraws the screen over whatever else wrote to the terminal', {skip
 		assert.match(screen, /^>/m);
 	} finally {
 		tmux.kill();
+	}
+});
+
+test('in a Ctrl-R search, Esc typed together with the keys after it leaves the search; the next line is sent', {skip}, async () => {
+	const tmux = open();
+	try {
+		await tmux.waitFor(/^ open /m);
+		tmux.keys('C-r');
+		await tmux.waitFor(/^\(search\)/m, {what: 'the search to open'});
+		// Esc, Ctrl-E, Ctrl-U in one write, as a fast typist's keys come in one read.
+		tmux.keys('\u001B\u0005\u0015', {literal: true});
+		tmux.keys('after esc', {literal: true});
+		await tmux.waitFor(screen => inputLine(screen).startsWith('> after esc'), {what: 'the line in the input, not in the search'});
+		tmux.keys('Enter');
+		await tmux.waitFor(() => received.at(-1) === 'after esc', {what: 'the line to be sent'});
+		tmux.keys('Up');
+		await tmux.waitFor(screen => inputLine(screen).startsWith('> after esc'), {what: 'the line in the history'});
+	} finally {
+		tmux.kill();
+	}
+});
+
+test('Ctrl-C in a Ctrl-R search leaves the search and says that Ctrl-C again exits; it does', {skip}, async () => {
+	const tmux = open();
+	try {
+		await tmux.waitFor(/^ open /m);
+		tmux.keys('C-r');
+		tmux.keys('ls', {literal: true});
+		await tmux.waitFor(/^\(search\) ls/m, {what: 'the search to open'});
+		tmux.keys('C-c');
+		const screen = await tmux.waitFor(/\* info left the search; Ctrl-C again exits/, {what: 'the row that says what Ctrl-C did'});
+		assert.match(screen, /^>\s*$/m, 'back to the empty input line');
+		assert.doesNotMatch(screen, /\(search\)/);
+		tmux.keys('C-c');
+		assert.match(await tmux.waitFor(/EXIT=\d+/), /EXIT=0/);
+	} finally {
+		tmux.kill();
+	}
+});
+
+test('against a peer that never answers the close, a second Ctrl-C or Ctrl-D leaves at once, the terminal restored', {skip}, async () => {
+	const silent = await startSilentPeer();
+	try {
+		for (const [first, second] of [['C-c', 'C-c'], ['C-d', 'C-d'], ['C-c', 'C-d']] as const) {
+			const tmux = open(80, 20, [silent.url]);
+			try {
+				// eslint-disable-next-line no-await-in-loop
+				await tmux.waitFor(/^ open /m);
+				tmux.keys(first);
+				// eslint-disable-next-line no-await-in-loop
+				await tmux.waitFor(/^ closing /m, {what: 'the close to wait for the peer'});
+				const pressed = Date.now();
+				tmux.keys(second);
+				// eslint-disable-next-line no-await-in-loop
+				const screen = await tmux.waitFor(/EXIT=\d+/, {what: 'the session to exit'});
+				const waited = Date.now() - pressed;
+				assert.ok(waited < 1000, `${first} then ${second}: exited ${waited} ms after the second key (the close timeout is 2 s)`);
+				assert.match(screen, /EXIT=0/);
+				assert.equal(tmux.display('#{cursor_flag} #{alternate_on}'), '1 0');
+			} finally {
+				tmux.kill();
+			}
+		}
+	} finally {
+		await silent.close();
 	}
 });

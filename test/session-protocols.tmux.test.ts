@@ -150,6 +150,25 @@ describe('--protocol socketio in the session', () => {
 		}
 	});
 
+	test('/emit sends its arguments\' numbers as typed: 9007199254740993, 1.10 and -0 go out unchanged', {skip}, async () => {
+		const file = join(directory, 'socketio-emit.jsonl');
+		const tmux = session([url, '--protocol', 'socketio', '--record', file]);
+		try {
+			await tmux.waitFor(/\["welcome"/);
+			type(tmux, '/emit note {"n":9007199254740993,"d":1.10,"z":-0} 1e2');
+			await tmux.waitFor(/> (?:socket\.io|note) \["note",/, {what: 'the emitted row'});
+			assert.match(await quit(tmux), /EXIT=0/);
+		} finally {
+			tmux.kill();
+		}
+
+		const records = readFileSync(file, 'utf8').trim().split('\n').map(line => JSON.parse(line) as {dir?: string; data?: string});
+		const emitted = records.filter(record => record.dir === 'out' && record.data?.startsWith('42') === true).map(record => record.data);
+		assert.equal(emitted.length, 1);
+		// 42, the ack id the session asks with, then the event as typed.
+		assert.match(emitted[0]!, /^42\d*\["note",\{"n":9007199254740993,"d":1\.10,"z":-0\},1e2\]$/);
+	});
+
 	test('--reconnect: after a drop the stage joins again; --record writes the Engine.IO frames', {skip}, async () => {
 		const file = join(directory, 'socketio.jsonl');
 		const tmux = session([url, '--protocol', 'socketio', '--reconnect', '--record', file]);

@@ -264,3 +264,42 @@ test('rows: wide characters and clusters wrap by display columns, every characte
 		}
 	}
 });
+
+test('/save: an open record for each connection where it opened, queued messages after the open that sent them; after /clear, the last open, dated then', () => {
+	const at = (ms: number, event: Parameters<typeof events>[0]): SessionAction => ({type: 'events', events: [{...event, time: time + ms} as SessionEvent], stats});
+	const target = (state: Session) => ({url: 'ws://h/', protocol: state.link.protocol, opens: state.opens, time: time + 9000});
+	const shape = (state: Session) => sessionRecords(state.entries, target(state)).map(record => `${record.time.slice(17, 23)} ${record.dir} ${record.type}${record.data === undefined ? '' : ` ${record.data}`}${record.protocol ? ` ${record.protocol}` : ''}`);
+	let state = run(
+		createSession({limit: 100}),
+		{type: 'sent', data: 'early', isBinary: false, pending: true, time: time + 500},
+		at(1000, {type: 'open', protocol: 'chat', extensions: '', attempt: 1}),
+		at(1100, {type: 'message', data: Buffer.from('one'), isBinary: false}),
+		at(1200, {type: 'close', code: 1001, reason: '', byUs: false, willReconnect: true}),
+		at(1200, {type: 'reconnecting', attempt: 1, delay: 1000}),
+	);
+	state = sessionReducer(state, {type: 'sent', data: 'queued', isBinary: false, pending: true, time: time + 1500});
+	state = run(state, at(2200, {type: 'open', protocol: 'chat2', extensions: '', attempt: 2}), at(2300, {type: 'message', data: Buffer.from('two'), isBinary: false}));
+	assert.deepEqual(shape(state), [
+		'06.006 out open chat',
+		'06.006 out text early',
+		'06.106 in text one',
+		'06.206 in close',
+		'07.206 out open chat2',
+		'07.206 out text queued',
+		'07.306 in text two',
+	]);
+	// /clear: the current connection's open, dated when it opened (not 1970).
+	assert.deepEqual(shape(sessionReducer(state, {type: 'clear'})), ['07.206 out open chat2']);
+	// Never connected: one open record, dated at the first row, or now when there is none.
+	assert.deepEqual(shape(createSession({limit: 100})), ['14.006 out open']);
+});
+
+test('the opens kept for /save are bounded by the scrollback: the one the first row belongs to, and those after it', () => {
+	let state = createSession({limit: 3});
+	for (let attempt = 1; attempt <= 50; attempt++) {
+		state = run(state, events({type: 'open', protocol: '', extensions: '', attempt}), message(`m${attempt}`), events({type: 'close', code: 1001, reason: '', byUs: false, willReconnect: true}));
+	}
+
+	assert.ok(state.opens.length <= 3, `${state.opens.length} opens kept`);
+	assert.deepEqual(sessionRecords(state.entries, {url: 'ws://h/', protocol: '', opens: state.opens}).map(record => record.type === 'text' ? record.data : record.type), ['open', 'close', 'open', 'm50', 'close']);
+});

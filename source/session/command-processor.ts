@@ -5,7 +5,7 @@ through the effects the UI hands over. Nothing here renders, reads files or hold
 */
 import type {Connection} from '../connection/connection.js';
 import {helpText} from './help-text.js';
-import {type Command, parseInput, protocolCommands} from './slash-commands.js';
+import {type Command, emitLine, parseInput, protocolCommands} from './slash-commands.js';
 import type {SessionAction} from './state.js';
 
 export type NoticeKind = 'info' | 'error';
@@ -111,8 +111,8 @@ export function runCommand(command: Command, effects: CommandEffects): void {
 		}
 
 		case 'emit': {
-			// Exactly the line typing the event's JSON array sends.
-			effects.send(JSON.stringify([command.event, ...command.args]), false);
+			// Exactly the line typing the event's JSON array sends, its numbers as typed.
+			effects.send(emitLine(command.event, command.args), false);
 			break;
 		}
 

@@ -20,6 +20,15 @@ export type SessionEnd = {
 	readonly stageError: string | undefined;
 };
 
+/**
+The exit code of a session that ends with `code`, `unsent` typed messages never sent: never 0
+then (what was typed did not reach the peer), but 1, as a quit before the connection opened; with
+or without --protocol, whether the connection or a protocol's handshake held them.
+*/
+export function endCode(code: number, unsent: number): number {
+	return unsent > 0 && code === exitCodes.ok ? exitCodes.connectFailed : code;
+}
+
 /** Why the session ended, in a few words, when the connection did not end well. */
 export function describeEnd(failure: ConnectFailure | undefined, close: CloseEvent | undefined, url: string): string | undefined {
 	if (close !== undefined && !closedWell(close)) {

@@ -65,7 +65,7 @@ const plain = (key: KeyPress): boolean => !key.ctrl && !key.meta && !key.shift;
 export const keyBindings: readonly KeyBinding[] = [
 	{action: 'newline', keys: 'Alt-Enter, Ctrl-J', description: 'new line in the message', matches: key => (key.return && key.meta) || key.input === '\n'},
 	{action: 'send', keys: 'Enter', description: 'send the message or run the command', matches: key => key.return},
-	{action: 'quit', keys: 'Ctrl-C', description: 'close with 1000 and exit', matches: ctrl('c')},
+	{action: 'quit', keys: 'Ctrl-C', description: 'close with 1000 and exit (again: at once, without waiting for the peer); in a Ctrl-R search: leave the search', matches: ctrl('c')},
 	{action: 'quit-or-delete', keys: 'Ctrl-D', description: 'on an empty line: exit; else delete forward', matches: ctrl('d')},
 	{action: 'history-search', keys: 'Ctrl-R', description: 'search the history (again: older match)', matches: ctrl('r')},
 	{action: 'scroll-line-up', keys: 'Shift-Up', description: 'scroll back one line', matches: key => key.upArrow && (key.shift || key.meta)},

@@ -1,6 +1,7 @@
 /*
 What a key does in the session, decided from the key and the input area alone: an edit of the
-prompt, a send, a quit, a scroll, a redraw, or a note (Tab's choices). The UI (ui/use-session-keys.ts)
+prompt, a send, a quit, a scroll, a redraw, or a note (Tab's choices); and, once a quit is under
+way, that only Ctrl-C and Ctrl-D still do something (they quit at once). The UI (ui/use-session-keys.ts)
 carries it out; deciding here keeps that a switch over outcomes, testable without a terminal.
 */
 import {type KeyAction, keyAction} from './key-bindings.js';
@@ -76,6 +77,24 @@ function complete(text: string, protocol: string | undefined): KeyCommand | unde
 	}
 
 	return completion.choices.length > 1 ? {type: 'notice', text: completion.choices.join('  ')} : undefined;
+}
+
+/**
+A row said with what a key does, where the key table's first words would mislead: Ctrl-C in a
+Ctrl-R search leaves the search (as in a shell), not the session; the row says so, so that a line
+typed next is not sent by surprise.
+*/
+export function keyNote(event: KeyEvent, prompt: Prompt): string | undefined {
+	return event.type === 'key' && prompt.search !== undefined && keyAction(event.key) === 'quit' ? 'left the search; Ctrl-C again exits' : undefined;
+}
+
+/**
+What `event` does while the session closes after a quit: Ctrl-C or Ctrl-D again quits at once
+(without waiting for the peer's answer to the close); every other key does nothing.
+*/
+export function quittingKeyCommand(event: KeyEvent): KeyCommand | undefined {
+	const action = event.type === 'key' ? keyAction(event.key) : undefined;
+	return action === 'quit' || action === 'quit-or-delete' ? {type: 'quit'} : undefined;
 }
 
 /** What `event` does now; undefined: nothing. */

@@ -2,7 +2,8 @@
 Turns what the terminal sent into keys. ink's input parser cuts escape sequences apart but hands
 a run of other bytes over as one string: typing that outruns the reads ("abc" then Ctrl-C,
 "abcd" then two Backspaces, "hello", Enter, "wor") arrives as one chunk. Here every control
-byte of a chunk becomes its own key, printable runs stay one piece of text (fast for floods of
+byte of a chunk becomes its own key (an Esc before one too: only Esc with a printable key, Enter
+or Backspace is an Alt-combination), printable runs stay one piece of text (fast for floods of
 typing), and a bracketed paste (mode 2004: ESC [200~ ... ESC [201~) becomes one `paste`, however
 many reads it took and whatever it holds.
 */
@@ -97,46 +98,65 @@ const tildes: Record<string, Partial<KeyPress>> = {
 	6: {pageDown: true},
 };
 
-/** An escape sequence (one event from ink's parser) as a key; undefined: a key nobody binds. */
-function escapeKey(sequence: string): KeyEvent | undefined {
+const present = (event: KeyEvent | undefined): KeyEvent[] => event === undefined ? [] : [event];
+
+/** Enter and Backspace (DEL, or BS from some terminals): with Alt, keys of their own (Alt-Enter, Alt-Backspace). */
+const altControls = new Set(['\r', '\u007F', '\b']);
+
+/**
+An escape sequence (one event from ink's parser) as its keys: one, or none for a key nobody binds.
+ink hands ESC and the character after it over as one event whatever that character is, so Esc
+typed with the keys after it (Esc, Ctrl-E, Ctrl-U in one read) would come as Alt-Ctrl-E: an Esc
+before a control character (Tab, Ctrl-letters, another Esc) is two keys, the Esc and that one.
+*/
+function escapeKeys(sequence: string): KeyEvent[] {
 	const body = sequence.slice(1);
 	if (body === '') {
-		return key({escape: true});
+		return [key({escape: true})];
 	}
 
 	// ESC ESC [A and the like: Alt with a key that is itself a sequence.
-	if (body.startsWith('\u001B')) {
-		const inner = escapeKey(body);
-		return inner?.type === 'key' ? key({...inner.key, meta: true}) : inner;
+	if (body.startsWith('\u001B') && body.length > 1) {
+		return escapeKeys(body).map(inner => inner.type === 'key' ? key({...inner.key, meta: true}) : inner);
 	}
 
 	const match = /^[[O](?:\[)?([\d;]*)([A-Za-z~])$/.exec(body);
 	if (match === null) {
-		// Alt with a character: ESC b, ESC Enter, ESC DEL.
 		const character = [...body][0] ?? '';
-		if (body.length === character.length) {
-			return character < ' ' || character === '\u007F' ? controlKey(character, true) : key({input: character, meta: true});
+		if (body.length !== character.length) {
+			return [];
 		}
 
-		return undefined;
+		if (character >= ' ' && character !== '\u007F') {
+			// Alt with a character: ESC b.
+			return [key({input: character, meta: true})];
+		}
+
+		if (altControls.has(character)) {
+			return present(controlKey(character, true));
+		}
+
+		// ESC ESC: two Escs.
+		return [key({escape: true}), ...present(character === '\u001B' ? key({escape: true}) : controlKey(character))];
 	}
 
 	const [, parameters = '', final = ''] = match;
 	const numbers = parameters.split(';');
 	const parts = final === '~' ? tildes[numbers[0] ?? ''] : finals[final];
 	if (parts === undefined) {
-		return undefined;
+		return [];
 	}
 
 	// xterm's modifier parameter: 1 + (shift 1, alt 2, ctrl 4).
 	const modifier = Math.max(0, Number(numbers[1] ?? 1) - 1);
-	return key({
+	return [key({
 		...parts,
 		shift: parts.shift === true || (modifier & 1) !== 0,
 		meta: (modifier & 2) !== 0,
 		ctrl: (modifier & 4) !== 0,
-	});
+	})];
 }
+
 
 /** A chunk without escape sequences: runs of text, and each control byte as its own key. */
 function splitText(chunk: string, events: KeyEvent[]): void {
@@ -184,15 +204,11 @@ export function readKeys(state: KeyReader, input: string): {readonly state: KeyR
 		return {state: {paste: ''}, events: []};
 	}
 
-	const events: KeyEvent[] = [];
 	if (input.startsWith('\u001B')) {
-		const event = escapeKey(input);
-		if (event !== undefined) {
-			events.push(event);
-		}
-	} else {
-		splitText(input, events);
+		return {state, events: escapeKeys(input)};
 	}
 
+	const events: KeyEvent[] = [];
+	splitText(input, events);
 	return {state, events};
 }

@@ -1,24 +1,25 @@
 /*
 The state of an interactive session, changed only by `sessionReducer`: the entries of the message
 pane (bounded by --scrollback), the connection as the status bar shows it, the scroll position,
-the display toggles, and how the session will end. Connection events arrive in batches (one
+the display toggles, the opens (for /save), and how the session will end. Connection events arrive in batches (one
 action per frame), so that a flood costs one state change per frame, not one per message.
 The state's shape, its events and actions, and its start are in state.ts (light enough for the
-first frame); the rows' shape is entry.ts. Both are exported here too: this is the model's entry.
+first frame); the rows' shape is entry.ts; /save's records are saved-records.ts. All are exported
+here too: this is the model's entry.
 */
 import {isCleanClose} from '../connection/close-codes.js';
 import {exitCodes} from '../shared/exit-codes.js';
 import {plural} from '../shared/escape-text.js';
-import {closeRecord, type EventRecord, openRecord, payloadRecord} from '../shared/event-record.js';
 import type {Entry} from './entry.js';
 import {searchableText} from './message-format.js';
 import {type Anchor, fillWindow, isAtEnd, type Rows, scrollBy} from './scroll-window.js';
-import {type Measure, secondsUntil, type Session, type SessionAction, type SessionEvent, type ShownMessage, type View} from './state.js';
+import {type Measure, type Opened, secondsUntil, type Session, type SessionAction, type SessionEvent, type ShownMessage, type View} from './state.js';
 
 export type {Emphasis, Entry, EntryKind} from './entry.js';
 export {
-	createSession, type Link, type Measure, secondsUntil, type Session, type SessionAction, type SessionEvent, type ShownMessage, type View,
+	createSession, type Link, type Measure, type Opened, secondsUntil, type Session, type SessionAction, type SessionEvent, type ShownMessage, type View,
 } from './state.js';
+export {type SaveTarget, sessionRecords} from './saved-records.js';
 
 type NewEntry = Omit<Entry, 'seq'>;
 
@@ -74,6 +75,7 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 				pending: 0,
 				exitCode: undefined,
 				opened: true,
+				opens: [...laterOpens(state), {time, protocol: event.protocol, seq: state.nextSeq + added.length, queued: sent > 0 ? pendingSeqs(state, added) : []}],
 				link: {...link, state: 'open', attempt: event.attempt, protocol: event.protocol, extensions: event.extensions, closeCode: undefined, closeReason: '', reconnectAt: undefined, failure: undefined},
 			};
 		}
@@ -161,6 +163,21 @@ function applyEvent(state: Session, event: SessionEvent, added: NewEntry[]): Ses
 			return state;
 		}
 	}
+}
+
+/** The opens /save still needs: the one the first entry belongs to, and those after it. */
+function laterOpens({opens, entries, nextSeq}: Session): readonly Opened[] {
+	const first = entries[0]?.seq ?? nextSeq;
+	const from = opens.findLastIndex(open => open.seq <= first);
+	return from <= 0 ? opens : opens.slice(from);
+}
+
+/** The seqs of the entries waiting to be sent, those kept and those about to be added. */
+function pendingSeqs(state: Session, added: readonly NewEntry[]): number[] {
+	return [
+		...state.entries.filter(entry => entry.delivery === 'pending').map(entry => entry.seq),
+		...added.flatMap((entry, index) => entry.delivery === 'pending' ? [state.nextSeq + index] : []),
+	];
 }
 
 function messageEntry(event: {readonly time: number} & ShownMessage, dir: 'in' | 'out'): NewEntry {
@@ -321,34 +338,4 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 			return {...state, entries: [], view: {follow: true}, unseen: 0};
 		}
 	}
-}
-
-/**
-The session as `/save` writes it: the records of `--record` (an `open` record first, when `open`
-is given, so that `wsterm replay` reads it), messages as they were on the wire; notices are left out.
-*/
-export function sessionRecords(entries: readonly Entry[], open?: {readonly url: string; readonly protocol: string}): EventRecord[] {
-	const records: EventRecord[] = [];
-	if (open !== undefined) {
-		records.push(openRecord(entries[0]?.time ?? 0, open.url, open.protocol));
-	}
-
-	for (const entry of entries) {
-		if (entry.dir === 'local' || entry.delivery === 'unsent') {
-			continue;
-		}
-
-		if (entry.wire !== undefined) {
-			records.push(payloadRecord(entry.time, entry.dir, entry.wireText ? 'text' : 'binary', entry.wire));
-		} else if (entry.kind === 'close') {
-			records.push(closeRecord(entry.time, entry.dir, entry.code ?? 1005, entry.reason ?? ''));
-		} else if (entry.kind === 'text') {
-			records.push(payloadRecord(entry.time, entry.dir, 'text', Buffer.from(entry.text ?? '')));
-		} else if (entry.kind === 'binary' || entry.kind === 'ping' || entry.kind === 'pong') {
-			const record = payloadRecord(entry.time, entry.dir, entry.kind, entry.bytes ?? Buffer.alloc(0));
-			records.push(entry.rtt === undefined ? record : {...record, rtt: Number(entry.rtt.toFixed(3))});
-		}
-	}
-
-	return records;
 }

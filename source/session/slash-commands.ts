@@ -17,7 +17,7 @@ export type Command =
 	| {readonly name: 'empty'}
 	/** `overwrite`: `/save!`, which may replace an existing file. */
 	| {readonly name: 'save'; readonly path: string; readonly overwrite: boolean}
-	/** A Socket.IO event (--protocol socketio): sent as the line `["EVENT", ...args]`. */
+	/** A Socket.IO event (--protocol socketio): sent as the line `["EVENT", ...args]` (emitLine; TypedJson args as typed). */
 	| {readonly name: 'emit'; readonly event: string; readonly args: readonly unknown[]}
 	/** `codec` undefined: `/decode off`. */
 	| {readonly name: 'decode'; readonly codec: string | undefined}
@@ -130,6 +130,34 @@ function jsonValueEnd(text: string, start: number): number {
 	return text.length;
 }
 
+/**
+A JSON value as typed, kept as its text because JSON.parse would change one of its numbers
+(9007199254740993, 1.10, -0, 1e2): /emit sends it as typed, as typing the event's array does.
+*/
+export class TypedJson {
+	constructor(readonly text: string) {}
+}
+
+// JSON strings (skipped) and numbers, in a text JSON.parse accepted.
+const jsonNumbers = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+
+/** The value of a JSON text, or the text itself (TypedJson) when JSON.parse would change a number of it. */
+function typedValue(text: string): unknown {
+	const value: unknown = JSON.parse(text);
+	for (const [token] of text.matchAll(jsonNumbers)) {
+		if (!token.startsWith('"') && JSON.stringify(Number(token)) !== token) {
+			return new TypedJson(text);
+		}
+	}
+
+	return value;
+}
+
+/** The line `/emit` sends: the event's JSON array, each argument as typed. */
+export function emitLine(event: string, args: readonly unknown[]): string {
+	return `[${[event, ...args].map(value => value instanceof TypedJson ? value.text : JSON.stringify(value)).join(',')}]`;
+}
+
 /** JSON values separated by spaces (or commas): `"hi" {"to":2} 3`. A string is what is wrong. */
 export function parseJsonValues(text: string): unknown[] | string {
 	const values: unknown[] = [];
@@ -146,7 +174,7 @@ export function parseJsonValues(text: string): unknown[] | string {
 		const end = jsonValueEnd(text, index);
 		const piece = text.slice(index, end);
 		try {
-			values.push(JSON.parse(piece));
+			values.push(typedValue(piece));
 		} catch {
 			return `argument ${values.length + 1} is not JSON: ${piece.length > 40 ? `${piece.slice(0, 40)}...` : piece} (quote strings: "hi")`;
 		}

@@ -67,6 +67,17 @@ export type Link = {
 	readonly reconnects: number;
 };
 
+/** A connection's open, for /save's `open` records: when, the subprotocol, and where among the entries. */
+export type Opened = {
+	/** Wall-clock milliseconds. */
+	readonly time: number;
+	readonly protocol: string;
+	/** The seq of the first entry after the open. */
+	readonly seq: number;
+	/** The entries typed while not connected that went out at this open (their seqs). */
+	readonly queued: readonly number[];
+};
+
 /** Following the live end, or scrolled back with entry `seq` at the bottom edge. */
 export type View = {readonly follow: true} | {readonly follow: false; readonly seq: number; readonly cut: number};
 
@@ -93,6 +104,8 @@ export type Session = {
 	readonly exitCode: number | undefined;
 	/** The connection was open at least once. */
 	readonly opened: boolean;
+	/** The opens of the connection, from the one the first entry belongs to (/save writes each). */
+	readonly opens: readonly Opened[];
 	/** A hook asked to quit with this exit code (ctx.exit). */
 	readonly exitRequest?: number;
 	/** The protocol's own packets (--protocol) each way: in the connection's counts, not shown as messages. */
@@ -135,6 +148,7 @@ export function createSession({limit, state = 'connecting'}: {readonly limit: nu
 		unsent: 0,
 		exitCode: undefined,
 		opened: false,
+		opens: [],
 		control: {in: 0, out: 0},
 		received: 0,
 	};

@@ -13,7 +13,7 @@ import type {SessionExit} from './use-session-exit.js';
 type Options = {
 	readonly connection: Connection;
 	readonly pipe: SessionPipe | undefined;
-	readonly session: Pick<Session, 'entries' | 'link'>;
+	readonly session: Pick<Session, 'entries' | 'link' | 'opens'>;
 	readonly dispatch: Dispatch<SessionAction>;
 	readonly notice: (kind: NoticeKind, text: string) => void;
 	readonly now: () => number;
@@ -65,10 +65,10 @@ export function useCommands(options: Options): () => void {
 	}, [notice, send]);
 
 	const save = useCallback(async (typed: string, overwrite: boolean) => {
-		const records = sessionRecords(session.entries, recordUrl === undefined ? undefined : {url: recordUrl, protocol: session.link.protocol});
-		const {kind, text} = await saveRecords(typed, overwrite, records, homedir());
+		const open = recordUrl === undefined ? undefined : {url: recordUrl, protocol: session.link.protocol, opens: session.opens, time: now()};
+		const {kind, text} = await saveRecords(typed, overwrite, sessionRecords(session.entries, open), homedir());
 		notice(kind, text);
-	}, [session.entries, session.link.protocol, recordUrl, notice]);
+	}, [session.entries, session.link.protocol, session.opens, recordUrl, now, notice]);
 
 	const {quit, closeConnection} = exit;
 	const {current, act} = prompt;

@@ -1,6 +1,6 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
 import type {Connection} from '../connection/connection.js';
-import {exitCodes} from '../shared/exit-codes.js';
+import {endCode} from '../session/end-report.js';
 import type {SessionPipe} from '../session/message-path.js';
 import {closeThroughStages} from '../session/outgoing.js';
 import type {Session} from '../session/state.js';
@@ -16,9 +16,12 @@ type Options = {
 };
 
 export type SessionExit = {
-	/** A quit was asked for: keys do nothing more while the connection closes. */
+	/** A quit was asked for: keys do nothing more while the connection closes (but quit again). */
 	readonly quitting: boolean;
-	/** /quit, Ctrl-C: close with 1000, and exit once closed. */
+	/**
+	/quit, Ctrl-C: close with 1000, and exit once closed. Again while closing: exit at once, without
+	waiting for the peer's answer (or the stages' goodbye), the close still wsterm's 1000.
+	*/
 	readonly quit: () => void;
 	/** Closes the connection through the stages; returns why it cannot be. */
 	readonly closeConnection: (code: number, reason?: string) => string | undefined;
@@ -31,14 +34,19 @@ connection that fails ends it too. `onExit` is called once.
 */
 export function useSessionExit({connection, pipe, session, reconnect, onExit}: Options): SessionExit {
 	const [quitting, setQuitting] = useState(false);
+	// Also a ref: a second Ctrl-C in the same read as the first comes before the next render.
+	const quitAsked = useRef(false);
+	const beginQuit = useCallback(() => {
+		quitAsked.current = true;
+		setQuitting(true);
+	}, []);
 	const exited = useRef(false);
 	const finish = useCallback((code: number, unsent: number) => {
 		if (!exited.current) {
 			exited.current = true;
-			// Lines a protocol still holds were typed while its handshake was not done: never sent,
-			// and a session quit then never connected (exit 1, as one quit before the first open).
-			const held = pipe?.sending ?? 0;
-			onExit(held > 0 && code === exitCodes.ok ? exitCodes.connectFailed : code, unsent + held);
+			// Lines a protocol still holds were typed while its handshake was not done: never sent either.
+			const never = unsent + (pipe?.sending ?? 0);
+			onExit(endCode(code, never), never);
 		}
 	}, [onExit, pipe]);
 
@@ -61,20 +69,31 @@ export function useSessionExit({connection, pipe, session, reconnect, onExit}: O
 		}
 
 		if (connection.state === 'open' || connection.state === 'closing') {
-			setQuitting(true);
+			beginQuit();
 			if (connection.state === 'open') {
 				closeConnection(1000);
 			}
 		} else {
 			finish(session.exitRequest, session.unsent);
 		}
-	}, [session.exitRequest, session.unsent, connection, closeConnection, finish]);
+	}, [session.exitRequest, session.unsent, connection, closeConnection, finish, beginQuit]);
 
 	const quit = useCallback(() => {
-		setQuitting(true);
+		if (quitAsked.current) {
+			// Asked again: a peer that never answers the close is not waited for. Our 1000 is the
+			// close (sent now if the stages still held it), and the socket is dropped: 'close' follows at once.
+			if (connection.state === 'open') {
+				connection.close(1000);
+			}
+
+			connection.terminate();
+			return;
+		}
+
+		beginQuit();
 		if (connection.state !== 'closed' && connection.state !== 'closing') {
 			closeConnection(1000);
 		}
-	}, [connection, closeConnection]);
+	}, [connection, closeConnection, beginQuit]);
 	return {quitting, quit, closeConnection};
 }

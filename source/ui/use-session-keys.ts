@@ -1,13 +1,13 @@
 import {type Dispatch, useCallback, useState} from 'react';
 import type {NoticeKind} from '../session/command-processor.js';
-import {keyCommand} from '../session/key-commands.js';
+import {keyCommand, keyNote, quittingKeyCommand} from '../session/key-commands.js';
 import type {KeyEvent} from '../session/key-splitter.js';
 import type {Measure, SessionAction} from '../session/state.js';
 import {useKeys} from './use-keys.js';
 import type {PromptHandle} from './use-prompt.js';
 
 type Options = {
-	/** A quit was asked for: keys do nothing more. */
+	/** A quit was asked for: keys do nothing more, but Ctrl-C and Ctrl-D, which quit at once. */
 	readonly quitting: boolean;
 	readonly prompt: Pick<PromptHandle, 'current' | 'act'>;
 	/** Enter. */
@@ -31,11 +31,13 @@ export function useSessionKeys({quitting, prompt, submit, quit, dispatch, notice
 	const [redraws, setRedraws] = useState(0);
 	const {current, act} = prompt;
 	const onKey = useCallback((event: KeyEvent) => {
-		if (quitting) {
-			return;
+		const prompted = current();
+		const command = quitting ? quittingKeyCommand(event) : keyCommand(event, {prompt: prompted, protocol, pageLines: Math.max(1, paneHeight - 1)});
+		const note = quitting ? undefined : keyNote(event, prompted);
+		if (note !== undefined) {
+			notice('info', note);
 		}
 
-		const command = keyCommand(event, {prompt: current(), protocol, pageLines: Math.max(1, paneHeight - 1)});
 		switch (command?.type) {
 			case undefined: {
 				return;
