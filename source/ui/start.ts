@@ -82,7 +82,7 @@ const leaveAlternateScreen = '\u001B[?2004l\u001B[?25h\u001B[0m\u001B[?1049l\u00
 
 /** `wsterm` with no URL: the echo server of `wsterm serve`, in-process, on a free loopback port. */
 async function startEchoServer(): Promise<RunningServer> {
-	const [{startServer}, {defaultServeOptions}] = await Promise.all([import('../serve/run.js'), import('../cli/serve-options.js')]);
+	const [{startServer}, {defaultServeOptions}] = await Promise.all([import('../serve/run.js'), import('../serve/options.js')]);
 	return startServer({...defaultServeOptions, port: 0, host: '127.0.0.1'}, () => undefined);
 }
 
