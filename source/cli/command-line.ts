@@ -7,9 +7,9 @@ rather than -n "v", a boolean takes a "true" or "false" that follows it, `--x="a
 quotes, and nothing says how an option was typed, which every error line names (`-Z`,
 `--no-check`). So a thin pass (readTokens) first reads argv the POSIX way, as node:util's
 parseArgs does: a string option takes the next argument whatever it is. It checks each option
-against the table and notes how it was typed, then hands meow the same line spelled so that both
-readings agree (`--name value`, `--name=-value`, `--name`, `--no-name`, then `--` and the
-arguments); meow gives the values, typed, with the table's defaults. meow's help, version,
+against the table and notes how it was typed, then hands meow the options given, spelled so
+that both readings agree (`--name value`, `--name=-value`, `--name`, `--no-name`); meow gives
+their values, typed, and the others take the table's defaults. meow's help, version,
 unknown-flag report and process title are kept out (see flagValues).
 */
 import meow, {type AnyFlag, type AnyFlags, type TypedFlags} from 'meow';
@@ -155,8 +155,10 @@ value starting with a dash after `=` (else it would not be taken as the value), 
 as the next argument (after `=`, yargs-parser would strip quotes around it). meow is given only
 the options on the line: its set-up work grows with the table (some 10 ms for all of it, at every
 start), and the others take the table's defaults. It reads no package.json (pkg), shows no help
-or version, and leaves unknown options to checkedOptions; the process title, which it would set
-from package.json's bin, stays node's.
+or version, and leaves unknown options to checkedOptions. It would also set the process title
+from package.json's bin (with no package.json: to "", which blanks the command line ps shows),
+so the title is held while it runs; it stays readable after, though setting it then no longer
+reaches the system (nothing here or in the packages used sets it).
 */
 function flagValues<Specs extends AnyFlags>(specs: Specs, values: ReadonlyMap<string, boolean | string[]>): TypedFlags<Specs> {
 	const defaults = Object.entries(specs).flatMap(([name, spec]) => {
