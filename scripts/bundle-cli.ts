@@ -8,18 +8,20 @@ session stays its own bundle (dist/ui/run.js), which keeps using the separate mo
 dist/cli.js, the command, is source/bin.ts: it listens for signals before it loads dist/main.js.
 
 Packages stay in node_modules (ws, https-proxy-agent, the codec and protocol libraries, loaded
-only when used), except the two small ones whose imports would otherwise be loaded at every
-start: lossless-json (some ten modules, imported by the codec and replay glue, which is in the
-bundle) and proxy-from-env; their licences go to dist/third-party-licenses.txt.
+only when used), except the small ones whose imports would otherwise be loaded at every start:
+meow (the command line's parser), lossless-json (some ten modules, imported by the codec and
+replay glue, which is in the bundle) and proxy-from-env; their licences go to
+dist/third-party-licenses.txt (meow's with those of the packages its own build bundles).
 */
-import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {builtinModules} from 'node:module';
+import {existsSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build, type Plugin} from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
-const inlined = ['lossless-json', 'proxy-from-env'];
+const inlined = ['meow', 'lossless-json', 'proxy-from-env'];
 const common = {
 	bundle: true,
 	platform: 'node',
@@ -33,7 +35,58 @@ const common = {
 const packagesExternal: Plugin = {
 	name: 'wsterm-packages',
 	setup(builder) {
-		builder.onResolve({filter: /^[^./]/}, ({path}) => path.startsWith('node:') || inlined.includes(path) ? undefined : {path, external: true});
+		builder.onResolve({filter: /^[^./]/}, ({path}) => {
+			if (path.startsWith('node:') || inlined.includes(path)) {
+				return undefined;
+			}
+
+			// A built-in module a bundled package names bare ('util'): it is no package to load
+			// (test/helpers/packages-loaded.ts counts the bare names a run imports).
+			return {path: builtinModules.includes(path) ? `node:${path}` : path, external: true};
+		});
+	},
+};
+
+/*
+meow looks for package.json (read-package-up, and normalize-package-data with semver, the SPDX
+lists, hosted-git-info) unless it is given `pkg`, which cli/command-line.ts always gives. Its
+build is one module of bundled dependencies that sets each of them up at load time, calls that
+esbuild keeps (a call may have effects): left in, they cost some 30-50 ms at every start,
+child_process and its sockets loaded included. So the lookup is stubbed out and those top-level
+set-up calls are marked pure; esbuild then drops what nothing uses. A meow whose files no longer
+match stops the build rather than bundle the cost unnoticed (npm run bench:startup).
+*/
+const meowTrimmed: Plugin = {
+	name: 'wsterm-meow-trimmed',
+	setup(builder) {
+		builder.onLoad({filter: /[\\/]meow[\\/]build[\\/](options|dependencies)\.js$/}, ({path}) => {
+			const text = readFileSync(path, 'utf8');
+			const contents = path.endsWith('options.js')
+				? text.replace(
+					'import { a as readPackageUpSync, n as normalizePackageData } from \'./dependencies.js\';',
+					'const readPackageUpSync = () => undefined, normalizePackageData = () => {};',
+				)
+				: text.replaceAll(/^((?:var|const) [\w$]+ = )([\w$]+\()/gm, '$1/* @__PURE__ */ $2').replace(/^promisify\(execFile\);$/m, '');
+			if (contents === text || (path.endsWith('dependencies.js') && /^promisify\(/m.test(contents))) {
+				throw new Error(`${path} is not the meow build scripts/bundle-cli.ts trims: check it (and npm run bench:startup)`);
+			}
+
+			return {contents, loader: 'js'};
+		});
+	},
+};
+
+/*
+`import process from 'node:process'` (meow's modules) makes Node build an ES module of the
+process object, reading every property it has: the list of allowed NODE_OPTIONS flags is built
+and the diagnostic report is loaded, some 5 ms at each start. It is the global process; the
+bundle takes that.
+*/
+const globalProcess: Plugin = {
+	name: 'wsterm-global-process',
+	setup(builder) {
+		builder.onResolve({filter: /^(node:)?process$/}, () => ({path: 'process', namespace: 'wsterm-global-process'}));
+		builder.onLoad({filter: /^process$/, namespace: 'wsterm-global-process'}, () => ({contents: 'export default globalThis.process;', loader: 'js'}));
 	},
 };
 
@@ -50,7 +103,7 @@ await build({
 	...common,
 	entryPoints: [join(dist, 'cli', 'main.js')],
 	outfile: join(dist, 'main.js'),
-	plugins: [uiExternal, packagesExternal],
+	plugins: [uiExternal, globalProcess, packagesExternal, meowTrimmed],
 });
 
 await build({
@@ -76,6 +129,9 @@ const notices = inlined.map(name => {
 		throw new Error(`${name} has no licence file to ship with dist/main.js`);
 	}
 
-	return `${name}@${version}\n\n${readFileSync(join(directory, file), 'utf8').trim()}\n`;
+	// meow's build bundles its own dependencies (yargs-parser and others) and lists their licences here.
+	const bundled = join(directory, 'build', 'licenses.md');
+	const theirs = existsSync(bundled) ? `\nIt bundles these packages in turn:\n\n${readFileSync(bundled, 'utf8').trim()}\n` : '';
+	return `${name}@${version}\n\n${readFileSync(join(directory, file), 'utf8').trim()}\n${theirs}`;
 });
 writeFileSync(join(dist, 'third-party-licenses.txt'), `dist/main.js bundles these packages:\n\n${notices.join('\n---\n\n')}`);

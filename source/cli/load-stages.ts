@@ -1,10 +1,11 @@
 /*
-Which stages a connection gets, from what the command line asked for. Each stage's code is
-loaded here, with a dynamic import, only when it is asked for: without the flags, none of it is
-read at start-up. Called before connecting, so that a bad rule, a script that does not load or a
-file that cannot be written is a usage error (exit 2) before anything happens.
+Which stages a connection gets, from what the command line asked for (pipeline-options.ts), and
+serve's hooks. Each stage's code is loaded here, with a dynamic import, only when it is asked
+for: without the flags, none of it is read at start-up. Called before connecting (or listening),
+so that a bad rule, a script that does not load or a file that cannot be written is a usage
+error (exit 2) before anything happens.
 */
-import type {HookFlags} from '../automation/index.js';
+import type {HookFlags, ServeHooksSetup} from '../automation/index.js';
 import type {ProtocolChoices} from '../protocols/index.js';
 import type {CodecChoices} from '../codecs/stage.js';
 import type {StageFactory} from '../pipeline/stage.js';
@@ -55,4 +56,10 @@ export async function loadStages(choices: StageChoices): Promise<StageFactory[]>
 	}
 
 	return stages;
+}
+
+/** `wsterm serve --reply/--script`: the hooks that answer each client. */
+export async function loadServeHooks(flags: HookFlags): Promise<ServeHooksSetup> {
+	const {createServeHooks, loadHooks} = await import('../automation/index.js');
+	return createServeHooks(await loadHooks(flags));
 }

@@ -1,20 +1,20 @@
 /*
 The replay flags as the command line gave them, checked: `--pace`, `--reply-timeout`,
-`--check`, `--ignore`, `--entry`; and the subprotocol a replay offers by default.
+`--check`, `--ignore`, `--entry`; and the subprotocol a replay offers by default. Pure: flags in,
+choices out (replay-mode.ts reads the file and connects).
 */
 import type {ConnectFlags} from '../connection/connect-options.js';
+import type {ConnectionOptions} from '../connection/connection.js';
 import {UsageError} from '../shared/exit-codes.js';
 import type {Conversation} from '../replay/conversation.js';
 import {type Pace, paces} from '../replay/pacing.js';
+import {longName} from './command-line.js';
+import {connectFlags, connectionOptions, connectTimeout} from './client-options.js';
+import {type FlagNamer, type FlagsOf, notForReplay, type ParsedLine, rejectFlags, serveOnly} from './flags.js';
+import {flagNumber} from './numbers.js';
 
-/** The flags as meow gives them, unchecked. */
-export type ReplayFlags = {
-	readonly pace?: string;
-	readonly replyTimeout?: string;
-	readonly entry?: string;
-	readonly check: boolean;
-	readonly ignore: readonly string[];
-};
+/** The flags as the command line gives them, unchecked. */
+export type ReplayFlags = FlagsOf<'pace' | 'replyTimeout' | 'entry' | 'check' | 'ignore'>;
 
 export type ReplayChoices = {
 	readonly pace: Pace;
@@ -24,43 +24,71 @@ export type ReplayChoices = {
 	readonly ignore: readonly string[];
 };
 
+/** `wsterm replay FILE [url]`: what to replay, where, and how. */
+export type ReplayModeOptions = {
+	readonly file: string;
+	/** The server to replay against; undefined: the one the file recorded. */
+	readonly url?: string;
+	readonly choices: ReplayChoices;
+	/** Without the recorded subprotocol (withRecordedProtocol adds it once the file is read). */
+	readonly connect: ConnectFlags;
+	readonly connection: ConnectionOptions;
+	readonly jsonl: boolean;
+	readonly verbose: boolean;
+};
+
 /** Seconds waited for recorded replies by default. */
 export const defaultReplyTimeout = 5;
 
-function parsePace(text: string | undefined): Pace {
+function parsePace(flag: string, text: string | undefined): Pace {
 	if (text === undefined) {
 		return 'reply';
 	}
 
 	const pace = paces.find(name => name === text);
 	if (pace === undefined) {
-		throw new UsageError(`--pace takes ${paces.join(', ')}, not "${text}"`);
+		throw new UsageError(`${flag} takes ${paces.join(', ')}, not "${text}"`);
 	}
 
 	return pace;
 }
 
-export function replayChoicesFromFlags(flags: ReplayFlags): ReplayChoices {
-	const replyTimeout = flags.replyTimeout === undefined ? defaultReplyTimeout : Number(flags.replyTimeout);
-	if (flags.replyTimeout !== undefined && (flags.replyTimeout.trim() === '' || !Number.isFinite(replyTimeout) || replyTimeout <= 0)) {
-		throw new UsageError(`--reply-timeout takes a number of seconds above 0, not "${flags.replyTimeout}"`);
-	}
-
-	if (flags.entry !== undefined && !/^[1-9]\d*$/.test(flags.entry)) {
-		throw new UsageError(`--entry takes a whole number from 1, not "${flags.entry}"`);
-	}
-
-	const empty = flags.ignore.find(key => key === '');
-	if (empty !== undefined) {
-		throw new UsageError('--ignore takes a key name, not an empty string');
+export function replayChoicesFromFlags(flags: ReplayFlags, named: FlagNamer<keyof ReplayFlags> = longName): ReplayChoices {
+	const replyTimeout = flagNumber(named('replyTimeout'), flags.replyTimeout, {min: 0, aboveMin: true, seconds: true}) ?? defaultReplyTimeout;
+	const entry = flagNumber(named('entry'), flags.entry, {min: 1, whole: true});
+	if (flags.ignore.includes('')) {
+		throw new UsageError(`${named('ignore')} takes a key name, not an empty string`);
 	}
 
 	return {
-		pace: parsePace(flags.pace),
+		pace: parsePace(named('pace'), flags.pace),
 		replyTimeoutMs: replyTimeout * 1000,
 		check: flags.check,
 		ignore: flags.ignore,
-		...(flags.entry === undefined ? {} : {entry: Number(flags.entry)}),
+		...(entry === undefined ? {} : {entry}),
+	};
+}
+
+/** `wsterm replay FILE [url] [options]`, checked: a UsageError for a flag of another mode, a missing file, a bad value. */
+export function replayOptionsFromCommandLine(line: ParsedLine): ReplayModeOptions {
+	rejectFlags(line, [...serveOnly, ...notForReplay], 'wsterm replay');
+	const [, file, url, extra] = line.input;
+	if (file === undefined) {
+		throw new UsageError('wsterm replay needs a file: wsterm replay FILE [url]');
+	}
+
+	if (extra !== undefined) {
+		throw new UsageError(`unexpected argument "${extra}": wsterm replay FILE [url]`);
+	}
+
+	return {
+		file,
+		...(url === undefined ? {} : {url}),
+		choices: replayChoicesFromFlags(line.flags, line.named),
+		connect: connectFlags(line, connectTimeout(line)),
+		connection: connectionOptions(line),
+		jsonl: line.flags.jsonl,
+		verbose: line.flags.verbose,
 	};
 }
 

@@ -1,70 +1,37 @@
-import {UsageError} from '../shared/exit-codes.js';
+/*
+`wsterm serve`'s options from its flags, checked, over serve's defaults (serve/options.ts). Pure:
+flags in, options out; loading hooks and reading a --replay file is the mode's (serve-mode.ts).
+*/
+import type {HookFlags} from '../automation/index.js';
+import type {Pace} from '../replay/pacing.js';
+import {defaultServeOptions} from '../serve/options.js';
 import type {ServeOptions} from '../serve/run.js';
+import {UsageError} from '../shared/exit-codes.js';
+import {longName} from './command-line.js';
+import {clientOnly, type FlagNamer, type FlagsOf, type ParsedLine, rejectFlags, replayOnly} from './flags.js';
+import {flagNumber} from './numbers.js';
+import {replayChoicesFromFlags} from './replay-options.js';
 
-/** The serve flags as the command line gave them (meow's values, unchecked). */
-export type ServeFlags = {
-	readonly port?: string;
-	readonly host?: string;
-	readonly path?: string;
-	readonly broadcast: boolean;
-	readonly subprotocol: readonly string[];
-	readonly origin: readonly string[];
-	readonly tlsCert?: string;
-	readonly tlsKey?: string;
-	readonly compress: boolean;
-	readonly maxPayload?: string;
-	readonly maxConnections?: string;
-	readonly pingInterval?: string;
-	readonly verbose: boolean;
-};
+// Where the defaults were before serve owned them; the tests still import them from here.
+export {defaultServeOptions} from '../serve/options.js';
 
-/** What `wsterm serve` does with no flags; the interactive mode's built-in server starts from it too. */
-export const defaultServeOptions: ServeOptions = {
-	port: 8080,
-	host: '127.0.0.1',
-	path: '/',
-	broadcast: false,
-	subprotocols: [],
-	origins: [],
-	compress: false,
-	maxPayload: 16 * 1024 * 1024,
-	pingIntervalMs: 30_000,
-	verbose: false,
+/** The serve flags as the command line gave them, unchecked. */
+export type ServeFlags = FlagsOf<'port' | 'host' | 'path' | 'broadcast' | 'subprotocol' | 'origin' | 'tlsCert' | 'tlsKey' | 'compress' | 'maxPayload' | 'maxConnections' | 'pingInterval' | 'verbose'>;
+
+/** What `wsterm serve` was asked to do: the server's options, and how it answers. */
+export type ServeChoices = {
+	readonly options: ServeOptions;
+	/** --reply and --script; undefined when neither is given. */
+	readonly hooks?: HookFlags;
+	/** --replay FILE, with --pace and --entry. */
+	readonly replay?: {readonly file: string; readonly pace: Pace; readonly entry?: number};
 };
 
 // RFC 7230 token characters: what a Sec-WebSocket-Protocol value may hold.
 const token = /^[!#$%&'*+\-.^_`|~\dA-Za-z]+$/;
 
-function wholeNumber(flag: string, text: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
-	if (text === undefined) {
-		return undefined;
-	}
-
-	const value = Number(text);
-	// A strict pattern: Number() would also take '', ' 8', '1e3' and '0x50'.
-	if (!/^\d+$/.test(text) || value < min || value > max) {
-		const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
-		throw new UsageError(`--${flag} takes a whole number ${range}, not "${text}"`);
-	}
-
-	return value;
-}
-
-function seconds(flag: string, text: string | undefined): number | undefined {
-	if (text === undefined) {
-		return undefined;
-	}
-
-	const value = Number(text);
-	if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(text.trim()) || !Number.isFinite(value)) {
-		throw new UsageError(`--${flag} takes a number of seconds (0 or more), not "${text}"`);
-	}
-
-	return value * 1000;
-}
-
 /** `--origin` values compare against the Origin header, which browsers send as a bare serialized origin. */
-function origin(text: string): string {
+function origin(flag: string, text: string): string {
 	// Pages opened from files and sandboxed frames send the literal `null`.
 	if (text === 'null') {
 		return text;
@@ -76,49 +43,78 @@ function origin(text: string): string {
 	} catch {}
 
 	if (url === undefined || url.origin === 'null') {
-		throw new UsageError(`--origin takes an origin such as http://localhost:3000, not "${text}"`);
+		throw new UsageError(`${flag} takes an origin such as http://localhost:3000, not "${text}"`);
 	}
 
 	return url.origin;
 }
 
-function subprotocol(text: string): string {
+function subprotocol(flag: string, text: string): string {
 	if (!token.test(text)) {
-		throw new UsageError(`--subprotocol "${text}" is not a valid subprotocol name (letters, digits and !#$%&'*+-.^_\`|~)`);
+		throw new UsageError(`${flag} "${text}" is not a valid subprotocol name (letters, digits and !#$%&'*+-.^_\`|~)`);
 	}
 
 	return text;
 }
 
 /** Checks the serve flags and fills in defaults. Throws UsageError with one line saying what is wrong. */
-export function serveOptionsFromFlags(flags: ServeFlags): ServeOptions {
+export function serveOptionsFromFlags(flags: ServeFlags, named: FlagNamer<keyof ServeFlags> = longName): ServeOptions {
 	const host = flags.host ?? defaultServeOptions.host;
 	if (host.trim() === '' || /[\s/]/.test(host)) {
-		throw new UsageError(`--host takes an address or host name such as 127.0.0.1 or 0.0.0.0, not "${host}"`);
+		throw new UsageError(`${named('host')} takes an address or host name such as 127.0.0.1 or 0.0.0.0, not "${host}"`);
 	}
 
 	const path = flags.path ?? defaultServeOptions.path;
 	if (!path.startsWith('/') || /[?#\s]/.test(path)) {
-		throw new UsageError(`--path takes a path starting with "/" (no query, no spaces), not "${path}"`);
+		throw new UsageError(`${named('path')} takes a path starting with "/" (no query, no spaces), not "${path}"`);
 	}
 
 	if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
-		throw new UsageError(`${flags.tlsCert === undefined ? '--tls-key needs --tls-cert' : '--tls-cert needs --tls-key'}: give both to serve wss://`);
+		const [given, missing] = flags.tlsCert === undefined ? ['tlsKey', 'tlsCert'] as const : ['tlsCert', 'tlsKey'] as const;
+		throw new UsageError(`${named(given)} needs ${named(missing)}: give both to serve wss://`);
 	}
 
-	const maxConnections = wholeNumber('max-connections', flags.maxConnections, 1);
+	const maxConnections = flagNumber(named('maxConnections'), flags.maxConnections, {min: 1, whole: true});
+	const pingInterval = flagNumber(named('pingInterval'), flags.pingInterval, {min: 0, seconds: true});
 	return {
-		port: wholeNumber('port', flags.port, 0, 65_535) ?? defaultServeOptions.port,
+		port: flagNumber(named('port'), flags.port, {min: 0, max: 65_535, whole: true}) ?? defaultServeOptions.port,
 		host,
 		path,
 		broadcast: flags.broadcast,
-		subprotocols: [...new Set(flags.subprotocol.map(subprotocol))],
-		origins: [...new Set(flags.origin.map(origin))],
+		subprotocols: [...new Set(flags.subprotocol.map(text => subprotocol(named('subprotocol'), text)))],
+		origins: [...new Set(flags.origin.map(text => origin(named('origin'), text)))],
 		compress: flags.compress,
-		maxPayload: wholeNumber('max-payload', flags.maxPayload, 1) ?? defaultServeOptions.maxPayload,
-		pingIntervalMs: seconds('ping-interval', flags.pingInterval) ?? defaultServeOptions.pingIntervalMs,
+		maxPayload: flagNumber(named('maxPayload'), flags.maxPayload, {min: 1, whole: true}) ?? defaultServeOptions.maxPayload,
+		pingIntervalMs: pingInterval === undefined ? defaultServeOptions.pingIntervalMs : pingInterval * 1000,
 		verbose: flags.verbose,
 		...(maxConnections === undefined ? {} : {maxConnections}),
 		...(flags.tlsCert === undefined || flags.tlsKey === undefined ? {} : {tls: {certPath: flags.tlsCert, keyPath: flags.tlsKey}}),
+	};
+}
+
+/** `wsterm serve [options]`, checked: a UsageError for a flag of another mode, an argument, a bad value. */
+export function serveChoicesFromCommandLine({flags, input, typed, named}: ParsedLine): ServeChoices {
+	rejectFlags({typed}, clientOnly, 'wsterm serve');
+	if (flags.replay === undefined) {
+		rejectFlags({typed}, replayOnly, 'wsterm serve');
+	} else {
+		rejectFlags({typed}, replayOnly.filter(name => name !== 'pace' && name !== 'entry'), 'wsterm serve --replay');
+	}
+
+	if (input.length > 1) {
+		throw new UsageError(`unexpected argument "${input[1]}" after serve`);
+	}
+
+	const options = serveOptionsFromFlags(flags, named);
+	const hookFlagGiven = flags.reply.length > 0 || flags.script !== undefined;
+	if (flags.replay !== undefined && flags.broadcast) {
+		throw new UsageError('--replay and --broadcast do not go together');
+	}
+
+	const replay = flags.replay === undefined ? undefined : {file: flags.replay, ...replayChoicesFromFlags(flags, named)};
+	return {
+		options,
+		...(hookFlagGiven ? {hooks: {role: 'server', reply: flags.reply, ...(flags.script === undefined ? {} : {script: flags.script})}} : {}),
+		...(replay === undefined ? {} : {replay: {file: replay.file, pace: replay.pace, ...(replay.entry === undefined ? {} : {entry: replay.entry})}}),
 	};
 }

@@ -69,7 +69,7 @@ export type StartedSession = {
 
 /** `wsterm` with no URL: the echo server of `wsterm serve`, in-process, on a free loopback port. */
 async function startEchoServer(): Promise<RunningServer> {
-	const [{startServer}, {defaultServeOptions}] = await Promise.all([import('../serve/run.js'), import('../cli/serve-options.js')]);
+	const [{startServer}, {defaultServeOptions}] = await Promise.all([import('../serve/run.js'), import('../serve/options.js')]);
 	return startServer({...defaultServeOptions, port: 0, host: '127.0.0.1'}, () => undefined);
 }
 

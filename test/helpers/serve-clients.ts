@@ -1,7 +1,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
 import {readFileSync} from 'node:fs';
-import {defaultServeOptions} from '../../source/cli/serve-options.js';
+import {defaultServeOptions} from '../../source/serve/options.js';
 import {startServer, type RunningServer, type ServeOptions} from '../../source/serve/run.js';
 import {WebSocket, type ClientOptions} from '../../source/connection/ws.js';
 import {cliPath} from './cli.js';

@@ -1,0 +1,189 @@
+/*
+A client connection's options from the command line (`wsterm [url] [options]`, `wsterm replay`
+shares the connection part), checked: what to connect to and how, pipe mode's or the session's
+own options, and the pipeline's stages. Pure: flags in, options out. Reading files (-x @FILE, -I,
+--ca ...), loading stages and connecting is client-mode.ts's.
+*/
+import type {ConnectFlags} from '../connection/connect-options.js';
+import type {ConnectionOptions} from '../connection/connection.js';
+import type {PipeOptions} from '../pipe/run.js';
+import {waitsForEveryReply} from '../protocols/names.js';
+import {socketIoUrl} from '../protocols/socketio-url.js';
+import {UsageError} from '../shared/exit-codes.js';
+import {type ParsedLine, rejectFlags, replayOnly, serveOnly} from './flags.js';
+import {flagNumber} from './numbers.js';
+import {codecChoices, protocolChoices, socketIoAuth, type StageFlags, stageFlags, withProtocolSubprotocol} from './pipeline-options.js';
+
+export type ClientOptions = {
+	/** The server's URL as given; undefined: none (the session then talks to a built-in echo server). */
+	readonly url?: string;
+	/** Where to connect: the URL, or Socket.IO's endpoint for it with --protocol socketio. */
+	readonly connectTo?: string;
+	readonly connect: ConnectFlags;
+	/** Without -I's messages: those are read from `initialFile` when the mode starts. */
+	readonly connection: ConnectionOptions;
+	readonly initialFile?: string;
+	/** The pipeline's stages; undefined: no pipeline flag, nothing to load. */
+	readonly stages?: StageFlags;
+	/** Full screen (both ends a terminal, no pipe-mode flag), else pipe mode. */
+	readonly mode: 'session' | 'pipe';
+	/** Pipe mode's options, but the -x messages (`execute`, as given: @FILE is read later) and the stages. */
+	readonly pipe: Omit<PipeOptions, 'execute' | 'readStdin' | 'stages'>;
+	readonly execute: readonly string[];
+	/** The session's own: --scrollback, --no-history, --no-color. */
+	readonly session: {readonly scrollback: number; readonly history: boolean; readonly color: boolean};
+};
+
+export type ClientContext = {
+	/** Both stdin and stdout are terminals. */
+	readonly terminal: boolean;
+	/** Called for each line --encode or --protocol refused (the run then exits 2). */
+	readonly onRefused: () => void;
+};
+
+/** The connection part, which replay shares: what the handshake sends and how long it may take. */
+export function connectFlags(line: Pick<ParsedLine, 'flags' | 'named'>, connectTimeout: number): ConnectFlags {
+	const {flags, named} = line;
+	if (flags.request !== undefined && flags.request.toUpperCase() !== 'GET') {
+		throw new UsageError(`-X ${flags.request}: a WebSocket handshake is always a GET`);
+	}
+
+	if (flags.origin.length > 1) {
+		throw new UsageError('give -o/--origin once when connecting (several are for wsterm serve)');
+	}
+
+	const [origin] = flags.origin;
+	const maxPayload = flagNumber(named('maxPayload'), flags.maxPayload, {min: 1, whole: true});
+	return {
+		header: flags.header,
+		cookie: flags.cookie,
+		subprotocol: withProtocolSubprotocol(flags),
+		followRedirects: flags.followRedirects,
+		insecure: flags.insecure,
+		compress: flags.compress || flags.compressed,
+		connectTimeout,
+		...(origin === undefined ? {} : {origin}),
+		...(flags.userAgent === undefined ? {} : {userAgent: flags.userAgent}),
+		// With --protocol stomp, --auth is CONNECT's login and passcode, not HTTP authentication.
+		...(flags.auth === undefined || socketIoAuth(line) !== undefined || flags.protocol === 'stomp' ? {} : {auth: flags.auth}),
+		...(flags.ca === undefined ? {} : {ca: flags.ca}),
+		...(flags.cert === undefined ? {} : {cert: flags.cert}),
+		...(flags.key === undefined ? {} : {key: flags.key}),
+		...(flags.passphrase === undefined ? {} : {passphrase: flags.passphrase}),
+		...(flags.proxy === undefined ? {} : {proxy: flags.proxy}),
+		...(maxPayload === undefined ? {} : {maxPayload}),
+	};
+}
+
+/** --connect-timeout in seconds (10 by default); it bounds a --protocol's handshake too. */
+export function connectTimeout({flags, named}: Pick<ParsedLine, 'flags' | 'named'>): number {
+	return flagNumber(named('connectTimeout'), flags.connectTimeout, {min: 0.001}) ?? 10;
+}
+
+/** Ping, close timeout and reconnecting; -I's file is read by the mode. */
+export function connectionOptions({flags, named}: Pick<ParsedLine, 'flags' | 'named'>): ConnectionOptions {
+	const pingInterval = flagNumber(named('pingInterval'), flags.pingInterval, {min: 0});
+	const pingTimeout = flagNumber(named('pingTimeout'), flags.pingTimeout, {min: 0.001});
+	if (pingTimeout !== undefined && !pingInterval) {
+		throw new UsageError('--ping-timeout needs --ping-interval');
+	}
+
+	const closeTimeout = flagNumber(named('closeTimeout'), flags.closeTimeout, {min: 0.001});
+	const maxRetries = flagNumber(named('maxRetries'), flags.maxRetries, {min: 0, whole: true});
+	if (maxRetries !== undefined && !flags.reconnect) {
+		throw new UsageError('--max-retries needs --reconnect');
+	}
+
+	return {
+		reconnect: flags.reconnect,
+		...(pingInterval === undefined ? {} : {pingInterval}),
+		...(pingTimeout === undefined ? {} : {pingTimeout}),
+		...(maxRetries === undefined ? {} : {maxRetries}),
+		...(closeTimeout === undefined ? {} : {closeTimeout: Math.round(closeTimeout * 1000)}),
+	};
+}
+
+/** -n, -w and --linger, checked (pipe mode's ending). */
+function endingOptions({flags, named}: ParsedLine): Pick<PipeOptions, 'count' | 'wait' | 'linger'> {
+	const count = flagNumber(named('count'), flags.count, {min: 1, whole: true});
+	const wait = flags.wait === '-1' ? -1 : flagNumber(named('wait'), flags.wait, {min: 0, or: '-1 (until the server closes)'});
+	const linger = flagNumber(named('linger'), flags.linger, {min: 0});
+	if (linger !== undefined && (count !== undefined || wait !== undefined)) {
+		throw new UsageError(`${named('linger')} sets how long to wait at the end of input without -n or -w; -n and -w set their own ending`);
+	}
+
+	return {
+		...(count === undefined ? {} : {count}),
+		...(wait === undefined ? {} : {wait}),
+		...(linger === undefined ? {} : {linger}),
+	};
+}
+
+/** Checks that the session can run what was asked: it has no --until, and the built-in echo server speaks no protocol and is not recorded. */
+function checkSession({typed, named}: ParsedLine, url: string | undefined, stages: StageFlags | undefined): void {
+	if (typed.has('until')) {
+		throw new UsageError(`${named('until')} ends a pipe-mode run; in the full-screen session, a --script hook can call ctx.exit() (or pipe stdin or stdout, or give -x, -n, -w or --jsonl)`);
+	}
+
+	if (url === undefined && stages?.protocol !== undefined) {
+		const {name} = stages.protocol;
+		throw new UsageError(`${named('protocol')} ${name} needs a server URL (the built-in echo server speaks no protocol): wsterm --protocol ${name} ws://host:port/path`);
+	}
+
+	if (url === undefined && stages?.record !== undefined) {
+		throw new UsageError(`${named('record')} needs a URL: wsterm --record FILE ws://host:port/path`);
+	}
+}
+
+/** `wsterm [url] [options]`, checked: a UsageError for a flag of another mode, a second argument, a bad value. */
+export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefused}: ClientContext): ClientOptions {
+	const {flags, input} = line;
+	rejectFlags(line, serveOnly, 'a client connection (did you mean wsterm serve?)');
+	rejectFlags(line, replayOnly, 'a client connection (did you mean wsterm replay?)');
+	if (input.length > 1) {
+		throw new UsageError(`unexpected argument "${input[1]}": give one URL (quote it if it has spaces or &)`);
+	}
+
+	const ending = endingOptions(line);
+	const scrollback = flagNumber(line.named('scrollback'), flags.scrollback, {min: 1, whole: true}) ?? 10_000;
+	const codec = codecChoices(line, onRefused);
+	const chosenProtocol = protocolChoices(line, onRefused);
+	const timeout = connectTimeout(line);
+	// The protocol's handshake is part of connecting: --connect-timeout bounds it too.
+	const protocol = chosenProtocol && {...chosenProtocol, connectTimeout: timeout};
+	const pipeFlagGiven = flags.execute.length > 0 || ending.count !== undefined || ending.wait !== undefined || flags.jsonl;
+	const mode = terminal && !pipeFlagGiven ? 'session' : 'pipe';
+	const [url] = input;
+	if (url === undefined && mode === 'pipe') {
+		throw new UsageError('a URL is needed when stdin or stdout is not a terminal: wsterm ws://host:port/path');
+	}
+
+	const connection = connectionOptions(line);
+	const connect = connectFlags(line, timeout);
+	const stages = stageFlags(flags, codec, protocol);
+	if (mode === 'session') {
+		checkSession(line, url, stages);
+	}
+
+	return {
+		...(url === undefined ? {} : {url, connectTo: flags.protocol === 'socketio' ? socketIoUrl(url).url : url}),
+		connect,
+		connection,
+		...(flags.initial === undefined ? {} : {initialFile: flags.initial}),
+		...(stages === undefined ? {} : {stages}),
+		mode,
+		pipe: {
+			binary: flags.binary,
+			nullSeparated: flags.null,
+			jsonl: flags.jsonl,
+			verbose: flags.verbose,
+			showControl: flags.showControl,
+			...ending,
+			until: flags.until !== undefined,
+			holdOpen: flags.until !== undefined || flags.script !== undefined,
+			waitForReplies: protocol !== undefined && waitsForEveryReply.has(protocol.name),
+		},
+		execute: flags.execute,
+		session: {scrollback, history: flags.history, color: flags.color},
+	};
+}

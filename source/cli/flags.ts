@@ -1,0 +1,112 @@
+/*
+The flag table: every option of every mode, in meow's form (the key is the camelCase long name),
+and which mode each belongs to. The parsed values' types come from it (meow's TypedFlags), so no
+builder retypes a flag.
+*/
+import type {TypedFlags} from 'meow';
+import {UsageError} from '../shared/exit-codes.js';
+import type {CommandLine} from './command-line.js';
+
+export const flagTable = {
+	header: {type: 'string', shortFlag: 'H', isMultiple: true, default: [] as string[]},
+	cookie: {type: 'string', shortFlag: 'b', isMultiple: true, default: [] as string[]},
+	origin: {type: 'string', shortFlag: 'o', isMultiple: true, default: [] as string[]},
+	subprotocol: {type: 'string', shortFlag: 's', isMultiple: true, default: [] as string[]},
+	userAgent: {type: 'string', shortFlag: 'A'},
+	auth: {type: 'string'},
+	followRedirects: {type: 'boolean', shortFlag: 'L', default: false},
+	insecure: {type: 'boolean', shortFlag: 'k', default: false},
+	ca: {type: 'string'},
+	cert: {type: 'string'},
+	key: {type: 'string'},
+	passphrase: {type: 'string'},
+	proxy: {type: 'string'},
+	compress: {type: 'boolean', default: false},
+	// DevTools "Copy as cURL" compatibility.
+	compressed: {type: 'boolean', default: false},
+	request: {type: 'string', shortFlag: 'X'},
+	connectTimeout: {type: 'string'},
+	maxPayload: {type: 'string'},
+	pingInterval: {type: 'string'},
+	pingTimeout: {type: 'string'},
+	reconnect: {type: 'boolean', default: false},
+	maxRetries: {type: 'string'},
+	closeTimeout: {type: 'string'},
+	initial: {type: 'string', shortFlag: 'I'},
+	execute: {type: 'string', shortFlag: 'x', isMultiple: true, default: [] as string[]},
+	binary: {type: 'boolean', default: false},
+	null: {type: 'boolean', shortFlag: '0', default: false},
+	count: {type: 'string', shortFlag: 'n'},
+	wait: {type: 'string', shortFlag: 'w'},
+	linger: {type: 'string'},
+	jsonl: {type: 'boolean', default: false},
+	verbose: {type: 'boolean', shortFlag: 'v', default: false},
+	showControl: {type: 'boolean', shortFlag: 'P', default: false},
+	scrollback: {type: 'string'},
+	history: {type: 'boolean', default: true},
+	color: {type: 'boolean', default: true},
+	port: {type: 'string', shortFlag: 'p'},
+	host: {type: 'string'},
+	path: {type: 'string'},
+	broadcast: {type: 'boolean', default: false},
+	tlsCert: {type: 'string'},
+	tlsKey: {type: 'string'},
+	maxConnections: {type: 'string'},
+	reply: {type: 'string', isMultiple: true, default: [] as string[]},
+	script: {type: 'string'},
+	until: {type: 'string'},
+	record: {type: 'string'},
+	replay: {type: 'string'},
+	pace: {type: 'string'},
+	replyTimeout: {type: 'string'},
+	check: {type: 'boolean', default: false},
+	ignore: {type: 'string', isMultiple: true, default: [] as string[]},
+	entry: {type: 'string'},
+	decode: {type: 'string'},
+	encode: {type: 'string'},
+	proto: {type: 'string', isMultiple: true, default: [] as string[]},
+	type: {type: 'string'},
+	protocol: {type: 'string'},
+	init: {type: 'string'},
+	subscribe: {type: 'string', isMultiple: true, default: [] as string[]},
+	sendTo: {type: 'string'},
+	vhost: {type: 'string'},
+} as const;
+
+export type FlagTable = typeof flagTable;
+
+/** Every flag's value as meow gives it: a string flag not given is undefined, a repeatable one an array. */
+export type Flags = TypedFlags<FlagTable>;
+
+export type FlagName = keyof Flags & string;
+
+/**
+Some of the flags, as an options builder takes them: those that may be missing are optional, so
+that a caller (a test) gives only the ones it sets.
+*/
+export type FlagsOf<Name extends FlagName> = {
+	readonly [Key in Name as undefined extends Flags[Key] ? never : Key]: Flags[Key];
+} & {
+	readonly [Key in Name as undefined extends Flags[Key] ? Key : never]?: Flags[Key];
+};
+
+/** A flag as the user typed it (`-n`), else its long name (`--count`): for error lines. */
+export type FlagNamer<Name extends string = FlagName> = (name: Name) => string;
+
+export const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo', 'vhost'] as const satisfies readonly FlagName[];
+export const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'replay'] as const satisfies readonly FlagName[];
+// The pipeline's flags (pipe mode and the full-screen session take them; replay does not).
+const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo', 'vhost'] as const satisfies readonly FlagName[];
+export const replayOnly = ['pace', 'replyTimeout', 'check', 'ignore', 'entry'] as const satisfies readonly FlagName[];
+export const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color', ...pipelineFlags] as const satisfies readonly FlagName[];
+
+/** The command line as the options builders take it (see command-line.ts). */
+export type ParsedLine = Pick<CommandLine<FlagTable>, 'flags' | 'input' | 'typed' | 'named'>;
+
+/** A usage error when one of `names` was given: they do not apply `where`. */
+export function rejectFlags(line: Pick<ParsedLine, 'typed'>, names: readonly FlagName[], where: string): void {
+	const wrong = names.find(name => line.typed.has(name));
+	if (wrong !== undefined) {
+		throw new UsageError(`${line.typed.get(wrong)!} does not apply to ${where}`);
+	}
+}

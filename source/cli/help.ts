@@ -1,0 +1,160 @@
+/*
+The text of `wsterm --help`: readme.md's "Reference" block is this output, word for word
+(test/help.cli.test.ts).
+*/
+const description = 'A WebSocket client for the terminal, for scripts, and a local echo server.';
+
+const help = `
+	Usage
+	  $ wsterm [url] [options]          connect: full-screen in a terminal,
+	                                    pipe mode when stdin/stdout is not one
+	  $ wsterm serve [options]          a local echo (or broadcast) server
+	  $ wsterm replay FILE [url]        send a recorded conversation again
+	  $ wsterm                          in a terminal: talk to a built-in
+	                                    echo server
+	  $ wsterm --help, -h, --version    anywhere on the line: print and exit
+
+	Connection options
+	  -H, --header "Name: value"  Add a request header (repeatable)
+	  -b, --cookie "k=v"          Add a cookie (repeatable, one Cookie header)
+	  -o, --origin URL            Origin header
+	  -s, --subprotocol NAME      Offer a subprotocol (repeatable)
+	  -A, --user-agent TEXT       User-Agent header
+	      --auth USER:PASS        Basic authentication (or user:pass@ in the URL);
+	                              with --protocol socketio, a JSON object is
+	                              the namespace's auth payload; with --protocol
+	                              stomp, CONNECT's login and passcode
+	  -L, --follow-redirects      Follow HTTP redirects during the handshake
+	  -k, --insecure              Do not verify the server's TLS certificate
+	      --ca FILE               Trust this CA certificate (PEM)
+	      --cert FILE             Client certificate (PEM), with --key
+	      --key FILE              Client private key (PEM)
+	      --passphrase TEXT       Passphrase of the client key
+	      --proxy URL             HTTP(S) proxy (default: HTTPS_PROXY, HTTP_PROXY,
+	                              NO_PROXY from the environment)
+	      --compress              Offer permessage-deflate (off: costs CPU)
+	      --connect-timeout SEC   Give up connecting after SEC seconds (10)
+	      --max-payload BYTES     Largest message accepted (100 MiB)
+	      --ping-interval SEC     Ping every SEC seconds, show the round trip
+	      --ping-timeout SEC      Declare the connection dead when no pong comes
+	                              within SEC seconds (default: the interval)
+	      --reconnect             Reconnect after a drop (backoff with jitter)
+	      --max-retries N         With --reconnect: give up after N failed
+	                              attempts in a row (default: never)
+	      --close-timeout SEC     Drop the connection when a close handshake
+	                              takes longer than SEC seconds (5)
+	  -I, --initial FILE          Send FILE's lines on every connect and reconnect
+
+	Pipe mode (stdin or stdout not a terminal, or -x/-n/-w/--jsonl given)
+	  -x, --execute MSG           Send MSG (repeatable); -x @FILE sends a file as
+	                              one message (binary if it is not UTF-8),
+	                              -x @@text sends "@text"; with -x, stdin is not
+	                              read
+	      --binary                Send messages as binary, byte for byte
+	  -0, --null                  Split stdin on NUL instead of newlines; end
+	                              each message on stdout with NUL
+	  -n, --count N               Exit after receiving N messages, whatever
+	                              stdin does (exit 5 if fewer come)
+	  -w, --wait SEC              After sending, print replies for SEC seconds
+	                              (-1: until the server closes; with -n,
+	                              whichever comes first)
+	      --linger SEC            Without -n and -w: after sending, close once
+	                              as many messages came back as were sent, or
+	                              after SEC seconds without one (2; 0: at once)
+	      --jsonl                 One JSON object per event on stdout
+	  -v, --verbose               Connection events on stderr
+	  -P, --show-control          Also show ping, pong and close
+	      --reply 'PAT => TEXT'   Send TEXT when a received message matches PAT
+	                              (a regular expression; repeatable)
+	      --until PATTERN         Pipe mode only: end after printing the first
+	                              message that matches (exit 4 if the
+	                              connection ends or -w runs out first)
+	      --script FILE           JavaScript hooks: onOpen, onMessage, onSend,
+	                              onClose (.js/.mjs/.cjs)
+	      --record FILE           Write every event to FILE as JSON lines
+	                              (for wsterm replay)
+	      --decode CODEC          Decode binary messages received: msgpack,
+	                              cbor, protobuf, gzip or deflate (shown as
+	                              JSON; see Binary formats)
+	      --encode CODEC          Send each line, read as JSON, as msgpack,
+	                              cbor or protobuf (a line that is not JSON
+	                              is not sent: exit 2)
+	      --proto FILE            protobuf: a .proto file (repeatable)
+	      --type NAME             protobuf: the message type (package.Message)
+	      --protocol NAME         Speak a protocol over the socket: jsonrpc
+	                              (JSON-RPC 2.0), graphql-ws
+	                              (graphql-transport-ws), socketio
+	                              (Socket.IO 4) or stomp (STOMP 1.2); see
+	                              Protocols
+	      --init JSON             graphql-ws: connection_init's payload
+	      --subscribe DEST        stomp: subscribe to DEST (repeatable)
+	      --send-to DEST          stomp: send each line to DEST (without it,
+	                              a line is DEST BODY)
+	      --vhost NAME            stomp: CONNECT's host header, the broker's
+	                              virtual host (default: none, the broker's
+	                              default one)
+
+	Replay (wsterm replay FILE [url]; FILE: JSON lines or a HAR file)
+	      --pace MODE             reply: each message once the replies recorded
+	                              after the previous one came (default);
+	                              recorded: with the recorded gaps; fast
+	      --reply-timeout SEC     Longest wait for recorded replies (5)
+	      --check                 Compare the replies with the recorded ones
+	      --ignore KEY            JSON key left out of --check (repeatable)
+	      --entry N               The HAR file's Nth WebSocket entry
+
+	Interactive session
+	      --scrollback N          Rows kept in the message pane (10000)
+	      --no-history            Do not read or save input history
+	      --no-color              No colours (NO_COLOR and FORCE_COLOR work too)
+
+	Serve options (wsterm serve)
+	  -p, --port N                Port, 0 for any free one (8080)
+	      --host ADDRESS          Address to bind (127.0.0.1)
+	      --path PATH             Path to accept connections on (/)
+	      --broadcast             Send each message to every other client
+	  -o, --origin URL            Accept only this Origin (repeatable)
+	  -s, --subprotocol NAME      Accept only these subprotocols (repeatable;
+	                              default: the first one a client offers)
+	      --tls-cert FILE         Serve wss:// with this certificate (PEM)
+	      --tls-key FILE          ... and this key (PEM)
+	      --compress              Offer permessage-deflate
+	      --max-payload BYTES     Close larger messages with 1009 (16 MiB)
+	      --max-connections N     Answer 503 beyond N clients
+	      --ping-interval SEC     Drop clients that miss a ping (30; 0: never)
+	  -v, --verbose               Log every message
+	      --reply 'PAT => TEXT'   Answer a message matching PAT (a regular
+	                              expression) with TEXT instead (repeatable)
+	      --script FILE           Answer with a JavaScript module's hooks
+	                              (.js/.mjs/.cjs; reloaded when it changes)
+	      --replay FILE           Answer as the recorded server did (with
+	                              --pace recorded: with its delays; a HAR
+	                              file's entry chosen with --entry N)
+
+	Exit codes
+	  0    closed cleanly (1000, 1001, 1005, or closed by wsterm)
+	  1    could not connect (DNS, refused, TLS, HTTP answer, timeout,
+	       a --protocol handshake that did not finish), or serve could
+	       not listen
+	  2    usage error; or --encode or --protocol refused a line (the
+	       rest was sent)
+	  3    connection dropped, or closed with any other code
+	  4    an expected message did not come: --until's before the
+	       end, or replay --check's (a message differed, was missing
+	       or extra)
+	  5    -n N: fewer than N messages came (the server closed
+	       first, or -w ran out)
+	  130  interrupted (SIGINT), after closing and flushing
+	  143  terminated (SIGTERM), likewise
+
+	Examples
+	  $ wsterm wss://echo.example.com
+	  $ seq 1 5 | wsterm ws://127.0.0.1:8080 -n 5
+	  $ wsterm wss://api.example.com/ws -x '{"op":"subscribe"}' -w 10 --jsonl
+	  $ wsterm serve --port 0
+`;
+
+/** What --help prints: the description, then the text above, indented by two spaces. */
+export function helpText(): string {
+	return `\n  ${description}\n\n${help.replace(/^\n+|\s+$/g, '').replaceAll(/^\t/gm, '  ')}\n\n`;
+}

@@ -1,0 +1,181 @@
+/*
+The pipeline's flags, checked (pipe mode and the session take them): --decode, --encode, --proto,
+--type; --protocol and its --init, --auth, --subscribe, --send-to, --vhost; --reply, --until,
+--script; --record. Pure: flags in, the stages' choices out; load-stages.ts loads the stages.
+*/
+import type {CodecChoices} from '../codecs/stage.js';
+import {type CodecName, decodeNames, encodeNames} from '../codecs/types.js';
+import type {ProtocolChoices} from '../protocols/index.js';
+import {isJsonObject, parseExact} from '../protocols/exact-json.js';
+import {type ProtocolName, protocolNames, protocolSubprotocols} from '../protocols/names.js';
+import {socketIoUrl} from '../protocols/socketio-url.js';
+import {UsageError} from '../shared/exit-codes.js';
+import type {Flags, ParsedLine} from './flags.js';
+import type {StageChoices} from './load-stages.js';
+
+/** What loadStages is asked for, but the URL and where its notes go; undefined when no pipeline flag is given. */
+export type StageFlags = Omit<StageChoices, 'url' | 'note'>;
+
+function names(list: readonly string[]): string {
+	return `${list.slice(0, -1).join(', ')} or ${list.at(-1)!}`;
+}
+
+/** --decode, --encode, --proto and --type, checked; undefined when none is given. */
+export function codecChoices({flags, typed, named}: ParsedLine, onRefused: () => void): CodecChoices | undefined {
+	const codecFlags = ['decode', 'encode', 'proto', 'type'] as const;
+	if (!codecFlags.some(name => typed.has(name))) {
+		return undefined;
+	}
+
+	if (flags.decode !== undefined && !(decodeNames as readonly string[]).includes(flags.decode)) {
+		throw new UsageError(`${named('decode')} takes ${names(decodeNames)}, not "${flags.decode}"`);
+	}
+
+	if (flags.encode !== undefined && !(encodeNames as readonly string[]).includes(flags.encode)) {
+		throw new UsageError(`${named('encode')} takes ${names(encodeNames)}${flags.encode === 'gzip' || flags.encode === 'deflate' ? ` (${flags.encode} only decodes)` : ''}, not "${flags.encode}"`);
+	}
+
+	if (flags.encode !== undefined && flags.binary) {
+		throw new UsageError(`${named('encode')} sends each line as ${flags.encode}; --binary sends lines byte for byte: give one of them`);
+	}
+
+	if ((flags.proto.length > 0 || flags.type !== undefined) && flags.decode !== 'protobuf' && flags.encode !== 'protobuf') {
+		throw new UsageError(`${named(flags.proto.length > 0 ? 'proto' : 'type')} goes with --decode protobuf or --encode protobuf`);
+	}
+
+	return {
+		proto: flags.proto,
+		onRefused,
+		...(flags.decode === undefined ? {} : {decode: flags.decode as CodecName}),
+		...(flags.encode === undefined ? {} : {encode: flags.encode as CodecName}),
+		...(flags.type === undefined ? {} : {type: flags.type}),
+	};
+}
+
+/** --init, read exactly: its numbers go to the server as typed (a token's 9007199254740993). */
+function graphqlInit({flags, named}: ParsedLine): Record<string, unknown> | undefined {
+	if (flags.init === undefined) {
+		return undefined;
+	}
+
+	if (flags.protocol !== 'graphql-ws') {
+		throw new UsageError(`${named('init')} goes with --protocol graphql-ws`);
+	}
+
+	let parsed: unknown;
+	try {
+		parsed = parseExact(flags.init);
+	} catch (error) {
+		throw new UsageError(`${named('init')} is not JSON (${(error as Error).message})`);
+	}
+
+	if (!isJsonObject(parsed)) {
+		throw new UsageError(`${named('init')} takes a JSON object (connection_init's payload)`);
+	}
+
+	return parsed;
+}
+
+/** --protocol and the flags that go with it, checked; undefined without --protocol. */
+export function protocolChoices(line: ParsedLine, onRefused: () => void): ProtocolChoices | undefined {
+	const {flags, typed, named} = line;
+	const stompFlag = (['subscribe', 'sendTo', 'vhost'] as const).find(name => typed.has(name));
+	if (stompFlag !== undefined && flags.protocol !== 'stomp') {
+		throw new UsageError(`${typed.get(stompFlag)!} goes with --protocol stomp`);
+	}
+
+	if (flags.protocol === undefined) {
+		if (flags.init !== undefined) {
+			throw new UsageError(`${named('init')} goes with --protocol graphql-ws`);
+		}
+
+		return undefined;
+	}
+
+	if (!(protocolNames as readonly string[]).includes(flags.protocol)) {
+		throw new UsageError(`${named('protocol')} takes ${names(protocolNames)}, not "${flags.protocol}"`);
+	}
+
+	if (flags.binary) {
+		throw new UsageError(`${named('protocol')} ${flags.protocol} reads each line as a message of its own; --binary sends lines byte for byte: give one of them`);
+	}
+
+	const init = graphqlInit(line);
+	if (flags.protocol === 'stomp') {
+		return {name: 'stomp', onRefused, stomp: stompChoices(line)};
+	}
+
+	if (flags.protocol !== 'socketio') {
+		return {name: flags.protocol as ProtocolName, onRefused, ...(init === undefined ? {} : {init})};
+	}
+
+	const auth = socketIoAuth(line);
+	const [url] = line.input;
+	return {name: 'socketio', onRefused, namespace: url === undefined ? '/' : socketIoUrl(url).namespace, ...(auth === undefined ? {} : {auth})};
+}
+
+/** With --protocol socketio, an --auth that is a JSON object is Socket.IO's auth payload (else it is basic authentication). */
+export function socketIoAuth({flags, named}: Pick<ParsedLine, 'flags' | 'named'>): Record<string, unknown> | undefined {
+	if (flags.protocol !== 'socketio' || flags.auth?.trimStart().startsWith('{') !== true) {
+		return undefined;
+	}
+
+	let auth: unknown;
+	try {
+		auth = parseExact(flags.auth);
+	} catch (error) {
+		throw new UsageError(`${named('auth')} is not JSON (${(error as Error).message})`);
+	}
+
+	if (!isJsonObject(auth)) {
+		throw new UsageError(`${named('auth')} takes a JSON object with --protocol socketio`);
+	}
+
+	return auth;
+}
+
+/** --protocol stomp's CONNECT (host: --vhost's, else none; --auth USER:PASS: login and passcode) and destinations. */
+function stompChoices({flags, named}: ParsedLine): NonNullable<ProtocolChoices['stomp']> {
+	const separator = flags.auth?.indexOf(':') ?? -1;
+	const login = separator === -1 ? flags.auth : flags.auth!.slice(0, separator);
+	for (const [name, destination] of [...flags.subscribe.map(value => ['subscribe', value] as const), ['sendTo', flags.sendTo] as const]) {
+		if (destination?.trim() === '') {
+			throw new UsageError(`${named(name)} takes a destination, not an empty string`);
+		}
+	}
+
+	return {
+		...(flags.vhost === undefined ? {} : {host: flags.vhost}),
+		subscribe: flags.subscribe,
+		...(login === undefined ? {} : {login}),
+		...(separator === -1 ? {} : {passcode: flags.auth!.slice(separator + 1)}),
+		...(flags.sendTo === undefined ? {} : {sendTo: flags.sendTo}),
+	};
+}
+
+/** -s's subprotocols, and those --protocol speaks (graphql-transport-ws) that -s does not name. */
+export function withProtocolSubprotocol(flags: Pick<Flags, 'protocol' | 'subprotocol'>): readonly string[] {
+	const offered = flags.protocol === undefined ? undefined : protocolSubprotocols[flags.protocol as ProtocolName];
+	const missing = offered?.filter(name => !flags.subprotocol.includes(name)) ?? [];
+	return missing.length === 0 ? flags.subprotocol : [...flags.subprotocol, ...missing];
+}
+
+/**
+The stages the pipeline flags ask for, from the connection outwards; undefined when none is
+given, so that nothing is loaded. `protocol` carries --connect-timeout already.
+*/
+export function stageFlags(flags: Flags, codec: CodecChoices | undefined, protocol: ProtocolChoices | undefined): StageFlags | undefined {
+	const hookFlagGiven = flags.reply.length > 0 || flags.script !== undefined || flags.until !== undefined;
+	if (codec === undefined && protocol === undefined && !hookFlagGiven && flags.record === undefined) {
+		return undefined;
+	}
+
+	return {
+		...(codec === undefined ? {} : {codec}),
+		...(protocol === undefined ? {} : {protocol}),
+		...(hookFlagGiven
+			? {hooks: {role: 'client', reply: flags.reply, ...(flags.until === undefined ? {} : {until: flags.until}), ...(flags.script === undefined ? {} : {script: flags.script})}}
+			: {}),
+		...(flags.record === undefined ? {} : {record: flags.record}),
+	};
+}

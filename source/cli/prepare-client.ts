@@ -1,0 +1,44 @@
+/*
+`wsterm [url] [options]` up to connecting: the options checked (client-options.ts), the files they
+name read, the target built. main.ts then runs pipe mode or the session.
+*/
+import {buildTarget, type BuiltTarget} from '../connection/connect-options.js';
+import type {ConnectionOptions} from '../connection/connection.js';
+import {exitCodes} from '../shared/exit-codes.js';
+import {type ClientOptions, clientOptionsFromCommandLine} from './client-options.js';
+import {initialMessages, readCertificateFile} from './flag-files.js';
+import type {ParsedLine} from './flags.js';
+
+export type PreparedClient = {
+	readonly options: ClientOptions;
+	/** With -I's messages read. */
+	readonly connection: ConnectionOptions;
+	/** undefined: no URL (the session's built-in echo server). */
+	readonly built: BuiltTarget | undefined;
+	/** The run's exit code, 2 instead of 0 when --encode or --protocol refused a line. */
+	readonly exitCode: (code: number) => number;
+};
+
+/** The options checked, the files they name read, the target built: all a mistake can stop before connecting. */
+export async function prepareClient(line: ParsedLine): Promise<PreparedClient> {
+	let refusedLines = 0;
+	const options = clientOptionsFromCommandLine(line, {
+		terminal: process.stdin.isTTY && process.stdout.isTTY,
+		onRefused() {
+			refusedLines++;
+		},
+	});
+	const connection = options.initialFile === undefined ? options.connection : {...options.connection, initialMessages: initialMessages(options.initialFile)};
+	const built = options.connectTo === undefined ? undefined : await buildTarget(options.connectTo, options.connect, readCertificateFile);
+	return {
+		options,
+		connection,
+		built,
+		// --encode refused a line that was not JSON (or --protocol one it could not read): the rest was sent, but the input was not all good.
+		exitCode: code => code === exitCodes.ok && refusedLines > 0 ? exitCodes.usage : code,
+	};
+}
+
+function note(line: string): void {
+	process.stderr.write(`wsterm: ${line}\n`);
+}
