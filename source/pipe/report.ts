@@ -88,6 +88,14 @@ export function closeOutcome({code, reason, byUs, fault, willReconnect}: CloseEv
 	return cleanOutcome(run, run.verbose ? [`closed with ${describeCloseCode(code)}${shown}`] : []);
 }
 
+/**
+The code the run exits with, once stdout has taken everything: a signal's first, then a failure
+to write stdout (what was received did not all reach its file), then the outcome's.
+*/
+export function finalExitCode(code: number, {signalExit, stdoutFailed}: {readonly signalExit: number | undefined; readonly stdoutFailed: boolean}): number {
+	return signalExit ?? (stdoutFailed ? exitCodes.outputFailed : code);
+}
+
 function shownReason(reason: string): string {
 	return reason === '' ? '' : `: ${escapeControl(reason)}`;
 }

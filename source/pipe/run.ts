@@ -18,7 +18,7 @@ import {type EndReason, EndingRules} from './ending.js';
 import {InputFeed, type PipeMessage} from './input-feed.js';
 import {describePayload, type OutputFormat, OutputWriter, recordLine, writeMessage} from './output.js';
 import {
-	closeFrameLine, closeOutcome, connectedLine, connectErrorOutcome, connectingLine, type Outcome, reconnectingLine, type RunEnd,
+	closeFrameLine, closeOutcome, connectedLine, connectErrorOutcome, connectingLine, finalExitCode, type Outcome, reconnectingLine, type RunEnd,
 } from './report.js';
 
 export type {PipeMessage} from './input-feed.js';
@@ -512,7 +512,7 @@ class PipeRun {
 		this.ending.stop();
 		this.input.pause();
 		this.output.finish(() => {
-			this.settle(this.signalExit ?? code);
+			this.settle(finalExitCode(code, {signalExit: this.signalExit, stdoutFailed: this.output.failed}));
 		});
 	}
 
