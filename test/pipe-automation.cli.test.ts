@@ -92,6 +92,35 @@ test('--until: the connection ends first, or -w runs out first: exit 4 with a li
 	}
 });
 
+test('--until with -n: -n reached before the match is exit 4, saying -n ended the run, against a fast echo and a slow one', async () => {
+	const fast = await startServer();
+	// Each echo 100 ms after the one before: -n is reached long before c comes back.
+	const slow = await startServer({onConnection(socket) {
+		let delay = 0;
+		socket.on('message', data => {
+			delay += 100;
+			setTimeout(() => socket.send(data.toString()), delay);
+		});
+	}});
+	try {
+		for (const server of [fast, slow, fast, slow]) {
+			const {code, stdout, stderr} = await runCli([server.url, '--until', '^c$', '-n', '2'], {input: 'a\nb\nc\n'});
+			assert.equal(stdout, 'a\nb\n');
+			assert.equal(stderr, 'wsterm: the --until message did not come within the 2 messages asked for (-n)\n');
+			assert.equal(code, 4);
+		}
+
+		// The match is the Nth message: it came, exit 0.
+		const matched = await runCli([fast.url, '--until', '^b$', '-n', '2'], {input: 'a\nb\nc\n'});
+		assert.equal(matched.stdout, 'a\nb\n');
+		assert.equal(matched.stderr, '');
+		assert.equal(matched.code, 0);
+	} finally {
+		await fast.close();
+		await slow.close();
+	}
+});
+
 test('--script onMessage: null hides a message but -n counts it; a string is printed instead', async () => {
 	const server = await sender(['m1', 'm2', 'm3', 'm4']);
 	const path = script(`export function onMessage(message) {

@@ -101,7 +101,7 @@ function shownReason(reason: string): string {
 }
 
 function droppedOutcome(run: RunEnd, line: string, what: string): Outcome {
-	const missed = untilMissed(run, what);
+	const missed = untilMissed(run, `before ${what}`);
 	return missed === undefined
 		? {notes: [line], exitCode: exitCodes.dropped}
 		: {notes: [line, missed], exitCode: exitCodes.expectedMissing};
@@ -109,7 +109,7 @@ function droppedOutcome(run: RunEnd, line: string, what: string): Outcome {
 
 function cleanOutcome(run: RunEnd, notes: readonly string[]): Outcome {
 	const before = run.endReason === 'wait' ? 'the -w time ran out' : 'the connection closed';
-	const missed = untilMissed(run, before);
+	const missed = untilMissed(run, `before ${before}`);
 	if (missed !== undefined) {
 		return {notes: [...notes, missed], exitCode: exitCodes.expectedMissing};
 	}
@@ -131,11 +131,15 @@ function cleanOutcome(run: RunEnd, notes: readonly string[]): Outcome {
 	return {notes, exitCode};
 }
 
-/** A run that ended before the --until message came exits 4, with a line saying so (not after a signal, a stage's exit or stdout gone). */
-function untilMissed(run: RunEnd, before: string): string | undefined {
+/**
+A run that ended before the --until message came exits 4, with a line saying so (not after a
+signal, a stage's exit or stdout gone). When -n's messages had all come, -n ended the run,
+whatever happened to the connection after: the line says so.
+*/
+function untilMissed(run: RunEnd, when: string): string | undefined {
 	if (!run.until || run.stageExit !== undefined || run.signalExit !== undefined || run.stdoutGone) {
 		return undefined;
 	}
 
-	return `the --until message did not come before ${before}`;
+	return `the --until message did not come ${run.endReason === 'count' ? `within the ${run.count!} messages asked for (-n)` : when}`;
 }

@@ -82,6 +82,8 @@ class PipeRun {
 	/** Messages sent that await no reply (a protocol's handshake or pong): left out of the ending rules' count. */
 	private unawaited = 0;
 	private waitingForStages = false;
+	/** A message came after -n's last one: not printed, so a stage's exit after it (--until matched it) does not count. */
+	private pastCount = false;
 	private closing = false;
 	private finished = false;
 	private signalExit: number | undefined;
@@ -292,7 +294,12 @@ class PipeRun {
 
 	/** A received message, after the stages: printed (or what the hooks show instead), and counted. */
 	private deliver(message: PipelineMessage): void {
-		if (message.control || this.ending.countReached(this.received) || this.stageExit !== undefined) {
+		if (message.control || this.stageExit !== undefined) {
+			return;
+		}
+
+		if (this.ending.countReached(this.received)) {
+			this.pastCount = true;
 			return;
 		}
 
@@ -426,7 +433,8 @@ class PipeRun {
 
 	/** ctx.exit, or the --until message was printed: no more input, close, exit with `code`. */
 	private onStageExit(code: number): void {
-		if (this.stageExit !== undefined || this.finished) {
+		// After a message -n left unprinted, the exit is about that message: -n has ended the run.
+		if (this.stageExit !== undefined || this.finished || this.pastCount) {
 			return;
 		}
 
