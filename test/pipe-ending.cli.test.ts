@@ -123,6 +123,45 @@ describe('signals while connecting', () => {
 	}
 });
 
+describe('signals while connecting or waiting to reconnect, with -v', () => {
+	test('SIGINT during a slow upgrade: the lines of the attempt and the interrupt, no close line', async () => {
+		const server = await startServer({upgradeDelay: 5000, onConnection: echo});
+		try {
+			const run = startCli([server.url, '-v'], {timeout: 20_000});
+			await until(() => server.requests.length > 0);
+
+			run.child.kill('SIGINT');
+			const result = await run.result;
+			assert.equal(result.code, 130);
+			assert.equal(result.stderr, `wsterm: connecting to ${server.url}\nwsterm: interrupted while connecting to ${server.url}\n`);
+		} finally {
+			await server.close();
+		}
+	});
+
+	test('SIGINT while waiting to reconnect: no close line for a connection that is not there', async () => {
+		const server = await startServer({onConnection(socket) {
+			socket.close(4002, 'go away');
+		}});
+		try {
+			const run = startCli([server.url, '-v', '--reconnect', '-w', '-1'], {timeout: 20_000});
+			let stderr = '';
+			run.child.stderr!.on('data', (chunk: Buffer) => {
+				stderr += chunk.toString();
+			});
+			await until(() => stderr.includes('reconnect attempt 1 in'));
+
+			run.child.kill('SIGINT');
+			const result = await run.result;
+			assert.equal(result.code, 130);
+			assert.match(result.stderr, /wsterm: interrupted while (waiting to reconnect to|connecting to) ws:\/\/127\.0\.0\.1:\d+\/\n$/);
+			assert.doesNotMatch(result.stderr, /closed with/);
+		} finally {
+			await server.close();
+		}
+	});
+});
+
 describe('--help, -h and --version', () => {
 	let server: TestServer;
 	before(async () => {

@@ -444,13 +444,15 @@ class PipeRun {
 		if (this.connection.state === 'open') {
 			this.close();
 		} else if (this.connection.state !== 'closing') {
-			this.closing = true;
-			this.connection.terminate();
-			this.finish(code);
+			this.abandon(code);
 		}
 	}
 
 	private onClose(event: CloseEvent): void {
+		if (this.finished) {
+			return;
+		}
+
 		if (this.options.jsonl) {
 			this.output.write(recordLine(closeRecord(this.io.clock.wallNow(), event.byUs ? 'out' : 'in', event.code, event.reason), this.format.terminal));
 		} else if (this.options.showControl) {
@@ -504,10 +506,19 @@ class PipeRun {
 		} else if (state !== 'closing') {
 			// Nothing to close politely yet: give up on the handshake (or the wait to reconnect).
 			this.note(`interrupted while ${state === 'connecting' ? 'connecting to' : 'waiting to reconnect to'} ${this.connection.target.displayUrl}`);
-			this.closing = true;
-			this.connection.terminate();
-			this.finish(code);
+			this.abandon(code);
 		}
+	}
+
+	/**
+	No connection is open to close politely (it is connecting, or waiting to reconnect): the run
+	ends with `code` and the attempt is dropped. The run is over first, so the close the connection
+	reports for the dropped attempt says nothing (no "closed with 1006" for a socket never opened).
+	*/
+	private abandon(code: number): void {
+		this.closing = true;
+		this.finish(code);
+		this.connection.terminate();
 	}
 
 	/** The run is over: flush stdout, then resolve. */
