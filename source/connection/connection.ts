@@ -7,7 +7,7 @@ proxy agents); never pipe/, session/, serve/, cli/ or ui/, which all build on it
 import {EventEmitter} from 'node:events';
 import type {ClientRequest, IncomingMessage} from 'node:http';
 import {type Clock, systemClock} from '../shared/clock.js';
-import {closeProblem} from './close-codes.js';
+import {closeProblem, erredInCloseFrame} from './close-codes.js';
 import {closeForDeadPeer, closeForError, type OurClose, reportClose, wantsReconnect} from './close-report.js';
 import type {ConnectFailure} from './connect-failure.js';
 import type {ConnectTarget} from './connect-options.js';
@@ -399,7 +399,7 @@ export class Connection extends EventEmitter<Events> {
 		}
 
 		// ws has sent a close frame for a protocol error (1002, 1007, 1009): that close is ours.
-		const forced = closeForError(error);
+		const forced = closeForError(error, erredInCloseFrame(socket));
 		if (forced !== undefined && this.ourClose === undefined) {
 			this.ourClose = forced;
 			this.beginClosing();
