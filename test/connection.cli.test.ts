@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {once} from 'node:events';
+import {createServer as createNetServer, type AddressInfo} from 'node:net';
 import {describe, test} from 'node:test';
 import {runCli, startCli} from './helpers/cli.js';
 import {
@@ -182,6 +184,61 @@ describe('connection lifecycle, as the CLI shows it', {concurrency: 2}, () => {
 			assert.match(result.stderr, /no answer from 127\.0\.0\.1:\d+ within the connect timeout \(--connect-timeout 2\)/);
 		} finally {
 			await peer.close();
+		}
+	});
+
+	test('TLS: a certificate for other names says the names it holds (not --ca, which cannot help)', async () => {
+		const other = makeCertificate('DNS:example.test,DNS:www.example.test');
+		const server = await startServer({tls: {key: other.key, cert: other.cert}});
+		try {
+			const result = await runCli([server.url, '--ca', other.certPath], {input: 'x\n'});
+			assert.equal(result.code, 1);
+			assert.equal(result.stderr, `wsterm: could not connect to ${server.url}: TLS: the certificate of 127.0.0.1:${server.port} is for example.test, www.example.test, not for 127.0.0.1 (connect with one of those names; -k skips every check)\n`);
+		} finally {
+			await server.close();
+		}
+	});
+
+	for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
+		test(`TLS (${maxVersion}): a server that requires a client certificate says --cert and --key, and takes them`, async () => {
+			const certificate = makeCertificate();
+			const server = await startServer({tls: {key: certificate.key, cert: certificate.cert, requestCert: true, rejectUnauthorized: true, ca: certificate.cert, maxVersion}});
+			try {
+				const refused = await runCli([server.url, '--ca', certificate.certPath], {input: 'x\n'});
+				assert.equal(refused.code, 1);
+				assert.match(refused.stderr, /^wsterm: could not connect to wss:\/\/127\.0\.0\.1:\d+\/: TLS: the server ended the handshake \(alert: [a-z ]+\): .*client certificate.*--cert FILE --key FILE.*\n$/);
+				assert.doesNotMatch(refused.stderr, /--ca|SSL routines/);
+
+				const accepted = await runCli([server.url, '--ca', certificate.certPath, '--cert', certificate.certPath, '--key', certificate.keyPath], {input: 'x\n'});
+				assert.equal(accepted.code, 0, accepted.stderr);
+				assert.equal(accepted.stdout, 'x\n');
+			} finally {
+				await server.close();
+			}
+		});
+	}
+
+	test('ws:// to a TLS port says to try wss://: a server that hangs up, one that answers with a TLS alert', async () => {
+		const certificate = makeCertificate();
+		const server = await startServer({tls: {key: certificate.key, cert: certificate.cert}});
+		// Answers whatever comes with a TLS alert record (protocol version), as some TLS servers do.
+		const alerting = createNetServer(socket => {
+			socket.on('error', () => undefined);
+			socket.once('data', () => socket.end(Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46])));
+		}).listen(0, '127.0.0.1');
+		await once(alerting, 'listening');
+		try {
+			const hungUp = await runCli([server.url.replace('wss://', 'ws://')], {input: 'x\n'});
+			assert.equal(hungUp.code, 1);
+			assert.match(hungUp.stderr, /closed the connection during the handshake.*try wss:\/\//);
+
+			const {port} = alerting.address() as AddressInfo;
+			const alerted = await runCli([`ws://127.0.0.1:${port}/`], {input: 'x\n'});
+			assert.equal(alerted.code, 1);
+			assert.equal(alerted.stderr, `wsterm: could not connect to ws://127.0.0.1:${port}/: 127.0.0.1:${port} answered in TLS, not HTTP (try wss:// instead of ws://)\n`);
+		} finally {
+			await server.close();
+			alerting.close();
 		}
 	});
 
