@@ -273,6 +273,24 @@ describe('connection lifecycle, as the CLI shows it', {concurrency: 2}, () => {
 		assert.match(mismatch.stderr, /do not belong together/);
 	});
 
+	test('non-ASCII header values reach the server as their UTF-8 bytes, Latin-1 and CJK alike (-H, -o, -A, -b)', async () => {
+		const server = await startServer();
+		try {
+			const result = await runCli([server.url, '-H', 'X-Name: Zoë', '-H', 'X-City: 東京', '-o', 'https://zoë.example', '-A', 'wsterm Zoë', '-b', 'name=Zoë'], {input: 'x\n'});
+			assert.equal(result.stderr, '');
+			assert.equal(result.code, 0);
+			// Node's server reads header bytes as Latin-1: each byte one character.
+			const bytes = (name: string): string => Buffer.from(String(server.requests[0]!.headers[name]), 'latin1').toString('utf8');
+			assert.equal(bytes('x-name'), 'Zoë');
+			assert.equal(bytes('x-city'), '東京');
+			assert.equal(bytes('origin'), 'https://zoë.example');
+			assert.equal(bytes('user-agent'), 'wsterm Zoë');
+			assert.equal(bytes('cookie'), 'name=Zoë');
+		} finally {
+			await server.close();
+		}
+	});
+
 	test('credentials never appear in an error line', async () => {
 		for (const url of ['wss//me:secret@host/', 'ftp://me:secret@host/', 'ws://me:secret@[bad']) {
 			// eslint-disable-next-line no-await-in-loop
