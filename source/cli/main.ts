@@ -8,7 +8,7 @@ import {buildTarget} from '../connection/connect-options.js';
 import type {ConnectionOptions} from '../connection/connection.js';
 import {exitCodes, UsageError} from '../shared/exit-codes.js';
 import {type CodecName, decodeNames, encodeNames} from '../codecs/types.js';
-import type {PipeMessage} from '../pipe/run.js';
+import type {ArgumentBytes, PipeMessage} from '../pipe/run.js';
 import type {CodecChoices, DecoderSwitch} from '../codecs/stage.js';
 import type {ProtocolChoices} from '../protocols/index.js';
 import {type ProtocolName, protocolNames, protocolSubprotocols, waitsForEveryReply} from '../protocols/names.js';
@@ -341,7 +341,7 @@ function connectionOptions(flags: Flags): ConnectionOptions {
 }
 
 /** The -x messages; `notes` says which files go as binary because they are not UTF-8. */
-function executeMessages(flags: Flags): {messages: PipeMessage[]; notes: string[]} {
+function executeMessages(flags: Flags, argumentBytes: ArgumentBytes): {messages: PipeMessage[]; notes: string[]} {
 	const notes: string[] = [];
 	const messages = flags.execute.map(text => {
 		if (text.startsWith('@@')) {
@@ -363,7 +363,7 @@ function executeMessages(flags: Flags): {messages: PipeMessage[]; notes: string[
 			return {data, isBinary: true};
 		}
 
-		return {data: text, isBinary: flags.binary};
+		return argumentBytes.message(text, flags.binary);
 	});
 	return {messages, notes};
 }
@@ -692,8 +692,8 @@ async function runClient(flags: Flags): Promise<number> {
 	// garbage; kept at its starting size, peak RSS for 1,000,000 lines drops by about 30 MB at
 	// the same speed (npm run bench:pipe).
 	setFlagsFromString('--semi-space-growth-factor=1');
-	const [{Connection, systemClock}, {runPipe}] = await Promise.all([import('../connection/connection.js'), import('../pipe/run.js')]);
-	const execute = executeMessages(flags);
+	const [{Connection, systemClock}, {runPipe, ArgumentBytes}] = await Promise.all([import('../connection/connection.js'), import('../pipe/run.js')]);
+	const execute = executeMessages(flags, new ArgumentBytes(process.argv.slice(2)));
 	const hookFlagGiven = flags.reply.length > 0 || flags.script !== undefined || flags.until !== undefined;
 	// Loaded only when asked for: a bad rule, a script that does not load or a --record file that
 	// cannot be written exits 2 before connecting.

@@ -7,6 +7,7 @@ and shared/; never cli/, ui/, session/, serve/ or replay/.
 */
 import type {Clock} from '../shared/clock.js';
 import {escapeControl} from '../shared/escape-text.js';
+import {exitCodes} from '../shared/exit-codes.js';
 import {closeRecord, payloadRecord} from '../shared/event-record.js';
 import {interruptGraceMs, onInterrupt} from '../shared/interrupt.js';
 import type {Io} from '../shared/io.js';
@@ -15,13 +16,14 @@ import {PipelineMessage} from '../pipeline/message.js';
 import {createPipeline, type Pipeline} from '../pipeline/pipeline.js';
 import type {PipelineEvent, StageFactory} from '../pipeline/stage.js';
 import {type EndReason, EndingRules} from './ending.js';
-import {InputFeed, type PipeMessage} from './input-feed.js';
+import {InputFeed, type PipeMessage, stdinProblem} from './input-feed.js';
 import {describePayload, type OutputFormat, OutputWriter, recordLine, writeMessage} from './output.js';
 import {
 	closeFrameLine, closeOutcome, connectedLine, connectErrorOutcome, connectingLine, finalExitCode, type Outcome, reconnectingLine, type RunEnd,
 } from './report.js';
 
 export type {PipeMessage} from './input-feed.js';
+export {ArgumentBytes} from './argument-bytes.js';
 
 export type PipeOptions = {
 	/** Send stdin's messages as binary, byte for byte. */
@@ -58,6 +60,12 @@ Pipe mode: stdin's lines become messages, received messages become stdout's line
 Resolves with the exit code once the connection has closed and stdout has taken everything.
 */
 export async function runPipe(connection: Connection, options: PipeOptions, io: Pick<Io, 'stdin' | 'stdout' | 'stderr' | 'signals' | 'clock'>): Promise<number> {
+	const problem = options.readStdin ? stdinProblem(io.stdin) : undefined;
+	if (problem !== undefined) {
+		io.stderr.write(`wsterm: ${problem}\n`);
+		return exitCodes.usage;
+	}
+
 	return new Promise<number>(resolve => {
 		new PipeRun(connection, options, io, resolve).start();
 	});
