@@ -4,10 +4,12 @@ How pipe mode ends, against real servers with the built CLI: linger at EOF for r
 */
 import assert from 'node:assert/strict';
 import {createHash} from 'node:crypto';
+import {execFile} from 'node:child_process';
 import {once} from 'node:events';
 import {createServer as createNetServer, type AddressInfo, type Socket} from 'node:net';
 import {after, before, describe, test} from 'node:test';
-import {runCli, startCli} from './helpers/cli.js';
+import {promisify} from 'node:util';
+import {cliPath, runCli, startCli} from './helpers/cli.js';
 import {echo, slowReplier, startServer, type TestServer} from './helpers/servers.js';
 import {until} from './helpers/until.js';
 
@@ -98,6 +100,25 @@ describe('-n N', () => {
 			assert.equal(result.code, 5);
 			assert.equal(result.stdout, 'a\n');
 			assert.equal(result.stderr, 'wsterm: 1 of the 3 messages asked for (-n) came before the connection closed\n');
+		} finally {
+			await server.close();
+		}
+	});
+});
+
+describe('a reader that goes away', () => {
+	test('yes | wsterm URL | head -3 ends promptly, exit 0, though the server still echoes what is buffered', async () => {
+		const server = await startServer();
+		try {
+			const script = `yes | "${process.execPath}" "${cliPath}" ${server.url} | head -3; echo "\${PIPESTATUS[1]}"`;
+			const start = performance.now();
+			// Not execFileSync: the server lives in this process and must keep answering.
+			const {stdout, stderr} = await promisify(execFile)('bash', ['-c', script], {encoding: 'utf8', env: {...process.env, NO_PROXY: '*'}, timeout: 20_000});
+			const elapsed = performance.now() - start;
+			assert.equal(stdout, 'y\ny\ny\n0\n');
+			assert.equal(stderr, '');
+			// Waiting for the close handshake behind megabytes of echoes took 4-8 s.
+			assert.ok(elapsed < 2500, `took ${Math.round(elapsed)} ms`);
 		} finally {
 			await server.close();
 		}

@@ -75,6 +75,7 @@ export class InputFeed {
 	private held = false;
 	/** No more input is sent: -n was reached, a signal came, a stage ended the run, or stdout has gone. */
 	private stopped = false;
+	private resumeScheduled = false;
 
 	constructor(
 		private readonly stdin: Readable,
@@ -126,8 +127,26 @@ export class InputFeed {
 		this.resume();
 	}
 
-	/** Reads on, if nothing holds the input back. */
+	/**
+	Reads on, if nothing holds the input back, once the event loop has turned. Not at once: the
+	socket's write callbacks that say "flushed" run before control returns to the event loop, and
+	reading on from them would send stdin's next messages in the same turn, and the next, for as
+	long as stdin has data (`yes |`): received messages would not be printed, nor timers run, for
+	seconds. Waiting a turn also lets stdin's pause stop its reading.
+	*/
 	resume(): void {
+		if (this.resumeScheduled) {
+			return;
+		}
+
+		this.resumeScheduled = true;
+		setImmediate(() => {
+			this.resumeScheduled = false;
+			this.readOn();
+		});
+	}
+
+	private readOn(): void {
 		if (this.stopped || this.held || !this.link.canSend() || this.sentSinceFlushed >= maxMessagesInFlight) {
 			return;
 		}

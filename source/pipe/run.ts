@@ -92,6 +92,8 @@ class PipeRun {
 	private waitingForStages = false;
 	/** A message came after -n's last one: not printed, so a stage's exit after it (--until matched it) does not count. */
 	private pastCount = false;
+	/** stdout has gone: the close frame is sent, its answer not waited for. */
+	private dropAfterCloseFrame = false;
 	private closing = false;
 	private finished = false;
 	private signalExit: number | undefined;
@@ -401,12 +403,25 @@ class PipeRun {
 			this.note(`cannot write to stdout: ${error.message}`);
 		}
 
-		// Nobody is reading: no reason to go on. Closing is our choice, so the run is clean.
-		// Reading resumes (into nothing) so that the server's answer to the close is seen.
+		// Nobody is reading: no reason to go on. Closing is our choice, so the run is clean. The
+		// close frame (1000) goes, but its answer is not waited for: it may queue behind megabytes
+		// of replies the server still sends, and nothing of them could be shown.
 		this.input.stop();
 		this.socketHolds.clear();
 		this.connection.resume();
-		this.close();
+		this.dropAfterCloseFrame = true;
+		if (this.closing) {
+			this.dropSoon();
+		} else {
+			this.close();
+		}
+	}
+
+	/** Drops the socket once the close frame handed to it has been written (the writes of this tick leave together). */
+	private dropSoon(): void {
+		this.io.clock.setTimeout(() => {
+			this.connection.terminate();
+		}, 0);
 	}
 
 	private note(line: string): void {
@@ -429,6 +444,9 @@ class PipeRun {
 		this.closing = true;
 		const close = (): void => {
 			this.connection.close(code, reason);
+			if (this.dropAfterCloseFrame) {
+				this.dropSoon();
+			}
 		};
 
 		// The stages say goodbye first (STOMP's DISCONNECT, until its RECEIPT), for a bounded time.
