@@ -55,6 +55,22 @@ describe('at plain EOF, replies in flight are printed', () => {
 		}
 	});
 
+	test('--linger running out with replies outstanding: exit 0 and a note with the count; --linger 0 asks for none', async () => {
+		const late = await startServer({onConnection: slowReplier([1500])});
+		try {
+			const result = await runCli([late.url, '--linger', '0.2'], {input: 'one\ntwo\nthree\n', timeout: 20_000});
+			assert.equal(result.code, 0);
+			assert.equal(result.stdout, '');
+			assert.equal(result.stderr, 'wsterm: no message for 0.2 s (--linger): closed with 3 of the 3 messages sent unanswered\n');
+
+			const atOnce = await runCli([late.url, '--linger', '0'], {input: 'one\n', timeout: 20_000});
+			assert.equal(atOnce.code, 0);
+			assert.equal(atOnce.stderr, '');
+		} finally {
+			await late.close();
+		}
+	});
+
 	test('an echo server: the run ends as soon as every message came back, whatever --linger says', async () => {
 		const server = await startServer();
 		try {

@@ -29,6 +29,11 @@ export type RunEnd = {
 	readonly endingExitCode: number;
 	/** A stage still holds lines to send (a protocol's handshake never finished). */
 	readonly stagesHolding: boolean;
+	/** Messages sent that await a reply, and the replies that came: for the note when --linger ran out. */
+	readonly sent: number;
+	readonly answered: number;
+	/** The seconds of quiet the run waited for replies at the end of input (--linger, or its default). */
+	readonly linger: number;
 };
 
 /** Lines for stderr and, when the run is over, its exit code. */
@@ -128,7 +133,21 @@ function cleanOutcome(run: RunEnd, notes: readonly string[]): Outcome {
 		return {notes: [...notes, `${run.received} of the ${run.count!} messages asked for (-n) came before ${before}`], exitCode};
 	}
 
-	return {notes, exitCode};
+	const unanswered = lingerNote(run);
+	return {notes: unanswered === undefined ? notes : [...notes, unanswered], exitCode};
+}
+
+/**
+--linger ran out with replies outstanding: still a clean end (exit 0: the server may never answer
+some messages), but said, with the count. Not with --linger 0, which asks for no wait at all.
+*/
+function lingerNote(run: RunEnd): string | undefined {
+	const unanswered = run.sent - run.answered;
+	if (run.endReason !== 'quiet' || run.linger === 0 || unanswered <= 0 || run.stdoutGone || run.signalExit !== undefined) {
+		return undefined;
+	}
+
+	return `no message for ${run.linger} s (--linger): closed with ${unanswered} of the ${run.sent} messages sent unanswered`;
 }
 
 /**

@@ -15,7 +15,7 @@ import type {CloseEvent, Connection, OpenEvent, PongEvent} from '../connection/c
 import {PipelineMessage} from '../pipeline/message.js';
 import {createPipeline, type Pipeline} from '../pipeline/pipeline.js';
 import type {PipelineEvent, StageFactory} from '../pipeline/stage.js';
-import {type EndReason, EndingRules} from './ending.js';
+import {defaultLinger, type EndReason, EndingRules} from './ending.js';
 import {InputFeed, type PipeMessage, stdinProblem} from './input-feed.js';
 import {describePayload, type OutputFormat, OutputWriter, recordLine, writeMessage} from './output.js';
 import {
@@ -501,6 +501,9 @@ class PipeRun {
 			stdoutGone: this.output.gone,
 			endingExitCode: this.ending.exitCode(this.received),
 			stagesHolding: this.pipeline.sending > 0,
+			sent: this.awaitingSent,
+			answered: this.answered,
+			linger: this.options.linger ?? defaultLinger,
 		};
 	}
 
