@@ -92,6 +92,8 @@ class PipeRun {
 	private waitingForStages = false;
 	/** A message came after -n's last one: not printed, so a stage's exit after it (--until matched it) does not count. */
 	private pastCount = false;
+	/** The run ended while an attempt to connect was under way, and dropped it. */
+	private attemptDropped = false;
 	/** stdout has gone: the close frame is sent, its answer not waited for. */
 	private dropAfterCloseFrame = false;
 	private closing = false;
@@ -475,7 +477,7 @@ class PipeRun {
 	}
 
 	private onClose(event: CloseEvent): void {
-		if (this.finished) {
+		if (this.attemptDropped && event.byUs) {
 			return;
 		}
 
@@ -540,14 +542,16 @@ class PipeRun {
 	}
 
 	/**
-	No connection is open to close politely (it is connecting, or waiting to reconnect): the run
-	ends with `code` and the attempt is dropped. The run is over first, so the close the connection
-	reports for the dropped attempt says nothing (no "closed with 1006" for a socket never opened).
+	No connection is open to close politely (it is connecting, or waiting to reconnect, or has
+	closed): the run ends with `code`, and an attempt under way is dropped.
 	*/
 	private abandon(code: number): void {
 		this.closing = true;
-		this.finish(code);
+		const {state} = this.connection;
+		// The close the connection reports for an attempt that never opened says nothing (no "closed with 1006").
+		this.attemptDropped = state === 'connecting' || state === 'reconnecting';
 		this.connection.terminate();
+		this.finish(code);
 	}
 
 	/** The run is over: flush stdout, then resolve. */
