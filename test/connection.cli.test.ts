@@ -291,6 +291,25 @@ describe('connection lifecycle, as the CLI shows it', {concurrency: 2}, () => {
 		}
 	});
 
+	test('-s and a server that picks no subprotocol: connected, -v says none was chosen; one not offered fails', async () => {
+		const none = await startServer({handleProtocols: () => false});
+		const other = await startServer({handleProtocols: () => 'other'});
+		try {
+			const connected = await runCli([none.url, '-s', 'chat', '-s', 'superchat', '-v'], {input: 'x\n'});
+			assert.equal(connected.code, 0, connected.stderr);
+			assert.equal(connected.stdout, 'x\n');
+			assert.match(connected.stderr, /wsterm: connected to ws:\/\/127\.0\.0\.1:\d+\/ \(no subprotocol: the server chose none of chat, superchat\)\n/);
+			assert.equal(none.requests[0]!.headers['sec-websocket-protocol'], 'chat,superchat');
+
+			const refused = await runCli([other.url, '-s', 'chat'], {input: 'x\n'});
+			assert.equal(refused.code, 1);
+			assert.equal(refused.stderr, `wsterm: could not connect to ${other.url}: handshake failed: the server chose subprotocol "other", which was not offered (-s chat)\n`);
+		} finally {
+			await none.close();
+			await other.close();
+		}
+	});
+
 	test('credentials never appear in an error line', async () => {
 		for (const url of ['wss//me:secret@host/', 'ftp://me:secret@host/', 'ws://me:secret@[bad']) {
 			// eslint-disable-next-line no-await-in-loop

@@ -55,7 +55,11 @@ export function reconnectingLine({attempt, delay, failure}: ReconnectEvent): {re
 
 /** The line (verbose only) for an open connection. */
 export function connectedLine({protocol, extensions, attempt}: OpenEvent, target: ConnectTarget): string {
-	const details = [protocol && `subprotocol ${escapeControl(protocol)}`, extensions && `extensions ${escapeControl(extensions)}`].filter(Boolean);
+	// RFC 6455 lets a server pick none of the subprotocols offered (browsers fail there; wsterm goes on and says so).
+	const chosen = protocol === '' && target.protocols.length > 0
+		? `no subprotocol: the server chose none of ${target.protocols.join(', ')}`
+		: protocol && `subprotocol ${escapeControl(protocol)}`;
+	const details = [chosen, extensions && `extensions ${escapeControl(extensions)}`].filter(Boolean);
 	return `${attempt > 1 ? 'reconnected' : 'connected'} to ${target.displayUrl}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
 }
 
