@@ -7,7 +7,7 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
-import {cliPath, runCli, startCli} from './helpers/cli.js';
+import {runCli, startCli} from './helpers/cli.js';
 import {echo, startServer, type TestServer} from './helpers/servers.js';
 import type {WebSocket} from '../source/connection/ws.js';
 
@@ -103,8 +103,8 @@ test('--until with -n: -n reached before the match is exit 4, saying -n ended th
 		});
 	}});
 	try {
-		for (const server of [fast, slow, fast, slow]) {
-			const {code, stdout, stderr} = await runCli([server.url, '--until', '^c$', '-n', '2'], {input: 'a\nb\nc\n'});
+		const runs = await Promise.all([fast, slow, fast, slow].map(async server => runCli([server.url, '--until', '^c$', '-n', '2'], {input: 'a\nb\nc\n'})));
+		for (const {code, stdout, stderr} of runs) {
 			assert.equal(stdout, 'a\nb\n');
 			assert.equal(stderr, 'wsterm: the --until message did not come within the 2 messages asked for (-n)\n');
 			assert.equal(code, 4);

@@ -58,7 +58,7 @@ round trips, notices dead peers and reconnects after drops. Everything it learns
 The class holds the state machine and the socket's events; the rest lives in its own modules:
 Handshake (one attempt's way to the open), SendQueue (backpressure), Keepalive (pings),
 ReconnectSchedule and reconnect-policy (when to retry), close-report (how an end is reported),
-connect-failure (what went wrong, in words), events (the events).
+connect-failure and tls-failure (what went wrong, in words, with what to try), events (the events).
 */
 export class Connection extends EventEmitter<Events> {
 	readonly target: ConnectTarget;

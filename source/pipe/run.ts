@@ -1,7 +1,7 @@
 /*
 Pipe mode: stdin's lines become messages, received messages become stdout's lines, and the exit
 code says how the run ended. This folder owns the run (run.ts), its input (input-feed.ts over
-input.ts's splitter), its output (output.ts), when it closes by itself (ending.ts) and what it
+input.ts's splitter; argument-bytes.ts for -x's bytes as typed), its output (output.ts), when it closes by itself (ending.ts) and what it
 says on stderr and exits with (report.ts). It may import connection/, pipeline/, codecs/' types
 and shared/; never cli/, ui/, session/, serve/ or replay/.
 */
