@@ -74,7 +74,9 @@ test('parseHeader', () => {
 	assert.throws(() => parseHeader('Bad Name: x'), UsageError);
 	assert.throws(() => parseHeader('X-A: a\u0001b'), /bad value for header X-A: "a\\x01b"/);
 	assert.throws(() => parseHeader('X-A: a\rb'), /bad value for header X-A/);
-	assert.throws(() => parseHeader('X-A: 😀'), /bad value for header X-A/);
+	// Non-ASCII values are sent as their UTF-8 bytes (buildTarget encodes them), emoji included.
+	assert.deepEqual(parseHeader('X-A: 😀'), ['X-A', '😀']);
+	assert.throws(() => parseHeader('X-A: a\u0085b'), /bad value for header X-A: "a\\x85b" has a control character/);
 	assert.deepEqual(parseHeader('X-A: caf\u00E9\tx'), ['X-A', 'caf\u00E9\tx']);
 });
 
@@ -82,6 +84,13 @@ test('-o, -A and -b values a header cannot carry are usage errors, like -H', asy
 	await assert.rejects(buildTarget('h', {...flags, origin: 'http://x\u001B[2J'}, noFiles), /^UsageError: bad value for -o\/--origin: "http:\/\/x\\x1b\[2J" has a control character/);
 	await assert.rejects(buildTarget('h', {...flags, userAgent: 'ua\r\nX-Evil: 1'}, noFiles), /bad value for -A\/--user-agent: "ua\\x0d\\x0aX-Evil: 1"/);
 	await assert.rejects(buildTarget('h', {...flags, cookie: ['k=v\nz']}, noFiles), /bad value for -b\/--cookie/);
+});
+
+test('non-ASCII header values become their UTF-8 bytes, one character a byte, as Node\'s HTTP client writes headers', async () => {
+	const {target} = await buildTarget('h', {...flags, header: ['X-Name: Zoë', 'X-City: 東京'], origin: 'https://zoë.example', userAgent: 'ü', cookie: ['n=é']}, noFiles);
+	const utf8 = (text: string): string => Buffer.from(text).toString('latin1');
+	assert.deepEqual(target.options.headers, {'X-Name': [utf8('Zoë')], 'X-City': [utf8('東京')], Cookie: [utf8('n=é')], 'User-Agent': [utf8('ü')]});
+	assert.equal(target.options.origin, utf8('https://zoë.example'));
 });
 
 test('repeated -H names keep every value, under the first spelling', async () => {

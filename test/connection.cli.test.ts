@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {once} from 'node:events';
+import {createServer as createNetServer, type AddressInfo} from 'node:net';
 import {describe, test} from 'node:test';
 import {runCli, startCli} from './helpers/cli.js';
 import {
@@ -185,6 +187,61 @@ describe('connection lifecycle, as the CLI shows it', {concurrency: 2}, () => {
 		}
 	});
 
+	test('TLS: a certificate for other names says the names it holds (not --ca, which cannot help)', async () => {
+		const other = makeCertificate('DNS:example.test,DNS:www.example.test');
+		const server = await startServer({tls: {key: other.key, cert: other.cert}});
+		try {
+			const result = await runCli([server.url, '--ca', other.certPath], {input: 'x\n'});
+			assert.equal(result.code, 1);
+			assert.equal(result.stderr, `wsterm: could not connect to ${server.url}: TLS: the certificate of 127.0.0.1:${server.port} is for example.test, www.example.test, not for 127.0.0.1 (connect with one of those names; -k skips every check)\n`);
+		} finally {
+			await server.close();
+		}
+	});
+
+	for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
+		test(`TLS (${maxVersion}): a server that requires a client certificate says --cert and --key, and takes them`, async () => {
+			const certificate = makeCertificate();
+			const server = await startServer({tls: {key: certificate.key, cert: certificate.cert, requestCert: true, rejectUnauthorized: true, ca: certificate.cert, maxVersion}});
+			try {
+				const refused = await runCli([server.url, '--ca', certificate.certPath], {input: 'x\n'});
+				assert.equal(refused.code, 1);
+				assert.match(refused.stderr, /^wsterm: could not connect to wss:\/\/127\.0\.0\.1:\d+\/: TLS: the server ended the handshake \(alert: [a-z ]+\): .*client certificate.*--cert FILE --key FILE.*\n$/);
+				assert.doesNotMatch(refused.stderr, /--ca|SSL routines/);
+
+				const accepted = await runCli([server.url, '--ca', certificate.certPath, '--cert', certificate.certPath, '--key', certificate.keyPath], {input: 'x\n'});
+				assert.equal(accepted.code, 0, accepted.stderr);
+				assert.equal(accepted.stdout, 'x\n');
+			} finally {
+				await server.close();
+			}
+		});
+	}
+
+	test('ws:// to a TLS port says to try wss://: a server that hangs up, one that answers with a TLS alert', async () => {
+		const certificate = makeCertificate();
+		const server = await startServer({tls: {key: certificate.key, cert: certificate.cert}});
+		// Answers whatever comes with a TLS alert record (protocol version), as some TLS servers do.
+		const alerting = createNetServer(socket => {
+			socket.on('error', () => undefined);
+			socket.once('data', () => socket.end(Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46])));
+		}).listen(0, '127.0.0.1');
+		await once(alerting, 'listening');
+		try {
+			const hungUp = await runCli([server.url.replace('wss://', 'ws://')], {input: 'x\n'});
+			assert.equal(hungUp.code, 1);
+			assert.match(hungUp.stderr, /closed the connection during the handshake.*try wss:\/\//);
+
+			const {port} = alerting.address() as AddressInfo;
+			const alerted = await runCli([`ws://127.0.0.1:${port}/`], {input: 'x\n'});
+			assert.equal(alerted.code, 1);
+			assert.equal(alerted.stderr, `wsterm: could not connect to ws://127.0.0.1:${port}/: 127.0.0.1:${port} answered in TLS, not HTTP (try wss:// instead of ws://)\n`);
+		} finally {
+			await server.close();
+			alerting.close();
+		}
+	});
+
 	test('a refused proxy and a 502 to CONNECT are the proxy\'s, with no password shown', async () => {
 		const port = await closedPort();
 		const refused = await runCli(['ws://127.0.0.1:9/', '--proxy', `http://me:secret@127.0.0.1:${port}`, '-x', 'hi']);
@@ -214,6 +271,43 @@ describe('connection lifecycle, as the CLI shows it', {concurrency: 2}, () => {
 		const mismatch = await runCli(['wss://127.0.0.1:9/', '--cert', certPath, '--key', makeCertificate().keyPath, '-x', 'hi']);
 		assert.equal(mismatch.code, 2);
 		assert.match(mismatch.stderr, /do not belong together/);
+	});
+
+	test('non-ASCII header values reach the server as their UTF-8 bytes, Latin-1 and CJK alike (-H, -o, -A, -b)', async () => {
+		const server = await startServer();
+		try {
+			const result = await runCli([server.url, '-H', 'X-Name: Zoë', '-H', 'X-City: 東京', '-o', 'https://zoë.example', '-A', 'wsterm Zoë', '-b', 'name=Zoë'], {input: 'x\n'});
+			assert.equal(result.stderr, '');
+			assert.equal(result.code, 0);
+			// Node's server reads header bytes as Latin-1: each byte one character.
+			const bytes = (name: string): string => Buffer.from(String(server.requests[0]!.headers[name]), 'latin1').toString('utf8');
+			assert.equal(bytes('x-name'), 'Zoë');
+			assert.equal(bytes('x-city'), '東京');
+			assert.equal(bytes('origin'), 'https://zoë.example');
+			assert.equal(bytes('user-agent'), 'wsterm Zoë');
+			assert.equal(bytes('cookie'), 'name=Zoë');
+		} finally {
+			await server.close();
+		}
+	});
+
+	test('-s and a server that picks no subprotocol: connected, -v says none was chosen; one not offered fails', async () => {
+		const none = await startServer({handleProtocols: () => false});
+		const other = await startServer({handleProtocols: () => 'other'});
+		try {
+			const connected = await runCli([none.url, '-s', 'chat', '-s', 'superchat', '-v'], {input: 'x\n'});
+			assert.equal(connected.code, 0, connected.stderr);
+			assert.equal(connected.stdout, 'x\n');
+			assert.match(connected.stderr, /wsterm: connected to ws:\/\/127\.0\.0\.1:\d+\/ \(no subprotocol: the server chose none of chat, superchat\)\n/);
+			assert.equal(none.requests[0]!.headers['sec-websocket-protocol'], 'chat,superchat');
+
+			const refused = await runCli([other.url, '-s', 'chat'], {input: 'x\n'});
+			assert.equal(refused.code, 1);
+			assert.equal(refused.stderr, `wsterm: could not connect to ${other.url}: handshake failed: the server chose subprotocol "other", which was not offered (-s chat)\n`);
+		} finally {
+			await none.close();
+			await other.close();
+		}
 	});
 
 	test('credentials never appear in an error line', async () => {

@@ -9,7 +9,7 @@ import {
 	type CloseEvent, type ConnectFailure, Connection, type ConnectionOptions, type ReconnectEvent,
 } from '../source/connection/connection.js';
 import {
-	closedPort, startAcceptThenClose, startHalfCloser, startInvalidUtf8Peer, startLateUpgrade, startOutagePeer,
+	closedPort, startAcceptThenClose, startHalfCloser, startInvalidCloseReasonPeer, startInvalidUtf8Peer, startLateUpgrade, startOutagePeer,
 	startRefusingProxy, startSilentPeer,
 } from './helpers/peers.js';
 import {startServer} from './helpers/servers.js';
@@ -221,6 +221,22 @@ test('invalid UTF-8 from the peer: wsterm closes with 1007 and says so', async (
 		assert.equal(event.byUs, true);
 		assert.match(event.fault ?? '', /not valid UTF-8/);
 		assert.ok(seen.events.includes('error'));
+	} finally {
+		await peer.close();
+	}
+});
+
+test('a close reason that is not UTF-8: wsterm closes with 1007 and says it was the close reason', async () => {
+	const peer = await startInvalidCloseReasonPeer();
+	const connection = new Connection(await target(peer.url), {closeTimeout: 300});
+	connection.on('error', () => undefined);
+	try {
+		connection.connect();
+		await once(connection, 'open');
+		const [event] = await once(connection, 'close') as [CloseEvent];
+		assert.equal(event.code, 1007);
+		assert.equal(event.byUs, true);
+		assert.equal(event.fault, 'the close reason was not valid UTF-8');
 	} finally {
 		await peer.close();
 	}

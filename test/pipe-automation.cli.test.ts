@@ -7,7 +7,7 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
-import {cliPath, runCli, startCli} from './helpers/cli.js';
+import {runCli, startCli} from './helpers/cli.js';
 import {echo, startServer, type TestServer} from './helpers/servers.js';
 import type {WebSocket} from '../source/connection/ws.js';
 
@@ -89,6 +89,35 @@ test('--until: the connection ends first, or -w runs out first: exit 4 with a li
 	} finally {
 		await closing.close();
 		await quiet.close();
+	}
+});
+
+test('--until with -n: -n reached before the match is exit 4, saying -n ended the run, against a fast echo and a slow one', async () => {
+	const fast = await startServer();
+	// Each echo 100 ms after the one before: -n is reached long before c comes back.
+	const slow = await startServer({onConnection(socket) {
+		let delay = 0;
+		socket.on('message', data => {
+			delay += 100;
+			setTimeout(() => socket.send(data.toString()), delay);
+		});
+	}});
+	try {
+		const runs = await Promise.all([fast, slow, fast, slow].map(async server => runCli([server.url, '--until', '^c$', '-n', '2'], {input: 'a\nb\nc\n'})));
+		for (const {code, stdout, stderr} of runs) {
+			assert.equal(stdout, 'a\nb\n');
+			assert.equal(stderr, 'wsterm: the --until message did not come within the 2 messages asked for (-n)\n');
+			assert.equal(code, 4);
+		}
+
+		// The match is the Nth message: it came, exit 0.
+		const matched = await runCli([fast.url, '--until', '^b$', '-n', '2'], {input: 'a\nb\nc\n'});
+		assert.equal(matched.stdout, 'a\nb\n');
+		assert.equal(matched.stderr, '');
+		assert.equal(matched.code, 0);
+	} finally {
+		await fast.close();
+		await slow.close();
 	}
 });
 

@@ -4,10 +4,12 @@ How pipe mode ends, against real servers with the built CLI: linger at EOF for r
 */
 import assert from 'node:assert/strict';
 import {createHash} from 'node:crypto';
+import {execFile} from 'node:child_process';
 import {once} from 'node:events';
 import {createServer as createNetServer, type AddressInfo, type Socket} from 'node:net';
 import {after, before, describe, test} from 'node:test';
-import {runCli, startCli} from './helpers/cli.js';
+import {promisify} from 'node:util';
+import {cliPath, runCli, startCli} from './helpers/cli.js';
 import {echo, slowReplier, startServer, type TestServer} from './helpers/servers.js';
 import {until} from './helpers/until.js';
 
@@ -50,6 +52,22 @@ describe('at plain EOF, replies in flight are printed', () => {
 			assert.equal(result.stdout, '');
 		} finally {
 			await sink.close();
+		}
+	});
+
+	test('--linger running out with replies outstanding: exit 0 and a note with the count; --linger 0 asks for none', async () => {
+		const late = await startServer({onConnection: slowReplier([1500])});
+		try {
+			const result = await runCli([late.url, '--linger', '0.2'], {input: 'one\ntwo\nthree\n', timeout: 20_000});
+			assert.equal(result.code, 0);
+			assert.equal(result.stdout, '');
+			assert.equal(result.stderr, 'wsterm: no message for 0.2 s (--linger): closed with 3 of the 3 messages sent unanswered\n');
+
+			const atOnce = await runCli([late.url, '--linger', '0'], {input: 'one\n', timeout: 20_000});
+			assert.equal(atOnce.code, 0);
+			assert.equal(atOnce.stderr, '');
+		} finally {
+			await late.close();
 		}
 	});
 
@@ -104,6 +122,25 @@ describe('-n N', () => {
 	});
 });
 
+describe('a reader that goes away', () => {
+	test('yes | wsterm URL | head -3 ends promptly, exit 0, though the server still echoes what is buffered', async () => {
+		const server = await startServer();
+		try {
+			const script = `yes | "${process.execPath}" "${cliPath}" ${server.url} | head -3; echo "\${PIPESTATUS[1]}"`;
+			const start = performance.now();
+			// Not execFileSync: the server lives in this process and must keep answering.
+			const {stdout, stderr} = await promisify(execFile)('bash', ['-c', script], {encoding: 'utf8', env: {...process.env, NO_PROXY: '*'}, timeout: 20_000});
+			const elapsed = performance.now() - start;
+			assert.equal(stdout, 'y\ny\ny\n0\n');
+			assert.equal(stderr, '');
+			// Waiting for the close handshake behind megabytes of echoes took 4-8 s.
+			assert.ok(elapsed < 2500, `took ${Math.round(elapsed)} ms`);
+		} finally {
+			await server.close();
+		}
+	});
+});
+
 describe('signals while connecting', () => {
 	for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
 		test(`${signal} during a slow upgrade exits ${code} with one line`, async () => {
@@ -121,6 +158,45 @@ describe('signals while connecting', () => {
 			}
 		});
 	}
+});
+
+describe('signals while connecting or waiting to reconnect, with -v', () => {
+	test('SIGINT during a slow upgrade: the lines of the attempt and the interrupt, no close line', async () => {
+		const server = await startServer({upgradeDelay: 5000, onConnection: echo});
+		try {
+			const run = startCli([server.url, '-v'], {timeout: 20_000});
+			await until(() => server.requests.length > 0);
+
+			run.child.kill('SIGINT');
+			const result = await run.result;
+			assert.equal(result.code, 130);
+			assert.equal(result.stderr, `wsterm: connecting to ${server.url}\nwsterm: interrupted while connecting to ${server.url}\n`);
+		} finally {
+			await server.close();
+		}
+	});
+
+	test('SIGINT while waiting to reconnect: no close line for a connection that is not there', async () => {
+		const server = await startServer({onConnection(socket) {
+			socket.close(4002, 'go away');
+		}});
+		try {
+			const run = startCli([server.url, '-v', '--reconnect', '-w', '-1'], {timeout: 20_000});
+			let stderr = '';
+			run.child.stderr!.on('data', (chunk: Buffer) => {
+				stderr += chunk.toString();
+			});
+			await until(() => stderr.includes('reconnect attempt 1 in'));
+
+			run.child.kill('SIGINT');
+			const result = await run.result;
+			assert.equal(result.code, 130);
+			assert.match(result.stderr, /wsterm: interrupted while (waiting to reconnect to|connecting to) ws:\/\/127\.0\.0\.1:\d+\/\n$/);
+			assert.doesNotMatch(result.stderr, /closed with/);
+		} finally {
+			await server.close();
+		}
+	});
 });
 
 describe('--help, -h and --version', () => {

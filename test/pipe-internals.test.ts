@@ -1,8 +1,9 @@
-/* The parts of pipe mode on their own: input splitting, the ending rules, output writing. */
+/* The parts of pipe mode on their own: input splitting, -x's typed bytes, the ending rules, output writing. */
 import assert from 'node:assert/strict';
 import {PassThrough, Writable} from 'node:stream';
 import {test} from 'node:test';
 import {escapeJsonControl} from '../source/shared/escape-text.js';
+import {ArgumentBytes} from '../source/pipe/argument-bytes.js';
 import {EndingRules, type EndReason} from '../source/pipe/ending.js';
 import {MessageSplitter} from '../source/pipe/input.js';
 import {OutputWriter, writeMessage} from '../source/pipe/output.js';
@@ -195,4 +196,22 @@ test('OutputWriter: a reader that has gone drops output and says so once', async
 		output.finish(resolve);
 	});
 	assert.deepEqual(gone, ['EPIPE']);
+});
+
+test('ArgumentBytes: -x values get their typed bytes back, in order, whole or after an inline option', () => {
+	const typed = [Buffer.from('ws://h/'), Buffer.from('-x'), Buffer.from([0xFF]), Buffer.from([0x2D, 0x78, 0xFE]), Buffer.from('--execute=\uFFFD'), Buffer.from([0x2D, 0x2D, 0x65, 0x78, 0x65, 0x63, 0x75, 0x74, 0x65, 0x3D, 0x61, 0xC3])];
+	const commandLine = Buffer.concat([Buffer.from('node\0--import\0x\0cli.js\0'), ...typed.flatMap(bytes => [bytes, Buffer.from([0])])]);
+	const args = typed.map(bytes => bytes.toString());
+	const binary = new ArgumentBytes(args, commandLine);
+	assert.deepEqual(binary.message('\uFFFD', true), {data: Buffer.from([0xFF]), isBinary: true});
+	assert.deepEqual(binary.message('\uFFFD', true), {data: Buffer.from([0xFE]), isBinary: true});
+	// Typed as U+FFFD itself: valid UTF-8, sent as text.
+	assert.deepEqual(binary.message('\uFFFD', true), {data: '\uFFFD', isBinary: true});
+	assert.deepEqual(binary.message('a\uFFFD', true), {data: Buffer.from([0x61, 0xC3]), isBinary: true});
+	const text = new ArgumentBytes(args, commandLine);
+	assert.deepEqual(text.message('\uFFFD', false), {data: '\uFFFD', isBinary: false, replacedInvalidUtf8: true});
+	assert.deepEqual(text.message('plain', false), {data: 'plain', isBinary: false});
+	// A command line that is not the arguments' (a process title changed): they are taken as decoded.
+	assert.deepEqual(new ArgumentBytes(args, Buffer.from('wsterm\0')).message('\uFFFD', true), {data: '\uFFFD', isBinary: true});
+	assert.deepEqual(new ArgumentBytes(args, undefined).message('\uFFFD', false), {data: '\uFFFD', isBinary: false});
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {once} from 'node:events';
-import {execFile} from 'node:child_process';
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {execFile, spawn} from 'node:child_process';
+import {closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync} from 'node:fs';
 import {createServer as createHttpServer} from 'node:http';
 import {createServer as createNetServer, type AddressInfo, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
@@ -133,6 +133,39 @@ test('a reader that goes away (| head -1) ends the run quietly with exit 0', asy
 		assert.equal(readFileSync(join(temporary, 'stderr'), 'utf8'), '');
 	} finally {
 		await server.close();
+	}
+});
+
+describe('stdout that cannot be written', () => {
+	let server: TestServer;
+	before(async () => {
+		server = await startServer();
+	});
+	after(async () => server.close());
+
+	/** The built CLI with its stdout opened on /dev/full: every write fails with ENOSPC. */
+	async function runToFullDisk(args: readonly string[], input: string): Promise<{code: number | null; stderr: string}> {
+		const full = openSync('/dev/full', 'w');
+		try {
+			const child = spawn(process.execPath, [cliPath, ...args], {env: {...process.env, NO_PROXY: '*'}, stdio: ['pipe', full, 'pipe']});
+			let stderr = '';
+			child.stderr!.on('data', (chunk: Buffer) => {
+				stderr += chunk.toString();
+			});
+			child.stdin!.end(input);
+			const [code] = await once(child, 'close') as [number | null];
+			return {code, stderr};
+		} finally {
+			closeSync(full);
+		}
+	}
+
+	for (const [args, input] of [[[], 'hi\n'], [['-n', '1000'], Array.from({length: 1000}, (_, index) => `${index}\n`).join('')]] as const) {
+		test(`a full disk (ENOSPC) is a failure: exit 1 and one line (wsterm URL ${args.join(' ')} > /dev/full)`, {skip: !existsSync('/dev/full')}, async () => {
+			const result = await runToFullDisk([server.url, ...args], input);
+			assert.equal(result.code, 1);
+			assert.match(result.stderr, /^wsterm: cannot write to stdout: ENOSPC[^\n]*\n$/);
+		});
 	}
 });
 

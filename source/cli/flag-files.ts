@@ -4,7 +4,7 @@ handed to buildTarget for --ca, --cert and --key. A file that cannot be read is 
 */
 import {isUtf8} from 'node:buffer';
 import {readFileSync} from 'node:fs';
-import type {PipeMessage} from '../pipe/run.js';
+import type {ArgumentBytes, PipeMessage} from '../pipe/run.js';
 import {UsageError} from '../shared/exit-codes.js';
 
 export function readFlagFile(flag: string, path: string): Buffer {
@@ -30,7 +30,7 @@ export function initialMessages(path: string): string[] {
 The -x messages (`flag`: -x as typed); `notes` says which files go as binary because they are not
 UTF-8.
 */
-export function executeMessages(execute: readonly string[], binary: boolean, flag: string): {messages: PipeMessage[]; notes: string[]} {
+export function executeMessages(execute: readonly string[], binary: boolean, flag: string, argumentBytes: ArgumentBytes): {messages: PipeMessage[]; notes: string[]} {
 	const notes: string[] = [];
 	const messages = execute.map(text => {
 		if (text.startsWith('@@')) {
@@ -52,7 +52,8 @@ export function executeMessages(execute: readonly string[], binary: boolean, fla
 			return {data, isBinary: true};
 		}
 
-		return {data: text, isBinary: binary};
+		// The bytes as typed (invalid UTF-8 kept with --binary, noted otherwise).
+		return argumentBytes.message(text, binary);
 	});
 	return {messages, notes};
 }

@@ -105,8 +105,8 @@ async function runPipeMode({options, connection, built}: PreparedClient, execute
 	// garbage; kept at its starting size, peak RSS for 1,000,000 lines drops by about 30 MB at
 	// the same speed (npm run bench:pipe).
 	setFlagsFromString('--semi-space-growth-factor=1');
-	const [{Connection}, {runPipe}] = await Promise.all([import('../connection/connection.js'), import('../pipe/run.js')]);
-	const execute = executeMessages(options.execute, options.pipe.binary, executeFlag);
+	const [{Connection}, {runPipe, ArgumentBytes}] = await Promise.all([import('../connection/connection.js'), import('../pipe/run.js')]);
+	const execute = executeMessages(options.execute, options.pipe.binary, executeFlag, new ArgumentBytes(process.argv.slice(2)));
 	// Loaded before connecting: a bad rule, a script that does not load or a --record file that
 	// cannot be written exits 2 first.
 	const stages = options.stages === undefined ? [] : await connectionStages(options.stages, built!.target.url, note);

@@ -75,15 +75,26 @@ export function sentCloseCode(error: Error): number | undefined {
 	return undefined;
 }
 
+/**
+Whether ws was reading a close frame when it raised its last error: ws says "invalid UTF-8
+sequence" alike for a text message and a close reason, and only its receiver's current opcode
+(8: close) tells them apart. ws keeps it in a field of its own, read by name; undefined when
+there is none to read (another WebSocket, a later ws).
+*/
+export function erredInCloseFrame(socket: object): boolean {
+	const receiver = (socket as {_receiver?: {_opcode?: unknown}})._receiver;
+	return receiver?._opcode === 0x8;
+}
+
 /** Why wsterm closed a connection because of something the peer sent, in words. */
-export function describeProtocolError(error: Error): string {
+export function describeProtocolError(error: Error, inCloseFrame = false): string {
 	const {code: errorCode} = error as NodeJS.ErrnoException;
 	if (errorCode === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
 		return 'a message was larger than --max-payload';
 	}
 
 	if (errorCode === 'WS_ERR_INVALID_UTF8') {
-		return 'a text message was not valid UTF-8';
+		return inCloseFrame ? 'the close reason was not valid UTF-8' : 'a text message was not valid UTF-8';
 	}
 
 	return `the peer broke the protocol: ${error.message}`;

@@ -21,10 +21,13 @@ export type CloseReport = {
 	readonly fault?: string;
 };
 
-/** The close ws sent for an error on an open connection (1002, 1007, 1009), if it sent one. */
-export function closeForError(error: Error): OurClose | undefined {
+/**
+The close ws sent for an error on an open connection (1002, 1007, 1009), if it sent one;
+`inCloseFrame`: the error was in the peer's close frame (its reason), not in a message.
+*/
+export function closeForError(error: Error, inCloseFrame = false): OurClose | undefined {
 	const code = sentCloseCode(error);
-	return code === undefined ? undefined : {code, reason: '', fault: describeProtocolError(error)};
+	return code === undefined ? undefined : {code, reason: '', fault: describeProtocolError(error, inCloseFrame)};
 }
 
 /** No pong in time: wsterm drops the socket (no close frame, hence 1006) and says why. */

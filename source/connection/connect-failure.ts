@@ -1,4 +1,5 @@
 import type {IncomingMessage} from 'node:http';
+import {describeTlsError, isTlsError, plainToTlsHint} from './tls-failure.js';
 
 /** Why a connection could not be made. */
 export type ConnectFailureKind = 'dns' | 'refused' | 'reset' | 'tls' | 'http' | 'timeout' | 'handshake' | 'proxy' | 'other';
@@ -10,19 +11,6 @@ export type ConnectFailure = {
 	/** The HTTP status when the server (or the proxy) answered with one. */
 	readonly status?: number;
 };
-
-const tlsCodes = new Set([
-	'DEPTH_ZERO_SELF_SIGNED_CERT',
-	'SELF_SIGNED_CERT_IN_CHAIN',
-	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-	'UNABLE_TO_GET_ISSUER_CERT',
-	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-	'CERT_HAS_EXPIRED',
-	'CERT_NOT_YET_VALID',
-	'ERR_TLS_CERT_ALTNAME_INVALID',
-	'ERR_SSL_WRONG_VERSION_NUMBER',
-	'EPROTO',
-]);
 
 /** `host:port` of a URL, with the scheme's default port. */
 export function hostAndPort(url: URL): string {
@@ -81,16 +69,18 @@ export function describeConnectError(error: NodeJS.ErrnoException, url: URL, pro
 		return {kind: 'refused', message: `connection refused by ${where} (is a server listening there?)`};
 	}
 
+	// A TLS server meeting ws://'s plain HTTP request answers in TLS, or hangs up.
+	const tlsServer = plainToTlsHint(error, url);
+	if (tlsServer === 'answered') {
+		return {kind: 'tls', message: `${where} answered in TLS, not HTTP (try wss:// instead of ws://)`};
+	}
+
 	if (code === 'ECONNRESET' || error.message === 'socket hang up') {
-		return {kind: 'reset', message: `${where} closed the connection during the handshake`};
+		return {kind: 'reset', message: `${where} closed the connection during the handshake${tlsServer === 'maybe' ? ' (if it speaks TLS there, try wss://)' : ''}`};
 	}
 
-	if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || (code === 'EPROTO' && /wrong version number|packet length too long/i.test(error.message))) {
-		return {kind: 'tls', message: `TLS handshake with ${where} failed: the server does not speak TLS (try ws:// instead of wss://)`};
-	}
-
-	if (tlsCodes.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /certificate/i.test(error.message)) {
-		return {kind: 'tls', message: `TLS: ${error.message} (${code || 'TLS error'}); trust the certificate with --ca FILE, or skip verification with -k`};
+	if (isTlsError(error)) {
+		return {kind: 'tls', message: describeTlsError(error, where, url.hostname)};
 	}
 
 	if (/subprotocol|Sec-WebSocket|extension|Invalid Upgrade|status code/i.test(error.message)) {

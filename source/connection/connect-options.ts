@@ -114,12 +114,22 @@ export function parseHeader(text: string): [name: string, value: string] {
 	return [name, value];
 }
 
-/** What Node's HTTP client refuses in a header: control characters other than tab, and anything beyond a byte. */
+/** A header value may hold any text but control characters (C0 but tab, DEL, C1): those would end or bend the header. */
 function checkHeaderValue(what: string, value: string): void {
 	// eslint-disable-next-line no-control-regex
-	if (/[^\t\u0020-\u007E\u0080-\u00FF]/.test(value)) {
-		throw new UsageError(`bad value for ${what}: "${escapeForError(value)}" has a control character or a character HTTP headers cannot carry`);
+	if (/[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/.test(value)) {
+		throw new UsageError(`bad value for ${what}: "${escapeForError(value)}" has a control character`);
 	}
+}
+
+/**
+A header value as its UTF-8 bytes, as curl sends what was typed: Node's HTTP client writes header
+strings one character a byte (Latin-1), so each byte of the UTF-8 becomes one character. One rule
+for every non-ASCII value: `Zoë` and `東京` alike go as UTF-8 (never `ë` as the Latin-1 byte 0xEB).
+*/
+function utf8Bytes(value: string): string {
+	// eslint-disable-next-line no-control-regex
+	return /^[\u0000-\u007F]*$/.test(value) ? value : Buffer.from(value).toString('latin1');
 }
 
 /** Control characters made visible in an error line. */
@@ -266,7 +276,7 @@ export async function buildTarget(input: string, flags: ConnectFlags, readFile: 
 		} else {
 			const key = spelling.get(lower) ?? name;
 			spelling.set(lower, key);
-			(headers[key] ??= []).push(value);
+			(headers[key] ??= []).push(utf8Bytes(value));
 		}
 	}
 
@@ -280,12 +290,12 @@ export async function buildTarget(input: string, flags: ConnectFlags, readFile: 
 
 	cookies.push(...flags.cookie);
 	if (cookies.length > 0) {
-		headers.Cookie = [cookies.join('; ')];
+		headers.Cookie = [utf8Bytes(cookies.join('; '))];
 	}
 
 	if (flags.userAgent !== undefined) {
 		checkHeaderValue('-A/--user-agent', flags.userAgent);
-		headers['User-Agent'] = [flags.userAgent];
+		headers['User-Agent'] = [utf8Bytes(flags.userAgent)];
 	}
 
 	const seen = new Set<string>();
@@ -319,7 +329,7 @@ export async function buildTarget(input: string, flags: ConnectFlags, readFile: 
 		maxRedirects: flags.followRedirects ? 10 : 0,
 		rejectUnauthorized: !flags.insecure,
 		...(flags.maxPayload === undefined ? {} : {maxPayload: flags.maxPayload}),
-		...(flags.origin === undefined ? {} : {origin: flags.origin}),
+		...(flags.origin === undefined ? {} : {origin: utf8Bytes(flags.origin)}),
 		...(flags.auth === undefined ? {} : {auth: flags.auth}),
 		...tlsFiles,
 	};

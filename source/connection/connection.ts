@@ -7,12 +7,12 @@ proxy agents); never pipe/, session/, serve/, cli/ or ui/, which all build on it
 import {EventEmitter} from 'node:events';
 import type {ClientRequest, IncomingMessage} from 'node:http';
 import {type Clock, systemClock} from '../shared/clock.js';
-import {closeProblem} from './close-codes.js';
+import {closeProblem, erredInCloseFrame} from './close-codes.js';
 import {closeForDeadPeer, closeForError, type OurClose, reportClose, wantsReconnect} from './close-report.js';
 import type {ConnectFailure} from './connect-failure.js';
 import type {ConnectTarget} from './connect-options.js';
 import type {CloseEvent, ConnectionState, ConnectionStats, Events} from './events.js';
-import {createSocket, Handshake, type ProxyAnswer} from './handshake.js';
+import {Handshake, type ProxyAnswer} from './handshake.js';
 import {Keepalive} from './keepalive.js';
 import {defaultReconnectRules, type ReconnectPlan, type ReconnectRules} from './reconnect-policy.js';
 import {ReconnectSchedule} from './reconnect-schedule.js';
@@ -58,7 +58,7 @@ round trips, notices dead peers and reconnects after drops. Everything it learns
 The class holds the state machine and the socket's events; the rest lives in its own modules:
 Handshake (one attempt's way to the open), SendQueue (backpressure), Keepalive (pings),
 ReconnectSchedule and reconnect-policy (when to retry), close-report (how an end is reported),
-connect-failure (what went wrong, in words), events (the events).
+connect-failure and tls-failure (what went wrong, in words, with what to try), events (the events).
 */
 export class Connection extends EventEmitter<Events> {
 	readonly target: ConnectTarget;
@@ -259,7 +259,7 @@ export class Connection extends EventEmitter<Events> {
 		this.handshake = handshake;
 		let socket: WebSocket;
 		try {
-			socket = createSocket(this.target, this.closeTimeout, this.options.createSocket);
+			socket = handshake.createSocket(this.closeTimeout, this.options.createSocket);
 		} catch (error) {
 			// ws puts the URL in some messages; the password stays out of them.
 			this.connectFailed({kind: 'other', message: (error as Error).message.replaceAll(this.target.url, this.target.displayUrl)});
@@ -316,6 +316,7 @@ export class Connection extends EventEmitter<Events> {
 	}
 
 	private socketOnUpgrade(socket: WebSocket, response: IncomingMessage): void {
+		this.handshake.upgraded(response);
 		const stream = response.socket;
 		this.writes.attach(stream);
 		// ws ends its side once it has answered a close frame or given up on a protocol error;
@@ -332,7 +333,7 @@ export class Connection extends EventEmitter<Events> {
 		this.currentState = 'open';
 		this.everOpened = true;
 		this.openedAt = this.clock.now();
-		this.protocolInUse = socket.protocol;
+		this.protocolInUse = this.handshake.protocol ?? socket.protocol;
 		this.extensionsInUse = socket.extensions;
 		const interval = (this.options.pingInterval ?? 0) * 1000;
 		const timeout = (this.options.pingTimeout ?? this.options.pingInterval ?? 0) * 1000;
@@ -360,7 +361,7 @@ export class Connection extends EventEmitter<Events> {
 		}
 
 		this.keepalive.start();
-		this.emit('open', {protocol: socket.protocol, extensions: socket.extensions, attempt: this.attempt});
+		this.emit('open', {protocol: this.protocolInUse, extensions: socket.extensions, attempt: this.attempt});
 	}
 
 	private transmit(message: Outgoing): void {
@@ -399,7 +400,7 @@ export class Connection extends EventEmitter<Events> {
 		}
 
 		// ws has sent a close frame for a protocol error (1002, 1007, 1009): that close is ours.
-		const forced = closeForError(error);
+		const forced = closeForError(error, erredInCloseFrame(socket));
 		if (forced !== undefined && this.ourClose === undefined) {
 			this.ourClose = forced;
 			this.beginClosing();

@@ -5,6 +5,7 @@ full or too many messages are in flight, while the connection reconnects (so tha
 go first on the new one), and for good once the run sends no more.
 */
 import {isUtf8} from 'node:buffer';
+import {fstatSync} from 'node:fs';
 import type {Readable} from 'node:stream';
 import {PipelineMessage} from '../pipeline/message.js';
 import {MessageSplitter} from './input.js';
@@ -13,6 +14,8 @@ import {MessageSplitter} from './input.js';
 export type PipeMessage = {
 	readonly data: Buffer | string;
 	readonly isBinary: boolean;
+	/** The typed bytes were not UTF-8: the text holds U+FFFD in their place (said once on stderr). */
+	readonly replacedInvalidUtf8?: boolean;
 };
 
 export type InputOptions = {
@@ -38,6 +41,23 @@ export type InputLink = {
 };
 
 /**
+What makes stdin no source of messages, said before connecting: a directory (`wsterm URL < dir`)
+reads as empty in Node, and the run would end cleanly having sent nothing.
+*/
+export function stdinProblem(stdin: Readable): string | undefined {
+	const {fd} = stdin as {fd?: unknown};
+	if (typeof fd !== 'number') {
+		return undefined;
+	}
+
+	try {
+		return fstatSync(fd).isDirectory() ? 'stdin is a directory: give messages on stdin from a file or a pipe (wsterm URL < FILE), or with -x' : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
 Messages handed to the socket and not yet written, at most: with bytes alone as the bound, a
 million one-byte lines would all be in flight at once, each with its frame and callback.
 */
@@ -55,6 +75,7 @@ export class InputFeed {
 	private held = false;
 	/** No more input is sent: -n was reached, a signal came, a stage ended the run, or stdout has gone. */
 	private stopped = false;
+	private resumeScheduled = false;
 
 	constructor(
 		private readonly stdin: Readable,
@@ -79,6 +100,11 @@ export class InputFeed {
 		}
 
 		this.started = true;
+		const replaced = this.options.execute.findIndex(message => message.replacedInvalidUtf8 === true);
+		if (replaced !== -1) {
+			this.link.note(`-x message ${replaced + 1} is not valid UTF-8: invalid bytes replaced with U+FFFD (--binary sends bytes as they are)`);
+		}
+
 		for (const message of this.options.execute) {
 			this.link.send(new PipelineMessage(message.data, message.isBinary));
 		}
@@ -101,8 +127,26 @@ export class InputFeed {
 		this.resume();
 	}
 
-	/** Reads on, if nothing holds the input back. */
+	/**
+	Reads on, if nothing holds the input back, once the event loop has turned. Not at once: the
+	socket's write callbacks that say "flushed" run before control returns to the event loop, and
+	reading on from them would send stdin's next messages in the same turn, and the next, for as
+	long as stdin has data (`yes |`): received messages would not be printed, nor timers run, for
+	seconds. Waiting a turn also lets stdin's pause stop its reading.
+	*/
 	resume(): void {
+		if (this.resumeScheduled) {
+			return;
+		}
+
+		this.resumeScheduled = true;
+		setImmediate(() => {
+			this.resumeScheduled = false;
+			this.readOn();
+		});
+	}
+
+	private readOn(): void {
 		if (this.stopped || this.held || !this.link.canSend() || this.sentSinceFlushed >= maxMessagesInFlight) {
 			return;
 		}

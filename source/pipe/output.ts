@@ -17,7 +17,10 @@ export type OutputEvents = {
 	/** stdout is full: stop reading from the socket until `onDrain`. */
 	readonly onFull: () => void;
 	readonly onDrain: () => void;
-	/** Whoever read stdout has gone (EPIPE) or it failed; everything written from now on is dropped. */
+	/**
+	Whoever read stdout has gone (EPIPE) or writing failed (ENOSPC, EIO ...); everything written
+	from now on is dropped.
+	*/
 	readonly onGone: (error: NodeJS.ErrnoException) => void;
 };
 
@@ -30,6 +33,7 @@ export class OutputWriter {
 	private flushScheduled = false;
 	private full = false;
 	private isGone = false;
+	private failure: NodeJS.ErrnoException | undefined;
 
 	constructor(stdout: Writable, events: OutputEvents) {
 		this.stdout = stdout;
@@ -38,6 +42,10 @@ export class OutputWriter {
 			if (!this.isGone) {
 				this.isGone = true;
 				this.used = 0;
+				if (error.code !== 'EPIPE') {
+					this.failure = error;
+				}
+
 				events.onGone(error);
 			}
 		});
@@ -45,6 +53,14 @@ export class OutputWriter {
 
 	get gone(): boolean {
 		return this.isGone;
+	}
+
+	/**
+	Writing failed for another reason than a reader that went away (a full disk, an I/O error):
+	what was received did not all reach its file, and the run has failed.
+	*/
+	get failed(): boolean {
+		return this.failure !== undefined;
 	}
 
 	write(data: Buffer | string): void {

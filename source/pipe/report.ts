@@ -29,6 +29,11 @@ export type RunEnd = {
 	readonly endingExitCode: number;
 	/** A stage still holds lines to send (a protocol's handshake never finished). */
 	readonly stagesHolding: boolean;
+	/** Messages sent that await a reply, and the replies that came: for the note when --linger ran out. */
+	readonly sent: number;
+	readonly answered: number;
+	/** The seconds of quiet the run waited for replies at the end of input (--linger, or its default). */
+	readonly linger: number;
 };
 
 /** Lines for stderr and, when the run is over, its exit code. */
@@ -50,7 +55,11 @@ export function reconnectingLine({attempt, delay, failure}: ReconnectEvent): {re
 
 /** The line (verbose only) for an open connection. */
 export function connectedLine({protocol, extensions, attempt}: OpenEvent, target: ConnectTarget): string {
-	const details = [protocol && `subprotocol ${escapeControl(protocol)}`, extensions && `extensions ${escapeControl(extensions)}`].filter(Boolean);
+	// RFC 6455 lets a server pick none of the subprotocols offered (browsers fail there; wsterm goes on and says so).
+	const chosen = protocol === '' && target.protocols.length > 0
+		? `no subprotocol: the server chose none of ${target.protocols.join(', ')}`
+		: protocol && `subprotocol ${escapeControl(protocol)}`;
+	const details = [chosen, extensions && `extensions ${escapeControl(extensions)}`].filter(Boolean);
 	return `${attempt > 1 ? 'reconnected' : 'connected'} to ${target.displayUrl}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
 }
 
@@ -88,12 +97,20 @@ export function closeOutcome({code, reason, byUs, fault, willReconnect}: CloseEv
 	return cleanOutcome(run, run.verbose ? [`closed with ${describeCloseCode(code)}${shown}`] : []);
 }
 
+/**
+The code the run exits with, once stdout has taken everything: a signal's first, then a failure
+to write stdout (what was received did not all reach its file), then the outcome's.
+*/
+export function finalExitCode(code: number, {signalExit, stdoutFailed}: {readonly signalExit: number | undefined; readonly stdoutFailed: boolean}): number {
+	return signalExit ?? (stdoutFailed ? exitCodes.outputFailed : code);
+}
+
 function shownReason(reason: string): string {
 	return reason === '' ? '' : `: ${escapeControl(reason)}`;
 }
 
 function droppedOutcome(run: RunEnd, line: string, what: string): Outcome {
-	const missed = untilMissed(run, what);
+	const missed = untilMissed(run, `before ${what}`);
 	return missed === undefined
 		? {notes: [line], exitCode: exitCodes.dropped}
 		: {notes: [line, missed], exitCode: exitCodes.expectedMissing};
@@ -101,7 +118,7 @@ function droppedOutcome(run: RunEnd, line: string, what: string): Outcome {
 
 function cleanOutcome(run: RunEnd, notes: readonly string[]): Outcome {
 	const before = run.endReason === 'wait' ? 'the -w time ran out' : 'the connection closed';
-	const missed = untilMissed(run, before);
+	const missed = untilMissed(run, `before ${before}`);
 	if (missed !== undefined) {
 		return {notes: [...notes, missed], exitCode: exitCodes.expectedMissing};
 	}
@@ -120,14 +137,32 @@ function cleanOutcome(run: RunEnd, notes: readonly string[]): Outcome {
 		return {notes: [...notes, `${run.received} of the ${run.count!} messages asked for (-n) came before ${before}`], exitCode};
 	}
 
-	return {notes, exitCode};
+	const unanswered = lingerNote(run);
+	return {notes: unanswered === undefined ? notes : [...notes, unanswered], exitCode};
 }
 
-/** A run that ended before the --until message came exits 4, with a line saying so (not after a signal, a stage's exit or stdout gone). */
-function untilMissed(run: RunEnd, before: string): string | undefined {
+/**
+--linger ran out with replies outstanding: still a clean end (exit 0: the server may never answer
+some messages), but said, with the count. Not with --linger 0, which asks for no wait at all.
+*/
+function lingerNote(run: RunEnd): string | undefined {
+	const unanswered = run.sent - run.answered;
+	if (run.endReason !== 'quiet' || run.linger === 0 || unanswered <= 0 || run.stdoutGone || run.signalExit !== undefined) {
+		return undefined;
+	}
+
+	return `no message for ${run.linger} s (--linger): closed with ${unanswered} of the ${run.sent} messages sent unanswered`;
+}
+
+/**
+A run that ended before the --until message came exits 4, with a line saying so (not after a
+signal, a stage's exit or stdout gone). When -n's messages had all come, -n ended the run,
+whatever happened to the connection after: the line says so.
+*/
+function untilMissed(run: RunEnd, when: string): string | undefined {
 	if (!run.until || run.stageExit !== undefined || run.signalExit !== undefined || run.stdoutGone) {
 		return undefined;
 	}
 
-	return `the --until message did not come before ${before}`;
+	return `the --until message did not come ${run.endReason === 'count' ? `within the ${run.count!} messages asked for (-n)` : when}`;
 }

@@ -1,12 +1,13 @@
 /*
 Pipe mode: stdin's lines become messages, received messages become stdout's lines, and the exit
 code says how the run ended. This folder owns the run (run.ts), its input (input-feed.ts over
-input.ts's splitter), its output (output.ts), when it closes by itself (ending.ts) and what it
+input.ts's splitter; argument-bytes.ts for -x's bytes as typed), its output (output.ts), when it closes by itself (ending.ts) and what it
 says on stderr and exits with (report.ts). It may import connection/, pipeline/, codecs/' types
 and shared/; never cli/, ui/, session/, serve/ or replay/.
 */
 import type {Clock} from '../shared/clock.js';
 import {escapeControl} from '../shared/escape-text.js';
+import {exitCodes} from '../shared/exit-codes.js';
 import {closeRecord, payloadRecord} from '../shared/event-record.js';
 import {interruptGraceMs, onInterrupt} from '../shared/interrupt.js';
 import type {Io} from '../shared/io.js';
@@ -14,14 +15,15 @@ import type {CloseEvent, Connection, OpenEvent, PongEvent} from '../connection/c
 import {PipelineMessage} from '../pipeline/message.js';
 import {createPipeline, type Pipeline} from '../pipeline/pipeline.js';
 import type {PipelineEvent, StageFactory} from '../pipeline/stage.js';
-import {type EndReason, EndingRules} from './ending.js';
-import {InputFeed, type PipeMessage} from './input-feed.js';
+import {defaultLinger, type EndReason, EndingRules} from './ending.js';
+import {InputFeed, type PipeMessage, stdinProblem} from './input-feed.js';
 import {describePayload, type OutputFormat, OutputWriter, recordLine, writeMessage} from './output.js';
 import {
-	closeFrameLine, closeOutcome, connectedLine, connectErrorOutcome, connectingLine, type Outcome, reconnectingLine, type RunEnd,
+	closeFrameLine, closeOutcome, connectedLine, connectErrorOutcome, connectingLine, finalExitCode, type Outcome, reconnectingLine, type RunEnd,
 } from './report.js';
 
 export type {PipeMessage} from './input-feed.js';
+export {ArgumentBytes} from './argument-bytes.js';
 
 export type PipeOptions = {
 	/** Send stdin's messages as binary, byte for byte. */
@@ -58,6 +60,12 @@ Pipe mode: stdin's lines become messages, received messages become stdout's line
 Resolves with the exit code once the connection has closed and stdout has taken everything.
 */
 export async function runPipe(connection: Connection, options: PipeOptions, io: Pick<Io, 'stdin' | 'stdout' | 'stderr' | 'signals' | 'clock'>): Promise<number> {
+	const problem = options.readStdin ? stdinProblem(io.stdin) : undefined;
+	if (problem !== undefined) {
+		io.stderr.write(`wsterm: ${problem}\n`);
+		return exitCodes.usage;
+	}
+
 	return new Promise<number>(resolve => {
 		new PipeRun(connection, options, io, resolve).start();
 	});
@@ -82,6 +90,12 @@ class PipeRun {
 	/** Messages sent that await no reply (a protocol's handshake or pong): left out of the ending rules' count. */
 	private unawaited = 0;
 	private waitingForStages = false;
+	/** A message came after -n's last one: not printed, so a stage's exit after it (--until matched it) does not count. */
+	private pastCount = false;
+	/** The run ended while an attempt to connect was under way, and dropped it. */
+	private attemptDropped = false;
+	/** stdout has gone: the close frame is sent, its answer not waited for. */
+	private dropAfterCloseFrame = false;
 	private closing = false;
 	private finished = false;
 	private signalExit: number | undefined;
@@ -292,7 +306,12 @@ class PipeRun {
 
 	/** A received message, after the stages: printed (or what the hooks show instead), and counted. */
 	private deliver(message: PipelineMessage): void {
-		if (message.control || this.ending.countReached(this.received) || this.stageExit !== undefined) {
+		if (message.control || this.stageExit !== undefined) {
+			return;
+		}
+
+		if (this.ending.countReached(this.received)) {
+			this.pastCount = true;
 			return;
 		}
 
@@ -386,12 +405,25 @@ class PipeRun {
 			this.note(`cannot write to stdout: ${error.message}`);
 		}
 
-		// Nobody is reading: no reason to go on. Closing is our choice, so the run is clean.
-		// Reading resumes (into nothing) so that the server's answer to the close is seen.
+		// Nobody is reading: no reason to go on. Closing is our choice, so the run is clean. The
+		// close frame (1000) goes, but its answer is not waited for: it may queue behind megabytes
+		// of replies the server still sends, and nothing of them could be shown.
 		this.input.stop();
 		this.socketHolds.clear();
 		this.connection.resume();
-		this.close();
+		this.dropAfterCloseFrame = true;
+		if (this.closing) {
+			this.dropSoon();
+		} else {
+			this.close();
+		}
+	}
+
+	/** Drops the socket once the close frame handed to it has been written (the writes of this tick leave together). */
+	private dropSoon(): void {
+		this.io.clock.setTimeout(() => {
+			this.connection.terminate();
+		}, 0);
 	}
 
 	private note(line: string): void {
@@ -414,6 +446,9 @@ class PipeRun {
 		this.closing = true;
 		const close = (): void => {
 			this.connection.close(code, reason);
+			if (this.dropAfterCloseFrame) {
+				this.dropSoon();
+			}
 		};
 
 		// The stages say goodbye first (STOMP's DISCONNECT, until its RECEIPT), for a bounded time.
@@ -426,7 +461,8 @@ class PipeRun {
 
 	/** ctx.exit, or the --until message was printed: no more input, close, exit with `code`. */
 	private onStageExit(code: number): void {
-		if (this.stageExit !== undefined || this.finished) {
+		// After a message -n left unprinted, the exit is about that message: -n has ended the run.
+		if (this.stageExit !== undefined || this.finished || this.pastCount) {
 			return;
 		}
 
@@ -436,13 +472,15 @@ class PipeRun {
 		if (this.connection.state === 'open') {
 			this.close();
 		} else if (this.connection.state !== 'closing') {
-			this.closing = true;
-			this.connection.terminate();
-			this.finish(code);
+			this.abandon(code);
 		}
 	}
 
 	private onClose(event: CloseEvent): void {
+		if (this.attemptDropped && event.byUs) {
+			return;
+		}
+
 		if (this.options.jsonl) {
 			this.output.write(recordLine(closeRecord(this.io.clock.wallNow(), event.byUs ? 'out' : 'in', event.code, event.reason), this.format.terminal));
 		} else if (this.options.showControl) {
@@ -465,6 +503,9 @@ class PipeRun {
 			stdoutGone: this.output.gone,
 			endingExitCode: this.ending.exitCode(this.received),
 			stagesHolding: this.pipeline.sending > 0,
+			sent: this.awaitingSent,
+			answered: this.answered,
+			linger: this.options.linger ?? defaultLinger,
 		};
 	}
 
@@ -496,10 +537,21 @@ class PipeRun {
 		} else if (state !== 'closing') {
 			// Nothing to close politely yet: give up on the handshake (or the wait to reconnect).
 			this.note(`interrupted while ${state === 'connecting' ? 'connecting to' : 'waiting to reconnect to'} ${this.connection.target.displayUrl}`);
-			this.closing = true;
-			this.connection.terminate();
-			this.finish(code);
+			this.abandon(code);
 		}
+	}
+
+	/**
+	No connection is open to close politely (it is connecting, or waiting to reconnect, or has
+	closed): the run ends with `code`, and an attempt under way is dropped.
+	*/
+	private abandon(code: number): void {
+		this.closing = true;
+		const {state} = this.connection;
+		// The close the connection reports for an attempt that never opened says nothing (no "closed with 1006").
+		this.attemptDropped = state === 'connecting' || state === 'reconnecting';
+		this.connection.terminate();
+		this.finish(code);
 	}
 
 	/** The run is over: flush stdout, then resolve. */
@@ -512,7 +564,7 @@ class PipeRun {
 		this.ending.stop();
 		this.input.pause();
 		this.output.finish(() => {
-			this.settle(this.signalExit ?? code);
+			this.settle(finalExitCode(code, {signalExit: this.signalExit, stdoutFailed: this.output.failed}));
 		});
 	}
 

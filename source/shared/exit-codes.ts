@@ -4,6 +4,8 @@ export const exitCodes = {
 	ok: 0,
 	/** Could not connect: DNS, refused, TLS, an HTTP answer instead of an upgrade, timeout. Also: serve could not listen. */
 	connectFailed: 1,
+	/** stdout could not be written (a full disk, an I/O error); a reader that went away (EPIPE) is a clean end. */
+	outputFailed: 1,
 	/** Usage error: a bad flag, URL or file. */
 	usage: 2,
 	/** The connection dropped, or the peer closed with any other code. */

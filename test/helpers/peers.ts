@@ -1,6 +1,6 @@
 /**
 Peers that break the rules, for tests of what wsterm does when a server misbehaves: a silent peer,
-a half-closer, one that sends invalid UTF-8, one that accepts and closes at once, an outage on
+a half-closer, one that sends invalid UTF-8 (in a message or a close reason), one that accepts and closes at once, an outage on
 the same port and a late upgrade. All on 127.0.0.1, on a port the OS picks.
 */
 import {createHash} from 'node:crypto';
@@ -97,6 +97,13 @@ export async function startHalfCloser(code = 1000, reason = ''): Promise<RawPeer
 export async function startInvalidUtf8Peer(): Promise<RawPeer> {
 	return startRawPeer(socket => {
 		socket.write(serverFrame(0x1, Buffer.from([0xC3, 0x28])));
+	});
+}
+
+/** Sends a close frame (1000) whose reason is not UTF-8, then keeps TCP open. */
+export async function startInvalidCloseReasonPeer(): Promise<RawPeer> {
+	return startRawPeer(socket => {
+		socket.write(serverFrame(0x8, Buffer.from([0x03, 0xE8, 0xC3, 0x28])));
 	});
 }
 

@@ -1,6 +1,6 @@
 import {once} from 'node:events';
 import {createServer, type IncomingMessage, type Server} from 'node:http';
-import {createServer as createHttpsServer} from 'node:https';
+import {createServer as createHttpsServer, type ServerOptions as HttpsServerOptions} from 'node:https';
 import type {AddressInfo} from 'node:net';
 import type {Duplex} from 'node:stream';
 import {WebSocketServer, type WebSocket} from '../../source/connection/ws.js';
@@ -21,7 +21,8 @@ export type ServerBehaviour = {
 	readonly upgradeDelay?: number;
 	/** Answer the upgrade with this HTTP status instead. */
 	readonly rejectWith?: number;
-	readonly tls?: {readonly key: Buffer; readonly cert: Buffer};
+	/** Serve wss://; the rest of the options ask for a client certificate, or hold TLS to a version. */
+	readonly tls?: {readonly key: Buffer; readonly cert: Buffer} & Pick<HttpsServerOptions, 'requestCert' | 'rejectUnauthorized' | 'ca' | 'maxVersion'>;
 	readonly handleProtocols?: (protocols: Set<string>) => string | false;
 	/** Listen on this port (to come back on the same one); default: one the OS picks. */
 	readonly port?: number;

@@ -10,8 +10,11 @@ export type TestCertificate = {
 	readonly keyPath: string;
 };
 
-/** A self-signed certificate for 127.0.0.1 and localhost, made with openssl at test time. */
-export function makeCertificate(): TestCertificate {
+/**
+A self-signed certificate, made with openssl at test time: for 127.0.0.1 and localhost unless
+`subjectAltName` names others (`DNS:example.test`).
+*/
+export function makeCertificate(subjectAltName = 'IP:127.0.0.1,DNS:localhost'): TestCertificate {
 	const directory = mkdtempSync(join(tmpdir(), 'wsterm-tls-'));
 	const keyPath = join(directory, 'key.pem');
 	const certPath = join(directory, 'cert.pem');
@@ -19,7 +22,7 @@ export function makeCertificate(): TestCertificate {
 		'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
 		'-keyout', keyPath, '-out', certPath,
 		'-subj', '/CN=localhost',
-		'-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+		'-addext', `subjectAltName=${subjectAltName}`,
 	], {stdio: 'ignore'});
 	return {key: readFileSync(keyPath), cert: readFileSync(certPath), keyPath, certPath};
 }
