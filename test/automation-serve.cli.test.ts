@@ -231,3 +231,27 @@ test('serve --script with an async hook and a flood: reading pauses while messag
 		await stop(server);
 	}
 });
+
+test('serve --script with --reply: the hook decides; a rule answers only what onMessage leaves to the default (undefined)', async () => {
+	const path = script(`export function onMessage(message) {
+		if (message.text === 'hook') return 'from hook';
+		if (message.text === 'hide') return null;
+		if (message.text === 'boom') throw new Error('no');
+		return undefined;
+	}`);
+	const server = await startServeCli(['--script', path, '--reply', '^(hook|hide|left|boom)$ => from rule $1']);
+	try {
+		const {socket, next} = await client(server.url);
+		for (const text of ['hook', 'hide', 'left', 'boom', 'echo']) {
+			socket.send(text);
+		}
+
+		// hide: nothing at all; boom: the hook failed, so as if it returned undefined.
+		assert.deepEqual(await next(4), ['from hook', 'from rule left', 'from rule boom', 'echo']);
+		socket.close();
+		await closed(socket);
+		await logged(server, /#1 closed: .*; messages 5 in .*, 4 out/);
+	} finally {
+		await stop(server);
+	}
+});

@@ -384,3 +384,21 @@ test('--script: what onOpen sends goes out before the lines piped in (and -x), e
 		await server.close();
 	}
 });
+
+test('--script with --reply: a rule answers only the messages onMessage leaves to the default (undefined)', async () => {
+	const server = await sender(['hook', 'hide', 'left', 'end']);
+	const path = script(`export function onMessage(message) {
+		if (message.text === 'hook') return 'shown by hook';
+		if (message.text === 'hide') return null;
+		return undefined;
+	}`);
+	try {
+		const {code, stdout, stderr} = await runCli([server.url, '--script', path, '--reply', '^(hook|hide|left)$ => from rule $1', '-n', '4']);
+		assert.equal(stderr, '');
+		assert.equal(code, 0);
+		assert.equal(stdout, 'shown by hook\nleft\nend\n');
+		assert.deepEqual(server.received, ['from rule left']);
+	} finally {
+		await server.close();
+	}
+});

@@ -135,20 +135,14 @@ class ConnectionHooks implements HookRunner {
 			return undefined;
 		}
 
-		const {role, rules} = this.#config;
-		const reply = replyTo(rules, message);
+		const reply = replyTo(this.#config.rules, message);
 		const hook = this.#hooks?.onMessage;
-		if (role === 'server' && reply !== undefined) {
-			// serve answers at once, before whatever the script does with the message.
-			this.#sink.send(createMessage(reply, false));
-		}
-
 		if (hook === undefined) {
 			this.#deliver(message, undefined, reply);
 			return undefined;
 		}
 
-		if (role === 'client') {
+		if (this.#config.role === 'client') {
 			this.#outbox.hold();
 		}
 
@@ -192,8 +186,13 @@ class ConnectionHooks implements HookRunner {
 			: this.#call('onClose', () => hook({code: event.code, reason: event.reason, byUs: event.byUs}, this.#ctx), clear);
 	}
 
-	/** onMessage's result as the outcome delivered; then, in the client, the --reply answer, what ctx.send held, and the exit. */
-	#deliver(message: PipelineMessage, result: unknown, reply: string | undefined): void {
+	/**
+	onMessage's result as the outcome delivered, with the --reply answer when the hook left the
+	message to the default (returned undefined, or failed): the hook decides, a rule is the default.
+	The answer goes after the message is delivered (serve: in the echo's place); then, in the
+	client, what ctx.send held, and the exit.
+	*/
+	#deliver(message: PipelineMessage, result: unknown, matchedReply: string | undefined): void {
 		let outcome: PipelineMessage | null | undefined;
 		try {
 			outcome = result === undefined || result === null ? result : messageFrom(result, 'onMessage\'s return value');
@@ -201,14 +200,15 @@ class ConnectionHooks implements HookRunner {
 			this.#fail('onMessage', error);
 		}
 
+		const reply = outcome === undefined ? matchedReply : undefined;
 		const {sends, exitCode} = this.#outbox.release();
 		this.#sink.deliver({message, outcome, replied: reply !== undefined});
-		if (this.#config.role !== 'client') {
-			return;
-		}
-
 		if (reply !== undefined) {
 			this.#sink.send(createMessage(reply, false));
+		}
+
+		if (this.#config.role !== 'client') {
+			return;
 		}
 
 		for (const queued of sends) {
