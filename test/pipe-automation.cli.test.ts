@@ -9,6 +9,7 @@ import {join} from 'node:path';
 import {test} from 'node:test';
 import {cliPath, runCli, startCli} from './helpers/cli.js';
 import {echo, startServer, type TestServer} from './helpers/servers.js';
+import {until} from './helpers/until.js';
 import type {WebSocket} from '../source/connection/ws.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'wsterm-pipe-hooks-'));
@@ -400,5 +401,36 @@ test('--script with --reply: a rule answers only the messages onMessage leaves t
 		assert.deepEqual(server.received, ['from rule left']);
 	} finally {
 		await server.close();
+	}
+});
+
+test('--script with --reconnect: a signal while waiting to reconnect gives no extra onClose (one onClose per onOpen)', async () => {
+	let connections = 0;
+	const server = await startServer({
+		onConnection(socket: WebSocket) {
+			connections++;
+			setTimeout(() => socket.close(1012), 50);
+		},
+	});
+	const path = script(`export default {
+		onOpen(ctx) { ctx.log('open'); },
+		onClose(event, ctx) { ctx.log('close', event.code, event.byUs); },
+	};`);
+	const {child, result} = startCli([server.url, '--script', path, '--reconnect'], {input: ''});
+	try {
+		await until(() => connections === 2);
+		// No third connection: the next attempts are refused, and wsterm waits between them.
+		await server.close();
+		await new Promise(resolve => setTimeout(resolve, 700));
+		child.kill('SIGINT');
+		const {code, stderr} = await result;
+		assert.equal(code, 130, stderr);
+		const hookLines = stderr.split('\n').filter(line => /^(open|close)/.test(line));
+		// The second close is the server's 1012, or 1006 when the server's shutdown dropped it first.
+		assert.equal(hookLines.length, 4, stderr);
+		assert.deepEqual(hookLines.slice(0, 3), ['open', 'close 1012 false', 'open']);
+		assert.match(hookLines[3]!, /^close 10(12|06) false$/);
+	} finally {
+		child.kill('SIGKILL');
 	}
 });

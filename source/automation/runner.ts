@@ -89,7 +89,7 @@ export type HookRunner = {
 	receive(message: PipelineMessage): unknown;
 	/** A message is to be sent: onSend, then sink.send. */
 	send(message: PipelineMessage): unknown;
-	/** The connection closed: clears the hooks' timers, then runs onClose. */
+	/** The connection closed: clears the hooks' timers, then runs onClose (once per open: a second close is only the clearing). */
 	close(event: HookCloseEvent): unknown;
 };
 
@@ -106,6 +106,8 @@ class ConnectionHooks implements HookRunner {
 	readonly #outbox: HookOutbox;
 	readonly #timers: HookTimers;
 	readonly #ctx: HookContext & ServeContext;
+	/** Between an open and its close: onClose is for a connection onOpen saw (one per open, whatever else the consumer reports). */
+	#connected = false;
 
 	constructor(config: HookConfig, {sink, url, request, clock}: RunnerOptions) {
 		this.#config = config;
@@ -125,6 +127,7 @@ class ConnectionHooks implements HookRunner {
 	}
 
 	open(): unknown {
+		this.#connected = true;
 		const client = this.#config.role === 'client';
 		const hook = client ? this.#hooks?.onOpen : this.#hooks?.onConnect;
 		return hook === undefined ? undefined : this.#call(client ? 'onOpen' : 'onConnect', () => hook(this.#ctx), () => undefined);
@@ -181,7 +184,9 @@ class ConnectionHooks implements HookRunner {
 
 		clear();
 		const hook = this.#hooks?.onClose;
-		return hook === undefined
+		const wasConnected = this.#connected;
+		this.#connected = false;
+		return hook === undefined || !wasConnected
 			? clear()
 			: this.#call('onClose', () => hook({code: event.code, reason: event.reason, byUs: event.byUs}, this.#ctx), clear);
 	}
