@@ -436,6 +436,21 @@ test('ctx.log formats like console.log and makes control characters visible', as
 	assert.equal(events.find(event => event.startsWith('log')), 'log got \\e[31mred\\x07 { n: 1 }');
 });
 
+test('ctx.log is one line per call: newlines and tabs in the values are escaped, and objects stay on one line', async () => {
+	const server = await peer();
+	const path = script(`
+		export function onMessage(message, ctx) {
+			ctx.log(message.text, {list: Array.from({length: 30}, (_, index) => index), nested: {text: 'x\\ny'}});
+		}
+	`);
+	const {events} = await client(server, await loadHooks({role: 'client', reply: [], script: path}));
+	server.socket().send('one\ntwo\r\n\tthree');
+	await until('the log', () => events.some(event => event.startsWith('log')));
+	const line = events.find(event => event.startsWith('log'))!;
+	assert.ok(!line.includes('\n'), line);
+	assert.equal(line, `log one\\ntwo\\r\\n\\tthree { list: [ ${Array.from({length: 30}, (_, index) => index).join(', ')} ], nested: { text: 'x\\ny' } }`);
+});
+
 test('CommonJS and default-export scripts load; .ts, a missing file, a syntax error and a wrong hook are usage errors naming the file', async () => {
 	const commonjs = script('module.exports = {onMessage(message) { return "cjs " + message.text; }};', 'cjs');
 	const server = await peer();

@@ -64,7 +64,8 @@ function baseContext({url, outbox, timers, sink}: ContextParts): BaseContext {
 			sink.close(code, String(reason));
 		},
 		log(...values: unknown[]): void {
-			sink.log(escapeControl(formatWithOptions({colors: false}, ...values), {keepLayout: true}));
+			// One line per call: objects are laid out on one line, and newlines in strings are escaped like any control character.
+			sink.log(escapeControl(formatWithOptions({colors: false, compact: true, breakLength: Number.POSITIVE_INFINITY}, ...values)));
 		},
 		state: {},
 		url,
