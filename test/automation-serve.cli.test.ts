@@ -255,3 +255,19 @@ test('serve --script with --reply: the hook decides; a rule answers only what on
 		await stop(server);
 	}
 });
+
+test('serve --script: a client the script closes (ctx.close) is logged as closed by the server, with the code and reason', async () => {
+	const path = script(`export function onConnect(ctx) {
+		if (ctx.request.path.includes('bad')) ctx.close(4001, 'unauthorized');
+	}`);
+	const server = await startServeCli(['--script', path]);
+	try {
+		const rejected = new WebSocket(`${server.url}?bad`);
+		const [code, reason] = await within(5000, 'the close', once(rejected, 'close')) as [number, Buffer];
+		assert.equal(code, 4001);
+		assert.equal(reason.toString(), 'unauthorized');
+		assert.match(await logged(server, /#1 closed.*\n/), /^#1 closed by the server: 4001 "unauthorized"; messages 0 in/);
+	} finally {
+		await stop(server);
+	}
+});

@@ -369,6 +369,35 @@ describe('safety', {timeout: 60_000}, () => {
 		}
 	});
 
+	test('a connection dropped for not finishing its handshake gets a log line saying so', async () => {
+		const {server, url, lines} = await serve({handshakeTimeoutMs: 200});
+		try {
+			const socket = netConnect(Number(new URL(url).port), '127.0.0.1');
+			await once(socket, 'connect');
+			const from = `127.0.0.1:${socket.localPort!}`;
+			socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+			await within(3000, 'the server to drop the socket', once(socket, 'close'));
+			assert.deepEqual(lines, [`dropped ${from}: the WebSocket handshake did not finish within 0.2 s`]);
+		} finally {
+			await server.close();
+		}
+	});
+
+	test('at shutdown, a client still open when the grace runs out gets a line saying it was dropped', async () => {
+		const {server, url, lines} = await serve();
+		const polite = await connect(url);
+		polite.on('close', () => undefined);
+		const deaf = await connect(url);
+		try {
+			deaf.pause();
+			await server.close(300);
+			assert.deepEqual(lines.filter(line => line.includes('dropping')), ['#2 still open 0.3 s after the shutdown began: dropping it']);
+			assert.ok(lines.some(line => line.startsWith('#1 closed by the server: 1001')), lines.join('\n'));
+		} finally {
+			deaf.terminate();
+		}
+	});
+
 	test('the heartbeat drops a client that stops answering pings, and keeps one that answers', async () => {
 		const {server, url, lines} = await serve({pingIntervalMs: 100});
 		try {
