@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
 import {EventEmitter, once} from 'node:events';
+import {mkdtempSync} from 'node:fs';
 import {createServer as createNetServer, connect as netConnect, type AddressInfo} from 'node:net';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {PassThrough} from 'node:stream';
 import {describe, test} from 'node:test';
 import {setTimeout as delay} from 'node:timers/promises';
@@ -10,7 +14,7 @@ import {closeLine, messageLine, openLine} from '../source/serve/log.js';
 import {defaultServeOptions, serveOptionsFromFlags, type ServeFlags} from '../source/cli/serve-options.js';
 import {exposureWarning, runServe} from '../source/serve/run.js';
 import {WebSocket} from '../source/connection/ws.js';
-import {runCli} from './helpers/cli.js';
+import {cliPath, runCli} from './helpers/cli.js';
 import {closed, connect, messages, refusal, rssBytes, serve, startServeCli, within} from './helpers/serve-clients.js';
 import {makeCertificate} from './helpers/tls.js';
 
@@ -508,7 +512,7 @@ describe('runServe', {timeout: 30_000}, () => {
 			await delay(10);
 		}
 
-		return /^listening on (\S+)\n$/.exec(streams.out())![1]!;
+		return /^(\S+)\n$/.exec(streams.out())![1]!;
 	}
 
 	test('prints the URL first; on SIGTERM clients get 1001 and it resolves 0', async () => {
@@ -516,6 +520,8 @@ describe('runServe', {timeout: 30_000}, () => {
 		const result = runServe({...defaultServeOptions, port: 0, path: '/ws'}, streams);
 		const url = await listeningUrl(streams);
 		assert.match(url, /^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
+		assert.equal(streams.out(), `${url}\n`);
+		assert.equal(streams.err(), `listening on ${url}\n`);
 		const clients = await Promise.all([connect(url), connect(url)]);
 		const closes = clients.map(async client => closed(client));
 		streams.signals.emit('SIGTERM');
@@ -576,6 +582,19 @@ describe('wsterm serve, the built CLI', {timeout: 60_000}, () => {
 			server.child.kill('SIGTERM');
 			assert.equal(await server.exit, 0);
 		}
+	});
+
+	test('the first line on stdout is the bare URL, as a shell reads it; the listening line goes to stderr', async () => {
+		const script = `exec 3< <(exec node ${JSON.stringify(cliPath)} serve --port 0 2>serve.log)
+			read -r URL <&3
+			printf 'hi\\n' | node ${JSON.stringify(cliPath)} "$URL"
+			kill $!; wait $!; printf 'URL=%s\\n' "$URL"; cat serve.log`;
+		const directory = mkdtempSync(join(tmpdir(), 'wsterm-serve-url-'));
+		const result = spawnSync('bash', ['-c', script], {cwd: directory, encoding: 'utf8', timeout: 20_000});
+		const url = /URL=(.*)\n/.exec(result.stdout)?.[1] ?? '';
+		assert.match(url, /^ws:\/\/127\.0\.0\.1:\d+\/$/, result.stdout + result.stderr);
+		assert.equal(result.stdout.split('\n')[0], 'hi', result.stdout);
+		assert.ok(result.stdout.includes(`\nlistening on ${url}\n#1 open: `), result.stdout);
 	});
 
 	test('two wsterm sessions talk through --broadcast', async () => {
