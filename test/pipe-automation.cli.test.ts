@@ -434,3 +434,20 @@ test('--script with --reconnect: a signal while waiting to reconnect gives no ex
 		child.kill('SIGKILL');
 	}
 });
+
+test('--until with --script matches the message as printed: one onMessage hides does not count, one it replaces is matched as replaced', async () => {
+	const server = await sender(['done (hidden)', 'b', 'c', 'done (after)']);
+	const path = script(`export function onMessage(message) {
+		if (message.text === 'done (hidden)') return null;
+		if (message.text === 'c') return 'done (shown for c)';
+		return undefined;
+	}`);
+	try {
+		const {code, stdout, stderr} = await runCli([server.url, '--script', path, '--until', '^done']);
+		assert.equal(stderr, '');
+		assert.equal(code, 0);
+		assert.equal(stdout, 'b\ndone (shown for c)\n');
+	} finally {
+		await server.close();
+	}
+});
