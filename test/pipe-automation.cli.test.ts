@@ -451,3 +451,25 @@ test('--until with --script matches the message as printed: one onMessage hides 
 		await server.close();
 	}
 });
+
+test('--script: ctx.send in a loop that never lets wsterm send stops at the bound with a clear error, instead of holding every message in memory', {timeout: 60_000}, async () => {
+	let received = 0;
+	const server = await startServer({
+		onConnection(socket: WebSocket) {
+			socket.on('message', () => {
+				received++;
+			});
+		},
+	});
+	const path = script(`export function onOpen(ctx) {
+		for (let index = 0; index < 200000; index++) ctx.send('message ' + index);
+	}`);
+	try {
+		const {code, stderr} = await runCli([server.url, '--script', path, '-w', '1']);
+		assert.equal(code, 0, stderr);
+		assert.equal(stderr, `wsterm: ${path}:2: onOpen failed: RangeError: ctx.send: 10000 messages (116.1 KiB) sent in one go are still waiting to go out: let them go (return, or await a timer) before sending more\n`);
+		await until(() => received === 10_000);
+	} finally {
+		await server.close();
+	}
+});

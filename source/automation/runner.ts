@@ -10,11 +10,13 @@ one message at a time, and waits for a step's promise (an async hook) before the
 so codecs and protocols go before it and the recorder after it, and whatever the hooks send
 takes the consumer's one outgoing path. The parts: call.ts runs a hook (its errors become lines),
 context.ts builds ctx, timers.ts keeps the timers a script sets, outbox.ts holds what ctx.send
-sends during onMessage, rules.ts matches --reply and --until; this file sequences the steps.
+sends during onMessage, burst.ts bounds what hooks send in one go, rules.ts matches --reply and
+--until; this file sequences the steps.
 */
 import type {Clock} from '../shared/clock.js';
 import {createMessage, messageFrom, type PipelineMessage} from '../pipeline/message.js';
 import {type CallHook, hookCaller} from './call.js';
+import {SendBurst} from './burst.js';
 import {hookContext} from './context.js';
 import {HookOutbox} from './outbox.js';
 import {matchesUntil, replyTo, type ReplyRule} from './rules.js';
@@ -119,7 +121,8 @@ class ConnectionHooks implements HookRunner {
 		this.#fail = fail;
 		this.#outbox = new HookOutbox(sink);
 		this.#timers = new HookTimers(clock, call);
-		this.#ctx = hookContext({role: config.role, url, request, outbox: this.#outbox, timers: this.#timers, sink});
+		const burst = new SendBurst(clock);
+		this.#ctx = hookContext({role: config.role, url, request, outbox: this.#outbox, burst, timers: this.#timers, sink});
 	}
 
 	get #hooks(): AnyHooks | undefined {
