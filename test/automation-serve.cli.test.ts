@@ -271,3 +271,20 @@ test('serve --script: a client the script closes (ctx.close) is logged as closed
 		await stop(server);
 	}
 });
+
+test('serve --script: a hook stuck in a loop gets a log line naming it, and SIGTERM then ends the server (by the signal, as the shell\'s 143)', {timeout: 30_000}, async () => {
+	const path = script('export function onMessage() { for (;;) {} }');
+	const server = await startServeCli(['--script', path]);
+	try {
+		const {socket} = await client(server.url);
+		socket.send('loop');
+		await logged(server, /onMessage has not returned for 1 s: .*\n/);
+		server.child.kill('SIGTERM');
+		const [code, signal] = await within(3000, 'the server to end', once(server.child, 'exit')) as [number | null, NodeJS.Signals | null];
+		assert.equal(signal, 'SIGTERM');
+		assert.equal(code, null);
+		assert.match(server.stderr(), new RegExp(`\\nwsterm: ${path}: onMessage has not returned for 1 s: wsterm cannot answer signals while it runs, so Ctrl-C or SIGTERM now ends wsterm at once\\n$`));
+	} finally {
+		server.child.kill('SIGKILL');
+	}
+});

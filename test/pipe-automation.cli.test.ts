@@ -3,11 +3,12 @@
 against real ws servers on 127.0.0.1, through the message pipeline.
 */
 import assert from 'node:assert/strict';
+import type {ChildProcess} from 'node:child_process';
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
-import {cliPath, runCli, startCli} from './helpers/cli.js';
+import {runCli, startCli} from './helpers/cli.js';
 import {echo, startServer, type TestServer} from './helpers/servers.js';
 import {until} from './helpers/until.js';
 import type {WebSocket} from '../source/connection/ws.js';
@@ -470,6 +471,56 @@ test('--script: ctx.send in a loop that never lets wsterm send stops at the boun
 		assert.equal(stderr, `wsterm: ${path}:2: onOpen failed: RangeError: ctx.send: 10000 messages (116.1 KiB) sent in one go are still waiting to go out: let them go (return, or await a timer) before sending more\n`);
 		await until(() => received === 10_000);
 	} finally {
+		await server.close();
+	}
+});
+
+/** Collects a child's stderr as it comes, for waiting on a line before the child ends. */
+function liveStderr(child: ChildProcess): () => string {
+	const chunks: Buffer[] = [];
+	child.stderr!.on('data', (chunk: Buffer) => chunks.push(chunk));
+	return () => Buffer.concat(chunks).toString();
+}
+
+test('--script: a hook stuck in a loop gets a line naming it, and Ctrl-C then ends wsterm (by the signal, as the shell\'s 130)', {timeout: 30_000}, async () => {
+	const server = await sender(['first', 'loop']);
+	const path = script(`export function onMessage(message) {
+		if (message.text === 'loop') for (;;) {}
+	}`);
+	const {child, result} = startCli([server.url, '--script', path]);
+	const stderr = liveStderr(child);
+	try {
+		await until(() => stderr().includes('has not returned'), 5000);
+		assert.equal(stderr(), `wsterm: ${path}: onMessage has not returned for 1 s: wsterm cannot answer signals while it runs, so Ctrl-C or SIGTERM now ends wsterm at once\n`);
+		child.kill('SIGINT');
+		// Ended by the signal itself: what was still in wsterm's output buffer ('first', read in the same tick) may be lost.
+		const {code, signal} = await Promise.race([result, new Promise<never>((_resolve, reject) => {
+			setTimeout(() => reject(new Error('still running 3 s after SIGINT')), 3000);
+		})]);
+		assert.equal(signal, 'SIGINT');
+		assert.equal(code, null);
+	} finally {
+		child.kill('SIGKILL');
+		await server.close();
+	}
+});
+
+test('--script: a hook that is slow but returns gets its two lines, and signals are handled as usual again after it', {timeout: 30_000}, async () => {
+	const server = await sender(['slow', 'after']);
+	const path = script(`export function onMessage(message) {
+		if (message.text === 'slow') { const start = Date.now(); while (Date.now() - start < 1600) {} }
+	}`);
+	const {child, result} = startCli([server.url, '--script', path]);
+	const stderr = liveStderr(child);
+	try {
+		await until(() => /returned after/.test(stderr()), 8000);
+		child.kill('SIGINT');
+		const {code, stdout} = await result;
+		assert.equal(code, 130);
+		assert.equal(stdout, 'slow\nafter\n');
+		assert.match(stderr(), new RegExp(`^wsterm: ${path}: onMessage has not returned for 1 s: .*\\nwsterm: ${path}: onMessage returned after 1\\.\\d s: signals are handled as usual again\\n`));
+	} finally {
+		child.kill('SIGKILL');
 		await server.close();
 	}
 });

@@ -22,6 +22,7 @@ import {HookOutbox} from './outbox.js';
 import {matchesUntil, replyTo, type ReplyRule} from './rules.js';
 import type {AnyHooks, Role, ScriptFile} from './script.js';
 import {HookTimers} from './timers.js';
+import type {HookWatch} from './watchdog.js';
 import type {HookCloseEvent, HookContext, ServeContext, ServeRequest} from './types.js';
 
 /** A loaded `--script`; `hooks` is replaced when serve reloads the file. */
@@ -37,6 +38,8 @@ export type HookConfig = {
 	/** `--until` (client only). */
 	readonly until?: RegExp;
 	readonly script?: HookScript;
+	/** Told when each hook starts and returns, so that a stuck one does not take Ctrl-C away (watchdog.ts). */
+	readonly watch?: HookWatch;
 };
 
 /** A received message after the hooks, for the consumer to show, print or answer. */
@@ -116,7 +119,7 @@ class ConnectionHooks implements HookRunner {
 		this.#sink = sink;
 		const {call, fail} = hookCaller(config.script?.file, line => {
 			sink.error(line);
-		});
+		}, config.watch);
 		this.#call = call;
 		this.#fail = fail;
 		this.#outbox = new HookOutbox(sink);
