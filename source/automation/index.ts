@@ -19,11 +19,11 @@ file of hook types: its names and shapes are a contract).
 - Timers (ctx.setTimeout, ctx.setInterval, serve's reload) run on the Clock given (hooksStage's and
   createServeHooks' `clock`), the system's by default.
 */
-import {processIo, type Io} from '../shared/io.js';
+import {processIo} from '../shared/io.js';
 import {parsePattern, parseReplyRule} from './rules.js';
 import {importHooks, scriptFile, type Role} from './script.js';
 import type {HookConfig} from './runner.js';
-import {HookWatchdog} from './watchdog.js';
+import {HookWatchdog, type WatchdogIo} from './watchdog.js';
 
 export type {Handled, HookConfig} from './runner.js';
 export {createServeHooks, type ServeClientHooks, type ServeHooksRunning, type ServeHooksSetup, type ServePeer} from './serve.js';
@@ -40,10 +40,10 @@ export type HookFlags = {
 
 export type LoadOptions = {
 	/**
-	The process's signals, stderr and stdin, which a stuck hook's watchdog takes over (watchdog.ts);
+	The process's signals, stderr and stdin, which a stuck hook's watchdog takes over (watchdog.ts), and its clock;
 	the process's own by default. false: no watchdog (the tests' in-process runs).
 	*/
-	readonly io?: Pick<Io, 'signals' | 'stderr' | 'stdin'> | false;
+	readonly io?: WatchdogIo | false;
 };
 
 /** Checks the rules and loads the script. Throws UsageError (exit code 2) with one line. */

@@ -34,6 +34,9 @@ export type WatchdogOptions = {
 	readonly pollMs?: number;
 };
 
+/** The process's signals, stderr and stdin, and the clock the lines' durations are measured on. */
+export type WatchdogIo = Pick<Io, 'signals' | 'stderr' | 'stdin' | 'clock'>;
+
 type Detached = {
 	readonly since: number;
 	readonly listeners: ReadonlyMap<string, ReadonlyArray<(...args: unknown[]) => void>>;
@@ -55,7 +58,7 @@ let reported = 0;
 let session;
 setInterval(() => {
 	const value = Atomics.load(state, 0);
-	const now = Date.now();
+	const now = performance.now();
 	if (value !== seen) {
 		seen = value;
 		since = now;
@@ -82,7 +85,7 @@ let watchdogs = 0;
 
 /** Watches the hooks of one process (signals and the terminal are the process's). */
 export class HookWatchdog implements HookWatch {
-	readonly #io: Pick<Io, 'signals' | 'stderr' | 'stdin'>;
+	readonly #io: WatchdogIo;
 	readonly #script: string;
 	readonly #afterMs: number;
 	readonly #calls = new Int32Array(new SharedArrayBuffer(4));
@@ -93,7 +96,7 @@ export class HookWatchdog implements HookWatch {
 	#detached: Detached | undefined;
 
 	/** `script`: the script's path as the user gave it, for the lines. */
-	constructor(io: Pick<Io, 'signals' | 'stderr' | 'stdin'>, script: string, {afterMs = 1000, pollMs = 100}: WatchdogOptions = {}) {
+	constructor(io: WatchdogIo, script: string, {afterMs = 1000, pollMs = 100}: WatchdogOptions = {}) {
 		this.#io = io;
 		this.#script = script;
 		this.#afterMs = afterMs;
@@ -146,7 +149,7 @@ export class HookWatchdog implements HookWatch {
 			tty.setRawMode!(false);
 		}
 
-		this.#detached = {since: Date.now() - this.#afterMs, listeners, rawMode};
+		this.#detached = {since: this.#io.clock.now() - this.#afterMs, listeners, rawMode};
 		this.#line(`${this.#hook} has not returned for ${this.#afterMs / 1000} s: wsterm cannot answer signals while it runs, so Ctrl-C or SIGTERM now ends wsterm at once`);
 	};
 
@@ -163,7 +166,7 @@ export class HookWatchdog implements HookWatch {
 			(stdin as RawModeStdin).setRawMode!(true);
 		}
 
-		this.#line(`${this.#hook} returned after ${((Date.now() - since) / 1000).toFixed(1)} s: signals are handled as usual again`);
+		this.#line(`${this.#hook} returned after ${((this.#io.clock.now() - since) / 1000).toFixed(1)} s: signals are handled as usual again`);
 	}
 
 	#line(text: string): void {
