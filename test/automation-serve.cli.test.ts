@@ -231,3 +231,60 @@ test('serve --script with an async hook and a flood: reading pauses while messag
 		await stop(server);
 	}
 });
+
+test('serve --script with --reply: the hook decides; a rule answers only what onMessage leaves to the default (undefined)', async () => {
+	const path = script(`export function onMessage(message) {
+		if (message.text === 'hook') return 'from hook';
+		if (message.text === 'hide') return null;
+		if (message.text === 'boom') throw new Error('no');
+		return undefined;
+	}`);
+	const server = await startServeCli(['--script', path, '--reply', '^(hook|hide|left|boom)$ => from rule $1']);
+	try {
+		const {socket, next} = await client(server.url);
+		for (const text of ['hook', 'hide', 'left', 'boom', 'echo']) {
+			socket.send(text);
+		}
+
+		// hide: nothing at all; boom: the hook failed, so as if it returned undefined.
+		assert.deepEqual(await next(4), ['from hook', 'from rule left', 'from rule boom', 'echo']);
+		socket.close();
+		await closed(socket);
+		await logged(server, /#1 closed: .*; messages 5 in .*, 4 out/);
+	} finally {
+		await stop(server);
+	}
+});
+
+test('serve --script: a client the script closes (ctx.close) is logged as closed by the server, with the code and reason', async () => {
+	const path = script(`export function onConnect(ctx) {
+		if (ctx.request.path.includes('bad')) ctx.close(4001, 'unauthorized');
+	}`);
+	const server = await startServeCli(['--script', path]);
+	try {
+		const rejected = new WebSocket(`${server.url}?bad`);
+		const [code, reason] = await within(5000, 'the close', once(rejected, 'close')) as [number, Buffer];
+		assert.equal(code, 4001);
+		assert.equal(reason.toString(), 'unauthorized');
+		assert.match(await logged(server, /#1 closed.*\n/), /^#1 closed by the server: 4001 "unauthorized"; messages 0 in/);
+	} finally {
+		await stop(server);
+	}
+});
+
+test('serve --script: a hook stuck in a loop gets a log line naming it, and SIGTERM then ends the server (by the signal, as the shell\'s 143)', {timeout: 30_000}, async () => {
+	const path = script('export function onMessage() { for (;;) {} }');
+	const server = await startServeCli(['--script', path]);
+	try {
+		const {socket} = await client(server.url);
+		socket.send('loop');
+		await logged(server, /onMessage has not returned for 1 s: .*\n/);
+		server.child.kill('SIGTERM');
+		const [code, signal] = await within(3000, 'the server to end', once(server.child, 'exit')) as [number | null, NodeJS.Signals | null];
+		assert.equal(signal, 'SIGTERM');
+		assert.equal(code, null);
+		assert.match(server.stderr(), new RegExp(`\\nwsterm: ${path}: onMessage has not returned for 1 s: wsterm cannot answer signals while it runs, so Ctrl-C or SIGTERM now ends wsterm at once\\n$`));
+	} finally {
+		server.child.kill('SIGKILL');
+	}
+});

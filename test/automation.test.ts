@@ -4,15 +4,18 @@ client whose messages go through a pipeline holding the hooks stage, against a r
 127.0.0.1.
 */
 import assert from 'node:assert/strict';
-import {once} from 'node:events';
+import {EventEmitter, once} from 'node:events';
 import {mkdtempSync, writeFileSync} from 'node:fs';
 import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
+import {PassThrough} from 'node:stream';
 import {join} from 'node:path';
 import {after, test} from 'node:test';
 import {exitCodes, UsageError} from '../source/shared/exit-codes.js';
 import {loadHooks, type Handled, type HookConfig} from '../source/automation/index.js';
 import {hooksStage} from '../source/automation/stage.js';
+import {HookWatchdog} from '../source/automation/watchdog.js';
+import {systemClock} from '../source/shared/clock.js';
 import {createPipeline, type Pipeline} from '../source/pipeline/pipeline.js';
 import {createMessage, type PipelineMessage} from '../source/pipeline/message.js';
 import {WebSocket, WebSocketServer} from '../source/connection/ws.js';
@@ -436,6 +439,21 @@ test('ctx.log formats like console.log and makes control characters visible', as
 	assert.equal(events.find(event => event.startsWith('log')), 'log got \\e[31mred\\x07 { n: 1 }');
 });
 
+test('ctx.log is one line per call: newlines and tabs in the values are escaped, and objects stay on one line', async () => {
+	const server = await peer();
+	const path = script(`
+		export function onMessage(message, ctx) {
+			ctx.log(message.text, {list: Array.from({length: 30}, (_, index) => index), nested: {text: 'x\\ny'}});
+		}
+	`);
+	const {events} = await client(server, await loadHooks({role: 'client', reply: [], script: path}));
+	server.socket().send('one\ntwo\r\n\tthree');
+	await until('the log', () => events.some(event => event.startsWith('log')));
+	const line = events.find(event => event.startsWith('log'))!;
+	assert.ok(!line.includes('\n'), line);
+	assert.equal(line, `log one\\ntwo\\r\\n\\tthree { list: [ ${Array.from({length: 30}, (_, index) => index).join(', ')} ], nested: { text: 'x\\ny' } }`);
+});
+
 test('CommonJS and default-export scripts load; .ts, a missing file, a syntax error and a wrong hook are usage errors naming the file', async () => {
 	const commonjs = script('module.exports = {onMessage(message) { return "cjs " + message.text; }};', 'cjs');
 	const server = await peer();
@@ -488,4 +506,47 @@ test('with async hooks, receive() and send() say when more than maxPending messa
 	assert.deepEqual(sent, ['a', 'b', 'c']);
 	assert.equal(runner.receive(createMessage('5', false)), true);
 	await runner.settled();
+});
+
+test('the watchdog: a hook running past its time gets a line, and the signal listeners are off until it returns, then back in order', async () => {
+	const signals = new EventEmitter();
+	const first = (): void => undefined;
+	const second = (): void => undefined;
+	signals.on('SIGINT', first);
+	signals.on('SIGINT', second);
+	signals.once('SIGTERM', first);
+	const stderr = new PassThrough();
+	const lines: string[] = [];
+	stderr.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+	const watchdog = new HookWatchdog({signals, stderr, stdin: new PassThrough(), clock: systemClock}, 'stuck.mjs', {afterMs: 200, pollMs: 20});
+	try {
+		// Let the worker start.
+		await new Promise(resolve => setTimeout(resolve, 300));
+		watchdog.enter('onMessage');
+		const started = Date.now();
+		let detachedAfter: number | undefined;
+		while (Date.now() - started < 3000 && detachedAfter === undefined) {
+			if (signals.listenerCount('SIGINT') === 0 && signals.listenerCount('SIGTERM') === 0) {
+				detachedAfter = Date.now() - started;
+			}
+		}
+
+		watchdog.leave();
+		assert.ok(detachedAfter !== undefined && detachedAfter >= 200, `detached after ${detachedAfter} ms`);
+		assert.deepEqual(signals.rawListeners('SIGINT'), [first, second]);
+		assert.equal(signals.listenerCount('SIGTERM'), 1);
+		signals.emit('SIGTERM');
+		assert.equal(signals.listenerCount('SIGTERM'), 0, 'the once listener came back as a once listener');
+		assert.equal(lines.length, 2);
+		assert.equal(lines[0], 'wsterm: stuck.mjs: onMessage has not returned for 0.2 s: wsterm cannot answer signals while it runs, so Ctrl-C or SIGTERM now ends wsterm at once\n');
+		assert.match(lines[1]!, /^wsterm: stuck\.mjs: onMessage returned after 0\.\d s: signals are handled as usual again\n$/);
+
+		// A short hook is left alone.
+		watchdog.enter('onSend');
+		watchdog.leave();
+		await new Promise(resolve => setTimeout(resolve, 300));
+		assert.equal(lines.length, 2);
+	} finally {
+		await watchdog.stop();
+	}
 });

@@ -35,7 +35,7 @@ test('npm pack installs globally into an empty prefix and runs from there, full 
 	const server = spawn(wsterm, ['serve', '--port', '0'], {env: environment, stdio: ['ignore', 'pipe', 'pipe']});
 	try {
 		const [firstLine] = await once(server.stdout!, 'data') as [Buffer];
-		const url = /listening on (ws:\/\/\S+)/.exec(firstLine.toString())?.[1];
+		const url = /^(ws:\/\/\S+)\n/.exec(firstLine.toString())?.[1];
 		assert.ok(url, `no URL in: ${firstLine.toString()}`);
 		const echoed = execFileSync(wsterm, [url], {input: 'one\ntwo\n', encoding: 'utf8', env: environment});
 		assert.equal(echoed, 'one\ntwo\n');

@@ -3,12 +3,14 @@
 against real ws servers on 127.0.0.1, through the message pipeline.
 */
 import assert from 'node:assert/strict';
+import type {ChildProcess} from 'node:child_process';
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
 import {runCli, startCli} from './helpers/cli.js';
 import {echo, startServer, type TestServer} from './helpers/servers.js';
+import {until} from './helpers/until.js';
 import type {WebSocket} from '../source/connection/ws.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'wsterm-pipe-hooks-'));
@@ -410,6 +412,144 @@ test('--script: what onOpen sends goes out before the lines piped in (and -x), e
 		assert.equal(executed.code, 0, executed.stderr);
 		assert.deepEqual(server.received, ['AUTH', 'a', 'b', 'AUTH', 'c']);
 	} finally {
+		await server.close();
+	}
+});
+
+test('--script with --reply: a rule answers only the messages onMessage leaves to the default (undefined)', async () => {
+	const server = await sender(['hook', 'hide', 'left', 'end']);
+	const path = script(`export function onMessage(message) {
+		if (message.text === 'hook') return 'shown by hook';
+		if (message.text === 'hide') return null;
+		return undefined;
+	}`);
+	try {
+		const {code, stdout, stderr} = await runCli([server.url, '--script', path, '--reply', '^(hook|hide|left)$ => from rule $1', '-n', '4']);
+		assert.equal(stderr, '');
+		assert.equal(code, 0);
+		assert.equal(stdout, 'shown by hook\nleft\nend\n');
+		assert.deepEqual(server.received, ['from rule left']);
+	} finally {
+		await server.close();
+	}
+});
+
+test('--script with --reconnect: a signal while waiting to reconnect gives no extra onClose (one onClose per onOpen)', async () => {
+	let connections = 0;
+	const server = await startServer({
+		onConnection(socket: WebSocket) {
+			connections++;
+			setTimeout(() => socket.close(1012), 50);
+		},
+	});
+	const path = script(`export default {
+		onOpen(ctx) { ctx.log('open'); },
+		onClose(event, ctx) { ctx.log('close', event.code, event.byUs); },
+	};`);
+	const {child, result} = startCli([server.url, '--script', path, '--reconnect'], {input: ''});
+	try {
+		await until(() => connections === 2);
+		// No third connection: the next attempts are refused, and wsterm waits between them.
+		await server.close();
+		await new Promise(resolve => setTimeout(resolve, 700));
+		child.kill('SIGINT');
+		const {code, stderr} = await result;
+		assert.equal(code, 130, stderr);
+		const hookLines = stderr.split('\n').filter(line => /^(open|close)/.test(line));
+		// The second close is the server's 1012, or 1006 when the server's shutdown dropped it first.
+		assert.equal(hookLines.length, 4, stderr);
+		assert.deepEqual(hookLines.slice(0, 3), ['open', 'close 1012 false', 'open']);
+		assert.match(hookLines[3]!, /^close 10(12|06) false$/);
+	} finally {
+		child.kill('SIGKILL');
+	}
+});
+
+test('--until with --script matches the message as printed: one onMessage hides does not count, one it replaces is matched as replaced', async () => {
+	const server = await sender(['done (hidden)', 'b', 'c', 'done (after)']);
+	const path = script(`export function onMessage(message) {
+		if (message.text === 'done (hidden)') return null;
+		if (message.text === 'c') return 'done (shown for c)';
+		return undefined;
+	}`);
+	try {
+		const {code, stdout, stderr} = await runCli([server.url, '--script', path, '--until', '^done']);
+		assert.equal(stderr, '');
+		assert.equal(code, 0);
+		assert.equal(stdout, 'b\ndone (shown for c)\n');
+	} finally {
+		await server.close();
+	}
+});
+
+test('--script: ctx.send in a loop that never lets wsterm send stops at the bound with a clear error, instead of holding every message in memory', {timeout: 60_000}, async () => {
+	let received = 0;
+	const server = await startServer({
+		onConnection(socket: WebSocket) {
+			socket.on('message', () => {
+				received++;
+			});
+		},
+	});
+	const path = script(`export function onOpen(ctx) {
+		for (let index = 0; index < 200000; index++) ctx.send('message ' + index);
+	}`);
+	try {
+		const {code, stderr} = await runCli([server.url, '--script', path, '-w', '1']);
+		assert.equal(code, 0, stderr);
+		assert.equal(stderr, `wsterm: ${path}:2: onOpen failed: RangeError: ctx.send: 10000 messages (116.1 KiB) sent in one go are still waiting to go out: let them go (return, or await a timer) before sending more\n`);
+		await until(() => received === 10_000);
+	} finally {
+		await server.close();
+	}
+});
+
+/** Collects a child's stderr as it comes, for waiting on a line before the child ends. */
+function liveStderr(child: ChildProcess): () => string {
+	const chunks: Buffer[] = [];
+	child.stderr!.on('data', (chunk: Buffer) => chunks.push(chunk));
+	return () => Buffer.concat(chunks).toString();
+}
+
+test('--script: a hook stuck in a loop gets a line naming it, and Ctrl-C then ends wsterm (by the signal, as the shell\'s 130)', {timeout: 30_000}, async () => {
+	const server = await sender(['first', 'loop']);
+	const path = script(`export function onMessage(message) {
+		if (message.text === 'loop') for (;;) {}
+	}`);
+	const {child, result} = startCli([server.url, '--script', path]);
+	const stderr = liveStderr(child);
+	try {
+		await until(() => stderr().includes('has not returned'), 5000);
+		assert.equal(stderr(), `wsterm: ${path}: onMessage has not returned for 1 s: wsterm cannot answer signals while it runs, so Ctrl-C or SIGTERM now ends wsterm at once\n`);
+		child.kill('SIGINT');
+		// Ended by the signal itself: what was still in wsterm's output buffer ('first', read in the same tick) may be lost.
+		const {code, signal} = await Promise.race([result, new Promise<never>((_resolve, reject) => {
+			setTimeout(() => reject(new Error('still running 3 s after SIGINT')), 3000);
+		})]);
+		assert.equal(signal, 'SIGINT');
+		assert.equal(code, null);
+	} finally {
+		child.kill('SIGKILL');
+		await server.close();
+	}
+});
+
+test('--script: a hook that is slow but returns gets its two lines, and signals are handled as usual again after it', {timeout: 30_000}, async () => {
+	const server = await sender(['slow', 'after']);
+	const path = script(`export function onMessage(message) {
+		if (message.text === 'slow') { const start = Date.now(); while (Date.now() - start < 1600) {} }
+	}`);
+	const {child, result} = startCli([server.url, '--script', path]);
+	const stderr = liveStderr(child);
+	try {
+		await until(() => /returned after/.test(stderr()), 8000);
+		child.kill('SIGINT');
+		const {code, stdout} = await result;
+		assert.equal(code, 130);
+		assert.equal(stdout, 'slow\nafter\n');
+		assert.match(stderr(), new RegExp(`^wsterm: ${path}: onMessage has not returned for 1 s: .*\\nwsterm: ${path}: onMessage returned after 1\\.\\d s: signals are handled as usual again\\n`));
+	} finally {
+		child.kill('SIGKILL');
 		await server.close();
 	}
 });

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
 import {EventEmitter, once} from 'node:events';
+import {mkdtempSync} from 'node:fs';
 import {createServer as createNetServer, connect as netConnect, type AddressInfo} from 'node:net';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {PassThrough} from 'node:stream';
 import {describe, test} from 'node:test';
 import {setTimeout as delay} from 'node:timers/promises';
@@ -10,7 +14,7 @@ import {closeLine, messageLine, openLine} from '../source/serve/log.js';
 import {defaultServeOptions, serveOptionsFromFlags, type ServeFlags} from '../source/cli/serve-options.js';
 import {exposureWarning, runServe} from '../source/serve/run.js';
 import {WebSocket} from '../source/connection/ws.js';
-import {runCli} from './helpers/cli.js';
+import {cliPath, runCli} from './helpers/cli.js';
 import {closed, connect, messages, refusal, rssBytes, serve, startServeCli, within} from './helpers/serve-clients.js';
 import {makeCertificate} from './helpers/tls.js';
 
@@ -228,11 +232,14 @@ describe('echo', {timeout: 60_000}, () => {
 		const loud = await serve({verbose: true});
 		try {
 			for (const {url} of [quiet, loud]) {
+				// eslint-disable-next-line no-await-in-loop
 				const client = await connect(`${url}?room=1`, ['chat'], {origin: 'http://localhost:3000'});
 				const reply = messages(client, 1);
 				client.send('red \u001B[31malert');
+				// eslint-disable-next-line no-await-in-loop
 				await reply;
 				client.close(1000, 'done');
+				// eslint-disable-next-line no-await-in-loop
 				await closed(client);
 			}
 
@@ -369,6 +376,35 @@ describe('safety', {timeout: 60_000}, () => {
 		}
 	});
 
+	test('a connection dropped for not finishing its handshake gets a log line saying so', async () => {
+		const {server, url, lines} = await serve({handshakeTimeoutMs: 200});
+		try {
+			const socket = netConnect(Number(new URL(url).port), '127.0.0.1');
+			await once(socket, 'connect');
+			const from = `127.0.0.1:${socket.localPort!}`;
+			socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+			await within(3000, 'the server to drop the socket', once(socket, 'close'));
+			assert.deepEqual(lines, [`dropped ${from}: the WebSocket handshake did not finish within 0.2 s`]);
+		} finally {
+			await server.close();
+		}
+	});
+
+	test('at shutdown, a client still open when the grace runs out gets a line saying it was dropped', async () => {
+		const {server, url, lines} = await serve();
+		const polite = await connect(url);
+		polite.on('close', () => undefined);
+		const deaf = await connect(url);
+		try {
+			deaf.pause();
+			await server.close(300);
+			assert.deepEqual(lines.filter(line => line.includes('dropping')), ['#2 still open 0.3 s after the shutdown began: dropping it']);
+			assert.ok(lines.some(line => line.startsWith('#1 closed by the server: 1001')), lines.join('\n'));
+		} finally {
+			deaf.terminate();
+		}
+	});
+
 	test('the heartbeat drops a client that stops answering pings, and keeps one that answers', async () => {
 		const {server, url, lines} = await serve({pingIntervalMs: 100});
 		try {
@@ -476,10 +512,11 @@ describe('runServe', {timeout: 30_000}, () => {
 
 	async function listeningUrl(streams: ReturnType<typeof io>): Promise<string> {
 		while (!streams.out().includes('\n')) {
+			// eslint-disable-next-line no-await-in-loop
 			await delay(10);
 		}
 
-		return /^listening on (\S+)\n$/.exec(streams.out())![1]!;
+		return /^(\S+)\n$/.exec(streams.out())![1]!;
 	}
 
 	test('prints the URL first; on SIGTERM clients get 1001 and it resolves 0', async () => {
@@ -487,6 +524,8 @@ describe('runServe', {timeout: 30_000}, () => {
 		const result = runServe({...defaultServeOptions, port: 0, path: '/ws'}, streams);
 		const url = await listeningUrl(streams);
 		assert.match(url, /^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
+		assert.equal(streams.out(), `${url}\n`);
+		assert.equal(streams.err(), `listening on ${url}\n`);
 		const clients = await Promise.all([connect(url), connect(url)]);
 		const closes = clients.map(async client => closed(client));
 		streams.signals.emit('SIGTERM');
@@ -547,6 +586,19 @@ describe('wsterm serve, the built CLI', {timeout: 60_000}, () => {
 			server.child.kill('SIGTERM');
 			assert.equal(await server.exit, 0);
 		}
+	});
+
+	test('the first line on stdout is the bare URL, as a shell reads it; the listening line goes to stderr', async () => {
+		const script = `exec 3< <(exec node ${JSON.stringify(cliPath)} serve --port 0 2>serve.log)
+			read -r URL <&3
+			printf 'hi\\n' | node ${JSON.stringify(cliPath)} "$URL"
+			kill $!; wait $!; printf 'URL=%s\\n' "$URL"; cat serve.log`;
+		const directory = mkdtempSync(join(tmpdir(), 'wsterm-serve-url-'));
+		const result = spawnSync('bash', ['-c', script], {cwd: directory, encoding: 'utf8', timeout: 20_000});
+		const url = /URL=(.*)\n/.exec(result.stdout)?.[1] ?? '';
+		assert.match(url, /^ws:\/\/127\.0\.0\.1:\d+\/$/, result.stdout + result.stderr);
+		assert.equal(result.stdout.split('\n')[0], 'hi', result.stdout);
+		assert.ok(result.stdout.includes(`\nlistening on ${url}\n#1 open: `), result.stdout);
 	});
 
 	test('two wsterm sessions talk through --broadcast', async () => {

@@ -7,6 +7,7 @@ import {formatWithOptions} from 'node:util';
 import {closeProblem} from '../connection/close-codes.js';
 import {escapeControl} from '../shared/escape-text.js';
 import {messageFrom, type PipelineMessage} from '../pipeline/message.js';
+import type {SendBurst} from './burst.js';
 import type {HookOutbox} from './outbox.js';
 import type {Role} from './script.js';
 import type {HookTimers} from './timers.js';
@@ -19,6 +20,8 @@ export type ContextParts = {
 	/** serve: the client's handshake request. */
 	readonly request: ServeRequest | undefined;
 	readonly outbox: HookOutbox;
+	/** The bound on what ctx.send and ctx.broadcast send in one go. */
+	readonly burst: SendBurst;
 	readonly timers: HookTimers;
 	/** What ctx.close, ctx.log and (serve) ctx.broadcast do. */
 	readonly sink: {
@@ -44,16 +47,20 @@ export function hookContext(parts: ContextParts): HookContext & ServeContext {
 			...base,
 			request: parts.request ?? {path: '/', headers: {}, remoteAddress: undefined},
 			broadcast(data: Sendable): void {
-				parts.sink.broadcast?.(messageFrom(data, 'ctx.broadcast'));
+				const message = messageFrom(data, 'ctx.broadcast');
+				parts.burst.count('ctx.broadcast', message.data.length);
+				parts.sink.broadcast?.(message);
 			},
 		};
 	return ctx as HookContext & ServeContext;
 }
 
-function baseContext({url, outbox, timers, sink}: ContextParts): BaseContext {
+function baseContext({url, outbox, burst, timers, sink}: ContextParts): BaseContext {
 	return {
 		send(data: Sendable): void {
-			outbox.send(messageFrom(data, 'ctx.send'));
+			const message = messageFrom(data, 'ctx.send');
+			burst.count('ctx.send', message.data.length);
+			outbox.send(message);
 		},
 		close(code = 1000, reason = ''): void {
 			const problem = closeProblem(code, String(reason));
@@ -64,7 +71,8 @@ function baseContext({url, outbox, timers, sink}: ContextParts): BaseContext {
 			sink.close(code, String(reason));
 		},
 		log(...values: unknown[]): void {
-			sink.log(escapeControl(formatWithOptions({colors: false}, ...values), {keepLayout: true}));
+			// One line per call: objects are laid out on one line, and newlines in strings are escaped like any control character.
+			sink.log(escapeControl(formatWithOptions({colors: false, compact: true, breakLength: Number.POSITIVE_INFINITY}, ...values)));
 		},
 		state: {},
 		url,

@@ -19,9 +19,11 @@ file of hook types: its names and shapes are a contract).
 - Timers (ctx.setTimeout, ctx.setInterval, serve's reload) run on the Clock given (hooksStage's and
   createServeHooks' `clock`), the system's by default.
 */
+import {processIo} from '../shared/io.js';
 import {parsePattern, parseReplyRule} from './rules.js';
 import {importHooks, scriptFile, type Role} from './script.js';
 import type {HookConfig} from './runner.js';
+import {HookWatchdog, type WatchdogIo} from './watchdog.js';
 
 export type {Handled, HookConfig} from './runner.js';
 export {createServeHooks, type ServeClientHooks, type ServeHooksRunning, type ServeHooksSetup, type ServePeer} from './serve.js';
@@ -36,8 +38,16 @@ export type HookFlags = {
 	readonly script?: string;
 };
 
+export type LoadOptions = {
+	/**
+	The process's signals, stderr and stdin, which a stuck hook's watchdog takes over (watchdog.ts), and its clock;
+	the process's own by default. false: no watchdog (the tests' in-process runs).
+	*/
+	readonly io?: WatchdogIo | false;
+};
+
 /** Checks the rules and loads the script. Throws UsageError (exit code 2) with one line. */
-export async function loadHooks(flags: HookFlags): Promise<HookConfig> {
+export async function loadHooks(flags: HookFlags, {io = processIo()}: LoadOptions = {}): Promise<HookConfig> {
 	const rules = flags.reply.map(rule => parseReplyRule(rule));
 	const until = flags.until === undefined ? undefined : parsePattern('--until', flags.until);
 	let script: HookConfig['script'];
@@ -46,11 +56,14 @@ export async function loadHooks(flags: HookFlags): Promise<HookConfig> {
 		script = {file, hooks: await importHooks(file)};
 	}
 
+	// Only a script can get stuck: rules never loop.
+	const watch = script === undefined || io === false ? undefined : new HookWatchdog(io, script.file.path);
 	return {
 		role: flags.role,
 		rules,
 		...(until === undefined ? {} : {until}),
 		...(script === undefined ? {} : {script}),
+		...(watch === undefined ? {} : {watch}),
 	};
 }
 export {hooksStage} from './stage.js';

@@ -10,16 +10,19 @@ one message at a time, and waits for a step's promise (an async hook) before the
 so codecs and protocols go before it and the recorder after it, and whatever the hooks send
 takes the consumer's one outgoing path. The parts: call.ts runs a hook (its errors become lines),
 context.ts builds ctx, timers.ts keeps the timers a script sets, outbox.ts holds what ctx.send
-sends during onMessage, rules.ts matches --reply and --until; this file sequences the steps.
+sends during onMessage, burst.ts bounds what hooks send in one go, rules.ts matches --reply and
+--until; this file sequences the steps.
 */
 import type {Clock} from '../shared/clock.js';
 import {createMessage, messageFrom, type PipelineMessage} from '../pipeline/message.js';
 import {type CallHook, hookCaller} from './call.js';
+import {SendBurst} from './burst.js';
 import {hookContext} from './context.js';
 import {HookOutbox} from './outbox.js';
 import {matchesUntil, replyTo, type ReplyRule} from './rules.js';
 import type {AnyHooks, Role, ScriptFile} from './script.js';
 import {HookTimers} from './timers.js';
+import type {HookWatch} from './watchdog.js';
 import type {HookCloseEvent, HookContext, ServeContext, ServeRequest} from './types.js';
 
 /** A loaded `--script`; `hooks` is replaced when serve reloads the file. */
@@ -35,6 +38,8 @@ export type HookConfig = {
 	/** `--until` (client only). */
 	readonly until?: RegExp;
 	readonly script?: HookScript;
+	/** Told when each hook starts and returns, so that a stuck one does not take Ctrl-C away (watchdog.ts). */
+	readonly watch?: HookWatch;
 };
 
 /** A received message after the hooks, for the consumer to show, print or answer. */
@@ -89,7 +94,7 @@ export type HookRunner = {
 	receive(message: PipelineMessage): unknown;
 	/** A message is to be sent: onSend, then sink.send. */
 	send(message: PipelineMessage): unknown;
-	/** The connection closed: clears the hooks' timers, then runs onClose. */
+	/** The connection closed: clears the hooks' timers, then runs onClose (once per open: a second close is only the clearing). */
 	close(event: HookCloseEvent): unknown;
 };
 
@@ -106,18 +111,21 @@ class ConnectionHooks implements HookRunner {
 	readonly #outbox: HookOutbox;
 	readonly #timers: HookTimers;
 	readonly #ctx: HookContext & ServeContext;
+	/** Between an open and its close: onClose is for a connection onOpen saw (one per open, whatever else the consumer reports). */
+	#connected = false;
 
 	constructor(config: HookConfig, {sink, url, request, clock}: RunnerOptions) {
 		this.#config = config;
 		this.#sink = sink;
 		const {call, fail} = hookCaller(config.script?.file, line => {
 			sink.error(line);
-		});
+		}, config.watch);
 		this.#call = call;
 		this.#fail = fail;
 		this.#outbox = new HookOutbox(sink);
 		this.#timers = new HookTimers(clock, call);
-		this.#ctx = hookContext({role: config.role, url, request, outbox: this.#outbox, timers: this.#timers, sink});
+		const burst = new SendBurst(clock);
+		this.#ctx = hookContext({role: config.role, url, request, outbox: this.#outbox, burst, timers: this.#timers, sink});
 	}
 
 	get #hooks(): AnyHooks | undefined {
@@ -125,6 +133,7 @@ class ConnectionHooks implements HookRunner {
 	}
 
 	open(): unknown {
+		this.#connected = true;
 		const client = this.#config.role === 'client';
 		const hook = client ? this.#hooks?.onOpen : this.#hooks?.onConnect;
 		return hook === undefined ? undefined : this.#call(client ? 'onOpen' : 'onConnect', () => hook(this.#ctx), () => undefined);
@@ -135,20 +144,14 @@ class ConnectionHooks implements HookRunner {
 			return undefined;
 		}
 
-		const {role, rules} = this.#config;
-		const reply = replyTo(rules, message);
+		const reply = replyTo(this.#config.rules, message);
 		const hook = this.#hooks?.onMessage;
-		if (role === 'server' && reply !== undefined) {
-			// serve answers at once, before whatever the script does with the message.
-			this.#sink.send(createMessage(reply, false));
-		}
-
 		if (hook === undefined) {
 			this.#deliver(message, undefined, reply);
 			return undefined;
 		}
 
-		if (role === 'client') {
+		if (this.#config.role === 'client') {
 			this.#outbox.hold();
 		}
 
@@ -187,13 +190,20 @@ class ConnectionHooks implements HookRunner {
 
 		clear();
 		const hook = this.#hooks?.onClose;
-		return hook === undefined
+		const wasConnected = this.#connected;
+		this.#connected = false;
+		return hook === undefined || !wasConnected
 			? clear()
 			: this.#call('onClose', () => hook({code: event.code, reason: event.reason, byUs: event.byUs}, this.#ctx), clear);
 	}
 
-	/** onMessage's result as the outcome delivered; then, in the client, the --reply answer, what ctx.send held, and the exit. */
-	#deliver(message: PipelineMessage, result: unknown, reply: string | undefined): void {
+	/**
+	onMessage's result as the outcome delivered, with the --reply answer when the hook left the
+	message to the default (returned undefined, or failed): the hook decides, a rule is the default.
+	The answer goes after the message is delivered (serve: in the echo's place); then, in the
+	client, what ctx.send held, and the exit.
+	*/
+	#deliver(message: PipelineMessage, result: unknown, matchedReply: string | undefined): void {
 		let outcome: PipelineMessage | null | undefined;
 		try {
 			outcome = result === undefined || result === null ? result : messageFrom(result, 'onMessage\'s return value');
@@ -201,14 +211,15 @@ class ConnectionHooks implements HookRunner {
 			this.#fail('onMessage', error);
 		}
 
+		const reply = outcome === undefined ? matchedReply : undefined;
 		const {sends, exitCode} = this.#outbox.release();
 		this.#sink.deliver({message, outcome, replied: reply !== undefined});
-		if (this.#config.role !== 'client') {
-			return;
-		}
-
 		if (reply !== undefined) {
 			this.#sink.send(createMessage(reply, false));
+		}
+
+		if (this.#config.role !== 'client') {
+			return;
 		}
 
 		for (const queued of sends) {
@@ -218,7 +229,8 @@ class ConnectionHooks implements HookRunner {
 		const {until} = this.#config;
 		if (exitCode !== undefined) {
 			this.#outbox.exit(exitCode);
-		} else if (until !== undefined && matchesUntil(until, message)) {
+		} else if (until !== undefined && outcome !== null && matchesUntil(until, outcome ?? message)) {
+			// --until waits for a printed message: one onMessage hid does not count, one it replaced is matched as printed.
 			this.#outbox.exit(0);
 		}
 	}

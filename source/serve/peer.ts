@@ -105,9 +105,15 @@ export class Peer {
 		this.socket.terminate();
 	}
 
+	/** The shutdown's grace ran out with this client still open: says so, then drops it. */
+	dropAfterShutdown(graceMs: number): void {
+		this.shared.log(`#${this.id} still open ${graceMs / 1000} s after the shutdown began: dropping it`);
+		this.terminate();
+	}
+
 	/** What the hooks may do with this client. */
 	private hooksPeer(): ServePeer {
-		const {responder, socket} = this;
+		const {responder} = this;
 		return {
 			id: this.id,
 			// With --replay, the default answer is the recording's: only messages the hooks leave to
@@ -117,8 +123,9 @@ export class Peer {
 			},
 			broadcast: this.broadcastFrom,
 			send: this.answer,
-			close(code, reason) {
-				socket.close(code, reason);
+			// The script's close is the server's: logged as `closed by the server` with its code and reason.
+			close: (code, reason) => {
+				this.close(code, reason);
 			},
 		};
 	}

@@ -3,8 +3,9 @@ serve/: `wsterm serve` and the interactive mode's built-in echo server (server.t
 admission.ts, peer.ts, backpressure.ts and log.ts). It may import shared/ and connection/;
 automation/ and replay/ only as types: their code comes in through the options (hooks, respond),
 loaded only when asked for.
-This file is `wsterm serve` itself: starts the server, prints where to connect, logs events to
-stderr and shuts down cleanly on SIGINT/SIGTERM (shared/interrupt.ts).
+This file is `wsterm serve` itself: starts the server, prints where to connect (the URL alone, as
+stdout's first line), logs events to stderr and shuts down cleanly on SIGINT/SIGTERM
+(shared/interrupt.ts).
 */
 import type {Writable} from 'node:stream';
 import {exitCodes} from '../shared/exit-codes.js';
@@ -61,7 +62,9 @@ export async function runServe(options: ServeOptions, io: Pick<Io, 'stdout' | 's
 		throw error;
 	}
 
-	io.stdout.write(`listening on ${server.url}\n`);
+	// The first line on stdout is the bare URL, for scripts to read (`read -r URL`); the rest is the log's.
+	io.stdout.write(`${server.url}\n`);
+	log(`listening on ${server.url}`);
 	const warning = exposureWarning(options);
 	if (warning !== undefined) {
 		io.stderr.write(`wsterm: ${warning}\n`);

@@ -8,7 +8,7 @@ peer.ts is one client's life, backpressure.ts keeps a fast sender from flooding 
 import {readFile} from 'node:fs/promises';
 import {createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import {createServer as createHttpsServer} from 'node:https';
-import type {AddressInfo} from 'node:net';
+import type {AddressInfo, Socket} from 'node:net';
 import type {Duplex} from 'node:stream';
 import type {ServeHooksRunning, ServeHooksSetup} from '../automation/serve.js';
 import type {ResponderFactory} from '../replay/responder.js';
@@ -231,7 +231,10 @@ class ListeningServer implements RunningServer {
 			}
 
 			await this.peersGone(graceMs);
-			this.terminate();
+			for (const peer of this.peers) {
+				peer.dropAfterShutdown(graceMs);
+			}
+
 			await stopped;
 		})();
 		return this.closed;
@@ -276,8 +279,11 @@ class ListeningServer implements RunningServer {
 		}
 	};
 
-	private readonly serverOnConnection = (socket: Duplex): void => {
-		const timer = this.clock.setTimeout(() => socket.destroy(), this.handshakeTimeoutMs);
+	private readonly serverOnConnection = (socket: Socket): void => {
+		const timer = this.clock.setTimeout(() => {
+			this.log(`dropped ${formatAddress(socket.remoteAddress, socket.remotePort)}: the WebSocket handshake did not finish within ${this.handshakeTimeoutMs / 1000} s`);
+			socket.destroy();
+		}, this.handshakeTimeoutMs);
 		this.handshaking.set(socket, timer);
 		socket.once('close', () => {
 			this.handshakeDone(socket);

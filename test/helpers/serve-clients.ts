@@ -113,8 +113,8 @@ export async function startServeCli(args: readonly string[] = []): Promise<Serve
 	});
 	const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
 	void exit.then(() => clearTimeout(killer));
-	const [chunk] = await within(10_000, 'the listening line', once(child.stdout!, 'data')) as [Buffer];
-	const match = /^listening on (\S+)\n/.exec(chunk.toString());
+	const [chunk] = await within(10_000, 'the URL line', once(child.stdout!, 'data')) as [Buffer];
+	const match = /^(wss?:\/\/\S+)\n/.exec(chunk.toString());
 	if (match?.[1] === undefined) {
 		child.kill('SIGKILL');
 		throw new Error(`unexpected first output: ${chunk.toString()}`);
