@@ -20,6 +20,8 @@ export default tseslint.config(
 			'react-hooks/rules-of-hooks': 'error',
 			'react-hooks/exhaustive-deps': 'error',
 			'no-await-in-loop': 'error',
+			// A catch that only stops an error from escaping (a best-effort cleanup) may be empty.
+			'no-empty': ['error', {allowEmptyCatch: true}],
 			// Finding control characters to make them visible is this program's job.
 			'no-control-regex': 'off',
 			'no-new': 'error',
@@ -28,8 +30,13 @@ export default tseslint.config(
 			// node:test's test() and describe() return promises the runner itself awaits.
 			'@typescript-eslint/no-floating-promises': ['error', {allowForKnownSafeCalls: [{from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite']}]}],
 			'@typescript-eslint/no-misused-promises': ['error', {checksVoidReturn: false}],
-			'@typescript-eslint/consistent-type-imports': ['error', {fixStyle: 'inline-type-imports'}],
+			'@typescript-eslint/consistent-type-imports': ['error', {fixStyle: 'inline-type-imports', disallowTypeAnnotations: false}],
 			'@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none'}],
 		},
+	},
+	{
+		// Tests, benchmarks and scripts wait for one thing after another on purpose.
+		files: ['test/**', 'bench/**', 'scripts/**'],
+		rules: {'no-await-in-loop': 'off'},
 	},
 );

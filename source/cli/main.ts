@@ -148,7 +148,8 @@ async function main(): Promise<number> {
 	}
 
 	const client = await prepareClient(line);
-	return client.exitCode(client.options.mode === 'session' ? await runSession(client) : await runPipeMode(client, line.named('execute')));
+	// A refused line is an error row in the session (its exit code is the session's own); in pipe mode it makes the run exit 2.
+	return client.options.mode === 'session' ? runSession(client) : client.exitCode(await runPipeMode(client, line.named('execute')));
 }
 
 try {

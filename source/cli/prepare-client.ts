@@ -15,7 +15,7 @@ export type PreparedClient = {
 	readonly connection: ConnectionOptions;
 	/** undefined: no URL (the session's built-in echo server). */
 	readonly built: BuiltTarget | undefined;
-	/** The run's exit code, 2 instead of 0 when --encode or --protocol refused a line. */
+	/** Pipe mode's exit code, 2 instead of 0 when --encode or --protocol refused a line. */
 	readonly exitCode: (code: number) => number;
 };
 
