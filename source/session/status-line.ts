@@ -67,6 +67,8 @@ type DetailParts = {
 	readonly changing: readonly string[];
 	/** The same, the most pressing first, for a bar too narrow for all of it. */
 	readonly urgent: readonly string[];
+	/** `urgent` in fewer words. */
+	readonly urgentShort: readonly string[];
 };
 
 /** Most characters of the /filter text the bar shows. */
@@ -105,18 +107,18 @@ function detailParts(session: Session, {url, note, protocol}: StatusFacts): Deta
 	const unseen = session.unseen.toLocaleString('en-US');
 	const scroll = session.view.follow ? 'following' : `scrolled back${session.unseen > 0 ? `, ${unseen} new below (Esc)` : ''}`;
 	const dropped = session.dropped > 0 ? [`${plural(session.dropped, 'old row')} dropped`] : [];
-	if (session.view.follow) {
-		return {url: url + (note === undefined ? '' : ` (${note})`), identity, changing: [...rtt, ...traffic, ...pending, ...modes, scroll, ...dropped], urgent: [...pending, ...dropped, ...modes, ...traffic, ...rtt, scroll]};
-	}
-
-	// In a narrow bar, in fewer words.
-	const scrollShort = `scrolled back${session.unseen > 0 ? `, ${unseen} new (Esc)` : ''}`;
+	// Too narrow for those words, fewer.
+	const scrollShort = session.view.follow ? scroll : `scrolled back${session.unseen > 0 ? `, ${unseen} new (Esc)` : ''}`;
 	const droppedShort = session.dropped > 0 ? [`${plural(session.dropped, 'row')} dropped`] : [];
+	const urgent = (scrollState: string, droppedRows: readonly string[]): string[] => session.view.follow
+		? [...pending, ...droppedRows, ...modes, ...traffic, ...rtt, scrollState]
+		: [scrollState, ...pending, ...droppedRows, ...modes, ...traffic, ...rtt];
 	return {
 		url: url + (note === undefined ? '' : ` (${note})`),
 		identity,
 		changing: [...rtt, ...traffic, ...pending, ...modes, scroll, ...dropped],
-		urgent: [scrollShort, ...pending, ...droppedShort, ...modes, ...traffic, ...rtt],
+		urgent: urgent(scroll, dropped),
+		urgentShort: urgent(scrollShort, droppedShort),
 	};
 }
 
@@ -161,7 +163,8 @@ function fitDetails(parts: DetailParts, room: number): string {
 		return `${cutMiddle(parts.url, urlRoom)}${separator}${rest}`;
 	}
 
-	const urgent = parts.urgent.join(separator);
+	const full = parts.urgent.join(separator);
+	const urgent = columnsOf(full) <= room ? full : parts.urgentShort.join(separator);
 	const url = cutMiddle(parts.url, Math.max(minUrlShown, room - columnsOf(urgent + separator)));
 	return cutEnd([urgent, url, ...parts.identity].join(separator), room);
 }
