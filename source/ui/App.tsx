@@ -17,6 +17,7 @@ import {createSession, type SessionEvent, sessionReducer, shownEntries} from '..
 import InputArea from './InputArea.js';
 import MessagePane from './MessagePane.js';
 import StatusBar from './StatusBar.js';
+import type {Paint} from './colors.js';
 import {useCommands} from './use-commands.js';
 import {useConnectionEvents} from './use-connection-events.js';
 import {useDecoding} from './use-decoding.js';
@@ -123,6 +124,8 @@ export default function App({
 	}, []);
 
 	const {frameHeight, maxInputLines, paneHeight} = frameLayout(rows, prompt.prompt);
+	// Reverse video and bold on a terminal, whatever the colours (ui/colors.ts).
+	const paint = useMemo((): Paint => ({color, attributes: stdout.isTTY === true}), [color, stdout]);
 	const layout = useMemo(() => createEntryLayout({width: columns, prettyJson: session.prettyJson}), [columns, session.prettyJson]);
 	const tick = useReconnectCountdown(session.link, clock, now);
 	const exit = useSessionExit({connection, pipe, session, reconnect, onExit});
@@ -132,8 +135,8 @@ export default function App({
 	return (
 		<Box flexDirection='column' width={columns} height={frameHeight}>
 			<MessagePane entries={shownEntries(session)} view={session.view} filter={session.filter} layout={layout} height={paneHeight} color={color}/>
-			<StatusBar session={session} url={escapeControl(url)} note={urlNote} protocol={protocol} now={tick} width={columns} color={color} redraws={redraws}/>
-			<InputArea prompt={prompt.prompt} maxLines={maxInputLines} width={columns} color={color}/>
+			<StatusBar session={session} url={escapeControl(url)} note={urlNote} protocol={protocol} now={tick} width={columns} paint={paint} redraws={redraws}/>
+			<InputArea prompt={prompt.prompt} maxLines={maxInputLines} width={columns} paint={paint}/>
 		</Box>
 	);
 }
