@@ -18,8 +18,13 @@ export type FormatOptions = {
 	readonly prettyJson: boolean;
 };
 
-/** Lines of one entry beyond this are summarised, so that one huge message cannot stall a frame. */
+/**
+Rows of one entry beyond this are left out of the pane, so that one huge message cannot stall a
+frame or fill the memory with rows; the last row says so, and /open shows the whole message.
+*/
 export const maxEntryLines = 500;
+/** What the row where an entry is cut says, after the words of why. */
+export const openHint = '/open shows all of it';
 /** Bytes of a binary message shown as hex. */
 export const maxHexBytes = 4096;
 /** Text longer than this is not parsed as JSON (shown as it is). */
@@ -182,7 +187,7 @@ export function contentSegments(entry: Entry, prettyJson: boolean): Segment[] {
 			const bytes = entry.bytes ?? Buffer.alloc(0);
 			const rows = hexDump(bytes.subarray(0, maxHexBytes));
 			if (bytes.length > maxHexBytes) {
-				rows.push(`… ${formatBytes(bytes.length - maxHexBytes)} more`);
+				rows.push(`… ${formatBytes(bytes.length - maxHexBytes)} more: ${openHint}`);
 			}
 
 			return [{text: rows.length === 0 ? '(empty)' : `\n${rows.join('\n')}`, tone: 'hex'}];
@@ -253,8 +258,8 @@ export function entryLines(entry: Entry, {width, prettyJson}: FormatOptions): Li
 		for (const [rowIndex, row] of wrapped.entries()) {
 			lines.push(first && rowIndex === 0 ? [...head, ...row] : [...margin, ...row]);
 			if (lines.length === maxEntryLines) {
-				const total = logical.length;
-				lines.push([...margin, {text: shorten(`… cut at ${maxEntryLines} lines (${plural(total, 'logical line')} in all)`, width), tone: 'info'}]);
+				const whole = `${formatBytes(entry.size)}${logical.length > 1 ? `, ${plural(logical.length, 'line')}` : ''}`;
+				lines.push([...margin, {text: `… cut at ${maxEntryLines} rows (${whole} in all): ${openHint}`, tone: 'info'}]);
 				return lines;
 			}
 		}
@@ -276,6 +281,8 @@ export function searchableText(entry: Entry, prettyJson: boolean): string {
 export type EntryLayout = {
 	readonly lines: (entry: Entry) => readonly Line[];
 	readonly measure: (entry: Entry) => number;
+	/** The pane shows only part of the entry (its rows or its hex dump were cut). */
+	readonly cut: (entry: Entry) => boolean;
 };
 
 /**
@@ -294,5 +301,9 @@ export function createEntryLayout(options: FormatOptions): EntryLayout {
 		return cached;
 	};
 
-	return {lines, measure: entry => lines(entry).length};
+	return {
+		lines,
+		measure: entry => lines(entry).length,
+		cut: entry => lines(entry).length > maxEntryLines || (entry.kind === 'binary' && (entry.bytes?.length ?? 0) > maxHexBytes),
+	};
 }

@@ -26,6 +26,8 @@ import {useReconnectCountdown} from './use-reconnect-countdown.js';
 import {useSessionExit} from './use-session-exit.js';
 import {useSessionKeys} from './use-session-keys.js';
 import {useTerminalSize} from './use-terminal-size.js';
+import {useOpenRow} from './use-open-row.js';
+import type {OpenInPager} from './pager.js';
 
 type Props = {
 	/** The connection to show and send through; the caller has called (or will call) `connect()`. */
@@ -71,6 +73,8 @@ type Props = {
 	readonly recordUrl?: string;
 	/** --protocol: its stage is in the pipeline (for /emit and the status bar). */
 	readonly protocol?: string;
+	/** /open: shows a row in the pager, the terminal handed over meanwhile. */
+	readonly openInPager?: OpenInPager;
 };
 
 const noHistory: readonly string[] = [];
@@ -100,6 +104,7 @@ export default function App({
 	createDecodingPipe,
 	recordUrl,
 	protocol,
+	openInPager,
 }: Props) {
 	const {stdout} = useStdout();
 	const {columns, rows} = useTerminalSize(stdout);
@@ -129,13 +134,14 @@ export default function App({
 	const layout = useMemo(() => createEntryLayout({width: columns, prettyJson: session.prettyJson}), [columns, session.prettyJson]);
 	const tick = useReconnectCountdown(session.link, clock, now);
 	const exit = useSessionExit({connection, pipe, session, reconnect, onExit});
-	const submit = useCommands({connection, pipe, session, dispatch, notice, now, reconnect, protocol, columns, recordUrl, switchDecoder, exit, prompt});
+	const {open, repaints} = useOpenRow({session, layout, paneHeight, openInPager, notice});
+	const submit = useCommands({connection, pipe, session, dispatch, notice, now, reconnect, protocol, columns, recordUrl, switchDecoder, open, exit, prompt});
 	const redraws = useSessionKeys({quitting: exit.quitting, prompt, submit, quit: exit.quit, dispatch, notice, onRedraw, protocol, paneHeight, measure: layout.measure});
 
 	return (
 		<Box flexDirection='column' width={columns} height={frameHeight}>
 			<MessagePane entries={shownEntries(session)} view={session.view} filter={session.filter} layout={layout} height={paneHeight} color={color}/>
-			<StatusBar session={session} url={escapeControl(url)} note={urlNote} protocol={protocol} now={tick} width={columns} paint={paint} redraws={redraws}/>
+			<StatusBar session={session} url={escapeControl(url)} note={urlNote} protocol={protocol} now={tick} width={columns} paint={paint} redraws={redraws + repaints}/>
 			<InputArea prompt={prompt.prompt} maxLines={maxInputLines} width={columns} paint={paint}/>
 		</Box>
 	);

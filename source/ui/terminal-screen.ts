@@ -77,3 +77,25 @@ export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStrea
 	stdout.write(enterAlternateScreen);
 	return {restore, release};
 }
+
+/**
+Runs `run` (a program that takes the terminal: the pager of /open) with the terminal as the shell
+had it: raw mode off, the alternate screen left. Then raw mode and the alternate screen again,
+blank: the caller has the UI paint all of it.
+*/
+export function suspendTerminal<T>(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream, run: () => T): T {
+	if (stdin.isTTY) {
+		stdin.setRawMode(false);
+	}
+
+	stdout.write(leaveAlternateScreen);
+	try {
+		return run();
+	} finally {
+		if (stdin.isTTY) {
+			stdin.setRawMode(true);
+		}
+
+		stdout.write(enterAlternateScreen);
+	}
+}
