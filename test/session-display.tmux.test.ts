@@ -17,10 +17,12 @@ const skip = hasTmux() ? false : 'tmux is not installed';
 
 /** The screen with its attributes as SGR sequences. */
 const painted = (tmux: TmuxSession): string => tmux.tmux('capture-pane', '-e', '-p', '-t', 'main');
+const escape = '\u001B';
 // A foreground colour (30-37, 90-97, 256 or RGB): what NO_COLOR and TERM=dumb turn off.
-const colour = /\u001B\[(?:[\d;]*;)?(?:3[0-7]|9[0-7]|38;[25])[;m]/;
+const colour = new RegExp(`${escape}\\[(?:[\\d;]*;)?(?:3[0-7]|9[0-7]|38;[25])[;m]`);
 // Reverse video, alone or among other attributes.
-const inverse = /\u001B\[(?:[\d;]*;)?7[;m]/;
+const inverse = new RegExp(`${escape}\\[(?:[\\d;]*;)?7[;m]`);
+const sgr = new RegExp(`${escape}\\[[\\d;]*m`, 'g');
 
 /** The session against its built-in echo server, with `abc` typed; returns the painted screen. */
 async function paintedSession(env: Record<string, string>, arguments_: readonly string[] = []): Promise<string> {
@@ -38,7 +40,7 @@ async function paintedSession(env: Record<string, string>, arguments_: readonly 
 
 /** The painted row whose text matches `pattern`. */
 function row(screen: string, pattern: RegExp): string {
-	return screen.split('\n').find(line => pattern.test(line.replaceAll(/\u001B\[[\d;]*m/g, ''))) ?? '';
+	return screen.split('\n').find(line => pattern.test(line.replaceAll(sgr, ''))) ?? '';
 }
 
 test('TERM=dumb, NO_COLOR and --no-color: no colour anywhere, and the status bar and the cursor still stand out', {skip}, async () => {

@@ -3,7 +3,6 @@ import {mkdtempSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
-import {setTimeout as delay} from 'node:timers/promises';
 import {cliPath} from './helpers/cli.js';
 import {startLateUpgrade} from './helpers/peers.js';
 import {echo, startServer, type TestServer} from './helpers/servers.js';

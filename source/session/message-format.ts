@@ -4,7 +4,7 @@ lines of coloured segments, wrapped to the pane's width. Network text is escaped
 that nothing a server sends reaches the terminal raw.
 */
 import {isUtf8} from 'node:buffer';
-import {escapeControl, formatBytes, hexBytes, hexDump, plural, shorten} from '../shared/escape-text.js';
+import {escapeControl, formatBytes, hexBytes, hexDump, plural} from '../shared/escape-text.js';
 import {type JsonTokenKind, jsonTokens, layoutJson} from '../shared/json-tokens.js';
 import type {Entry} from './entry.js';
 import {type Line, type Segment, type Tone, wrapSegments} from './row-wrap.js';

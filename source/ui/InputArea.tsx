@@ -38,7 +38,6 @@ function InputArea({prompt, maxLines, width, paint}: Props) {
 	return (
 		<Box flexDirection='column'>
 			{rows.map((row, index) => (
-				// eslint-disable-next-line react/no-array-index-key
 				<Text key={index} wrap='truncate-end'>
 					{`${colored(row.prefix, colorCodes.cyan, paint)}${row.before}${row.cursor === undefined ? '' : cursor(row.cursor, paint)}${row.after}`}
 				</Text>
