@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {entryLines, searchableText} from '../source/session/message-format.js';
+import {createEntryLayout, entryLines, formatTime, searchableText} from '../source/session/message-format.js';
+import {rowToOpen, writeRow} from '../source/session/open-row.js';
 import type {Entry} from '../source/session/session.js';
 
 const row = (entry: Entry): string => entryLines(entry, {width: 100, prettyJson: false}).map(line => line.map(segment => segment.text).join('')).join('\n');
@@ -77,4 +78,36 @@ test('/json: nesting deeper than a third of the width stops indenting and says h
 	assert.match(shown.join('\n'), /30»"deep value"|29»"k0": "deep value"|»"k0": "deep value"/);
 	assert.match(shown.join('\n'), /\d+»"k0": "deep value"/);
 	assert.equal(shown.filter(line => /"deep value"/.test(line)).length, 1, 'the value is on one row, not wrapped at a few columns');
+});
+
+test('/open: the row the pane cut short is the one opened, and it is written whole, a binary one\'s hex dump counting on past 64 KiB', () => {
+	const layout = createEntryLayout({width: 100, prettyJson: false});
+	const short: Entry = {seq: 1, time: 0, dir: 'in', kind: 'text', text: 'short', size: 5};
+	const long: Entry = {seq: 2, time: 0, dir: 'in', kind: 'text', text: 'x'.repeat(100_000), size: 100_000};
+	const after: Entry = {seq: 3, time: 0, dir: 'out', kind: 'text', text: 'after', size: 5};
+	assert.equal(layout.cut(long), true);
+	assert.equal(layout.cut(short), false);
+	assert.match(rows(long, 100).at(-1)!, /… cut at 500 rows \(97\.7 KiB in all\): \/open shows all of it$/);
+	assert.equal(rowToOpen([short, long, after], {follow: true}, layout, 20), long, 'the cut one, though not the lowest');
+	assert.equal(rowToOpen([short, after], {follow: true}, layout, 20), after, 'else the lowest');
+	assert.equal(rowToOpen([], {follow: true}, layout, 20), undefined);
+
+	let written = '';
+	writeRow(long, false, text => {
+		written += text;
+	});
+	assert.equal(written, `${formatTime(0)} < text 97.7 KiB\n${'x'.repeat(100_000)}\n`);
+
+	const bytes = Buffer.alloc(70 * 1024, 0x41);
+	const binary: Entry = {seq: 4, time: 0, dir: 'in', kind: 'binary', bytes, size: bytes.length};
+	assert.equal(layout.cut(binary), true);
+	const pieces: string[] = [];
+	writeRow(binary, false, text => {
+		pieces.push(text);
+	});
+	const lines = pieces.join('').split('\n');
+	assert.equal(lines[0], `${formatTime(0)} < binary 70 KiB`);
+	assert.equal(lines.length, 1 + (bytes.length / 16) + 1);
+	assert.match(lines[1 + 4096]!, /^00010000 {2}41 41 /, 'the row at 64 KiB has its own offset');
+	assert.ok(pieces.length > 2, 'written in pieces');
 });
