@@ -60,8 +60,9 @@ export function describeState(session: Pick<Session, 'link'>, now: number): stri
 
 /** What follows the state, in two groups: what says which connection this is, and what changes as it runs. */
 type DetailParts = {
-	/** The URL (and its note), then the subprotocol, --protocol and compression. */
+	/** The URL and its note, then the subprotocol, --protocol and compression. */
 	readonly url: string;
+	readonly note: string | undefined;
 	readonly identity: readonly string[];
 	/** Round trip, traffic, pending, filter, JSON mode, scroll state, dropped rows: in the order of a bar that fits. */
 	readonly changing: readonly string[];
@@ -114,7 +115,8 @@ function detailParts(session: Session, {url, note, protocol}: StatusFacts): Deta
 		? [...pending, ...droppedRows, ...modes, ...traffic, ...rtt, scrollState]
 		: [scrollState, ...pending, ...droppedRows, ...modes, ...traffic, ...rtt];
 	return {
-		url: url + (note === undefined ? '' : ` (${note})`),
+		url,
+		note,
 		identity,
 		changing: [...rtt, ...traffic, ...pending, ...modes, scroll, ...dropped],
 		urgent: urgent(scroll, dropped),
@@ -153,20 +155,25 @@ and the URL after it, so that the end the bar loses is the part that does not ch
 */
 function fitDetails(parts: DetailParts, room: number): string {
 	const rest = [...parts.identity, ...parts.changing].join(separator);
-	const whole = `${parts.url}${separator}${rest}`;
-	if (columnsOf(whole) <= room) {
-		return whole;
-	}
-
 	const urlRoom = room - columnsOf(separator + rest);
 	if (urlRoom >= minUrlShown) {
-		return `${cutMiddle(parts.url, urlRoom)}${separator}${rest}`;
+		return `${fitUrl(parts, urlRoom)}${separator}${rest}`;
 	}
 
 	const full = parts.urgent.join(separator);
 	const urgent = columnsOf(full) <= room ? full : parts.urgentShort.join(separator);
-	const url = cutMiddle(parts.url, Math.max(minUrlShown, room - columnsOf(urgent + separator)));
+	const url = fitUrl(parts, Math.max(minUrlShown, room - columnsOf(urgent + separator)));
 	return cutEnd([urgent, url, ...parts.identity].join(separator), room);
+}
+
+/** The URL and its note in `room` columns: the note shortened first, then left out, then the URL shortened in the middle. */
+function fitUrl({url, note}: Pick<DetailParts, 'url' | 'note'>, room: number): string {
+	const noteRoom = room - columnsOf(url) - 3;
+	if (note === undefined || noteRoom < Math.min(columnsOf(note), 9)) {
+		return cutMiddle(url, room);
+	}
+
+	return `${url} (${cutEnd(note, noteRoom)})`;
 }
 
 /** The status bar's text for `session`: the state, and the details filling the rest of the `width` columns. */
