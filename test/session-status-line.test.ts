@@ -67,6 +67,6 @@ test('the URL\'s note gives way before the URL: shortened, then left out', () =>
 	const session = busy({link: {...busy().link, extensions: '', rtt: undefined, protocol: ''}});
 	const bar90 = statusLine(session, {url: 'ws://127.0.0.1:35357/', note: 'built-in echo server', now: 0, width: 90});
 	assert.match(` ${bar90.state} ${bar90.details}`, /^ open {2}ws:\/\/127\.0\.0\.1:35357\/ \(built-in[^)]*…\) · ↑123/);
-	const bar70 = statusLine(session, {url: 'ws://127.0.0.1:35357/', note: 'built-in echo server', now: 0, width: 70});
-	assert.match(` ${bar70.state} ${bar70.details}`, /^ open {2}ws:\/\/127\.0\.0\.1:35357\/ · ↑123/);
+	const bar76 = statusLine(session, {url: 'ws://127.0.0.1:35357/', note: 'built-in echo server', now: 0, width: 76});
+	assert.match(` ${bar76.state} ${bar76.details}`, /^ open {2}ws:\/\/127\.0\.0\.1:35357\/ · ↑123/);
 });
