@@ -87,7 +87,9 @@ test('/open: the row the pane cut short is the one opened, and it is written who
 	const after: Entry = {seq: 3, time: 0, dir: 'out', kind: 'text', text: 'after', size: 5};
 	assert.equal(layout.cut(long), true);
 	assert.equal(layout.cut(short), false);
-	assert.match(rows(long, 100).at(-1)!, /… cut at 500 rows \(97\.7 KiB in all\): \/open shows all of it$/);
+	assert.match(rows(long, 100).at(-1)!, /^ {15}… cut at 500 rows \(97\.7 KiB\): \/open shows it all$/);
+	const narrow = rows(long, 30).slice(500);
+	assert.deepEqual(narrow, ['… cut at 500 rows (97.7 KiB):', '/open shows it all'], 'the mark wraps at words, within the width');
 	assert.equal(rowToOpen([short, long, after], {follow: true}, layout, 20), long, 'the cut one, though not the lowest');
 	assert.equal(rowToOpen([short, after], {follow: true}, layout, 20), after, 'else the lowest');
 	assert.equal(rowToOpen([], {follow: true}, layout, 20), undefined);

@@ -24,7 +24,7 @@ frame or fill the memory with rows; the last row says so, and /open shows the wh
 */
 export const maxEntryLines = 500;
 /** What the row where an entry is cut says, after the words of why. */
-export const openHint = '/open shows all of it';
+export const openHint = '/open shows it all';
 /** Bytes of a binary message shown as hex. */
 export const maxHexBytes = 4096;
 /** Text longer than this is not parsed as JSON (shown as it is). */
@@ -259,8 +259,8 @@ export function entryLines(entry: Entry, {width, prettyJson}: FormatOptions): Li
 			lines.push(first && rowIndex === 0 ? [...head, ...row] : [...margin, ...row]);
 			if (lines.length === maxEntryLines) {
 				const whole = `${formatBytes(entry.size)}${logical.length > 1 ? `, ${plural(logical.length, 'line')}` : ''}`;
-				lines.push([...margin, {text: `… cut at ${maxEntryLines} rows (${whole} in all): ${openHint}`, tone: 'info'}]);
-				return lines;
+				const mark = wrapSegments([{text: `… cut at ${maxEntryLines} rows (${whole}): ${openHint}`, tone: 'info'}], {first: rest, rest, words: true, maxRows: 3});
+				return [...lines, ...mark.map(row => [...margin, ...row])];
 			}
 		}
 	}
