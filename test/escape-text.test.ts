@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {escapeControl, formatBytes, hexBytes, hexDump, plural, shorten} from '../source/shared/escape-text.js';
+import {escapeControl, escapeJsonControl, formatBytes, hexBytes, hexDump, plural, shorten} from '../source/shared/escape-text.js';
 
 test('escapeControl makes C0, ESC, DEL, C1 and bidi overrides visible', () => {
 	const cases: Array<[string, string]> = [
@@ -47,4 +47,35 @@ test('counts take the singular for one', () => {
 	assert.equal(plural(2, 'old row'), '2 old rows');
 	assert.equal(plural(1200, 'logical line'), '1,200 logical lines');
 	assert.equal(plural(1, 'queued message was', 'queued messages were'), '1 queued message was');
+});
+
+test('invisible format characters are made visible, except those that hold an emoji together', () => {
+	const cases: Array<[string, string]> = [
+		// A zero-width space, non-joiner or joiner on its own hides in text (and terminals disagree on its width).
+		['pay\u200Bpal', 'pay\\u{200b}pal'],
+		['a\u200Cb', 'a\\u{200c}b'],
+		['a\u200Db', 'a\\u{200d}b'],
+		['\u200D👍', '\\u{200d}👍'],
+		['👍\u200D', '👍\\u{200d}'],
+		['word\u2060joiner', 'word\\u{2060}joiner'],
+		['soft\u00ADhyphen', 'soft\\xadhyphen'],
+		['\uFEFFbom', '\\u{feff}bom'],
+		['line\u2028sep', 'line\\u{2028}sep'],
+		['tag\u{E0041}', 'tag\\u{e0041}'],
+		// Emoji ZWJ sequences, with skin tones and presentation selectors, and a flag's tag sequence stay whole.
+		['family 👨‍👩‍👧 rainbow 🏳️‍🌈 coder 🧑🏽‍💻 runner 🏃‍♂️', 'family 👨‍👩‍👧 rainbow 🏳️‍🌈 coder 🧑🏽‍💻 runner 🏃‍♂️'],
+		['flag 🏴󠁧󠁢󠁳󠁣󠁴󠁿!', 'flag 🏴󠁧󠁢󠁳󠁣󠁴󠁿!'],
+		['👨‍👩‍👧\u200B', '👨‍👩‍👧\\u{200b}'],
+	];
+	for (const [input, expected] of cases) {
+		assert.equal(escapeControl(input), expected, JSON.stringify(input));
+		assert.equal(escapeControl(input, {keepLayout: true}), expected, `keepLayout: ${JSON.stringify(input)}`);
+	}
+});
+
+test('JSON for a terminal escapes the same characters, still valid JSON', () => {
+	const json = JSON.stringify({a: 'pay\u200Bpal\u00AD', family: '👨‍👩‍👧', tag: '\u{E0041}'});
+	const escaped = escapeJsonControl(json);
+	assert.equal(escaped, String.raw`{"a":"pay\u200bpal\u00ad","family":"👨‍👩‍👧","tag":"\udb40\udc41"}`);
+	assert.deepEqual(JSON.parse(escaped), JSON.parse(json));
 });

@@ -105,6 +105,9 @@ function recordingEffects(protocol?: string) {
 		quit() {
 			done.push('quit');
 		},
+		open() {
+			done.push('open');
+		},
 		submitted(text, remember) {
 			done.push({submitted: text, remember});
 		},

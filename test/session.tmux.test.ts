@@ -3,7 +3,6 @@ import {mkdtempSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
-import {setTimeout as delay} from 'node:timers/promises';
 import {cliPath} from './helpers/cli.js';
 import {startLateUpgrade} from './helpers/peers.js';
 import {echo, startServer, type TestServer} from './helpers/servers.js';
@@ -118,5 +117,30 @@ test('Ctrl-C while the handshake hangs: one line says so, a typed message is rep
 	} finally {
 		tmux.kill();
 		await late.close();
+	}
+});
+
+test('a window that grows during the session leaves none of its rows in the shell\'s screen or scrollback', {skip: hasTmux() ? false : 'tmux is not installed'}, async () => {
+	const command = cliCommand(cliPath, ['--no-history', server.url], {XDG_STATE_HOME: state});
+	// The shell's screen full of lines before the session, as after a build's output.
+	const tmux = new TmuxSession(`seq 1 40; ${command}; echo "EXIT=$?"; sleep 30`, {columns: 80, rows: 20});
+	try {
+		await tmux.waitFor(/^ open /m, {what: 'the status bar to say open'});
+		for (let index = 1; index <= 12; index++) {
+			tmux.keys(`hello${index}`, {literal: true});
+			tmux.keys('Enter');
+		}
+
+		await tmux.waitFor(/< hello12/);
+		tmux.resize(120, 28);
+		await tmux.waitFor(screen => /^ open /.test(screen.split('\n')[25] ?? ''), {what: 'the frame drawn 28 rows tall'});
+		tmux.keys('C-d');
+		await tmux.waitFor(/EXIT=\d+/);
+		const history = tmux.tmux('capture-pane', '-p', '-t', 'main', '-S', '-100');
+		assert.doesNotMatch(history, /\d\d:\d\d:\d\d\.\d{3} [<>*] |hello|following/, 'a session row in the shell\'s scrollback');
+		const numbers = history.split('\n').filter(line => /^\d+$/.test(line));
+		assert.deepEqual(numbers, Array.from({length: 40}, (_, index) => String(index + 1)), 'the shell\'s lines in order, nothing between them');
+	} finally {
+		tmux.kill();
 	}
 });

@@ -30,6 +30,8 @@ export type CommandEffects = {
 	readonly sendFile: (path: string) => Promise<void>;
 	/** /save and /save!: writes the session. */
 	readonly save: (path: string, overwrite: boolean) => Promise<void>;
+	/** /open: a row whole in the pager. */
+	readonly open: () => void;
 	/** /decode: a codec for the binary messages received from now on; undefined: off. */
 	readonly switchDecoder: (name: string | undefined) => Promise<void>;
 	readonly quit: () => void;
@@ -97,6 +99,11 @@ export function runCommand(command: Command, effects: CommandEffects): void {
 
 		case 'clear': {
 			dispatch({type: 'clear'});
+			break;
+		}
+
+		case 'open': {
+			effects.open();
 			break;
 		}
 

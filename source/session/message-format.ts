@@ -4,33 +4,12 @@ lines of coloured segments, wrapped to the pane's width. Network text is escaped
 that nothing a server sends reaches the terminal raw.
 */
 import {isUtf8} from 'node:buffer';
-import {escapeControl, formatBytes, hexBytes, hexDump, plural, shorten} from '../shared/escape-text.js';
-import stringWidth from 'string-width';
+import {escapeControl, formatBytes, hexBytes, hexDump, plural} from '../shared/escape-text.js';
 import {type JsonTokenKind, jsonTokens, layoutJson} from '../shared/json-tokens.js';
 import type {Entry} from './entry.js';
+import {type Line, type Segment, type Tone, wrapSegments} from './row-wrap.js';
 
-export type Tone =
-	| 'plain'
-	| 'time'
-	| 'in'
-	| 'out'
-	| 'badge'
-	| 'error'
-	| 'info'
-	| 'pending'
-	| 'key'
-	| 'string'
-	| 'number'
-	| 'literal'
-	| 'punctuation'
-	| 'hex';
-
-export type Segment = {
-	readonly text: string;
-	readonly tone: Tone;
-};
-
-export type Line = readonly Segment[];
+export type {Line, Segment, Tone} from './row-wrap.js';
 
 export type FormatOptions = {
 	/** Columns available. */
@@ -39,8 +18,13 @@ export type FormatOptions = {
 	readonly prettyJson: boolean;
 };
 
-/** Lines of one entry beyond this are summarised, so that one huge message cannot stall a frame. */
+/**
+Rows of one entry beyond this are left out of the pane, so that one huge message cannot stall a
+frame or fill the memory with rows; the last row says so, and /open shows the whole message.
+*/
 export const maxEntryLines = 500;
+/** What the row where an entry is cut says, after the words of why. */
+export const openHint = '/open shows it all';
 /** Bytes of a binary message shown as hex. */
 export const maxHexBytes = 4096;
 /** Text longer than this is not parsed as JSON (shown as it is). */
@@ -104,71 +88,6 @@ function splitLines(segments: readonly Segment[]): Segment[][] {
 	}
 
 	return lines;
-}
-
-const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
-// Printable ASCII: one column per character, measured without segmenting (floods are mostly this).
-const narrow = /^[\u0020-\u007E]*$/;
-
-/**
-Cuts a logical line into screen lines of at most `width` columns, as the terminal counts them
-(wide CJK and emoji take two), never inside a grapheme cluster.
-*/
-function wrapLine(segments: readonly Segment[], width: number): Segment[][] {
-	const rows: Segment[][] = [[]];
-	let used = 0;
-	const newRow = (): boolean => {
-		if (rows.length >= maxEntryLines) {
-			return false;
-		}
-
-		rows.push([]);
-		used = 0;
-		return true;
-	};
-
-	for (const segment of segments) {
-		if (narrow.test(segment.text)) {
-			let position = 0;
-			while (position < segment.text.length) {
-				if (used === width && !newRow()) {
-					return rows;
-				}
-
-				const take = Math.min(width - used, segment.text.length - position);
-				rows.at(-1)!.push({text: segment.text.slice(position, position + take), tone: segment.tone});
-				used += take;
-				position += take;
-			}
-
-			continue;
-		}
-
-		let piece = '';
-		for (const {segment: cluster} of graphemes.segment(segment.text)) {
-			const columns = narrow.test(cluster) ? cluster.length : stringWidth(cluster);
-			// A cluster wider than the whole row goes on a row of its own rather than nowhere.
-			if (used + columns > width && used > 0) {
-				if (piece !== '') {
-					rows.at(-1)!.push({text: piece, tone: segment.tone});
-					piece = '';
-				}
-
-				if (!newRow()) {
-					return rows;
-				}
-			}
-
-			piece += cluster;
-			used += columns;
-		}
-
-		if (piece !== '') {
-			rows.at(-1)!.push({text: piece, tone: segment.tone});
-		}
-	}
-
-	return rows;
 }
 
 function badge(entry: Entry): string {
@@ -268,7 +187,7 @@ export function contentSegments(entry: Entry, prettyJson: boolean): Segment[] {
 			const bytes = entry.bytes ?? Buffer.alloc(0);
 			const rows = hexDump(bytes.subarray(0, maxHexBytes));
 			if (bytes.length > maxHexBytes) {
-				rows.push(`… ${formatBytes(bytes.length - maxHexBytes)} more`);
+				rows.push(`… ${formatBytes(bytes.length - maxHexBytes)} more: ${openHint}`);
 			}
 
 			return [{text: rows.length === 0 ? '(empty)' : `\n${rows.join('\n')}`, tone: 'hex'}];
@@ -290,34 +209,58 @@ export function contentSegments(entry: Entry, prettyJson: boolean): Segment[] {
 	}
 }
 
+/** Columns of the prefix's segments (the time, the direction mark and a badge are ASCII, an escaped badge too). */
+const prefixColumns = (segments: readonly Segment[]): number => segments.reduce((total, segment) => total + [...segment.text].length, 0);
+
+/**
+A pretty JSON line indented deeper than `cap` columns: the indent stops at `cap`, its last columns
+saying how deep the line is (`12»`), so that deep nesting is not a staircase off the pane.
+*/
+function capIndent(segments: readonly Segment[], cap: number): readonly Segment[] {
+	const [first, next] = segments;
+	if (first === undefined || next === undefined || first.tone !== 'plain' || first.text.length <= cap || !/^ +$/.test(first.text)) {
+		return segments;
+	}
+
+	const depth = `${Math.floor(first.text.length / 2)}»`;
+	return [{text: ' '.repeat(Math.max(0, cap - depth.length)), tone: 'plain'}, {text: depth, tone: 'time'}, ...segments.slice(1)];
+}
+
 /**
 The screen lines of an entry: the first starts with the prefix, the rest are indented past the
-time and direction (or start at column 0 when the pane is too narrow for that).
+time and direction (or start at column 0 when the pane is too narrow for that) and use the width
+left after that indent. wsterm's own rows wrap at spaces.
 */
 export function entryLines(entry: Entry, {width, prettyJson}: FormatOptions): Line[] {
 	const head = prefix(entry);
-	const indent = head.reduce((total, segment) => total + [...segment.text].length, 0);
+	const indent = prefixColumns(head);
 	// Continuation lines start under the content, after the time and the direction mark (not
 	// under a badge: a hex dump needs the room).
-	const column = head.slice(0, 2).reduce((total, segment) => total + [...segment.text].length, 0);
+	const column = prefixColumns(head.slice(0, 2));
 	const hanging = width - column >= 20 ? column : 0;
+	const rest = Math.max(1, width - hanging);
+	// Pretty JSON indents at most a third of the row.
+	const cap = Math.floor(rest / 3);
+	const words = entry.dir === 'local';
 	const logical = splitLines(contentSegments(entry, prettyJson));
 	const lines: Line[] = [];
+	const margin: Segment[] = hanging > 0 ? [{text: ' '.repeat(hanging), tone: 'plain'}] : [];
 	for (const [index, segments] of logical.entries()) {
 		const first = index === 0;
-		const room = Math.max(1, first ? width - indent : width - hanging);
-		const wrapped = wrapLine(segments, room);
-		for (const [rowIndex, row] of wrapped.entries()) {
-			if (first && rowIndex === 0) {
-				lines.push([...head, ...row]);
-			} else {
-				lines.push(hanging > 0 ? [{text: ' '.repeat(hanging), tone: 'plain'}, ...row] : row);
-			}
+		const shown = first || !prettyJson ? segments : capIndent(segments, cap);
+		// A prefix that leaves no room on its row (a badge at 20 columns): the content starts below it.
+		const below = first && width - indent <= 0;
+		const wrapped = wrapSegments(shown, {first: first && !below ? width - indent : rest, rest, words, maxRows: maxEntryLines - lines.length - (below ? 1 : 0)});
+		if (below) {
+			wrapped.unshift([]);
+		}
 
+		for (const [rowIndex, row] of wrapped.entries()) {
+			lines.push(first && rowIndex === 0 ? [...head, ...row] : [...margin, ...row]);
 			if (lines.length === maxEntryLines) {
-				const total = logical.length;
-				lines.push([{text: ' '.repeat(hanging), tone: 'plain'}, {text: shorten(`… cut at ${maxEntryLines} lines (${plural(total, 'logical line')} in all)`, width), tone: 'info'}]);
-				return lines;
+				const whole = `${formatBytes(entry.size)}${logical.length > 1 ? `, ${plural(logical.length, 'line')}` : ''}`;
+				const mark = wrapSegments([{text: `… cut at ${maxEntryLines} rows (${whole}): ${openHint}`, tone: 'info'}], {first: rest, rest, words: true, maxRows: 3});
+				return [...lines, ...mark.map(row => [...margin, ...row])];
 			}
 		}
 	}
@@ -338,6 +281,8 @@ export function searchableText(entry: Entry, prettyJson: boolean): string {
 export type EntryLayout = {
 	readonly lines: (entry: Entry) => readonly Line[];
 	readonly measure: (entry: Entry) => number;
+	/** The pane shows only part of the entry (its rows or its hex dump were cut). */
+	readonly cut: (entry: Entry) => boolean;
 };
 
 /**
@@ -356,5 +301,9 @@ export function createEntryLayout(options: FormatOptions): EntryLayout {
 		return cached;
 	};
 
-	return {lines, measure: entry => lines(entry).length};
+	return {
+		lines,
+		measure: entry => lines(entry).length,
+		cut: entry => lines(entry).length > maxEntryLines || (entry.kind === 'binary' && (entry.bytes?.length ?? 0) > maxHexBytes),
+	};
 }

@@ -14,6 +14,8 @@ export type Command =
 	| {readonly name: 'json'}
 	| {readonly name: 'filter'; readonly text: string}
 	| {readonly name: 'clear'}
+	/** The row the pane cut short (else the lowest on screen), whole, in the pager. */
+	| {readonly name: 'open'}
 	| {readonly name: 'empty'}
 	/** `overwrite`: `/save!`, which may replace an existing file. */
 	| {readonly name: 'save'; readonly path: string; readonly overwrite: boolean}
@@ -38,6 +40,7 @@ export const commandHelp: ReadonlyArray<readonly [usage: string, description: st
 	['/file <path>', 'send a file: text if it is UTF-8, binary otherwise'],
 	['/json', 'toggle pretty-printed JSON'],
 	['/filter [text]', 'show only rows containing text; alone: show all'],
+	['/open', 'show a row whole in $PAGER (else less): the lowest one on screen that was cut short, or the lowest one'],
 	['/clear', 'empty the message pane'],
 	['/empty', 'send an empty text message'],
 	['/save <path>', 'write the session as JSON lines (as --record does; wsterm replay reads it)'],
@@ -284,6 +287,10 @@ export function parseInput(line: string, {protocol}: {readonly protocol?: string
 
 		case 'clear': {
 			return noArguments({name: 'clear'});
+		}
+
+		case 'open': {
+			return noArguments({name: 'open'});
 		}
 
 		case 'empty': {

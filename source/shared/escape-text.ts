@@ -4,12 +4,22 @@ terminal, ESC, CSI (C1 0x9b), OSC and friends can move the cursor, rewrite the s
 window title or worse. Everything shown to a person goes through escapeControl first.
 */
 
-// C0 (tab and line feed are handled by the caller's choice), DEL, C1, the line and paragraph
-// separators and the bidirectional overrides that can reorder what a reader sees.
-const unsafe = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF]/;
-const unsafeGlobal = new RegExp(unsafe.source, 'g');
-const unsafeWithLayout = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF]/;
-const unsafeWithLayoutGlobal = new RegExp(unsafeWithLayout.source, 'g');
+/*
+The one rule for what is made visible: C0 (tab and line feed are the caller's choice), DEL, C1,
+the line and paragraph separators, and every invisible format character (Unicode's Cf: the
+zero-width space, non-joiner and joiner, the bidirectional marks and overrides that can reorder
+what a reader sees, the byte order mark, soft hyphen, word joiner, tags...). Those hide text, and
+terminals disagree on how wide they are. Two uses of them are kept, because they are how an emoji
+is written: a joiner between two emoji (👨‍👩‍👧, 🏳️‍🌈, 🧑🏽‍💻) and the tags of a flag (🏴 and its tags).
+*/
+const invisible = String.raw`\p{Cf}\u2028\u2029`;
+const emojiParts = String.raw`(?<kept>(?<=\p{Extended_Pictographic}\p{Emoji_Modifier}?\uFE0F?)\u200D(?=\p{Extended_Pictographic})|\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F})`;
+const unsafeClass = String.raw`[\u0000-\u0008\u000B-\u001F\u007F-\u009F${invisible}]`;
+const unsafeWithLayoutClass = String.raw`[\u0000-\u001F\u007F-\u009F${invisible}]`;
+const unsafe = new RegExp(unsafeClass, 'u');
+const unsafeGlobal = new RegExp(`${emojiParts}|${unsafeClass}`, 'gu');
+const unsafeWithLayout = new RegExp(unsafeWithLayoutClass, 'u');
+const unsafeWithLayoutGlobal = new RegExp(`${emojiParts}|${unsafeWithLayoutClass}`, 'gu');
 
 const named: Record<string, string> = {
 	'\0': '\\0',
@@ -22,7 +32,12 @@ const named: Record<string, string> = {
 	'\u001B': '\\e',
 };
 
-function visible(character: string): string {
+/** A character the rule catches as an escape, or an emoji's part (`kept`) as it is. */
+function visible(character: string, kept: string | undefined): string {
+	if (kept !== undefined) {
+		return kept;
+	}
+
 	const name = named[character];
 	if (name) {
 		return name;
@@ -109,13 +124,23 @@ export function formatBytes(bytes: number): string {
 	return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
 }
 
-// What JSON.stringify leaves raw but a terminal acts on: DEL, C1 and the invisible reordering
-// and separator characters of `unsafe`. (JSON escapes C0 itself.)
-const unsafeInJson = /[\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+// What JSON.stringify leaves raw but a terminal acts on, or hides: DEL, C1 and the invisible
+// characters of the rule above, the same emoji parts kept. (JSON escapes C0 itself.)
+const unsafeInJson = new RegExp(`${emojiParts}|[\\u007F-\\u009F${invisible}]`, 'gu');
+
+/** `\uXXXX` for each UTF-16 unit of `character` (a surrogate pair for one beyond the BMP), as JSON writes them. */
+function jsonEscape(character: string): string {
+	let escaped = '';
+	for (let index = 0; index < character.length; index++) {
+		escaped += `\\u${character.charCodeAt(index).toString(16).padStart(4, '0')}`;
+	}
+
+	return escaped;
+}
 
 /** JSON text made safe for a terminal: those characters become `\uXXXX` escapes, still valid JSON. */
 export function escapeJsonControl(json: string): string {
-	return json.replace(unsafeInJson, character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+	return json.replace(unsafeInJson, (character: string, kept: string | undefined) => kept ?? jsonEscape(character));
 }
 
 /** `1 row`, `2 rows`: a count with its noun (`plural(n, 'row')`), or the plural given. */

@@ -17,6 +17,7 @@ import {createSession, type SessionEvent, sessionReducer, shownEntries} from '..
 import InputArea from './InputArea.js';
 import MessagePane from './MessagePane.js';
 import StatusBar from './StatusBar.js';
+import type {Paint} from './colors.js';
 import {useCommands} from './use-commands.js';
 import {useConnectionEvents} from './use-connection-events.js';
 import {useDecoding} from './use-decoding.js';
@@ -25,6 +26,8 @@ import {useReconnectCountdown} from './use-reconnect-countdown.js';
 import {useSessionExit} from './use-session-exit.js';
 import {useSessionKeys} from './use-session-keys.js';
 import {useTerminalSize} from './use-terminal-size.js';
+import {useOpenRow} from './use-open-row.js';
+import type {OpenInPager} from './pager.js';
 
 type Props = {
 	/** The connection to show and send through; the caller has called (or will call) `connect()`. */
@@ -70,6 +73,8 @@ type Props = {
 	readonly recordUrl?: string;
 	/** --protocol: its stage is in the pipeline (for /emit and the status bar). */
 	readonly protocol?: string;
+	/** /open: shows a row in the pager, the terminal handed over meanwhile. */
+	readonly openInPager?: OpenInPager;
 };
 
 const noHistory: readonly string[] = [];
@@ -99,6 +104,7 @@ export default function App({
 	createDecodingPipe,
 	recordUrl,
 	protocol,
+	openInPager,
 }: Props) {
 	const {stdout} = useStdout();
 	const {columns, rows} = useTerminalSize(stdout);
@@ -123,17 +129,20 @@ export default function App({
 	}, []);
 
 	const {frameHeight, maxInputLines, paneHeight} = frameLayout(rows, prompt.prompt);
+	// Reverse video and bold on a terminal, whatever the colours (ui/colors.ts).
+	const paint = useMemo((): Paint => ({color, attributes: stdout.isTTY === true}), [color, stdout]);
 	const layout = useMemo(() => createEntryLayout({width: columns, prettyJson: session.prettyJson}), [columns, session.prettyJson]);
 	const tick = useReconnectCountdown(session.link, clock, now);
 	const exit = useSessionExit({connection, pipe, session, reconnect, onExit});
-	const submit = useCommands({connection, pipe, session, dispatch, notice, now, reconnect, protocol, columns, recordUrl, switchDecoder, exit, prompt});
+	const {open, repaints} = useOpenRow({session, layout, paneHeight, openInPager, notice});
+	const submit = useCommands({connection, pipe, session, dispatch, notice, now, reconnect, protocol, columns, recordUrl, switchDecoder, open, exit, prompt});
 	const redraws = useSessionKeys({quitting: exit.quitting, prompt, submit, quit: exit.quit, dispatch, notice, onRedraw, protocol, paneHeight, measure: layout.measure});
 
 	return (
 		<Box flexDirection='column' width={columns} height={frameHeight}>
 			<MessagePane entries={shownEntries(session)} view={session.view} filter={session.filter} layout={layout} height={paneHeight} color={color}/>
-			<StatusBar session={session} url={escapeControl(url)} note={urlNote} protocol={protocol} now={tick} width={columns} color={color} redraws={redraws}/>
-			<InputArea prompt={prompt.prompt} maxLines={maxInputLines} width={columns} color={color}/>
+			<StatusBar session={session} url={escapeControl(url)} note={urlNote} protocol={protocol} now={tick} width={columns} paint={paint} redraws={redraws + repaints}/>
+			<InputArea prompt={prompt.prompt} maxLines={maxInputLines} width={columns} paint={paint}/>
 		</Box>
 	);
 }

@@ -3,6 +3,7 @@ import {memo} from 'react';
 import {escapeControl} from '../shared/escape-text.js';
 import {inputView} from '../session/input-view.js';
 import type {Prompt} from '../session/prompt.js';
+import {colorCodes, colored, inverse, type Paint} from './colors.js';
 
 type Props = {
 	readonly prompt: Prompt;
@@ -10,28 +11,25 @@ type Props = {
 	readonly maxLines: number;
 	/** Columns of the terminal. */
 	readonly width: number;
-	readonly color: boolean;
+	readonly paint: Paint;
 };
 
 // Typed text is shown escaped too: a pasted ESC must not reach the terminal either.
 const show = (text: string): string => escapeControl(text, {keepLayout: true}).replaceAll('\t', ' ');
 
-// The character under the cursor comes already shown (made visible) from inputView.
-function Cursor({character}: {readonly character: string}) {
-	return <Text inverse>{character === '' ? ' ' : character}</Text>;
-}
+// The character under the cursor comes already shown (made visible) from inputView; the cursor is
+// a reverse-video cell (the terminal's own cursor is hidden).
+const cursor = (character: string, paint: Paint): string => inverse(character === '' ? ' ' : character, paint);
 
 /** The input line (or lines), with the cursor as an inverse cell, or the Ctrl-R search. */
-function InputArea({prompt, maxLines, width, color}: Props) {
+function InputArea({prompt, maxLines, width, paint}: Props) {
 	if (prompt.search !== undefined) {
 		const {query, match} = prompt.search;
 		const found = match === undefined ? '' : prompt.history.entries[match] ?? '';
+		const result = match === undefined ? (query === '' ? '' : '  no match') : `  ${show(found.replaceAll('\n', ' ⏎ '))}`;
 		return (
 			<Text wrap='truncate-end'>
-				<Text color={color ? 'yellow' : undefined}>(search) </Text>
-				{show(query)}
-				<Cursor character=''/>
-				<Text color={color ? 'gray' : undefined}>{match === undefined ? (query === '' ? '' : '  no match') : `  ${show(found.replaceAll('\n', ' ⏎ '))}`}</Text>
+				{`${colored('(search) ', colorCodes.yellow, paint)}${show(query)}${cursor('', paint)}${colored(result, colorCodes.gray, paint)}`}
 			</Text>
 		);
 	}
@@ -40,12 +38,8 @@ function InputArea({prompt, maxLines, width, color}: Props) {
 	return (
 		<Box flexDirection='column'>
 			{rows.map((row, index) => (
-				// eslint-disable-next-line react/no-array-index-key
 				<Text key={index} wrap='truncate-end'>
-					<Text color={color ? 'cyan' : undefined}>{row.prefix}</Text>
-					{row.before}
-					{row.cursor === undefined ? undefined : <Cursor character={row.cursor}/>}
-					{row.after}
+					{`${colored(row.prefix, colorCodes.cyan, paint)}${row.before}${row.cursor === undefined ? '' : cursor(row.cursor, paint)}${row.after}`}
 				</Text>
 			))}
 		</Box>

@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import {memo} from 'react';
 import type {Session} from '../session/state.js';
 import {statusLine} from '../session/status-line.js';
+import {bold, colorCodes, colored, inverse, type Paint} from './colors.js';
 
 type Props = {
 	readonly session: Session;
@@ -14,29 +15,32 @@ type Props = {
 	/** Clock milliseconds now, for the reconnect countdown. */
 	readonly now: number;
 	readonly width: number;
-	readonly color: boolean;
+	readonly paint: Paint;
 	/** Ctrl-L presses so far: each one changes the frame invisibly, so that ink paints all of it again. */
 	readonly redraws?: number;
 };
 
 const stateColors = {
-	connecting: 'yellow',
-	open: 'green',
-	closing: 'yellow',
-	closed: 'red',
-	reconnecting: 'yellow',
+	connecting: colorCodes.yellow,
+	open: colorCodes.green,
+	closing: colorCodes.yellow,
+	closed: colorCodes.red,
+	reconnecting: colorCodes.yellow,
 } as const;
 
-/** One line: state, URL, subprotocol, compression, round trip, traffic, scroll state (session/status-line.ts). */
-function StatusBar({session, url, note, protocol, now, width, color, redraws = 0}: Props) {
+/**
+One line in reverse video: the state (bold, coloured), then URL, subprotocol, compression, round
+trip, traffic, scroll state, fitted to the width (session/status-line.ts, as the first frame).
+*/
+function StatusBar({session, url, note, protocol, now, width, paint, redraws = 0}: Props) {
 	const {state, details} = statusLine(session, {url, note, protocol, now, width});
 	// Ctrl-L: a frame that differs by one invisible change (a no-break space for the first space,
 	// which a long line's truncation never cuts off), so that ink writes every line again.
+	const shown = redraws % 2 === 1 ? `\u00A0${details.slice(1)}` : details;
 	return (
 		<Box width={width}>
-			<Text inverse wrap='truncate-end'>
-				<Text bold color={color ? stateColors[session.link.state] : undefined}>{` ${state} `}</Text>
-				{redraws % 2 === 1 ? `\u00A0${details.slice(1)}` : details}
+			<Text wrap='truncate-end'>
+				{inverse(`${bold(colored(` ${state} `, stateColors[session.link.state], paint), paint)}${shown}`, paint)}
 			</Text>
 		</Box>
 	);

@@ -44,8 +44,39 @@ export function lineText(line: Line, color: boolean): string {
 }
 
 /**
-Colour is on unless NO_COLOR is set (to anything but '') or FORCE_COLOR is '0'; FORCE_COLOR set to
-anything else wins over NO_COLOR, as chalk reads it.
+How the session is painted: `color`, the colours (colorEnabled); `attributes`, reverse video and
+bold, which the status bar and the cursor need to be seen at all, so they stay on without colour.
+Painted here as SGR sequences, one rule for every part of the screen (ink's own styles follow
+chalk's reading of the terminal, which drops reverse video with TERM=dumb or FORCE_COLOR=0 and
+left the cursor invisible); off on a stream that is not a terminal (the tests' frames).
+*/
+export type Paint = {
+	readonly color: boolean;
+	readonly attributes: boolean;
+};
+
+/** The SGR foreground codes of the named colours the views use. */
+export const colorCodes = {red: 31, green: 32, yellow: 33, cyan: 36, gray: 90} as const;
+
+/** `text` in a colour (undefined: the terminal's own), when colour is on. */
+export function colored(text: string, code: number | undefined, paint: Paint): string {
+	return paint.color && code !== undefined && text !== '' ? `\u001B[${code}m${text}\u001B[39m` : text;
+}
+
+/** `text` in reverse video. */
+export function inverse(text: string, paint: Paint): string {
+	return paint.attributes ? `\u001B[7m${text}\u001B[27m` : text;
+}
+
+/** `text` in bold. */
+export function bold(text: string, paint: Paint): string {
+	return paint.attributes ? `\u001B[1m${text}\u001B[22m` : text;
+}
+
+/**
+Colour is on unless NO_COLOR is set (to anything but '') or TERM is `dumb`, or FORCE_COLOR is '0';
+FORCE_COLOR set to anything else wins over both, as chalk reads it. (--no-color sets NO_COLOR and
+FORCE_COLOR=0.)
 */
 export function colorEnabled(env: Readonly<Record<string, string | undefined>>): boolean {
 	const force = env.FORCE_COLOR;
@@ -53,5 +84,5 @@ export function colorEnabled(env: Readonly<Record<string, string | undefined>>):
 		return force !== '0' && force !== 'false';
 	}
 
-	return env.NO_COLOR === undefined || env.NO_COLOR === '';
+	return (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
 }

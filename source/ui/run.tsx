@@ -11,6 +11,7 @@ import {recordedUrl} from '../replay/recorder.js';
 import App from './App.js';
 import {colorEnabled} from './colors.js';
 import {createDecoders} from './decoders.js';
+import {createPager} from './pager.js';
 import {listenToProcess} from './process-events.js';
 import {terminalInput, terminalOutput} from './terminal-screen.js';
 
@@ -41,7 +42,7 @@ async function endSession(code: number, unsent: number, {started, stderr, histor
 }
 
 /** The App's props from the started session and the Io (all but the way out). */
-function appProps(started: StartedSession, {env, clock, stdout}: Pick<Io, 'env' | 'clock' | 'stdout'>, onHistoryAdd: ((entry: string) => Promise<void>) | undefined) {
+function appProps(started: StartedSession, {env, clock, stdin, stdout}: Pick<Io, 'env' | 'clock' | 'stdin' | 'stdout'>, onHistoryAdd: ((entry: string) => Promise<void>) | undefined) {
 	const {options, target, urlNote, connection, pipe, history} = started;
 	const notes = history.problem === undefined ? options.notes : [...options.notes, `history not read (${history.problem}); --no-history turns it off`];
 	return {
@@ -63,6 +64,7 @@ function appProps(started: StartedSession, {env, clock, stdout}: Pick<Io, 'env' 
 		protocol: options.protocol,
 		...createDecoders({connection, codecOptions: options.codecOptions, initialMessages: options.connection.initialMessages, now: clock.wallNow}),
 		recordUrl: recordedUrl(target.url),
+		openInPager: createPager({stdin: terminalInput(stdin), stdout: terminalOutput(stdout), env}),
 		onRedraw() {
 			// The screen is cleared where the cursor is; the next frame differs (StatusBar's
 			// redraws), so ink erases its lines and writes all of them again.

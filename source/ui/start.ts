@@ -9,9 +9,10 @@ import {escapeControl} from '../shared/escape-text.js';
 import type {Io} from '../shared/io.js';
 import type {ConnectTarget} from '../connection/connect-options.js';
 import {type ConnectFailure, Connection, type CloseEvent, type ConnectionOptions} from '../connection/connection.js';
+import type {OpenEvent} from '../connection/events.js';
 import {historyPath, type LoadedHistory, loadHistory} from '../session/history.js';
 import type {RunningServer} from '../serve/run.js';
-import {createSession, type SessionEvent} from '../session/state.js';
+import {createSession, type Session, type SessionEvent} from '../session/state.js';
 import {statusLine} from '../session/status-line.js';
 import {listenToConnection} from '../session/events.js';
 import type {DecoderSwitch} from '../codecs/stage.js';
@@ -73,16 +74,26 @@ async function startEchoServer(): Promise<RunningServer> {
 	return startServer({...defaultServeOptions, port: 0, host: '127.0.0.1'}, () => undefined);
 }
 
+/** The status bar's row for `session`, painted where the UI draws it (the third row from the bottom). */
+function statusRow(session: Session, url: string, note: string | undefined, {columns = 80, rows = 24}: {readonly columns?: number; readonly rows?: number}, now: number): string {
+	const {state, details} = statusLine(session, {url: escapeControl(url), note, now, width: columns});
+	const bar = (` ${state} ` + details).slice(0, columns).padEnd(columns);
+	return `\u001B[${Math.max(1, rows - 2)};1H\u001B[7m${bar}\u001B[27m`;
+}
+
 /**
 The first frame, as the UI will draw it: the status bar (its words from a fresh session, as
 StatusBar draws them) on the third row from the bottom and the input line below it (the frame is
 one row shorter than the terminal); the cursor goes back home, where the UI starts drawing over it.
 */
-function firstFrame(url: string, note: string | undefined, {columns = 80, rows = 24}: {readonly columns?: number; readonly rows?: number}, now: number): string {
-	const {state, details} = statusLine(createSession({limit: 0}), {url: escapeControl(url), note, now, width: columns});
-	const bar = (` ${state} ` + details).slice(0, columns).padEnd(columns);
-	const statusRow = Math.max(1, rows - 2);
-	return `\u001B[${statusRow};1H\u001B[7m${bar}\u001B[27m\r\n> \u001B[7m \u001B[27m\u001B[H`;
+function firstFrame(url: string, note: string | undefined, size: {readonly columns?: number; readonly rows?: number}, now: number): string {
+	return `${statusRow(createSession({limit: 0}), url, note, size, now)}\r\n> \u001B[7m \u001B[27m\u001B[H`;
+}
+
+/** The status bar saying open, for a connection that opened before the UI was up. */
+function openFrame(url: string, note: string | undefined, size: {readonly columns?: number; readonly rows?: number}, now: number, {protocol, extensions}: OpenEvent): string {
+	const fresh = createSession({limit: 0, state: 'open'});
+	return `${statusRow({...fresh, link: {...fresh.link, protocol, extensions}}, url, note, size, now)}\u001B[H`;
 }
 
 type Reached = Pick<StartedSession, 'target' | 'urlNote' | 'server'>;
@@ -148,6 +159,16 @@ export async function startSession(options: SessionOptions, io: Pick<Io, 'stdin'
 		events.push(event);
 	}, options.connection.initialMessages, pipe);
 	const startedAt = clock.wallNow();
+	// Open before the UI is up (it loads meanwhile): the first frame says so at once. Only without
+	// stages: with them, a protocol's handshake may still have to finish before the session is open.
+	const paintOpen = (event: OpenEvent): void => {
+		stdout.write(openFrame(target.displayUrl, urlNote, stdout, clock.wallNow(), event));
+	};
+
+	if (pipe === undefined) {
+		connection.once('open', paintOpen);
+	}
+
 	connection.connect();
 
 	const historyFile = options.history ? historyPath(env) : undefined;
@@ -170,6 +191,10 @@ export async function startSession(options: SessionOptions, io: Pick<Io, 'stdin'
 		},
 		last,
 		restore,
-		release,
+		release() {
+			// The UI draws from now on.
+			connection.off('open', paintOpen);
+			release();
+		},
 	};
 }

@@ -27,9 +27,12 @@ export type HeldTerminal = {
 
 // Alternate screen, cursor hidden, and bracketed paste (mode 2004): a paste arrives marked, as one draft.
 const enterAlternateScreen = '\u001B[?1049h\u001B[H\u001B[?25l\u001B[?2004h';
-// Bracketed paste off, cursor shown, attributes reset, back to the screen the shell had, and the
-// cursor shown again there (a terminal may keep its visibility per screen).
-const leaveAlternateScreen = '\u001B[?2004l\u001B[?25h\u001B[0m\u001B[?1049l\u001B[?25h';
+// Bracketed paste off, cursor shown, attributes reset, the alternate screen erased, back to the
+// screen the shell had, and the cursor shown again there (a terminal may keep its visibility per
+// screen). Erased first because tmux (3.3a), when the window changed size during the session,
+// reflows the alternate screen to the old width as it leaves it, and rows that no longer fit were
+// left in the shell's scrollback, among its own lines: blank, nothing of the session is left.
+const leaveAlternateScreen = '\u001B[?2004l\u001B[?25h\u001B[0m\u001B[H\u001B[2J\u001B[?1049l\u001B[?25h';
 
 /** Raw mode and the alternate screen, put back on `restore()`, at exit, or on a signal before the UI is up. */
 export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream, signals: Io['signals']): HeldTerminal {
@@ -73,4 +76,26 @@ export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStrea
 	signals.on('SIGHUP', onSignal);
 	stdout.write(enterAlternateScreen);
 	return {restore, release};
+}
+
+/**
+Runs `run` (a program that takes the terminal: the pager of /open) with the terminal as the shell
+had it: raw mode off, the alternate screen left. Then raw mode and the alternate screen again,
+blank: the caller has the UI paint all of it.
+*/
+export function suspendTerminal<T>(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream, run: () => T): T {
+	if (stdin.isTTY) {
+		stdin.setRawMode(false);
+	}
+
+	stdout.write(leaveAlternateScreen);
+	try {
+		return run();
+	} finally {
+		if (stdin.isTTY) {
+			stdin.setRawMode(true);
+		}
+
+		stdout.write(enterAlternateScreen);
+	}
 }

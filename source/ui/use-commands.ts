@@ -25,6 +25,8 @@ type Options = {
 	/** `/save`'s `open` record: the URL without credentials. */
 	readonly recordUrl: string | undefined;
 	readonly switchDecoder: CommandEffects['switchDecoder'];
+	/** /open: a row whole in the pager. */
+	readonly open: CommandEffects['open'];
 	readonly exit: Pick<SessionExit, 'quit' | 'closeConnection'>;
 	readonly prompt: Pick<PromptHandle, 'current' | 'act'>;
 };
@@ -53,7 +55,7 @@ function useSend({connection, pipe, reconnect, dispatch, notice, now}: Pick<Opti
 
 /** Enter: the line in the input sent as a message, or run as a slash command (session/command-processor.ts). */
 export function useCommands(options: Options): () => void {
-	const {connection, session, dispatch, notice, now, protocol, columns, recordUrl, switchDecoder, exit, prompt} = options;
+	const {connection, session, dispatch, notice, now, protocol, columns, recordUrl, switchDecoder, open, exit, prompt} = options;
 	const send = useSend(options);
 	const sendFile = useCallback(async (typed: string) => {
 		const file = await readMessageFile(typed, homedir());
@@ -79,11 +81,11 @@ export function useCommands(options: Options): () => void {
 		}
 
 		processLine(text, {
-			connection, protocol, columns, now, dispatch, notice, send, sendFile, save, switchDecoder, quit,
+			connection, protocol, columns, now, dispatch, notice, send, sendFile, save, switchDecoder, open, quit,
 			close: closeConnection,
 			submitted(line, remember) {
 				act({type: 'submitted', text: line, remember});
 			},
 		});
-	}, [connection, protocol, columns, now, dispatch, notice, send, sendFile, save, switchDecoder, quit, closeConnection, current, act]);
+	}, [connection, protocol, columns, now, dispatch, notice, send, sendFile, save, switchDecoder, open, quit, closeConnection, current, act]);
 }
