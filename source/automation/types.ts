@@ -23,13 +23,13 @@ export type HookMessage = {
 	*/
 	json(): unknown;
 	/** With --decode: the value a binary message decoded to (integers beyond 2^53 as bigint, bytes as Uint8Array; protobuf: its JSON mapping). */
-	readonly decoded?: unknown;
+	readonly decoded?: unknown | undefined;
 	/**
 	With --protocol socketio, on an event the server emitted with a callback: answers it with these
 	arguments (Buffers go as binary attachments). Call it before onMessage returns (or its promise
 	settles): then wsterm answers with no arguments. A second call throws.
 	*/
-	readonly ack?: (...args: unknown[]) => void;
+	readonly ack?: ((...args: unknown[]) => void) | undefined;
 };
 
 /**

@@ -6,20 +6,20 @@ import type {ClientOptions} from './ws.js';
 export type ConnectFlags = {
 	readonly header: readonly string[];
 	readonly cookie: readonly string[];
-	readonly origin?: string;
+	readonly origin?: string | undefined;
 	readonly subprotocol: readonly string[];
-	readonly userAgent?: string;
-	readonly auth?: string;
+	readonly userAgent?: string | undefined;
+	readonly auth?: string | undefined;
 	readonly followRedirects: boolean;
 	readonly insecure: boolean;
-	readonly ca?: string;
-	readonly cert?: string;
-	readonly key?: string;
-	readonly passphrase?: string;
-	readonly proxy?: string;
+	readonly ca?: string | undefined;
+	readonly cert?: string | undefined;
+	readonly key?: string | undefined;
+	readonly passphrase?: string | undefined;
+	readonly proxy?: string | undefined;
 	readonly compress: boolean;
 	readonly connectTimeout: number;
-	readonly maxPayload?: number;
+	readonly maxPayload?: number | undefined;
 };
 
 /** Everything needed to open (and reopen) one WebSocket connection. */

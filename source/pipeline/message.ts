@@ -25,47 +25,47 @@ export type DecodedView = {
 /** What stages add to a message; each field is set by the stage named in its comment. */
 export type Annotations = {
 	/** Codec / protocol stage: the payload decoded (a msgpack value, a Socket.IO event's arguments...). */
-	readonly decoded?: unknown;
+	readonly decoded?: unknown | undefined;
 	/** Codec stage (--decode): how the decoded value is shown (display and --jsonl read it, never decoding again). */
-	readonly view?: DecodedView;
+	readonly view?: DecodedView | undefined;
 	/** Codec / protocol stage: a short name shown next to the message and written as `codec` by --jsonl (`msgpack`, `socket.io`). */
-	readonly badge?: string;
+	readonly badge?: string | undefined;
 	/**
 	Hooks stage (onMessage's outcome): undefined, show the message as usual; null, hide it (it is
 	still counted and recorded); a message, show that instead.
 	*/
-	readonly shown?: PipelineMessage | null;
+	readonly shown?: PipelineMessage | null | undefined;
 	/** Hooks stage: a `--reply` rule answered it (serve: so it is not echoed as well). */
-	readonly replied?: boolean;
+	readonly replied?: boolean | undefined;
 	/**
 	Protocol stage: a packet of the protocol's own. Received (Engine.IO ping, connection_ack): it
 	goes on to the recorder only; hooks and the consumer skip it. Sent on its own (a handshake, a
 	pong, a SUBSCRIBE): the session shows no row for it.
 	*/
-	readonly control?: boolean;
+	readonly control?: boolean | undefined;
 	/** Protocol stage: false, a received message that -n does not count (a JSON-RPC notification). */
-	readonly counted?: boolean;
+	readonly counted?: boolean | undefined;
 	/** Protocol stage: how many requests sent a received message answers (default: 1 if counted, else 0). */
-	readonly answers?: number;
+	readonly answers?: number | undefined;
 	/** Protocol stage: false, a message sent that awaits no answer (a handshake, a pong). */
-	readonly awaitsReply?: boolean;
+	readonly awaitsReply?: boolean | undefined;
 	/** Protocol stage: for a message it hides (shown: null), a few words the session shows in a quiet row (graphql-ws's `complete`). */
-	readonly note?: string;
+	readonly note?: string | undefined;
 	/** Protocol stage: the line pipe mode prints for this message instead of its payload. */
-	readonly line?: string;
+	readonly line?: string | undefined;
 	/** Protocol stage: fields added to the message's --jsonl record (`rttMs`, `request`). */
-	readonly fields?: Readonly<Record<string, unknown>>;
+	readonly fields?: Readonly<Record<string, unknown>> | undefined;
 	/**
 	Protocol stage: the received message asks for an answer (a Socket.IO event emitted with a
 	callback). Hooks may give it (`message.ack(...)`); the hooks stage gives the default answer
 	once they are done, and without hooks the protocol stage answers at once.
 	*/
-	readonly acknowledgement?: Acknowledgement;
+	readonly acknowledgement?: Acknowledgement | undefined;
 	/**
 	Protocol stage: a message made from part of a received frame (one response of a JSON-RPC
 	batch): the recorder skips it, the frame itself having gone past as a control message.
 	*/
-	readonly derived?: boolean;
+	readonly derived?: boolean | undefined;
 };
 
 /** An answer a received message asks for (see Annotations.acknowledgement). */

@@ -27,7 +27,7 @@ export type Entry = {
 	/** The round trip a pong answered (or a protocol's response: JSON-RPC, a Socket.IO ack), in milliseconds. */
 	readonly rtt?: number;
 	/** A message typed while not connected: waiting to be sent, or never sent. */
-	readonly delivery?: 'pending' | 'unsent';
+	readonly delivery?: 'pending' | 'unsent' | undefined;
 	/** The codec that decoded (or encoded) it: shown before the content. */
 	readonly badge?: string;
 	/** The bytes on the wire when what is shown is a codec's or a protocol's view of them (/save writes these). */

@@ -233,7 +233,7 @@ Reads one submitted line. `protocol` (--protocol): a line that starts with a pat
 destination (`/queue/a hello`), is a message, not an unknown command (no command has a slash in
 its name); without a protocol it stays an error, so that a mistyped command is never sent.
 */
-export function parseInput(line: string, {protocol}: {readonly protocol?: string} = {}): ParsedInput {
+export function parseInput(line: string, {protocol}: {readonly protocol?: string | undefined} = {}): ParsedInput {
 	if (!line.startsWith('/')) {
 		return {type: 'send', text: line};
 	}

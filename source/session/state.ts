@@ -36,7 +36,7 @@ export type SessionEvent = {readonly time: number} & (
 	| {readonly type: 'exit'; readonly code: number}
 	| {readonly type: 'ping'; readonly payload: Buffer}
 	/** A keepalive pong (answering --ping-interval) updates the round trip but adds no row. */
-	| {readonly type: 'pong'; readonly payload: Buffer; readonly rtt: number | undefined; readonly keepalive?: boolean}
+	| {readonly type: 'pong'; readonly payload: Buffer; readonly rtt: number | undefined; readonly keepalive?: boolean | undefined}
 	/** `fault`: wsterm closed it because something went wrong (no pong, a message too big, a bad frame). */
 	| {readonly type: 'close'; readonly code: number; readonly reason: string; readonly byUs: boolean; readonly willReconnect: boolean; readonly fault?: string}
 	| {readonly type: 'connect-error'; readonly message: string}

@@ -15,7 +15,7 @@ export type StatusFacts = {
 	/** Said after the URL, e.g. that it is the built-in echo server. */
 	readonly note: string | undefined;
 	/** --protocol's name. */
-	readonly protocol?: string;
+	readonly protocol?: string | undefined;
 	/** Clock milliseconds now, for the reconnect countdown. */
 	readonly now: number;
 	/** Columns of the bar. */

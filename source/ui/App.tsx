@@ -35,15 +35,15 @@ type Props = {
 	/** The URL for the status bar (no password). */
 	readonly url: string;
 	/** Said next to the URL, e.g. that it is the built-in echo server. */
-	readonly urlNote?: string;
+	readonly urlNote?: string | undefined;
 	/** One-line notes shown first. */
-	readonly notes?: readonly string[];
+	readonly notes?: readonly string[] | undefined;
 	/** Entries kept in the pane (--scrollback). */
 	readonly scrollback: number;
 	/** Input history to start with, oldest first. */
-	readonly history?: readonly string[];
+	readonly history?: readonly string[] | undefined;
 	/** Called with each entry added to the history (to append it to the file); undefined: history is not kept. */
-	readonly onHistoryAdd?: (entry: string) => Promise<void>;
+	readonly onHistoryAdd?: ((entry: string) => Promise<void>) | undefined;
 	/** Messages typed while reconnecting wait for the connection (--reconnect). */
 	readonly reconnect: boolean;
 	readonly color: boolean;
@@ -54,27 +54,27 @@ type Props = {
 	/** Called once when the session is over, with the exit code and how many typed messages were never sent. */
 	readonly onExit: (code: number, unsent: number) => void;
 	/** Milliseconds between batches of connection events (one frame). */
-	readonly frameInterval?: number;
+	readonly frameInterval?: number | undefined;
 	/** Hands over the connection's events from before the session was drawn (see start.ts). */
-	readonly takeBacklog?: () => readonly SessionEvent[];
+	readonly takeBacklog?: (() => readonly SessionEvent[]) | undefined;
 	/** When the connection was started (the backlog's events came after it): the time of the start's rows. */
-	readonly startedAt?: number;
+	readonly startedAt?: number | undefined;
 	/** The -I messages the connection sends on every open (shown as sent, saved by /save). */
-	readonly initialMessages?: readonly string[];
+	readonly initialMessages?: readonly string[] | undefined;
 	/** Ctrl-L: forget what is on the screen, so that the next frame paints all of it. */
-	readonly onRedraw?: () => void;
+	readonly onRedraw?: (() => void) | undefined;
 	/** The message pipeline (hooks, codecs, recorder): what is sent and received goes through it. */
-	readonly pipe?: SessionPipe;
+	readonly pipe?: SessionPipe | undefined;
 	/** /decode NAME: loads a codec. */
-	readonly loadDecoder?: (name: string) => Promise<Codec>;
+	readonly loadDecoder?: ((name: string) => Promise<Codec>) | undefined;
 	/** /decode NAME in a session without a pipeline: one with a codec stage decoding with NAME. */
-	readonly createDecodingPipe?: (name: string) => Promise<SessionPipe>;
+	readonly createDecodingPipe?: ((name: string) => Promise<SessionPipe>) | undefined;
 	/** `/save`'s `open` record: the URL without credentials. */
-	readonly recordUrl?: string;
+	readonly recordUrl?: string | undefined;
 	/** --protocol: its stage is in the pipeline (for /emit and the status bar). */
-	readonly protocol?: string;
+	readonly protocol?: string | undefined;
 	/** /open: shows a row in the pager, the terminal handed over meanwhile. */
-	readonly openInPager?: OpenInPager;
+	readonly openInPager?: OpenInPager | undefined;
 };
 
 const noHistory: readonly string[] = [];

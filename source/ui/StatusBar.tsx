@@ -11,13 +11,13 @@ type Props = {
 	/** Said after the URL, e.g. that it is the built-in echo server. */
 	readonly note: string | undefined;
 	/** --protocol's name. */
-	readonly protocol?: string;
+	readonly protocol?: string | undefined;
 	/** Clock milliseconds now, for the reconnect countdown. */
 	readonly now: number;
 	readonly width: number;
 	readonly paint: Paint;
 	/** Ctrl-L presses so far: each one changes the frame invisibly, so that ink paints all of it again. */
-	readonly redraws?: number;
+	readonly redraws?: number | undefined;
 };
 
 const stateColors = {

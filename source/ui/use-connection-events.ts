@@ -14,11 +14,11 @@ type Options = {
 	/** Milliseconds between batches: a flood becomes one state change per frame. */
 	readonly interval: number;
 	/** The -I messages the connection sends on each open, shown as sent then. */
-	readonly initialMessages?: readonly string[];
+	readonly initialMessages?: readonly string[] | undefined;
 	/** Hands over the events recorded before the UI listened (the connection opens while the UI loads). */
-	readonly takeBacklog?: () => readonly SessionEvent[];
+	readonly takeBacklog?: (() => readonly SessionEvent[]) | undefined;
 	/** The message pipeline the connection's messages go through (none without pipeline flags). */
-	readonly pipe?: SessionPipe;
+	readonly pipe?: SessionPipe | undefined;
 };
 
 /**
