@@ -32,7 +32,10 @@ export function assertFreshBuild(): void {
 	}
 }
 
-assertFreshBuild();
+// A CLI or terminal test file checks at once; any other test that starts the CLI checks then.
+if (/\.(?:cli|tmux)\.test\.tsx?$/.test(process.argv[1] ?? '')) {
+	assertFreshBuild();
+}
 
 export type CliResult = {
 	readonly code: number | null;
@@ -53,6 +56,7 @@ export function startCli(args: readonly string[], {input, env, timeout = 30_000}
 	env?: NodeJS.ProcessEnv;
 	timeout?: number;
 } = {}): CliRun {
+	assertFreshBuild();
 	const child = spawn(process.execPath, [cliPath, ...args], {
 		env: {...process.env, NO_PROXY: '*', HTTP_PROXY: '', HTTPS_PROXY: '', ...env},
 		stdio: ['pipe', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@ import {readFileSync} from 'node:fs';
 import {defaultServeOptions} from '../../source/serve/options.js';
 import {startServer, type RunningServer, type ServeOptions} from '../../source/serve/run.js';
 import {WebSocket, type ClientOptions} from '../../source/connection/ws.js';
-import {cliPath} from './cli.js';
+import {assertFreshBuild, cliPath} from './cli.js';
 
 export type Received = {readonly data: Buffer; readonly isBinary: boolean};
 
@@ -105,6 +105,7 @@ export type ServeChild = {
 
 /** `wsterm serve --port 0 ...args` from the built CLI, resolved once it printed its URL. */
 export async function startServeCli(args: readonly string[] = []): Promise<ServeChild> {
+	assertFreshBuild();
 	const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', ...args], {stdio: ['ignore', 'pipe', 'pipe']});
 	const errors: Buffer[] = [];
 	child.stderr!.on('data', (chunk: Buffer) => errors.push(chunk));
