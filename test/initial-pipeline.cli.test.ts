@@ -14,7 +14,7 @@ import {Connection} from '../source/connection/connection.js';
 import {loadCodecStage} from '../source/codecs/stage.js';
 import type {SessionEvent} from '../source/session/session.js';
 import {listenToConnection} from '../source/session/events.js';
-import {SessionPipe} from '../source/session/message-path.js';
+import {SessionMessagePath} from '../source/session/message-path.js';
 import {runCli, startCli} from './helpers/cli.js';
 import {startServer, type TestServer} from './helpers/servers.js';
 import {startStompServer} from './helpers/stomp-server.js';
@@ -145,9 +145,9 @@ export function onSend(message, ctx) { ctx.log('onSend ' + message.text); return
 	test('the session\'s pipeline: -I goes through the stages (msgpack), shown as sent rows after the open', async () => {
 		const {url, connections} = await server(() => undefined);
 		const connection = new Connection({url, displayUrl: url, protocols: [], options: {}}, {initialMessages: ['{"hello":1}']});
-		const pipe = new SessionPipe(connection, [await loadCodecStage({encode: 'msgpack'})], Date.now, ['{"hello":1}']);
+		const messagePath = new SessionMessagePath(connection, [await loadCodecStage({encode: 'msgpack'})], Date.now, ['{"hello":1}']);
 		const events: SessionEvent[] = [];
-		const stop = listenToConnection(connection, Date.now, event => events.push(event), ['{"hello":1}'], pipe);
+		const stop = listenToConnection(connection, Date.now, event => events.push(event), ['{"hello":1}'], messagePath);
 		try {
 			connection.connect();
 			await until(() => connections[0]?.length === 1);

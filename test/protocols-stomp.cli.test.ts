@@ -9,7 +9,7 @@ import {PipelineMessage} from '../source/pipeline/message.js';
 import type {PipelineEvent, Stage, StageLink} from '../source/pipeline/stage.js';
 import {contentType, loadStompStage, maxFrameBytes, type StompOptions} from '../source/protocols/stomp.js';
 import {listenToConnection} from '../source/session/events.js';
-import {SessionPipe} from '../source/session/message-path.js';
+import {SessionMessagePath} from '../source/session/message-path.js';
 import {runCli, startCli} from './helpers/cli.js';
 import {startServer} from './helpers/servers.js';
 import {startStompServer} from './helpers/stomp-server.js';
@@ -424,16 +424,16 @@ describe('--protocol stomp says DISCONNECT at the end of a run', () => {
 		const server = await startStompServer();
 		closers.push(async () => server.close());
 		const connection = new Connection({url: server.url, displayUrl: server.url, protocols: [], options: {}});
-		const pipe = new SessionPipe(connection, [await loadStompStage({subscribe: []})], Date.now);
-		const stop = listenToConnection(connection, Date.now, () => undefined, [], pipe);
+		const messagePath = new SessionMessagePath(connection, [await loadStompStage({subscribe: []})], Date.now);
+		const stop = listenToConnection(connection, Date.now, () => undefined, [], messagePath);
 		try {
 			connection.connect();
 			// The line waits for CONNECTED; once it is out, the stage is connected.
-			pipe.send('/queue/a hi', false);
+			messagePath.send('/queue/a hi', false);
 			await until(() => server.seen.length === 2);
-			assert.equal(pipe.close(999), 'close code 999 cannot be sent: use 1000-1003, 1007-1014 or 3000-4999', 'checked before anything is sent');
+			assert.equal(messagePath.close(999), 'close code 999 cannot be sent: use 1000-1003, 1007-1014 or 3000-4999', 'checked before anything is sent');
 			assert.equal(server.seen.length, 2);
-			assert.equal(pipe.close(1000), undefined);
+			assert.equal(messagePath.close(1000), undefined);
 			await once(connection, 'close');
 			assert.deepEqual(server.seen.map(frame => frame.command), ['CONNECT', 'SEND', 'DISCONNECT', 'websocket close']);
 		} finally {

@@ -8,7 +8,7 @@ import {after, test} from 'node:test';
 import {render} from 'ink-testing-library';
 import {Connection, systemClock} from '../source/connection/connection.js';
 import {loadSocketIoStage} from '../source/protocols/socketio.js';
-import {SessionPipe} from '../source/session/message-path.js';
+import {SessionMessagePath} from '../source/session/message-path.js';
 import {maxPending} from '../source/session/outgoing.js';
 import App from '../source/ui/App.js';
 import {startServer} from './helpers/servers.js';
@@ -28,8 +28,8 @@ test(`a Socket.IO server that never lets the namespace be joined: ${maxPending} 
 	cleanups.push(async () => server.close());
 	const connection = new Connection({url: server.url, displayUrl: server.url, protocols: [], options: {}}, {closeTimeout: 500});
 	const stage = await loadSocketIoStage({namespace: '/', clock: systemClock});
-	const pipe = new SessionPipe(connection, [stage], Date.now);
-	const instance = render(<App connection={connection} url={server.url} scrollback={100} reconnect={false} color={false} clock={systemClock} now={Date.now} protocol='socketio' pipe={pipe} frameInterval={10} onExit={() => undefined}/>);
+	const messagePath = new SessionMessagePath(connection, [stage], Date.now);
+	const instance = render(<App connection={connection} url={server.url} scrollback={100} reconnect={false} color={false} clock={systemClock} now={Date.now} protocol='socketio' messagePath={messagePath} frameInterval={10} onExit={() => undefined}/>);
 	cleanups.push(() => {
 		instance.unmount();
 		instance.cleanup();
@@ -61,7 +61,7 @@ test(`a Socket.IO server that never lets the namespace be joined: ${maxPending} 
 	}
 
 	assert.match(frame(), new RegExp(`error not sent: ${maxPending} messages already wait for the protocol's handshake`));
-	assert.equal(pipe.sending, maxPending, 'the stage holds the first ones, and no more');
+	assert.equal(messagePath.sending, maxPending, 'the stage holds the first ones, and no more');
 	assert.equal(frame().match(/not sent:/g)?.length, 1, 'only the last line was refused');
 	assert.equal(connection.stats.sentMessages, 0);
 });

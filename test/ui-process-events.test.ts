@@ -36,7 +36,7 @@ async function openSession() {
 		errors.push(chunk.toString());
 		done();
 	}});
-	const stop = listenToProcess({signals, clock}, {connection, pipe: undefined, restore() {
+	const stop = listenToProcess({signals, clock}, {connection, messagePath: undefined, restore() {
 		restored++;
 	}, stderr, finish(code) {
 		finished.push(code);

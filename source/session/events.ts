@@ -5,15 +5,15 @@ come before the UI is there.
 */
 import type {CloseEvent, ConnectFailure, Connection, OpenEvent, PongEvent, ReconnectEvent} from '../connection/connection.js';
 import type {SessionEvent} from './session.js';
-import type {SessionPipe} from './message-path.js';
+import type {SessionMessagePath} from './message-path.js';
 
 /**
 Calls `push` with each event of `connection` until the returned function is called. With a
 pipeline, messages and the events its stages see go through it first (and it pushes them).
 */
-export function listenToConnection(connection: Connection, now: () => number, push: (event: SessionEvent) => void, initialMessages: readonly string[] = [], pipe?: SessionPipe): () => void {
-	if (pipe !== undefined) {
-		pipe.push = push;
+export function listenToConnection(connection: Connection, now: () => number, push: (event: SessionEvent) => void, initialMessages: readonly string[] = [], messagePath?: SessionMessagePath): () => void {
+	if (messagePath !== undefined) {
+		messagePath.push = push;
 	}
 
 	const plain = {
@@ -48,22 +48,22 @@ export function listenToConnection(connection: Connection, now: () => number, pu
 			push({type: 'error', message: error.message, time: now()});
 		},
 	};
-	const listeners = pipe === undefined ? plain : {
+	const listeners = messagePath === undefined ? plain : {
 		...plain,
 		open(event: OpenEvent) {
-			pipe.event({type: 'open', ...event});
+			messagePath.event({type: 'open', ...event});
 		},
 		message(data: Buffer, isBinary: boolean) {
-			pipe.receive(data, isBinary);
+			messagePath.receive(data, isBinary);
 		},
 		ping(payload: Buffer) {
-			pipe.event({type: 'ping', payload});
+			messagePath.event({type: 'ping', payload});
 		},
 		pong(event: PongEvent) {
-			pipe.event({type: 'pong', ...event});
+			messagePath.event({type: 'pong', ...event});
 		},
 		close(event: CloseEvent) {
-			pipe.event({type: 'close', ...event});
+			messagePath.event({type: 'close', ...event});
 		},
 	};
 	for (const [name, listener] of Object.entries(listeners)) {

@@ -53,7 +53,7 @@ export function shownMessage(message: PipelineMessage): ShownMessage {
 		: {data: Buffer.from(json), isBinary: false, ...found, ...wire};
 }
 
-export class SessionPipe {
+export class SessionMessagePath {
 	/** Where events go: the start-up's backlog, then the UI's batches (see listenToConnection). */
 	push: Push = () => undefined;
 	/**

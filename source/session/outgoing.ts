@@ -4,7 +4,7 @@ wait (and how many may wait), and the close, which goes through the pipeline's s
 are some so that a protocol says goodbye first (STOMP's DISCONNECT).
 */
 import type {Connection, ConnectionState} from '../connection/connection.js';
-import type {SessionPipe} from './message-path.js';
+import type {SessionMessagePath} from './message-path.js';
 
 /** Messages typed while not connected that may wait for the connection. */
 export const maxPending = 1000;
@@ -41,6 +41,6 @@ export function checkSend({state, reconnect, queuedMessages, held}: SendFacts): 
 }
 
 /** Closes the connection, through the pipeline when there is one; returns why it cannot be (a code not allowed). */
-export function closeThroughStages(connection: Pick<Connection, 'close'>, pipe: Pick<SessionPipe, 'close'> | undefined, code: number, reason = ''): string | undefined {
-	return pipe === undefined ? connection.close(code, reason) : pipe.close(code, reason);
+export function closeThroughStages(connection: Pick<Connection, 'close'>, messagePath: Pick<SessionMessagePath, 'close'> | undefined, code: number, reason = ''): string | undefined {
+	return messagePath === undefined ? connection.close(code, reason) : messagePath.close(code, reason);
 }

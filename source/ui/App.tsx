@@ -12,7 +12,7 @@ import {escapeControl} from '../shared/escape-text.js';
 import type {NoticeKind} from '../session/command-processor.js';
 import {frameLayout} from '../session/frame-layout.js';
 import {createEntryLayout} from '../session/message-format.js';
-import type {SessionPipe} from '../session/message-path.js';
+import type {SessionMessagePath} from '../session/message-path.js';
 import {createSession, type SessionEvent, sessionReducer, shownEntries} from '../session/session.js';
 import InputArea from './InputArea.js';
 import MessagePane from './MessagePane.js';
@@ -64,11 +64,11 @@ type Props = {
 	/** Ctrl-L: forget what is on the screen, so that the next frame paints all of it. */
 	readonly onRedraw?: (() => void) | undefined;
 	/** The message pipeline (hooks, codecs, recorder): what is sent and received goes through it. */
-	readonly pipe?: SessionPipe | undefined;
+	readonly messagePath?: SessionMessagePath | undefined;
 	/** /decode NAME: loads a codec. */
 	readonly loadDecoder?: ((name: string) => Promise<Codec>) | undefined;
 	/** /decode NAME in a session without a pipeline: one with a codec stage decoding with NAME. */
-	readonly createDecodingPipe?: ((name: string) => Promise<SessionPipe>) | undefined;
+	readonly createDecodingMessagePath?: ((name: string) => Promise<SessionMessagePath>) | undefined;
 	/** `/save`'s `open` record: the URL without credentials. */
 	readonly recordUrl?: string | undefined;
 	/** --protocol: its stage is in the pipeline (for /emit and the status bar). */
@@ -99,9 +99,9 @@ export default function App({
 	initialMessages,
 	takeBacklog,
 	startedAt,
-	pipe: givenPipe,
+	messagePath: givenMessagePath,
 	loadDecoder,
-	createDecodingPipe,
+	createDecodingMessagePath,
 	recordUrl,
 	protocol,
 	openInPager,
@@ -113,8 +113,8 @@ export default function App({
 		dispatch({type: 'notice', kind, text, time: now()});
 	}, [now]);
 	const prompt = usePrompt(history, onHistoryAdd, notice);
-	const {pipe, switchDecoder} = useDecoding({givenPipe, loadDecoder, createDecodingPipe, notice});
-	useConnectionEvents({connection, dispatch, clock, now, interval: frameInterval, initialMessages, takeBacklog, pipe});
+	const {messagePath, switchDecoder} = useDecoding({givenMessagePath, loadDecoder, createDecodingMessagePath, notice});
+	useConnectionEvents({connection, dispatch, clock, now, interval: frameInterval, initialMessages, takeBacklog, messagePath});
 
 	useEffect(() => {
 		// The rows of the start, dated when it began: the backlog's events came after, while the UI loaded.
@@ -133,9 +133,9 @@ export default function App({
 	const paint = useMemo((): Paint => ({color, attributes: stdout.isTTY === true}), [color, stdout]);
 	const layout = useMemo(() => createEntryLayout({width: columns, prettyJson: session.prettyJson}), [columns, session.prettyJson]);
 	const tick = useReconnectCountdown(session.link, clock, now);
-	const exit = useSessionExit({connection, pipe, session, reconnect, onExit});
+	const exit = useSessionExit({connection, messagePath, session, reconnect, onExit});
 	const {open, repaints} = useOpenRow({session, layout, paneHeight, openInPager, notice});
-	const submit = useCommands({connection, pipe, session, dispatch, notice, now, reconnect, protocol, columns, recordUrl, switchDecoder, open, exit, prompt});
+	const submit = useCommands({connection, messagePath, session, dispatch, notice, now, reconnect, protocol, columns, recordUrl, switchDecoder, open, exit, prompt});
 	const redraws = useSessionKeys({quitting: exit.quitting, prompt, submit, quit: exit.quit, dispatch, notice, onRedraw, protocol, paneHeight, measure: layout.measure});
 
 	return (

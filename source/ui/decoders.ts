@@ -5,13 +5,13 @@ without one gains to decode with them.
 import type {Connection} from '../connection/connection.js';
 import type {DecoderSwitch} from '../codecs/stage.js';
 import type {Codec, CodecName, CodecOptions} from '../codecs/types.js';
-import type {SessionPipe} from '../session/message-path.js';
+import type {SessionMessagePath} from '../session/message-path.js';
 
 export type Decoders = {
 	/** The codec NAME; rejects with what /decode takes when there is none of that name. */
 	readonly loadDecoder: (name: string) => Promise<Codec>;
 	/** A pipeline with one codec stage decoding with NAME, for a session that has none. */
-	readonly createDecodingPipe: (name: string) => Promise<SessionPipe>;
+	readonly createDecodingMessagePath: (name: string) => Promise<SessionMessagePath>;
 };
 
 export type DecoderContext = {
@@ -34,11 +34,11 @@ export function createDecoders({connection, codecOptions, initialMessages, now}:
 		return loadCodec(name as CodecName, codecOptions);
 	};
 
-	const createDecodingPipe = async (name: string): Promise<SessionPipe> => {
-		const [codec, {codecStage}, {SessionPipe}] = await Promise.all([loadDecoder(name), import('../codecs/stage.js'), import('../session/message-path.js')]);
+	const createDecodingMessagePath = async (name: string): Promise<SessionMessagePath> => {
+		const [codec, {codecStage}, {SessionMessagePath}] = await Promise.all([loadDecoder(name), import('../codecs/stage.js'), import('../session/message-path.js')]);
 		const decoder: DecoderSwitch = {current: undefined};
-		return new SessionPipe(connection, [codecStage({decode: codec, decoderSwitch: decoder})], now, initialMessages, decoder);
+		return new SessionMessagePath(connection, [codecStage({decode: codec, decoderSwitch: decoder})], now, initialMessages, decoder);
 	};
 
-	return {loadDecoder, createDecodingPipe};
+	return {loadDecoder, createDecodingMessagePath};
 }

@@ -12,14 +12,14 @@ import {escapeControl} from '../shared/escape-text.js';
 import {exitCodes} from '../shared/exit-codes.js';
 import {interruptGraceMs, onInterrupt} from '../shared/interrupt.js';
 import type {Io} from '../shared/io.js';
-import type {SessionPipe} from '../session/message-path.js';
+import type {SessionMessagePath} from '../session/message-path.js';
 import {closeThroughStages} from '../session/outgoing.js';
 
 const sighup = 129;
 
 export type SessionEnding = {
 	readonly connection: Connection;
-	readonly pipe: SessionPipe | undefined;
+	readonly messagePath: SessionMessagePath | undefined;
 	/** Puts the terminal back (once). */
 	readonly restore: () => void;
 	readonly stderr: Io['stderr'];
@@ -28,7 +28,7 @@ export type SessionEnding = {
 };
 
 /** Listens to the process for the session; returns the function that stops listening. */
-export function listenToProcess({signals, clock}: Pick<Io, 'signals' | 'clock'>, {connection, pipe, restore, stderr, finish}: SessionEnding): () => void {
+export function listenToProcess({signals, clock}: Pick<Io, 'signals' | 'clock'>, {connection, messagePath, restore, stderr, finish}: SessionEnding): () => void {
 	const stopInterrupt = onInterrupt(signals, {
 		graceful(code) {
 			if (connection.state !== 'open') {
@@ -36,7 +36,7 @@ export function listenToProcess({signals, clock}: Pick<Io, 'signals' | 'clock'>,
 				return;
 			}
 
-			closeThroughStages(connection, pipe, 1000);
+			closeThroughStages(connection, messagePath, 1000);
 			connection.once('close', () => {
 				finish(code);
 			});

@@ -27,9 +27,9 @@ After the UI is gone: the terminal back, why the session ended on stderr, the co
 resolves once the history is written and the built-in server closed.
 */
 async function endSession(code: number, unsent: number, {started, stderr, historySaved}: Ending): Promise<void> {
-	const {connection, pipe, server, last, target} = started;
+	const {connection, messagePath, server, last, target} = started;
 	started.restore();
-	for (const line of endLines({code, unsent, last, url: target.displayUrl, stageError: pipe?.lastError})) {
+	for (const line of endLines({code, unsent, last, url: target.displayUrl, stageError: messagePath?.lastError})) {
 		stderr.write(line);
 	}
 
@@ -43,7 +43,7 @@ async function endSession(code: number, unsent: number, {started, stderr, histor
 
 /** The App's props from the started session and the Io (all but the way out). */
 function appProps(started: StartedSession, {env, clock, stdin, stdout}: Pick<Io, 'env' | 'clock' | 'stdin' | 'stdout'>, onHistoryAdd: ((entry: string) => Promise<void>) | undefined) {
-	const {options, target, urlNote, connection, pipe, history} = started;
+	const {options, target, urlNote, connection, messagePath, history} = started;
 	const notes = history.problem === undefined ? options.notes : [...options.notes, `history not read (${history.problem}); --no-history turns it off`];
 	return {
 		connection,
@@ -60,7 +60,7 @@ function appProps(started: StartedSession, {env, clock, stdin, stdout}: Pick<Io,
 		initialMessages: options.connection.initialMessages,
 		takeBacklog: started.takeEvents,
 		startedAt: started.startedAt,
-		pipe,
+		messagePath,
 		protocol: options.protocol,
 		...createDecoders({connection, codecOptions: options.codecOptions, initialMessages: options.connection.initialMessages, now: clock.wallNow}),
 		recordUrl: recordedUrl(target.url),
@@ -78,7 +78,7 @@ The full-screen session. Resolves with the exit code once the connection is clos
 terminal is as it was: raw mode off, cursor shown, alternate screen left, whatever ended it.
 */
 export async function runInteractive(started: StartedSession, io: Io): Promise<number> {
-	const {connection, pipe, historyFile, restore} = started;
+	const {connection, messagePath, historyFile, restore} = started;
 	const stdin = terminalInput(io.stdin);
 	const stdout = terminalOutput(io.stdout);
 	const stderr = terminalOutput(io.stderr);
@@ -100,7 +100,7 @@ export async function runInteractive(started: StartedSession, io: Io): Promise<n
 			});
 		};
 
-		const stopListening = listenToProcess(io, {connection, pipe, restore, stderr, finish});
+		const stopListening = listenToProcess(io, {connection, messagePath, restore, stderr, finish});
 		started.release();
 
 		// Network events already come in batches of one per frame (useConnectionEvents), so ink's

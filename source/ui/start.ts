@@ -18,7 +18,7 @@ import {listenToConnection} from '../session/events.js';
 import type {DecoderSwitch} from '../codecs/stage.js';
 import type {CodecOptions} from '../codecs/types.js';
 import type {StageFactory} from '../pipeline/stage.js';
-import type {SessionPipe} from '../session/message-path.js';
+import type {SessionMessagePath} from '../session/message-path.js';
 import {takeTerminal, terminalInput, terminalOutput} from './terminal-screen.js';
 
 export type SessionOptions = {
@@ -52,7 +52,7 @@ export type StartedSession = {
 	readonly server: RunningServer | undefined;
 	readonly connection: Connection;
 	/** The message pipeline, built once for every reconnect (hooks' state lives as long); undefined without stages. */
-	readonly pipe: SessionPipe | undefined;
+	readonly messagePath: SessionMessagePath | undefined;
 	readonly history: LoadedHistory;
 	/** undefined: history is not kept. */
 	readonly historyFile: string | undefined;
@@ -129,20 +129,20 @@ function createConnection(target: ConnectTarget, options: ConnectionOptions): Pi
 }
 
 /** The message pipeline, when there are stages; the stages' own lines go to its error rows from now on. */
-async function createPipe(connection: Connection, options: SessionOptions, now: () => number): Promise<SessionPipe | undefined> {
+async function createMessagePath(connection: Connection, options: SessionOptions, now: () => number): Promise<SessionMessagePath | undefined> {
 	if (options.stages === undefined || options.stages.length === 0) {
 		return undefined;
 	}
 
-	const {SessionPipe} = await import('../session/message-path.js');
-	const pipe = new SessionPipe(connection, options.stages, now, options.connection.initialMessages, options.decoder);
+	const {SessionMessagePath} = await import('../session/message-path.js');
+	const messagePath = new SessionMessagePath(connection, options.stages, now, options.connection.initialMessages, options.decoder);
 	if (options.stageNotes !== undefined) {
 		options.stageNotes.to = line => {
-			pipe.note(line);
+			messagePath.note(line);
 		};
 	}
 
-	return pipe;
+	return messagePath;
 }
 
 export async function startSession(options: SessionOptions, io: Pick<Io, 'stdin' | 'stdout' | 'env' | 'signals' | 'clock'>): Promise<StartedSession> {
@@ -153,11 +153,11 @@ export async function startSession(options: SessionOptions, io: Pick<Io, 'stdin'
 		stdout.write(firstFrame(url, note, stdout, clock.wallNow()));
 	});
 	const {connection, last} = createConnection(target, options.connection);
-	const pipe = await createPipe(connection, options, clock.wallNow);
+	const messagePath = await createMessagePath(connection, options, clock.wallNow);
 	let events: SessionEvent[] = [];
 	const stop = listenToConnection(connection, clock.wallNow, event => {
 		events.push(event);
-	}, options.connection.initialMessages, pipe);
+	}, options.connection.initialMessages, messagePath);
 	const startedAt = clock.wallNow();
 	// Open before the UI is up (it loads meanwhile): the first frame says so at once. Only without
 	// stages: with them, a protocol's handshake may still have to finish before the session is open.
@@ -165,7 +165,7 @@ export async function startSession(options: SessionOptions, io: Pick<Io, 'stdin'
 		stdout.write(openFrame(target.displayUrl, urlNote, stdout, clock.wallNow(), event));
 	};
 
-	if (pipe === undefined) {
+	if (messagePath === undefined) {
 		connection.once('open', paintOpen);
 	}
 
@@ -179,7 +179,7 @@ export async function startSession(options: SessionOptions, io: Pick<Io, 'stdin'
 		urlNote,
 		server,
 		connection,
-		pipe,
+		messagePath,
 		history,
 		historyFile,
 		startedAt,

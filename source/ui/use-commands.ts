@@ -3,7 +3,7 @@ import {type Dispatch, useCallback} from 'react';
 import type {Connection} from '../connection/connection.js';
 import {type CommandEffects, type NoticeKind, processLine} from '../session/command-processor.js';
 import {readMessageFile, saveRecords} from '../session/file-commands.js';
-import type {SessionPipe} from '../session/message-path.js';
+import type {SessionMessagePath} from '../session/message-path.js';
 import {checkSend} from '../session/outgoing.js';
 import type {PromptHandle} from './use-prompt.js';
 import {sessionRecords} from '../session/session.js';
@@ -12,7 +12,7 @@ import type {SessionExit} from './use-session-exit.js';
 
 type Options = {
 	readonly connection: Connection;
-	readonly pipe: SessionPipe | undefined;
+	readonly messagePath: SessionMessagePath | undefined;
 	readonly session: Pick<Session, 'entries' | 'link' | 'opens'>;
 	readonly dispatch: Dispatch<SessionAction>;
 	readonly notice: (kind: NoticeKind, text: string) => void;
@@ -32,25 +32,25 @@ type Options = {
 };
 
 /** Sends a typed message (through the pipeline when there is one), or says why it is not sent. */
-function useSend({connection, pipe, reconnect, dispatch, notice, now}: Pick<Options, 'connection' | 'pipe' | 'reconnect' | 'dispatch' | 'notice' | 'now'>) {
+function useSend({connection, messagePath, reconnect, dispatch, notice, now}: Pick<Options, 'connection' | 'messagePath' | 'reconnect' | 'dispatch' | 'notice' | 'now'>) {
 	return useCallback((data: string | Buffer, isBinary: boolean): boolean => {
-		const check = checkSend({state: connection.state, reconnect, queuedMessages: connection.queuedMessages, held: pipe?.sending ?? 0});
+		const check = checkSend({state: connection.state, reconnect, queuedMessages: connection.queuedMessages, held: messagePath?.sending ?? 0});
 		if (check.refused !== undefined) {
 			notice('error', check.refused);
 			return false;
 		}
 
-		if (pipe === undefined) {
+		if (messagePath === undefined) {
 			connection.send(data, isBinary);
 			dispatch({type: 'sent', data, isBinary, pending: check.waiting, time: now(), stats: {...connection.stats}});
 		} else {
 			// Its row comes from the pipeline, as it goes out (after onSend and --encode).
-			pipe.send(data, isBinary);
+			messagePath.send(data, isBinary);
 			dispatch({type: 'scroll-to-end'});
 		}
 
 		return true;
-	}, [connection, reconnect, notice, now, pipe, dispatch]);
+	}, [connection, reconnect, notice, now, messagePath, dispatch]);
 }
 
 /** Enter: the line in the input sent as a message, or run as a slash command (session/command-processor.ts). */

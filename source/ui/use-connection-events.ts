@@ -2,7 +2,7 @@ import {type Dispatch, useEffect} from 'react';
 import type {Clock, Connection} from '../connection/connection.js';
 import {listenToConnection} from '../session/events.js';
 import type {SessionAction, SessionEvent} from '../session/session.js';
-import type {SessionPipe} from '../session/message-path.js';
+import type {SessionMessagePath} from '../session/message-path.js';
 
 type Options = {
 	readonly connection: Connection;
@@ -18,7 +18,7 @@ type Options = {
 	/** Hands over the events recorded before the UI listened (the connection opens while the UI loads). */
 	readonly takeBacklog?: (() => readonly SessionEvent[]) | undefined;
 	/** The message pipeline the connection's messages go through (none without pipeline flags). */
-	readonly pipe?: SessionPipe | undefined;
+	readonly messagePath?: SessionMessagePath | undefined;
 };
 
 /**
@@ -33,7 +33,7 @@ const noMessages: readonly string[] = [];
 Listens to the connection and hands its events to the session reducer in batches, one per
 `interval`. The first event after a quiet spell waits at most one interval.
 */
-export function useConnectionEvents({connection, dispatch, clock, now, interval, initialMessages = noMessages, takeBacklog, pipe}: Options): void {
+export function useConnectionEvents({connection, dispatch, clock, now, interval, initialMessages = noMessages, takeBacklog, messagePath}: Options): void {
 	useEffect(() => {
 		let buffer: SessionEvent[] = [];
 		let timer: NodeJS.Timeout | undefined;
@@ -65,7 +65,7 @@ export function useConnectionEvents({connection, dispatch, clock, now, interval,
 			push(event);
 		}
 
-		const stop = listenToConnection(connection, now, push, initialMessages, pipe);
+		const stop = listenToConnection(connection, now, push, initialMessages, messagePath);
 		return () => {
 			stop();
 			if (timer !== undefined) {
@@ -81,5 +81,5 @@ export function useConnectionEvents({connection, dispatch, clock, now, interval,
 				connection.resume();
 			}
 		};
-	}, [connection, dispatch, clock, now, interval, initialMessages, takeBacklog, pipe]);
+	}, [connection, dispatch, clock, now, interval, initialMessages, takeBacklog, messagePath]);
 }

@@ -1,13 +1,13 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
 import type {Connection} from '../connection/connection.js';
 import {endCode} from '../session/end-report.js';
-import type {SessionPipe} from '../session/message-path.js';
+import type {SessionMessagePath} from '../session/message-path.js';
 import {closeThroughStages} from '../session/outgoing.js';
 import type {Session} from '../session/state.js';
 
 type Options = {
 	readonly connection: Connection;
-	readonly pipe: SessionPipe | undefined;
+	readonly messagePath: SessionMessagePath | undefined;
 	readonly session: Pick<Session, 'opened' | 'exitCode' | 'exitRequest' | 'unsent'>;
 	/** --reconnect. */
 	readonly reconnect: boolean;
@@ -32,7 +32,7 @@ How the session ends: a quit (a key, /quit, or a hook's ctx.exit) closes the con
 and exits once it is closed, at once when there is nothing to close; with --reconnect, a first
 connection that fails ends it too. `onExit` is called once.
 */
-export function useSessionExit({connection, pipe, session, reconnect, onExit}: Options): SessionExit {
+export function useSessionExit({connection, messagePath, session, reconnect, onExit}: Options): SessionExit {
 	const [quitting, setQuitting] = useState(false);
 	// Also a ref: a second Ctrl-C in the same read as the first comes before the next render.
 	const quitAsked = useRef(false);
@@ -45,10 +45,10 @@ export function useSessionExit({connection, pipe, session, reconnect, onExit}: O
 		if (!exited.current) {
 			exited.current = true;
 			// Lines a protocol still holds were typed while its handshake was not done: never sent either.
-			const never = unsent + (pipe?.sending ?? 0);
+			const never = unsent + (messagePath?.sending ?? 0);
 			onExit(endCode(code, never), never);
 		}
-	}, [onExit, pipe]);
+	}, [onExit, messagePath]);
 
 	// With --reconnect, a first connection that fails ends the session (exit 1 and the reason on
 	// stderr), as in pipe mode: only a connection that was open once is retried.
@@ -60,7 +60,7 @@ export function useSessionExit({connection, pipe, session, reconnect, onExit}: O
 	}, [quitting, gaveUp, session.exitCode, session.exitRequest, session.unsent, connection, finish]);
 
 	// Through the pipeline when there is one, so that its stages say goodbye first (STOMP's DISCONNECT).
-	const closeConnection = useCallback((code: number, reason = '') => closeThroughStages(connection, pipe, code, reason), [connection, pipe]);
+	const closeConnection = useCallback((code: number, reason = '') => closeThroughStages(connection, messagePath, code, reason), [connection, messagePath]);
 
 	// ctx.exit(code): quit as /quit does, with the hook's code; at once when there is nothing to close.
 	useEffect(() => {
