@@ -87,7 +87,6 @@ class OutputLog {
 				return;
 			}
 
-			// eslint-disable-next-line no-await-in-loop
 			await delay(1);
 		}
 
@@ -133,11 +132,9 @@ async function echoTimes(keys: KeyPipe, log: OutputLog, letters: string, over: (
 		log.skip();
 		const sent = performance.now();
 		keys.type(letter);
-		// eslint-disable-next-line no-await-in-loop
 		await log.waitFor(text => text.includes(`\n> ${typed}`), `"${typed}" in the input line`);
 		times.push(performance.now() - sent);
 		// A person types a few keys a second, not one per frame.
-		// eslint-disable-next-line no-await-in-loop
 		await delay(100);
 	}
 
@@ -247,9 +244,7 @@ async function startUp(url: string, runs = 7): Promise<void> {
 	const ui: number[] = [];
 	for (let run = 0; run < runs; run++) {
 		// Side by side, alternating, so that both meet the same load.
-		// eslint-disable-next-line no-await-in-loop
 		pipe.push(await pipeOneShot(url));
-		// eslint-disable-next-line no-await-in-loop
 		const session = await sessionStart(url);
 		first.push(session.firstFrame);
 		open.push(session.open);
@@ -271,7 +266,6 @@ async function floods(url: string): Promise<void> {
 	// FLOOD_CASES=N runs only the first N (a quick A/B of the default case).
 	const results: Result[] = [];
 	for (const run of cases.slice(0, Number(process.env.FLOOD_CASES ?? cases.length))) {
-		// eslint-disable-next-line no-await-in-loop
 		results.push(await run());
 	}
 

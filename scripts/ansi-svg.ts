@@ -156,7 +156,6 @@ function sameStyle(a: Style, b: Style): boolean {
 }
 
 // SGR sequences, then any other CSI or OSC sequence (dropped: they do not draw anything).
-// eslint-disable-next-line no-control-regex
 const escapePattern = /\u001B\[([\d;:]*)m|\u001B\[[\d;?]*[A-Za-z]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)/y;
 
 /** Splits each line into runs of one style; styles carry over from line to line, as in a terminal. */
@@ -209,7 +208,6 @@ const entities: Record<string, string> = {'<': '&lt;', '>': '&gt;', '&': '&amp;'
 function escapeXml(text: string): string {
 	return text.replace(/[<>&"']/g, char => entities[char] ?? char)
 		// Control characters are not allowed in XML 1.0; a terminal would not draw them either.
-		// eslint-disable-next-line no-control-regex
 		.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
 }
 

@@ -50,7 +50,6 @@ async function poll(what: string, check: () => boolean, ms = 10_000): Promise<vo
 			throw new Error(`timed out after ${ms} ms waiting for ${what}`);
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		await new Promise(resolve => setTimeout(resolve, 10));
 	}
 }
@@ -172,7 +171,6 @@ test('serve --script with a script that does not load exits 2 with one line nami
 		[broken, new RegExp(`^wsterm: --script ${broken}: cannot load: ${broken}:1: SyntaxError: .*\\n$`)],
 		[join(directory, 'nowhere.mjs'), /^wsterm: --script .*nowhere\.mjs: cannot load: no such file\n$/],
 	] as const) {
-		// eslint-disable-next-line no-await-in-loop
 		const {code, stdout, stderr} = await runCli(['serve', '--port', '0', '--script', file]);
 		assert.equal(code, 2);
 		assert.equal(stdout, '');

@@ -158,7 +158,6 @@ async function client(server: Peer, config: HookConfig): Promise<Client> {
 async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
 	await within(ms, what, (async () => {
 		while (!check()) {
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => setTimeout(resolve, 5));
 		}
 	})());

@@ -133,7 +133,6 @@ describe('--encode', () => {
 			[['--decode', 'protobuf', '--proto', protoFile, '--type', 'chat.Nope'], /^wsterm: --type chat.Nope: no such message type/],
 		];
 		for (const [args, message] of cases) {
-			// eslint-disable-next-line no-await-in-loop
 			const result = await runCli(['ws://127.0.0.1:9', ...args]);
 			assert.equal(result.code, 2, args.join(' '));
 			assert.match(result.stderr, message);

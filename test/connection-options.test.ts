@@ -50,7 +50,6 @@ test('no error line shows a password: the wss// hint, an unsupported scheme, a b
 	}
 
 	for (const proxy of ['socks5://me:secret@proxy:1080', 'http://me:secret@[bad']) {
-		// eslint-disable-next-line no-await-in-loop
 		await assert.rejects(buildTarget('h', {...flags, proxy}, noFiles), (error: Error) => {
 			lines.push(error.message);
 			return error instanceof UsageError;

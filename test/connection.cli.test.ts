@@ -312,7 +312,6 @@ describe('connection lifecycle, as the CLI shows it', {concurrency: 2}, () => {
 
 	test('credentials never appear in an error line', async () => {
 		for (const url of ['wss//me:secret@host/', 'ftp://me:secret@host/', 'ws://me:secret@[bad']) {
-			// eslint-disable-next-line no-await-in-loop
 			const result = await runCli([url, '-x', 'hi']);
 			assert.equal(result.code, 2);
 			assert.doesNotMatch(result.stderr, /secret/);

@@ -16,14 +16,12 @@ import {tick} from './helpers/ui-session.js';
 const cleanups: Array<() => Promise<void> | void> = [];
 after(async () => {
 	for (const cleanup of cleanups.reverse()) {
-		// eslint-disable-next-line no-await-in-loop
 		await cleanup();
 	}
 });
 
 async function until(check: () => boolean): Promise<void> {
 	for (let attempt = 0; attempt < 500 && !check(); attempt++) {
-		// eslint-disable-next-line no-await-in-loop
 		await tick(10);
 	}
 

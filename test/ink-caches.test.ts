@@ -31,7 +31,7 @@ test('a bounded measure cache starts over at the limit and still measures', asyn
 		.replace(/^import widestLine from 'widest-line';$/m, '')
 		.replace('new Map()', 'new Spy()')
 		.replace('export default measureText;', 'return measureText;');
-	// eslint-disable-next-line @typescript-eslint/no-implied-eval, no-new-func
+	// eslint-disable-next-line no-new-func
 	const measureText = new Function('widestLine', 'Spy', body)((text: string) => Math.max(...text.split('\n').map(line => line.length)), Spy) as (text: string) => {width: number; height: number};
 	for (let index = 0; index < limit * 3; index++) {
 		measureText(`line ${index}`);

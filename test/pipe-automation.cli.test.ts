@@ -378,7 +378,6 @@ export async function onMessage() {
 		let buffered = 0;
 		const deadline = Date.now() + 20_000;
 		while (Date.now() < deadline) {
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => setTimeout(resolve, 300));
 			buffered = serverSocket?.bufferedAmount ?? -1;
 			if (serverSocket !== undefined && buffered === last) {

@@ -222,7 +222,7 @@ function fakeTimers(): {setTimeout: (callback: () => void, ms: number) => NodeJS
 }
 
 /** A stage that says goodbye on closing and holds the close until `answered` is called. */
-function sayingGoodbye(log: Log): {factory: StageFactory; answered: () => void} {
+function sayingGoodbye(_log: Log): {factory: StageFactory; answered: () => void} {
 	let answered = (): void => undefined;
 	return {
 		answered: () => {

@@ -33,7 +33,6 @@ function schema(lastDelay: number): GraphQLSchema {
 					args: {to: {type: GraphQLInt}},
 					async * subscribe(_root, {to}: {to: number}) {
 						for (let index = 1; index <= to; index++) {
-							// eslint-disable-next-line no-await-in-loop -- one value after another
 							await sleep(index === to ? lastDelay : 10);
 							yield {count: index};
 						}
@@ -53,6 +52,7 @@ async function graphqlServer({lastDelay = 10, keepAlive = 12_000, protocolPing, 
 	const wss = new WebSocketServer({host: '127.0.0.1', port: 0, path: '/graphql'});
 	await once(wss, 'listening');
 	const inits: unknown[] = [];
+	// eslint-disable-next-line react-hooks/rules-of-hooks -- graphql-ws's useServer is not a React hook
 	useServer({
 		schema: schema(lastDelay),
 		onConnect(context) {

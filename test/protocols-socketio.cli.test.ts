@@ -116,7 +116,6 @@ describe('--protocol socketio against the socket.io server', () => {
 		const run = runCli([server.url, '--protocol', 'socketio', '--reconnect', '-n', '2', '-w', '-1'], {input: ''});
 		const deadline = Date.now() + 10_000;
 		while (server.connections() < 1 && Date.now() < deadline) {
-			// eslint-disable-next-line no-await-in-loop -- polling, bounded by the deadline
 			await new Promise(resolve => setTimeout(resolve, 20));
 		}
 

@@ -90,7 +90,6 @@ async function stompBroker({login = false} = {}): Promise<TestBroker> {
 		async until(check) {
 			const deadline = Date.now() + 10_000;
 			while (!check() && Date.now() < deadline) {
-				// eslint-disable-next-line no-await-in-loop -- polling, bounded by the deadline
 				await new Promise(resolve => setTimeout(resolve, 20));
 			}
 

@@ -99,7 +99,6 @@ describe('serve logs the close it sent', () => {
 	async function closeLineOf(lines: readonly string[]): Promise<string> {
 		await within(5000, 'the close line', (async () => {
 			while (!lines.some(line => line.startsWith('#1 closed'))) {
-				// eslint-disable-next-line no-await-in-loop
 				await delay(10);
 			}
 		})());
@@ -232,14 +231,11 @@ describe('echo', {timeout: 60_000}, () => {
 		const loud = await serve({verbose: true});
 		try {
 			for (const {url} of [quiet, loud]) {
-				// eslint-disable-next-line no-await-in-loop
 				const client = await connect(`${url}?room=1`, ['chat'], {origin: 'http://localhost:3000'});
 				const reply = messages(client, 1);
 				client.send('red \u001B[31malert');
-				// eslint-disable-next-line no-await-in-loop
 				await reply;
 				client.close(1000, 'done');
-				// eslint-disable-next-line no-await-in-loop
 				await closed(client);
 			}
 
@@ -512,7 +508,6 @@ describe('runServe', {timeout: 30_000}, () => {
 
 	async function listeningUrl(streams: ReturnType<typeof io>): Promise<string> {
 		while (!streams.out().includes('\n')) {
-			// eslint-disable-next-line no-await-in-loop
 			await delay(10);
 		}
 

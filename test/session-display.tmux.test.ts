@@ -46,7 +46,6 @@ function row(screen: string, pattern: RegExp): string {
 test('TERM=dumb, NO_COLOR and --no-color: no colour anywhere, and the status bar and the cursor still stand out', {skip}, async () => {
 	for (const [env, arguments_] of [[{TERM: 'dumb'}, []], [{NO_COLOR: '1'}, []], [{}, ['--no-color']]] as const) {
 		const what = `${JSON.stringify(env)} ${arguments_.join(' ')}`;
-		// eslint-disable-next-line no-await-in-loop
 		const screen = await paintedSession(env, arguments_);
 		assert.doesNotMatch(screen, colour, `${what}: a colour on the screen:\n${JSON.stringify(screen)}`);
 		assert.match(row(screen, /^ open /), inverse, `${what}: the status bar is in reverse video`);

@@ -81,13 +81,11 @@ test('two sessions at once keep every line either entered', async () => {
 	await Promise.all([
 		(async () => {
 			for (const entry of one) {
-				// eslint-disable-next-line no-await-in-loop
 				await appendHistory(path, entry);
 			}
 		})(),
 		(async () => {
 			for (const entry of two) {
-				// eslint-disable-next-line no-await-in-loop
 				await appendHistory(path, entry);
 			}
 		})(),

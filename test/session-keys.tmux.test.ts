@@ -124,15 +124,12 @@ test('a draft taller than the window never covers the status bar', {skip}, async
 	for (const [columns, rows, lines] of [[40, 6, 10], [20, 5, 4]] as const) {
 		const tmux = open(columns, rows);
 		try {
-			// eslint-disable-next-line no-await-in-loop
 			await tmux.waitFor(/^ open /m);
 			paste(tmux, Array.from({length: lines}, (_, index) => `line ${index + 1}`).join('\n'));
-			// eslint-disable-next-line no-await-in-loop
 			const screen = await tmux.waitFor(new RegExp(`line ${lines}`));
 			assert.match(screen, /^ open /m, `${columns}x${rows}: the status bar stays\n${screen}`);
 			assert.match(screen, /^↑ line/m, 'a mark says lines are hidden above');
 			tmux.keys('C-c');
-			// eslint-disable-next-line no-await-in-loop
 			await tmux.waitFor(/EXIT=0/);
 		} finally {
 			tmux.kill();
@@ -144,10 +141,8 @@ test('Ctrl-C at any moment of start-up exits and leaves the terminal as it was',
 	for (const wait of [50, 150, 250, 350, 450, 600]) {
 		const tmux = open();
 		try {
-			// eslint-disable-next-line no-await-in-loop
 			await delay(wait);
 			tmux.keys('C-c');
-			// eslint-disable-next-line no-await-in-loop
 			const screen = await tmux.waitFor(/EXIT=\d+/);
 			assert.match(screen, /EXIT=(0|130)/, `Ctrl-C after ${wait} ms`);
 			assert.equal(tmux.display('#{cursor_flag} #{alternate_on}'), '1 0', `Ctrl-C after ${wait} ms`);
@@ -167,7 +162,6 @@ test('Ctrl-L redraws the screen over whatever else wrote to the terminal', {skip
 		let shown = false;
 		for (let attempt = 0; attempt < 10 && !shown; attempt++) {
 			writeFileSync(tmux.display('#{pane_tty}'), '\u001B[20;1HGARBAGE-ON-SCREEN');
-			// eslint-disable-next-line no-await-in-loop
 			await delay(300);
 			shown = tmux.capture().includes('GARBAGE-ON-SCREEN');
 		}
@@ -225,14 +219,11 @@ test('against a peer that never answers the close, a second Ctrl-C or Ctrl-D lea
 		for (const [first, second] of [['C-c', 'C-c'], ['C-d', 'C-d'], ['C-c', 'C-d']] as const) {
 			const tmux = open(80, 20, [silent.url]);
 			try {
-				// eslint-disable-next-line no-await-in-loop
 				await tmux.waitFor(/^ open /m);
 				tmux.keys(first);
-				// eslint-disable-next-line no-await-in-loop
 				await tmux.waitFor(/^ closing /m, {what: 'the close to wait for the peer'});
 				const pressed = Date.now();
 				tmux.keys(second);
-				// eslint-disable-next-line no-await-in-loop
 				const screen = await tmux.waitFor(/EXIT=\d+/, {what: 'the session to exit'});
 				const waited = Date.now() - pressed;
 				assert.ok(waited < 1000, `${first} then ${second}: exited ${waited} ms after the second key (the close timeout is 2 s)`);

@@ -17,7 +17,6 @@ import {tick} from './helpers/ui-session.js';
 const cleanups: Array<() => Promise<void> | void> = [];
 after(async () => {
 	for (const cleanup of cleanups.reverse()) {
-		// eslint-disable-next-line no-await-in-loop
 		await cleanup();
 	}
 });
@@ -39,7 +38,6 @@ test(`a Socket.IO server that never lets the namespace be joined: ${maxPending} 
 	connection.connect();
 	const frame = (): string => instance.lastFrame() ?? '';
 	for (let attempt = 0; attempt < 300 && !frame().includes(' open '); attempt++) {
-		// eslint-disable-next-line no-await-in-loop
 		await tick(10);
 	}
 
@@ -50,13 +48,11 @@ test(`a Socket.IO server that never lets the namespace be joined: ${maxPending} 
 		instance.stdin.write(`["e",${line}]`);
 		instance.stdin.write('\r');
 		if (line % 50 === 0) {
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(setImmediate);
 		}
 	}
 
 	for (let attempt = 0; attempt < 300 && !frame().includes('not sent:'); attempt++) {
-		// eslint-disable-next-line no-await-in-loop
 		await tick(10);
 	}
 

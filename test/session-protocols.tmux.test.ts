@@ -216,7 +216,6 @@ describe('--protocol graphql-ws in the session', () => {
 						args: {to: {type: GraphQLInt}},
 						async * subscribe(_root, {to}: {to: number}) {
 							for (let index = 1; index <= to; index++) {
-								// eslint-disable-next-line no-await-in-loop -- one value after another
 								await sleep(10);
 								yield {count: index};
 							}
@@ -396,7 +395,6 @@ test('--protocol stomp in the session: MESSAGE bodies are rows, a SEND typed as 
 	const tmux = session([`ws://127.0.0.1:${(http.address() as AddressInfo).port}/ws`, '--protocol', 'stomp', '--subscribe', '/queue/a']);
 	try {
 		for (let attempt = 0; attempt < 500 && subscriptions.length === 0; attempt++) {
-			// eslint-disable-next-line no-await-in-loop -- polling, bounded
 			await sleep(20);
 		}
 
@@ -428,7 +426,6 @@ test('SIGTERM in a STOMP session: DISCONNECT goes before the WebSocket close, ex
 		await tmux.waitFor(/ · ↑0 /, {what: 'the status bar'});
 		type(tmux, 'hi');
 		for (let attempt = 0; attempt < 500 && !commands().includes('SEND'); attempt++) {
-			// eslint-disable-next-line no-await-in-loop -- polling, bounded
 			await sleep(20);
 		}
 

@@ -134,10 +134,10 @@ test('/reconnect connects again', async () => {
 test('/binary sends hex and base64, and binary shows as a hex dump', async () => {
 	session = await startUiSession();
 	await session.submit('/binary 68 69 00 ff');
-	let frame = await session.waitFor(/< binary 4 B/);
+	const frame = await session.waitFor(/< binary 4 B/);
 	assert.match(frame, /00000000 {2}68 69 00 ff {3}.* hi\.\./);
 	await session.submit('/binary base64:aGk=');
-	frame = await session.waitFor(/< binary 2 B/);
+	await session.waitFor(/< binary 2 B/);
 	await session.submit('/binary zz');
 	await session.waitFor(/not hex/);
 	assert.equal(session.connection.stats.sentMessages, 2);
@@ -388,13 +388,12 @@ test('scrolled back to the top, the first row of the session is in view, new row
 	}}});
 	await session.waitFor(/< row 60\n/);
 	for (let page = 0; page < 6; page++) {
-		// eslint-disable-next-line no-await-in-loop
 		await session.press('\u001B[5~');
 	}
 
-	let frame = await session.waitFor(/info connecting to/);
+	await session.waitFor(/info connecting to/);
 	sockets[0]!.send('row 61');
-	frame = await session.waitFor(/1 new below/);
+	const frame = await session.waitFor(/1 new below/);
 	assert.match(frame, /info connecting to/, 'the first row is still in view');
 });
 
@@ -432,7 +431,7 @@ test('/filter matches rows as shown (compact JSON, hex, badges) and says when no
 	await session.submit('/filter binary 2 B');
 	await session.waitFor(/filter "binary 2 B"/);
 	await session.submit('/filter nothing-like-this');
-	frame = await session.waitFor(/no row matches "nothing-like-this"; \/filter alone shows all rows/);
+	await session.waitFor(/no row matches "nothing-like-this"; \/filter alone shows all rows/);
 });
 
 test('with --reconnect, a first connection that fails ends the session with exit code 1', async () => {

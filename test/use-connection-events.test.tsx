@@ -39,7 +39,6 @@ test('each batch carries the counts as they were when it was taken, not as they 
 	try {
 		connection.connect();
 		for (let waited = 0; connection.stats.receivedMessages < 9 && waited < 5000; waited += 10) {
-			// eslint-disable-next-line no-await-in-loop
 			await tick(10);
 		}
 

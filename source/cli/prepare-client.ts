@@ -39,6 +39,3 @@ export async function prepareClient(line: ParsedLine): Promise<PreparedClient> {
 	};
 }
 
-function note(line: string): void {
-	process.stderr.write(`wsterm: ${line}\n`);
-}

@@ -116,7 +116,6 @@ export function parseHeader(text: string): [name: string, value: string] {
 
 /** A header value may hold any text but control characters (C0 but tab, DEL, C1): those would end or bend the header. */
 function checkHeaderValue(what: string, value: string): void {
-	// eslint-disable-next-line no-control-regex
 	if (/[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/.test(value)) {
 		throw new UsageError(`bad value for ${what}: "${escapeForError(value)}" has a control character`);
 	}
@@ -128,13 +127,11 @@ strings one character a byte (Latin-1), so each byte of the UTF-8 becomes one ch
 for every non-ASCII value: `Zoë` and `東京` alike go as UTF-8 (never `ë` as the Latin-1 byte 0xEB).
 */
 function utf8Bytes(value: string): string {
-	// eslint-disable-next-line no-control-regex
 	return /^[\u0000-\u007F]*$/.test(value) ? value : Buffer.from(value).toString('latin1');
 }
 
 /** Control characters made visible in an error line. */
 function escapeForError(text: string): string {
-	// eslint-disable-next-line no-control-regex
 	return text.replaceAll(/[\u0000-\u001F\u007F-\u009F]/g, character => `\\x${character.codePointAt(0)!.toString(16).padStart(2, '0')}`);
 }
 

@@ -96,7 +96,6 @@ export async function startUiSession(options: UiSessionOptions = {}): Promise<Ui
 					return frame();
 				}
 
-				// eslint-disable-next-line no-await-in-loop
 				await tick(10);
 			}
 
@@ -106,9 +105,7 @@ export async function startUiSession(options: UiSessionOptions = {}): Promise<Ui
 			for (const key of keys) {
 				instance.stdin.write(key);
 				// The handler has run; the frame follows after the next turn of the loop.
-				// eslint-disable-next-line no-await-in-loop
 				await new Promise(setImmediate);
-				// eslint-disable-next-line no-await-in-loop
 				await tick();
 			}
 		},

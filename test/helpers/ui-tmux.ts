@@ -51,7 +51,6 @@ export class TmuxSession {
 				return screen;
 			}
 
-			// eslint-disable-next-line no-await-in-loop
 			await delay(interval);
 		}
 

@@ -6,7 +6,6 @@ export async function until(check: () => boolean, timeout = 15_000): Promise<voi
 			throw new Error('timed out waiting');
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		await new Promise(resolve => {
 			setTimeout(resolve, 20);
 		});
