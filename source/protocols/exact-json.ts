@@ -34,6 +34,23 @@ export function parseExact(text: string): unknown {
 	}
 }
 
+/**
+The value of a received JSON text with its number tokens: `plain` (what JSON.parse, or a library
+with it, made of `text`) when every token reads back as itself, else `text` parsed with its tokens
+as LosslessNumber (`plain` again should that fail).
+*/
+export function exactJson(text: string, plain: unknown): unknown {
+	if (!mayChange.test(text)) {
+		return plain;
+	}
+
+	try {
+		return parseExact(text);
+	} catch {
+		return plain;
+	}
+}
+
 /** A value from parseExact (or a plain one) as JSON text, each LosslessNumber written as its token. */
 export function stringifyExact(value: unknown): string {
 	return stringify(value) ?? 'null';

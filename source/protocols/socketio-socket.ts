@@ -14,7 +14,7 @@ import {parseExact, plainJson, stringifyExact} from './exact-json.js';
 import {deferred, quote} from './stage-helpers.js';
 import {type HandshakeLimit, type HandshakeWatch, handshakeWatch} from './handshake.js';
 import {acknowledgement, AwaitedAcks} from './socketio-acks.js';
-import {badge, eventName, nameBadge, quotable, showable, type SocketIoWire} from './socketio-wire.js';
+import {badge, eventName, exactData, nameBadge, quotable, showable, type SocketIoWire} from './socketio-wire.js';
 
 export type SocketIoOptions = {
 	/** The namespace joined ('/' by default). */
@@ -38,6 +38,8 @@ export class SocketIoSocket {
 	readonly #watch: HandshakeWatch;
 	readonly #acks: AwaitedAcks;
 	#decoder: SocketIo.Decoder;
+	/** The last packet text given to the decoder (a binary packet's header, once its bytes came): its number tokens. */
+	#packetText = '';
 	#joined = false;
 	#join = deferred();
 	/** Counts connections: an answer given after a reconnect would carry an id of the old one. */
@@ -75,6 +77,10 @@ export class SocketIoSocket {
 		const collect = (decoded: SocketIo.Packet): void => {
 			packets.push(decoded);
 		};
+
+		if (typeof data === 'string') {
+			this.#packetText = data;
+		}
 
 		this.#decoder.on('decoded', collect);
 		try {
@@ -182,7 +188,8 @@ export class SocketIoSocket {
 		message.annotate({
 			decoded: packet.data,
 			badge: name === '' ? badge : nameBadge(name),
-			view: {json: JSON.stringify(showable(packet.data))},
+			// The server's number tokens (hooks' `decoded` is plain).
+			view: {json: stringifyExact(showable(exactData(this.#packetText, packet.data)))},
 			answers: 0,
 			// The badge is the event's name: --jsonl keeps the protocol as `codec`.
 			fields: {codec: badge, event: name, ...(packet.id === undefined ? {} : {ackId: packet.id}), ...(packet.nsp === '/' ? {} : {nsp: packet.nsp})},
@@ -206,7 +213,7 @@ export class SocketIoSocket {
 			decoded: packet.data,
 			// Its line names the event already.
 			badge,
-			line: `ack ${sent === undefined ? `(unknown id ${String(packet.id)})` : JSON.stringify(sent.name)} => ${JSON.stringify(showable(packet.data))}`,
+			line: `ack ${sent === undefined ? `(unknown id ${String(packet.id)})` : JSON.stringify(sent.name)} => ${stringifyExact(showable(exactData(this.#packetText, packet.data)))}`,
 			fields: {ack: packet.id, ...(sent === undefined ? {} : {event: sent.name, rttMs: this.#acks.roundTrip(sent)})},
 		}));
 	}
