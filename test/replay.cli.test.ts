@@ -239,6 +239,16 @@ describe('a Chrome DevTools HAR file', () => {
 		assert.equal(picked.code, 0, picked.stderr);
 	});
 
+	test('a binary frame whose data is not base64: one line naming the entry and message, exit 2, nothing sent', async () => {
+		const entry = socketEntry(server.url);
+		const path = file('bad-base64.har', har([{...entry, _webSocketMessages: [...entry._webSocketMessages, {type: 'send', time: 1_767_225_600.5, opcode: 2, data: '!!notbase64'}]}]));
+		seen.length = 0;
+		const result = await runCli(['replay', path]);
+		assert.equal(result.code, 2);
+		assert.equal(result.stderr, `wsterm: ${path}: WebSocket entry 1, message 5: a binary message whose data is not base64\n`);
+		assert.deepEqual(seen, []);
+	});
+
 	test('serve --replay takes --entry for a HAR file with several WebSocket entries', async () => {
 		const path = file('two-served.har', har([socketEntry('ws://127.0.0.1:1/elsewhere'), socketEntry(server.url)]));
 		const served = await startServeCli(['--replay', path, '--entry', '2']);

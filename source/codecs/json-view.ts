@@ -12,7 +12,8 @@ Decoded values as JSON, for display and --jsonl, without losing what JSON cannot
 The reverse (parseJsonValue) reads what --encode is given: integers too large for a double become
 bigint, `-0` stays -0, a number beyond a double's range (`1e400`, `1e-400`) is refused rather than
 sent as Infinity or 0, and `{"$bytes": "<base64>"}` and `{"$float": "NaN"}` (alone in their object)
-become bytes and that float.
+become bytes and that float. A `$bytes` that is not base64 and a string with a lone surrogate are
+refused too: no bytes say them without making some up.
 */
 import {isSafeNumber, parse} from 'lossless-json';
 
@@ -124,8 +125,17 @@ export function parseJsonValue(text: string): unknown {
 	return parse(text, reviveSpecial, parseNumber);
 }
 
+/**
+JSON that is valid but says something no format can send as written: a number no double holds, a
+{"$bytes"} that is not base64, a lone surrogate. Its message is the whole reason (the line is
+quoted after it).
+*/
+export class UnsendableValueError extends RangeError {
+	override name = 'UnsendableValueError';
+}
+
 /** A number in the JSON that no double holds (`1e400`, which Number() makes Infinity). */
-export class NumberRangeError extends RangeError {
+export class NumberRangeError extends UnsendableValueError {
 	override name = 'NumberRangeError';
 }
 
@@ -150,12 +160,30 @@ function parseNumber(text: string): number | bigint {
 
 const floats: Readonly<Record<string, number>> = {NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY};
 
-/** The reverse of what toJsonText writes for bytes and for the floats JSON has no word for. */
-function reviveSpecial(_key: string, value: unknown): unknown {
+/** A lone surrogate: UTF-8 has no bytes for it (an encoder would write invalid UTF-8 or U+FFFD). */
+const loneSurrogate = /\p{Cs}/u;
+
+/**
+The reverse of what toJsonText writes for bytes and for the floats JSON has no word for. A
+{"$bytes"} that is not base64 and a string (or key) with a lone surrogate are refused: sending
+them would mean making bytes up.
+*/
+function reviveSpecial(key: string, value: unknown): unknown {
+	for (const text of [key, value]) {
+		if (typeof text === 'string' && loneSurrogate.test(text)) {
+			const surrogate = loneSurrogate.exec(text)![0];
+			throw new UnsendableValueError(`the string ${cut(JSON.stringify(text))} holds a lone surrogate (${JSON.stringify(surrogate).slice(1, -1)}), which UTF-8 cannot encode`);
+		}
+	}
+
 	if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1) {
 		const {$bytes: bytes, $float: float} = value as {$bytes?: unknown; $float?: unknown};
 		if (typeof bytes === 'string') {
-			return new Uint8Array(Buffer.from(bytes, 'base64'));
+			if (!isBase64(bytes)) {
+				throw new UnsendableValueError(`${cut(JSON.stringify(bytes))} in {"$bytes"} is not base64`);
+			}
+
+			return new Uint8Array(Buffer.from(bytes, bytes.includes('-') || bytes.includes('_') ? 'base64url' : 'base64'));
 		}
 
 		if (typeof float === 'string' && Object.hasOwn(floats, float)) {
@@ -164,4 +192,16 @@ function reviveSpecial(_key: string, value: unknown): unknown {
 	}
 
 	return value;
+}
+
+/** Standard or URL-safe base64, padding optional. */
+const base64Text = /^(?:[A-Za-z\d+/]{4})*(?:[A-Za-z\d+/]{2}(?:==)?|[A-Za-z\d+/]{3}=?)?$|^(?:[A-Za-z\d\-_]{4})*(?:[A-Za-z\d\-_]{2}(?:==)?|[A-Za-z\d\-_]{3}=?)?$/;
+
+/** Text that is base64 (standard or URL-safe, padding optional), which Buffer would decode without making bytes up. */
+export function isBase64(text: string): boolean {
+	return base64Text.test(text);
+}
+
+function cut(text: string): string {
+	return text.length > 40 ? `${text.slice(0, 40)}..."` : text;
 }

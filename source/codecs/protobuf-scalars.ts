@@ -9,6 +9,7 @@ ScalarError saying why; the caller names the field.
 Values come from json-view's parseJsonValue: integers beyond 2^53 are bigint, {"$bytes"} is bytes
 and {"$float"} that float.
 */
+import {isBase64} from './json-view.js';
 
 /** Why a value does not fit a field (the message names the value; the caller adds the field). */
 export class ScalarError extends TypeError {
@@ -154,9 +155,6 @@ function floatOf(value: unknown, single: boolean): number {
 	return number;
 }
 
-/** Standard or URL-safe base64, padding optional (the mapping's rule). */
-const base64Text = /^(?:[A-Za-z\d+/]{4})*(?:[A-Za-z\d+/]{2}(?:==)?|[A-Za-z\d+/]{3}=?)?$|^(?:[A-Za-z\d\-_]{4})*(?:[A-Za-z\d\-_]{2}(?:==)?|[A-Za-z\d\-_]{3}=?)?$/;
-
 /** Bytes from base64 text or {"$bytes"} (already bytes); throws for text that is not base64. */
 export function bytesOf(value: unknown): Uint8Array {
 	if (value instanceof Uint8Array) {
@@ -167,7 +165,7 @@ export function bytesOf(value: unknown): Uint8Array {
 		throw new ScalarError(`${shown(value)} is not base64 text`);
 	}
 
-	if (!base64Text.test(value)) {
+	if (!isBase64(value)) {
 		throw new ScalarError(`${shown(value)} is not base64`);
 	}
 

@@ -8,7 +8,7 @@ that is not JSON is refused with an error line and not sent.
 import {isUtf8} from 'node:buffer';
 import {loadCodec} from './index.js';
 import {type Codec, type CodecName, CodecSetupError, type DecodedView} from './types.js';
-import {NumberRangeError, parseJsonValue, toJsonText} from './json-view.js';
+import {parseJsonValue, toJsonText, UnsendableValueError} from './json-view.js';
 import {escapeControl} from '../shared/escape-text.js';
 import {UsageError} from '../shared/exit-codes.js';
 import {PipelineMessage} from '../pipeline/message.js';
@@ -100,7 +100,7 @@ export function codecStage({decode: fixed, encode, onRefused, decoderSwitch}: Co
 					value = message.decoded ?? parseJsonValue(message.text!);
 				} catch (error) {
 					const why = escapeControl(reason(error));
-					refuse(`not sent: ${error instanceof NumberRangeError ? why : `not JSON (${why})`}: ${quote(message.text!)}`);
+					refuse(`not sent: ${error instanceof UnsendableValueError ? why : `not JSON (${why})`}: ${quote(message.text!)}`);
 					return;
 				}
 

@@ -77,12 +77,24 @@ function messageOf(name: string, entryIndex: number, position: number, message: 
 	}
 
 	const isBinary = message.opcode === 2;
+	if (isBinary && !isBase64(message.data)) {
+		throw new UsageError(`${where}: a binary message whose data is not base64`);
+	}
+
 	return {
 		dir: message.type === 'send' ? 'out' : 'in',
 		time: message.time * 1000,
 		isBinary,
 		data: isBinary ? Buffer.from(message.data, 'base64') : Buffer.from(message.data),
 	};
+}
+
+/**
+Base64 as DevTools and Playwright write it (padding optional): text Buffer decodes exactly, where
+for other text it would decode what it can and send bytes nobody recorded.
+*/
+function isBase64(text: string): boolean {
+	return Buffer.from(text, 'base64').toString('base64').replace(/=+$/, '') === text.replace(/=+$/, '');
 }
 
 /**
