@@ -10,7 +10,7 @@ import type {AddressInfo} from 'node:net';
 import {after, describe, test} from 'node:test';
 import {GraphQLError, GraphQLList, GraphQLObjectType, GraphQLScalarType, GraphQLSchema, GraphQLString} from 'graphql';
 import {useServer} from 'graphql-ws/use/ws';
-import {Server} from 'socket.io';
+import {Server, type Socket} from 'socket.io';
 import {WebSocketServer} from 'ws';
 import {encodeExact, parseExact, plainJson, stringifyExact} from '../source/protocols/exact-json.js';
 import {idKey, parseBatch, parseLine, responseLine} from '../source/protocols/jsonrpc.js';
@@ -232,7 +232,7 @@ describe('--protocol graphql-ws sends numbers as typed', () => {
 });
 
 /** The socket.io package's server; `onSocket` gets each socket that joined namespace '/'. */
-async function socketIoServer(onSocket: (socket: import('socket.io').Socket) => void): Promise<string> {
+async function socketIoServer(onSocket: (socket: Socket) => void): Promise<string> {
 	const http = createServer();
 	const io = new Server(http, {transports: ['websocket']});
 	io.on('connection', onSocket);
@@ -249,7 +249,7 @@ A Socket.IO packet written raw on the server's Engine.IO socket, as a server in 
 JSON keeps big integers and decimals (Java, Python) writes it: socket.io's own encoder (JSON.stringify)
 cannot make these tokens.
 */
-function writeRaw(socket: import('socket.io').Socket, data: string | Buffer): void {
+function writeRaw(socket: Socket, data: string | Buffer): void {
 	(socket.conn as unknown as {write: (data: string | Buffer) => void}).write(data);
 }
 

@@ -6,6 +6,7 @@ Fractions are written with 0, 3, 6 or 9 digits, as protobuf's own printers do. T
 well-known types (Struct, Value, the wrappers, Any, Empty) are plain JSON: protobuf-json.ts.
 */
 import {ScalarError, shown} from './protobuf-scalars.js';
+import {formatRfc3339, looksLikeRfc3339, nanosFraction, parseRfc3339} from './rfc3339.js';
 
 /** The well-known types the mapping writes in their own way, by full name. */
 export const wellKnownTypes = new Set([
@@ -31,8 +32,8 @@ function fraction(nanos: number): string {
 		return '';
 	}
 
-	const digits = String(nanos).padStart(9, '0');
-	return `.${nanos % 1_000_000 === 0 ? digits.slice(0, 3) : (nanos % 1000 === 0 ? digits.slice(0, 6) : digits)}`;
+	const digits = nanosFraction(nanos, 3);
+	return `.${digits.padEnd(Math.ceil(digits.length / 3) * 3, '0')}`;
 }
 
 /** A Timestamp as RFC 3339 in UTC; undefined when it is outside the range the mapping allows. */
@@ -41,35 +42,29 @@ export function timestampText({seconds, nanos}: SecondsAndNanos): string | undef
 		return undefined;
 	}
 
-	const date = new Date(Number(seconds) * 1000);
-	const pad = (value: number, length = 2): string => String(value).padStart(length, '0');
-	return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}${fraction(nanos)}Z`;
+	return formatRfc3339({seconds, fraction: fraction(nanos).slice(1)});
 }
-
-const rfc3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 
 /** RFC 3339 text as a Timestamp; throws a ScalarError for other text or a time out of range. */
 export function timestampParts(value: unknown): SecondsAndNanos {
-	const match = typeof value === 'string' ? rfc3339.exec(value) : null;
-	if (match === null) {
+	if (typeof value !== 'string' || !looksLikeRfc3339(value)) {
 		throw new ScalarError(`${shown(value)} is not an RFC 3339 time ("2021-01-01T00:00:00Z")`);
 	}
 
-	const [year, month, day, hours, minutes, seconds] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-	const date = new Date(0);
-	date.setUTCFullYear(year, month - 1, day);
-	date.setUTCHours(hours, minutes, seconds, 0);
-	if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hours > 23 || minutes > 59 || seconds > 59) {
+	const instant = parseRfc3339(value);
+	if (instant === undefined) {
 		throw new ScalarError(`${shown(value)} is not a valid date and time`);
 	}
 
-	const offset = match[8] === undefined ? 0 : (match[8] === '-' ? -1 : 1) * ((Number(match[9]) * 3600) + (Number(match[10]) * 60));
-	const total = BigInt(date.getTime() / 1000) - BigInt(offset);
-	if (total < timestampMin || total > timestampMax) {
+	if (instant.seconds < timestampMin || instant.seconds > timestampMax) {
 		throw new ScalarError(`${shown(value)} is out of range (years 0001 to 9999)`);
 	}
 
-	return {seconds: total, nanos: Number((match[7] ?? '').padEnd(9, '0'))};
+	if (/[1-9]/.test(instant.fraction.slice(9))) {
+		throw new ScalarError(`${shown(value)} is more precise than a nanosecond`);
+	}
+
+	return {seconds: instant.seconds, nanos: Number(instant.fraction.slice(0, 9).padEnd(9, '0'))};
 }
 
 /** A Duration as seconds with an `s`; undefined when it is out of range or its signs disagree. */

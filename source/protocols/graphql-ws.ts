@@ -244,7 +244,7 @@ export function parseLine(line: string): Subscribe {
 	try {
 		value = parseExact(trimmed);
 	} catch (error) {
-		throw new Error(`not JSON (${(error as Error).message})`);
+		throw new Error(`not JSON (${(error as Error).message})`, {cause: error});
 	}
 
 	const object = value as Record<string, unknown>;

@@ -264,7 +264,7 @@ function parseJson(text: string, what: string): unknown {
 	try {
 		return parseExact(text);
 	} catch (error) {
-		throw new Error(`${what} (${(error as Error).message})`);
+		throw new Error(`${what} (${(error as Error).message})`, {cause: error});
 	}
 }
 

@@ -108,7 +108,9 @@ export class SocketIoSocket {
 		let data: unknown;
 		try {
 			data = message.isBinary ? undefined : parseExact(message.text!);
-		} catch {}
+		} catch {
+			// Not JSON: refused below, as a line that is not an event array.
+		}
 
 		if (!Array.isArray(data) || typeof data[0] !== 'string') {
 			this.#link.error(`not sent: give an event as a JSON array, ["name", args...]: ${quote(quotable(message))}`);

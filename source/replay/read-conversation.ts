@@ -15,7 +15,9 @@ export function parseConversation(text: string, name: string, entry?: number): C
 	if (text.trimStart().startsWith('{')) {
 		try {
 			whole = JSON.parse(text);
-		} catch {}
+		} catch {
+			// Not one JSON document: read as JSON lines below.
+		}
 	}
 
 	let conversation: Conversation;
