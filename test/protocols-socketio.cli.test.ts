@@ -111,6 +111,19 @@ describe('--protocol socketio against the socket.io server', () => {
 		assert.match(bad.stdout, /ack "echo" => \["ok"\]/);
 	});
 
+	test('a reserved event name (disconnect, connect ...) is refused as socket.io-client refuses it; the lines after it still go (exit 2)', async () => {
+		const {url, connections} = await socketIoServer();
+		const result = await runCli([url, '--protocol', 'socketio', '-n', '2', '-w', '5'], {input: '["disconnect"]\n["connect",1]\n["newListener"]\n["echo","after"]\n'});
+		assert.equal(result.code, 2);
+		assert.deepEqual(result.stderr.trim().split('\n'), [
+			'wsterm: not sent: "disconnect" is a reserved event name (Socket.IO uses it itself): ["disconnect"]',
+			'wsterm: not sent: "connect" is a reserved event name (Socket.IO uses it itself): ["connect",1]',
+			'wsterm: not sent: "newListener" is a reserved event name (Socket.IO uses it itself): ["newListener"]',
+		]);
+		assert.match(result.stdout, /ack "echo" => \["after"\]/);
+		assert.equal(connections(), 1);
+	});
+
 	test('--reconnect: after the server drops the connection, wsterm joins again', async () => {
 		const server = await socketIoServer();
 		const run = runCli([server.url, '--protocol', 'socketio', '--reconnect', '-n', '2', '-w', '-1'], {input: ''});

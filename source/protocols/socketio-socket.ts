@@ -31,6 +31,9 @@ export type SocketIoOptions = {
 	readonly handshake?: HandshakeLimit;
 };
 
+/** Event names socket.io-client refuses to emit (its RESERVED_EVENTS): Socket.IO's own. */
+const reservedEvents = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
+
 export class SocketIoSocket {
 	readonly #link: StageLink;
 	readonly #wire: SocketIoWire;
@@ -114,6 +117,13 @@ export class SocketIoSocket {
 
 		if (!Array.isArray(data) || typeof data[0] !== 'string') {
 			this.#link.error(`not sent: give an event as a JSON array, ["name", args...]: ${quote(quotable(message))}`);
+			this.#options.onRefused?.();
+			return undefined;
+		}
+
+		if (reservedEvents.has(data[0])) {
+			// The server takes such an event as a broken packet and drops the connection, and what follows with it.
+			this.#link.error(`not sent: ${JSON.stringify(data[0])} is a reserved event name (Socket.IO uses it itself): ${quote(quotable(message))}`);
 			this.#options.onRefused?.();
 			return undefined;
 		}
