@@ -90,6 +90,7 @@ export function jsonRpcStage({clock, onRefused}: JsonRpcOptions): StageFactory {
 
 				next(message.annotate(requests.pair(value, message.text!)));
 			},
+			unanswered: () => requests.unanswered(),
 		};
 	};
 }
@@ -102,6 +103,12 @@ class PendingRequests {
 
 	constructor(clock: Pick<Clock, 'now'>) {
 		this.#clock = clock;
+	}
+
+	/** The requests awaiting a response, each as `METHOD PARAMS (id ID)`: the first ten, then how many more. */
+	unanswered(): string[] {
+		const shown = [...this.#pending].slice(0, 10).map(([key, request]) => `${quote(describe(request))} (id ${quote(key)})`);
+		return this.#pending.size > shown.length ? [...shown, `${this.#pending.size - shown.length} more`] : shown;
 	}
 
 	/** A request sent awaits a response with this id. */
