@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {once} from 'node:events';
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:http';
-import type {AddressInfo} from 'node:net';
+import type {AddressInfo, Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, describe, test} from 'node:test';
@@ -26,7 +26,7 @@ async function socketIoServer({pingTimeout = 2000, photoDelay = 500} = {}): Prom
 	const io = new Server(http, {pingInterval: 100, pingTimeout, transports: ['websocket']});
 	let connections = 0;
 	// The TCP connections, to drop them as a network would.
-	const connectionsTcp = new Set<import('node:net').Socket>();
+	const connectionsTcp = new Set<Socket>();
 	http.on('connection', socket => {
 		connectionsTcp.add(socket);
 		socket.on('close', () => connectionsTcp.delete(socket));
