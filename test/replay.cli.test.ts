@@ -294,6 +294,14 @@ describe('a Chrome DevTools HAR file', () => {
 		assert.equal(result.code, 130);
 	});
 
+	test('a HAR file cut short: one line saying it is not valid JSON, and where, exit 2', async () => {
+		const whole = har([socketEntry(server.url)]);
+		const path = file('cut.har', whole.slice(0, whole.indexOf('"receive"') + 12));
+		const result = await runCli(['replay', path]);
+		assert.equal(result.code, 2);
+		assert.match(result.stderr, new RegExp(`^wsterm: ${path.replaceAll(/[.\\/]/g, '\\$&')} is a HAR file that is not valid JSON \\(cut short\\?\\): .+ at line \\d+, column \\d+\\n$`));
+	});
+
 	test('a binary frame whose data is not base64: one line naming the entry and message, exit 2, nothing sent', async () => {
 		const entry = socketEntry(server.url);
 		const path = file('bad-base64.har', har([{...entry, _webSocketMessages: [...entry._webSocketMessages, {type: 'send', time: 1_767_225_600.5, opcode: 2, data: '!!notbase64'}]}]));
