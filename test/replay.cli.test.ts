@@ -139,6 +139,24 @@ describe('record, then replay --check', () => {
 		}
 	});
 
+	test('many mismatches: the first 20 are shown, then how many more', async () => {
+		const greeting = Array.from({length: 50}, (_, index) => ({dir: 'in', data: `recorded ${index}`}));
+		const different = await startServer({onConnection(socket) {
+			for (let index = 0; index < 50; index++) {
+				socket.send(`live ${index}`);
+			}
+		}});
+		try {
+			const result = await runCli(['replay', file('many.jsonl', records(greeting)), different.url, '--check']);
+			assert.equal(result.code, 4);
+			const lines = result.stderr.trim().split('\n');
+			assert.equal(lines.filter(line => line.startsWith('wsterm: check: message ')).length, 20);
+			assert.deepEqual(lines.slice(-2), ['wsterm: check: 30 more mismatches not shown', 'wsterm: check failed: 50 mismatches in 50 recorded messages']);
+		} finally {
+			await different.close();
+		}
+	});
+
 	test('a server that says less: the missing messages are mismatches, after the reply timeout', async () => {
 		const quiet = await startServer({onConnection: socket => socket.send('{"version":2,"hello":"client"}')});
 		try {
