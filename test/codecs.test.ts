@@ -140,6 +140,30 @@ describe('protobuf', () => {
 	});
 });
 
+describe('protobuf setup errors name the file', () => {
+	test('a syntax error, a missing import and a type defined nowhere: the .proto file and what is wrong, in one line', async () => {
+		const write = (name: string, text: string): string => {
+			const path = join(temporary, name);
+			writeFileSync(path, text);
+			return path;
+		};
+
+		const cases = [
+			[write('syntax.proto', 'syntax = "proto3";\nmessage {\n'), /^--proto: illegal type name '\{' \(.*syntax\.proto, line 2\)$/],
+			[write('imports.proto', 'syntax = "proto3";\nimport "nothere.proto";\nmessage A { int32 n = 1; }\n'), /^--proto .*imports\.proto: cannot read .*nothere\.proto, which it imports \(no such file\)$/],
+			[write('unresolved.proto', 'syntax = "proto3";\npackage u;\nmessage A { Missing m = 1; }\n'), /^--proto .*unresolved\.proto: u\.A uses the type Missing, which none of the --proto files \(or their imports\) defines$/],
+		] as const;
+		for (const [path, expected] of cases) {
+			// eslint-disable-next-line no-await-in-loop -- each load after the other, for its own error.
+			await assert.rejects(loadCodec('protobuf', {proto: [path], type: 'u.A'}), (error: Error) => {
+				assert.ok(error instanceof CodecSetupError);
+				assert.match(error.message, expected);
+				return true;
+			});
+		}
+	});
+});
+
 describe('gzip and deflate', () => {
 	test('gzip gives the text back, or the bytes when they are not UTF-8; no encoder', async () => {
 		const codec = await loadCodec('gzip');
