@@ -42,6 +42,14 @@ async function rpcServer({delay = 0} = {}): Promise<{url: string; received: unkn
 }
 
 describe('--protocol jsonrpc against a JSON-RPC 2.0 server', () => {
+	test('a method name run into its params (add[1,2]) is refused with the way to write it, not sent as a method named "add[1,2]"', async () => {
+		const {url, received} = await rpcServer();
+		const result = await runCli([url, '--protocol', 'jsonrpc'], {input: 'add[1,2]\n{"method":"add[1]"}\nadd [1,2]\n'});
+		assert.equal(result.code, 2);
+		assert.equal(result.stderr, 'wsterm: not sent: the method name runs into its params: give a space, add [1,2] (a method whose name holds "[" goes as {"method":...}): add[1,2]\n');
+		assert.deepEqual(received.map(request => (request as {method: string}).method), ['add[1]', 'add']);
+	});
+
 	test('requests still unanswered when --linger runs out: one line naming each (method and id), exit 4', async () => {
 		const {url} = await rpcServer();
 		const result = await runCli([url, '--protocol', 'jsonrpc', '--linger', '0.5'], {input: 'add [1,2]\nhang [7]\n{"method":"hang","id":"x"}\n'});

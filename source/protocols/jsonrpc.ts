@@ -208,6 +208,7 @@ export function parseLine(line: string): JsonObject {
 
 	const [, method, rest] = match;
 	if (rest === undefined) {
+		runsIntoParams(method!);
 		return {method};
 	}
 
@@ -217,6 +218,22 @@ export function parseLine(line: string): JsonObject {
 	}
 
 	return {method, params};
+}
+
+/** Throws for `add[1,2]`: params typed with no space before them, which would go as a method named "add[1,2]". */
+function runsIntoParams(method: string): void {
+	const params = /^[^[{]+([[{][\s\S]*)$/.exec(method)?.[1];
+	if (params === undefined) {
+		return;
+	}
+
+	try {
+		parseExact(params);
+	} catch {
+		return;
+	}
+
+	throw new Error(`the method name runs into its params: give a space, ${method.slice(0, method.length - params.length)} ${params} (a method whose name holds "${params[0]}" goes as {"method":...})`);
 }
 
 /** A line that is a response object (`result` or `error`, an `id`, no `method`), `jsonrpc` added; else undefined. */
