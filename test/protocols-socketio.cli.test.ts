@@ -159,6 +159,40 @@ describe('--protocol socketio against the socket.io server', () => {
 	});
 });
 
+describe('--protocol socketio sends {"$bytes"} as bytes', () => {
+	test('an argument {"$bytes": base64} goes as a binary attachment, as a received Buffer prints; its numbers as typed', async () => {
+		const http = createServer();
+		const io = new Server(http, {transports: ['websocket']});
+		const headers: string[] = [];
+		io.on('connection', socket => {
+			socket.conn.on('packet', (packet: {type: string; data?: unknown}) => {
+				if (packet.type === 'message' && typeof packet.data === 'string' && packet.data.startsWith('5')) {
+					headers.push(packet.data);
+				}
+			});
+			// Answers with what each argument is, as the server's handler sees it.
+			socket.on('kinds', (...args: unknown[]) => {
+				const ack = args.pop() as (kinds: string[]) => void;
+				ack(args.map(item => Buffer.isBuffer(item) ? `bytes ${item.toString('hex')}` : typeof item));
+			});
+		});
+		http.listen(0, '127.0.0.1');
+		await once(http, 'listening');
+		closers.push(async () => {
+			await io.close();
+		});
+		const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+		const result = await runCli([url, '--protocol', 'socketio', '-n', '2', '-w', '5'], {input: '["kinds",{"$bytes":"AQID"},9007199254740993,{"a":{"$bytes":"/w=="}}]\n["kinds",{"$bytes":"!!"}]\n["kinds",{"$bytes":"AQ==","x":1}]\n'});
+		assert.equal(result.stderr, 'wsterm: not sent: "!!" in {"$bytes"} is not base64: ["kinds",{"$bytes":"!!"}]\n');
+		assert.equal(result.code, 2);
+		assert.deepEqual(result.stdout.trim().split('\n'), [
+			'ack "kinds" => [["bytes 010203","number","object"]]',
+			'ack "kinds" => [["object"]]',
+		]);
+		assert.deepEqual(headers, ['52-0["kinds",{"_placeholder":true,"num":0},9007199254740993,{"a":{"_placeholder":true,"num":1}}]']);
+	});
+});
+
 describe('socketio parts', () => {
 	test('socketIoUrl: the Socket.IO path and the namespace from the URL path', () => {
 		assert.deepEqual(socketIoUrl('http://h:3000'), {url: 'http://h:3000/socket.io/?EIO=4&transport=websocket', namespace: '/'});

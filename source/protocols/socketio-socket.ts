@@ -10,7 +10,7 @@ import type {CloseEvent} from '../connection/events.js';
 import {escapeControl} from '../shared/escape-text.js';
 import type {PipelineMessage} from '../pipeline/message.js';
 import type {Next, StageLink, StageResult} from '../pipeline/stage.js';
-import {parseExact, plainJson, stringifyExact} from './exact-json.js';
+import {isJsonObject, parseExact, plainJson, stringifyExact} from './exact-json.js';
 import {deferred, quote} from './stage-helpers.js';
 import {type HandshakeLimit, type HandshakeWatch, handshakeWatch} from './handshake.js';
 import {acknowledgement, AwaitedAcks} from './socketio-acks.js';
@@ -30,6 +30,32 @@ export type SocketIoOptions = {
 	/** How long joining the namespace may take (--connect-timeout). */
 	readonly handshake?: HandshakeLimit;
 };
+
+/**
+An event's arguments with each {"$bytes": base64} (alone in its object, as a received Buffer
+prints) as a Buffer, sent as a binary attachment; throws for a $bytes that is not base64.
+*/
+function withBytes(value: unknown): unknown {
+	if (Array.isArray(value)) {
+		return value.map(item => withBytes(item));
+	}
+
+	if (!isJsonObject(value)) {
+		return value;
+	}
+
+	const keys = Object.keys(value);
+	if (keys.length === 1 && keys[0] === '$bytes' && typeof value.$bytes === 'string') {
+		const bytes = Buffer.from(value.$bytes, 'base64');
+		if (bytes.toString('base64').replace(/=+$/, '') !== value.$bytes.replace(/=+$/, '')) {
+			throw new Error(`${JSON.stringify(value.$bytes).slice(0, 40)} in {"$bytes"} is not base64`);
+		}
+
+		return bytes;
+	}
+
+	return Object.fromEntries(keys.map(key => [key, withBytes(value[key])]));
+}
 
 /** Event names socket.io-client refuses to emit (its RESERVED_EVENTS): Socket.IO's own. */
 const reservedEvents = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
@@ -128,11 +154,23 @@ export class SocketIoSocket {
 			return undefined;
 		}
 
-		const event = data;
+		let event: unknown[];
+		try {
+			event = withBytes(data) as unknown[];
+		} catch (error) {
+			this.#link.error(`not sent: ${(error as Error).message}: ${quote(quotable(message))}`);
+			this.#options.onRefused?.();
+			return undefined;
+		}
+
 		const emit = (): void => {
 			const id = this.#acks.add(event[0] as string);
-			// The session shows `view` (the arguments as typed); `decoded` is plain.
-			next(this.#wire.exactFrame({type: this.#wire.packetType.EVENT, nsp: this.#options.namespace, data: event, id}).annotate({decoded: plainJson(event), badge, view: {json: stringifyExact(event)}}));
+			const [first, ...attachments] = this.#wire.exactFrames({type: this.#wire.packetType.EVENT, nsp: this.#options.namespace, data: event, id});
+			// The session shows `view` (the arguments as typed, bytes as {"$bytes"}); `decoded` is plain.
+			next(first!.annotate({decoded: plainJson(event), badge, view: {json: stringifyExact(showable(event))}}));
+			for (const attachment of attachments) {
+				next(attachment.annotate({awaitsReply: false, control: true}));
+			}
 		};
 
 		if (this.#joined) {

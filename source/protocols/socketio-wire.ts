@@ -8,7 +8,7 @@ import type * as EngineIo from 'engine.io-parser';
 import type * as SocketIo from 'socket.io-parser';
 import {escapeControl} from '../shared/escape-text.js';
 import {PipelineMessage} from '../pipeline/message.js';
-import {encodeExact, exactJson, isJsonObject, isLosslessNumber} from './exact-json.js';
+import {encodeExact, encodeSwapped, exactJson, isJsonObject, isLosslessNumber} from './exact-json.js';
 
 export type SocketIoLibraries = {
 	readonly engineIo: Pick<typeof EngineIo, 'decodePacket' | 'encodePacket'>;
@@ -51,6 +51,16 @@ export class SocketIoWire {
 	/** A packet whose data came from a line (no bytes, so one string), its numbers as typed. */
 	exactFrame(packet: SocketIo.Packet): PipelineMessage {
 		return this.frame({type: 'message', data: encodeExact(replacer => (new this.#socketIo.Encoder(replacer).encode(packet) as [string])[0])});
+	}
+
+	/** A packet whose data came from a line, with bytes ({"$bytes"}) as its attachments: the header (numbers as typed), then one frame per attachment. */
+	exactFrames(packet: SocketIo.Packet): PipelineMessage[] {
+		let parts: Array<string | Buffer> = [];
+		const header = encodeSwapped(packet.data, data => {
+			parts = new this.#socketIo.Encoder().encode({...packet, data}) as Array<string | Buffer>;
+			return parts[0] as string;
+		});
+		return [header, ...parts.slice(1)].map(part => this.frame({type: 'message', data: part}));
 	}
 
 	/** A received frame as its Engine.IO packet: type `error` when it is not one. */
