@@ -166,7 +166,10 @@ class GraphqlWsConnection {
 			}
 
 			case MessageType.Next: {
-				next(message.annotate({decoded: parsed.payload, badge, view: {json: exactPayload(text, parsed)}, answers: 0, fields: {id: parsed.id}}));
+				const json = exactPayload(text, parsed);
+				// A result for an operation never sent (or ended) is not taken for one of ours.
+				const stray = this.#operations.has(parsed.id) ? {} : {line: `(unknown id ${JSON.stringify(parsed.id)}) ${json}`};
+				next(message.annotate({decoded: parsed.payload, badge, view: {json}, answers: 0, fields: {id: parsed.id}, ...stray}));
 				return;
 			}
 
