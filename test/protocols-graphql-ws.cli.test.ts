@@ -7,7 +7,8 @@ import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {after, describe, test} from 'node:test';
 import {GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString} from 'graphql';
-import {useServer} from 'graphql-ws/use/ws';
+// Its name says hook to the react-hooks lint rule: it is graphql-ws's server.
+import {useServer as graphqlWsServer} from 'graphql-ws/use/ws';
 import {WebSocketServer} from 'ws';
 import {plainJson} from '../source/protocols/exact-json.js';
 import {parseLine} from '../source/protocols/graphql-ws.js';
@@ -75,7 +76,7 @@ async function graphqlServer({lastDelay = 10, keepAlive = 12_000, protocolPing, 
 	}
 
 	const inits: unknown[] = [];
-	useServer({
+	graphqlWsServer({
 		schema: schema(lastDelay),
 		onConnect(context) {
 			inits.push(context.connectionParams);
