@@ -90,3 +90,25 @@ describe('--encode: numbers as typed', () => {
 		assert.deepEqual(received.map(bytes => decode(bytes)), [18_446_744_073_709_551_615n, -9_223_372_036_854_775_808n]);
 	});
 });
+
+describe('--encode refuses what it would have to make up', () => {
+	for (const [name, decode] of codecs) {
+		test(`${name}: {"$bytes"} that is not base64 and a string with a lone surrogate are refused; valid base64 and pairs go`, async () => {
+			const {url, received} = await recordingServer();
+			const input = '{"$bytes":"!!notbase64"}\n["\\ud800"]\n{"\\udc00":1}\n[{"$bytes":"AAH/"},{"$bytes":"-_8"},"\\ud83d\\ude00"]\n';
+			const result = await runCli([url, '--encode', name, '--linger', '0'], {input});
+			assert.equal(result.code, 2);
+			assert.equal(result.stderr, [
+				'wsterm: not sent: "!!notbase64" in {"$bytes"} is not base64: {"$bytes":"!!notbase64"}',
+				'wsterm: not sent: the string "\\ud800" holds a lone surrogate (\\ud800), which UTF-8 cannot encode: ["\\ud800"]',
+				'wsterm: not sent: the string "\\udc00" holds a lone surrogate (\\udc00), which UTF-8 cannot encode: {"\\udc00":1}',
+				'',
+			].join('\n'));
+			assert.equal(received.length, 1);
+			const [bytes, urlSafe, emoji] = decode(received[0]!) as [Uint8Array, Uint8Array, string];
+			assert.deepEqual([...bytes], [0, 1, 255]);
+			assert.deepEqual([...urlSafe], [251, 255]);
+			assert.equal(emoji, '\u{1F600}');
+		});
+	}
+});

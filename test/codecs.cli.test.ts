@@ -89,6 +89,27 @@ describe('--decode against a server that speaks the format through its library',
 	});
 });
 
+describe('a message that does not decode is said in wsterm\'s words', () => {
+	test('bytes cut short (msgpack, CBOR, protobuf) and a gzip bomb: what is wrong, not the library\'s internals', async () => {
+		const cut = (bytes: Uint8Array): Uint8Array => bytes.subarray(0, bytes.length - 3);
+		const cases = [
+			['msgpack', [cut(msgpack.encode({a: 'hello world'})), Uint8Array.from([0x92, 0x01])]],
+			['cbor', [cut(cbor.encode({a: 'hello world'}))]],
+			['protobuf', [cut(Post.encode(Post.fromObject({userName: 'hello world'})).finish())]],
+			['gzip', [gzipSync(Buffer.alloc(101 * 1024 * 1024))]],
+		] as const;
+		for (const [codec, frames] of cases) {
+			// eslint-disable-next-line no-await-in-loop -- one server and CLI run after the other: the machine is shared.
+			const {url} = await server(frames);
+			// eslint-disable-next-line no-await-in-loop -- as above.
+			const result = await runCli([url, '--decode', codec, ...(codec === 'protobuf' ? ['--proto', protoFile, '--type', 'chat.Post'] : []), '-n', String(frames.length), '-w', '5']);
+			const notes = result.stderr.trim().split('\n');
+			const why = codec === 'gzip' ? 'it decompresses to more than 100 MiB, the most wsterm decompresses one message to' : 'the bytes end before the value does';
+			assert.deepEqual(notes, frames.map((_, index) => `wsterm: message ${index + 1} is not ${codec} (${why}): shown as received`), codec);
+		}
+	});
+});
+
 describe('--encode', () => {
 	test('cbor: each JSON line is sent as CBOR (big integers and {"$bytes"} exact); a line that is not JSON is one error line, not sent, exit 2', async () => {
 		const {url, received} = await server([]);

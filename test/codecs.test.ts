@@ -59,7 +59,8 @@ describe('msgpack', () => {
 		const codec = await loadCodec('msgpack');
 		const bytes = msgpack.encode({id: 2n ** 63n - 1n, neg: -(2n ** 63n), name: 'ä', bin: new Uint8Array([1, 2]), list: [1, null, true, 0.25]}, {useBigInt64: true});
 		assert.equal(shown(codec, bytes), '{"id":9223372036854775807,"neg":-9223372036854775808,"name":"ä","bin":{"$bytes":"AQI="},"list":[1,null,true,0.25]}');
-		assert.equal(shown(codec, msgpack.encode(new msgpack.ExtData(5, new Uint8Array([9])))), '{"type":5,"data":{"$bytes":"CQ=="}}');
+		// Issue 18: an ext value printed as {"type":5,...} could not be told from a map of that shape; it is the $ext form now.
+		assert.equal(shown(codec, msgpack.encode(new msgpack.ExtData(5, new Uint8Array([9])))), '{"$ext":5,"data":{"$bytes":"CQ=="}}');
 	});
 
 	test('encodes JSON values that the library decodes back, big integers included', async () => {
@@ -136,6 +137,30 @@ describe('protobuf', () => {
 		writeFileSync(join(temporary, 'bad.proto'), 'message {');
 		await assert.rejects(loadCodec('protobuf', {proto: [join(temporary, 'bad.proto')], type: 'a.B'}), CodecSetupError);
 		await assert.rejects(loadCodec('protobuf', {proto: [protoFile], type: 'chat.Nope'}), /no such message type/);
+	});
+});
+
+describe('protobuf setup errors name the file', () => {
+	test('a syntax error, a missing import and a type defined nowhere: the .proto file and what is wrong, in one line', async () => {
+		const write = (name: string, text: string): string => {
+			const path = join(temporary, name);
+			writeFileSync(path, text);
+			return path;
+		};
+
+		const cases = [
+			[write('syntax.proto', 'syntax = "proto3";\nmessage {\n'), /^--proto: illegal type name '\{' \(.*syntax\.proto, line 2\)$/],
+			[write('imports.proto', 'syntax = "proto3";\nimport "nothere.proto";\nmessage A { int32 n = 1; }\n'), /^--proto .*imports\.proto: cannot read .*nothere\.proto, which it imports \(no such file\)$/],
+			[write('unresolved.proto', 'syntax = "proto3";\npackage u;\nmessage A { Missing m = 1; }\n'), /^--proto .*unresolved\.proto: u\.A uses the type Missing, which none of the --proto files \(or their imports\) defines$/],
+		] as const;
+		for (const [path, expected] of cases) {
+			// eslint-disable-next-line no-await-in-loop -- each load after the other, for its own error.
+			await assert.rejects(loadCodec('protobuf', {proto: [path], type: 'u.A'}), (error: Error) => {
+				assert.ok(error instanceof CodecSetupError);
+				assert.match(error.message, expected);
+				return true;
+			});
+		}
 	});
 });
 

@@ -8,9 +8,9 @@ import {once} from 'node:events';
 import {createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {after, describe, test} from 'node:test';
-import {GraphQLObjectType, GraphQLSchema, GraphQLString} from 'graphql';
+import {GraphQLError, GraphQLList, GraphQLObjectType, GraphQLScalarType, GraphQLSchema, GraphQLString} from 'graphql';
 import {useServer} from 'graphql-ws/use/ws';
-import {Server} from 'socket.io';
+import {Server, type Socket} from 'socket.io';
 import {WebSocketServer} from 'ws';
 import {encodeExact, parseExact, plainJson, stringifyExact} from '../source/protocols/exact-json.js';
 import {idKey, parseBatch, parseLine, responseLine} from '../source/protocols/jsonrpc.js';
@@ -228,5 +228,96 @@ describe('--protocol graphql-ws sends numbers as typed', () => {
 		assert.deepEqual(received.filter(text => text.includes('"subscribe"')), [
 			'{"type":"subscribe","id":"1","payload":{"query":"{ hello }","variables":{"big":9007199254740993,"f":1.10,"z":-0,"e":1e400}}}',
 		]);
+	});
+});
+
+/** The socket.io package's server; `onSocket` gets each socket that joined namespace '/'. */
+async function socketIoServer(onSocket: (socket: Socket) => void): Promise<string> {
+	const http = createServer();
+	const io = new Server(http, {transports: ['websocket']});
+	io.on('connection', onSocket);
+	http.listen(0, '127.0.0.1');
+	await once(http, 'listening');
+	closers.push(async () => {
+		await io.close();
+	});
+	return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+}
+
+/**
+A Socket.IO packet written raw on the server's Engine.IO socket, as a server in a language whose
+JSON keeps big integers and decimals (Java, Python) writes it: socket.io's own encoder (JSON.stringify)
+cannot make these tokens.
+*/
+function writeRaw(socket: Socket, data: string | Buffer): void {
+	(socket.conn as unknown as {write: (data: string | Buffer) => void}).write(data);
+}
+
+const bigEvent = '["big",9007199254740993,1.10,{"id":12345678901234567890}]';
+
+describe('received numbers are shown as the server sent them', () => {
+	test('socketio: an event, a binary event and an ack print the server\'s tokens (plain and --jsonl decoded)', async () => {
+		const url = await socketIoServer(socket => {
+			socket.conn.on('packet', (packet: {type: string; data?: unknown}) => {
+				// The ack of the event wsterm emits, with its id.
+				const asked = packet.type === 'message' ? /^2(\d+)\["ask"/.exec(String(packet.data)) : null;
+				if (asked !== null) {
+					writeRaw(socket, `3${asked[1]}[9007199254740993]`);
+				}
+			});
+			writeRaw(socket, `2${bigEvent}`);
+			writeRaw(socket, '51-["bin",{"_placeholder":true,"num":0},1e400,-0]');
+			writeRaw(socket, Buffer.from([1, 2, 3]));
+		});
+		const result = await runCli([url, '--protocol', 'socketio', '-n', '3', '-w', '5'], {input: '["ask"]\n'});
+		assert.equal(result.stderr, '');
+		assert.equal(result.code, 0);
+		assert.deepEqual(result.stdout.trim().split('\n').sort(), [
+			'["bin",{"$bytes":"AQID"},1e400,-0]',
+			bigEvent,
+			'ack "ask" => [9007199254740993]',
+		].sort());
+		const jsonl = await runCli([url, '--protocol', 'socketio', '-n', '2', '-w', '5', '--jsonl'], {input: ''});
+		assert.equal(jsonl.stderr, '');
+		const decoded = jsonl.stdout.trim().split('\n').filter(line => line.includes('"decoded"')).map(line => /"decoded":(.*)\}$/.exec(line)?.[1]);
+		assert.deepEqual(decoded, [bigEvent, '["bin",{"$bytes":"AQID"},1e400,-0]']);
+	});
+
+	test('socketio: the session\'s row of a received event keeps the tokens; hooks\' decoded is plain', () => {
+		const received: PipelineMessage[] = [];
+		const stage = socketIoStage({namespace: '/', clock: fakeClock()}, {engineIo, socketIo})(link);
+		stage.receive!(new PipelineMessage('40{"sid":"a"}', false), () => undefined);
+		stage.receive!(new PipelineMessage(`42${bigEvent}`, false), message => received.push(message));
+		assert.equal(shownMessage(received[0]!).data.toString(), bigEvent);
+		assert.deepEqual(received[0]!.decoded, JSON.parse(bigEvent));
+	});
+
+	test('graphql-ws: a next payload and an error print the server\'s tokens', async () => {
+		const wss = new WebSocketServer({host: '127.0.0.1', port: 0});
+		await once(wss, 'listening');
+		// Registered before useServer's: the graphql-ws server's text, with each "RAW:token" string written as that number token (as a server whose JSON keeps them would send).
+		wss.on('connection', socket => {
+			const send = socket.send.bind(socket);
+			socket.send = ((data: string, ...rest: unknown[]) => send(data.replaceAll(/"RAW:([^"]+)"/g, '$1'), ...rest as [])) as typeof socket.send;
+		});
+		const raw = new GraphQLScalarType({name: 'Raw'});
+		useServer({
+			schema: new GraphQLSchema({query: new GraphQLObjectType({name: 'Query', fields: {
+				big: {type: new GraphQLList(raw), resolve: () => ['RAW:9007199254740993', 'RAW:1.10', 'RAW:12345678901234567890']},
+			}})}),
+			// An operation whose document says `refused` gets an `error` message, a number in its extensions.
+			onSubscribe: (_context, _id, payload) => payload.query.includes('refused') ? [new GraphQLError('refused', {extensions: {limit: 'RAW:9007199254740993'}})] : undefined,
+		}, wss);
+		closers.push(async () => new Promise(resolve => {
+			wss.close(() => resolve());
+		}));
+		const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+		const result = await runCli([url, '--protocol', 'graphql-ws', '-n', '2', '-w', '5'], {input: '{ big }\nquery refused { big }\n'});
+		assert.deepEqual(result.stdout.trim().split('\n').sort(), [
+			'error: query refused { big } => [{"message":"refused","extensions":{"limit":9007199254740993}}]',
+			'{"data":{"big":[9007199254740993,1.10,12345678901234567890]}}',
+		]);
+		const jsonl = await runCli([url, '--protocol', 'graphql-ws', '-n', '1', '-w', '5', '--jsonl'], {input: '{ big }\n'});
+		assert.match(jsonl.stdout, /"decoded":\{"data":\{"big":\[9007199254740993,1\.10,12345678901234567890\]\}\}\}\n/);
 	});
 });

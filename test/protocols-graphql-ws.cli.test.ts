@@ -7,7 +7,8 @@ import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {after, describe, test} from 'node:test';
 import {GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString} from 'graphql';
-import {useServer} from 'graphql-ws/use/ws';
+// Its name says hook to the react-hooks lint rule: it is graphql-ws's server.
+import {useServer as graphqlWsServer} from 'graphql-ws/use/ws';
 import {WebSocketServer} from 'ws';
 import {plainJson} from '../source/protocols/exact-json.js';
 import {parseLine} from '../source/protocols/graphql-ws.js';
@@ -48,12 +49,33 @@ const servers: Server[] = [];
 after(async () => Promise.all(servers.map(async server => server.close())));
 
 /** The graphql-ws package's server on a real ws server on 127.0.0.1. */
-async function graphqlServer({lastDelay = 10, keepAlive = 12_000, protocolPing, onConnect}: {lastDelay?: number; keepAlive?: number; protocolPing?: number; onConnect?: (payload: unknown) => boolean} = {}): Promise<Server> {
+async function graphqlServer({lastDelay = 10, keepAlive = 12_000, protocolPing, onConnect, after: extra}: {
+	lastDelay?: number;
+	keepAlive?: number;
+	protocolPing?: number;
+	onConnect?: (payload: unknown) => boolean;
+	/** A message of its own the server sends after the first of its messages of `type`. */
+	after?: {type: string; message: string};
+} = {}): Promise<Server> {
 	const wss = new WebSocketServer({host: '127.0.0.1', port: 0, path: '/graphql'});
 	await once(wss, 'listening');
+	if (extra !== undefined) {
+		// Registered before useServer's listener, so that its sends go through this one.
+		wss.on('connection', socket => {
+			const send = socket.send.bind(socket);
+			let sent = false;
+			socket.send = ((data: string, ...rest: unknown[]) => {
+				send(data, ...rest as []);
+				if (!sent && data.includes(`"type":"${extra.type}"`)) {
+					sent = true;
+					send(extra.message);
+				}
+			}) as typeof socket.send;
+		});
+	}
+
 	const inits: unknown[] = [];
-	// eslint-disable-next-line react-hooks/rules-of-hooks -- graphql-ws's useServer is not a React hook
-	useServer({
+	graphqlWsServer({
 		schema: schema(lastDelay),
 		onConnect(context) {
 			inits.push(context.connectionParams);
@@ -110,6 +132,14 @@ describe('--protocol graphql-ws against the graphql-ws server', () => {
 			'{"data":{"hello":"hello world"}}',
 		]);
 		assert.equal(lines.at(-1), '{"data":{"count":3}}', 'the run waited for the subscription to complete');
+	});
+
+	test('a result for an operation id never sent says so, as JSON-RPC\'s unknown ids do', async () => {
+		// After the server's own `next`: one for id 99, which wsterm never subscribed.
+		const {url} = await graphqlServer({after: {type: 'next', message: '{"id":"99","type":"next","payload":{"data":{"x":1}}}'}});
+		const result = await runCli([url, '--protocol', 'graphql-ws', '-n', '2', '-w', '5'], {input: '{ hello }\n'});
+		assert.equal(result.stderr, '');
+		assert.deepEqual(result.stdout.trim().split('\n').toSorted(), ['(unknown id "99") {"data":{"x":1}}', '{"data":{"hello":"hello world"}}']);
 	});
 
 	test('the subprotocol is offered, --init is connection_init\'s payload, pings are answered, --record keeps the frames', async () => {

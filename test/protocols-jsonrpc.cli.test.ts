@@ -16,6 +16,8 @@ async function rpcServer({delay = 0} = {}): Promise<{url: string; received: unkn
 	const rpc = new JSONRPCServer({errorListener() {}});
 	rpc.addMethod('add', ([a, b]: [number, number]) => a + b);
 	rpc.addMethod('echo', (params: unknown) => params);
+	// A request the server never answers.
+	rpc.addMethod('hang', async () => new Promise(() => undefined));
 	rpc.addMethod('fail', () => {
 		throw new JSONRPCErrorException('it failed\u001B[31m', 42, {why: 'asked'});
 	});
@@ -40,6 +42,22 @@ async function rpcServer({delay = 0} = {}): Promise<{url: string; received: unkn
 }
 
 describe('--protocol jsonrpc against a JSON-RPC 2.0 server', () => {
+	test('a method name run into its params (add[1,2]) is refused with the way to write it, not sent as a method named "add[1,2]"', async () => {
+		const {url, received} = await rpcServer();
+		const result = await runCli([url, '--protocol', 'jsonrpc'], {input: 'add[1,2]\n{"method":"add[1]"}\nadd [1,2]\n'});
+		assert.equal(result.code, 2);
+		assert.equal(result.stderr, 'wsterm: not sent: the method name runs into its params: give a space, add [1,2] (a method whose name holds "[" goes as {"method":...}): add[1,2]\n');
+		assert.deepEqual(received.map(request => (request as {method: string}).method), ['add[1]', 'add']);
+	});
+
+	test('requests still unanswered when --linger runs out: one line naming each (method and id), exit 4', async () => {
+		const {url} = await rpcServer();
+		const result = await runCli([url, '--protocol', 'jsonrpc', '--linger', '0.5'], {input: 'add [1,2]\nhang [7]\n{"method":"hang","id":"x"}\n'});
+		assert.equal(result.code, 4);
+		assert.equal(result.stderr, 'wsterm: no answer came before --linger ran out to: hang [7] (id 2), hang (id "x")\n');
+		assert.match(result.stdout, /add \[1,2\] => \{"jsonrpc":"2\.0","id":1,"result":3\}/);
+	});
+
 	test('method, method [params], method {params} and a request object each go with a fresh id; responses print with their request', async () => {
 		const {url, received} = await rpcServer();
 		const result = await runCli([url, '--protocol', 'jsonrpc'], {input: 'add [1,2]\necho {"a":1}\n{"method":"add","params":[3,4]}\necho\n'});

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {once} from 'node:events';
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:http';
-import type {AddressInfo} from 'node:net';
+import type {AddressInfo, Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, describe, test} from 'node:test';
@@ -26,7 +26,7 @@ async function socketIoServer({pingTimeout = 2000, photoDelay = 500} = {}): Prom
 	const io = new Server(http, {pingInterval: 100, pingTimeout, transports: ['websocket']});
 	let connections = 0;
 	// The TCP connections, to drop them as a network would.
-	const connectionsTcp = new Set<import('node:net').Socket>();
+	const connectionsTcp = new Set<Socket>();
 	http.on('connection', socket => {
 		connectionsTcp.add(socket);
 		socket.on('close', () => connectionsTcp.delete(socket));
@@ -111,6 +111,19 @@ describe('--protocol socketio against the socket.io server', () => {
 		assert.match(bad.stdout, /ack "echo" => \["ok"\]/);
 	});
 
+	test('a reserved event name (disconnect, connect ...) is refused as socket.io-client refuses it; the lines after it still go (exit 2)', async () => {
+		const {url, connections} = await socketIoServer();
+		const result = await runCli([url, '--protocol', 'socketio', '-n', '2', '-w', '5'], {input: '["disconnect"]\n["connect",1]\n["newListener"]\n["echo","after"]\n'});
+		assert.equal(result.code, 2);
+		assert.deepEqual(result.stderr.trim().split('\n'), [
+			'wsterm: not sent: "disconnect" is a reserved event name (Socket.IO uses it itself): ["disconnect"]',
+			'wsterm: not sent: "connect" is a reserved event name (Socket.IO uses it itself): ["connect",1]',
+			'wsterm: not sent: "newListener" is a reserved event name (Socket.IO uses it itself): ["newListener"]',
+		]);
+		assert.match(result.stdout, /ack "echo" => \["after"\]/);
+		assert.equal(connections(), 1);
+	});
+
 	test('--reconnect: after the server drops the connection, wsterm joins again', async () => {
 		const server = await socketIoServer();
 		const run = runCli([server.url, '--protocol', 'socketio', '--reconnect', '-n', '2', '-w', '-1'], {input: ''});
@@ -142,6 +155,40 @@ describe('--protocol socketio against the socket.io server', () => {
 		assert.ok(frames.some(frame => frame.dir === 'in' && frame.data?.startsWith('0{') === true), 'Engine.IO open');
 		assert.ok(frames.some(frame => frame.dir === 'out' && frame.data === '40'), 'Socket.IO CONNECT');
 		assert.ok(frames.some(frame => frame.dir === 'in' && frame.data === '42["welcome",{"v":1,"nsp":"/"}]'), 'the event as on the wire');
+	});
+});
+
+describe('--protocol socketio sends {"$bytes"} as bytes', () => {
+	test('an argument {"$bytes": base64} goes as a binary attachment, as a received Buffer prints; its numbers as typed', async () => {
+		const http = createServer();
+		const io = new Server(http, {transports: ['websocket']});
+		const headers: string[] = [];
+		io.on('connection', socket => {
+			socket.conn.on('packet', (packet: {type: string; data?: unknown}) => {
+				if (packet.type === 'message' && typeof packet.data === 'string' && packet.data.startsWith('5')) {
+					headers.push(packet.data);
+				}
+			});
+			// Answers with what each argument is, as the server's handler sees it.
+			socket.on('kinds', (...args: unknown[]) => {
+				const ack = args.pop() as (kinds: string[]) => void;
+				ack(args.map(item => Buffer.isBuffer(item) ? `bytes ${item.toString('hex')}` : typeof item));
+			});
+		});
+		http.listen(0, '127.0.0.1');
+		await once(http, 'listening');
+		closers.push(async () => {
+			await io.close();
+		});
+		const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+		const result = await runCli([url, '--protocol', 'socketio', '-n', '2', '-w', '5'], {input: '["kinds",{"$bytes":"AQID"},9007199254740993,{"a":{"$bytes":"/w=="}}]\n["kinds",{"$bytes":"!!"}]\n["kinds",{"$bytes":"AQ==","x":1}]\n'});
+		assert.equal(result.stderr, 'wsterm: not sent: "!!" in {"$bytes"} is not base64: ["kinds",{"$bytes":"!!"}]\n');
+		assert.equal(result.code, 2);
+		assert.deepEqual(result.stdout.trim().split('\n'), [
+			'ack "kinds" => [["bytes 010203","number","object"]]',
+			'ack "kinds" => [["object"]]',
+		]);
+		assert.deepEqual(headers, ['52-0["kinds",{"_placeholder":true,"num":0},9007199254740993,{"a":{"_placeholder":true,"num":1}}]']);
 	});
 });
 

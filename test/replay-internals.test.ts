@@ -266,6 +266,52 @@ describe('pacing', () => {
 	});
 });
 
+describe('delays too long for a timer', () => {
+	/** 30 days: past the 2^31-1 ms (24.8 days) Node's setTimeout takes (it warns and fires after 1 ms instead). */
+	const month = 30 * 24 * 3600 * 1000;
+
+	/** A fake clock that notes each delay asked of it. */
+	function notingClock(): {clock: ReturnType<typeof fakeClock>; delays: number[]} {
+		const clock = fakeClock();
+		const delays: number[] = [];
+		const setTimeout = clock.setTimeout;
+		return {clock: {...clock, setTimeout: (callback, ms) => {
+			delays.push(ms);
+			return setTimeout(callback, ms);
+		}}, delays};
+	}
+
+	test('recorded pace: a message a month after the one before goes a month later; no timer is asked for more than 2^31-1 ms', () => {
+		const {clock, delays} = notingClock();
+		const log: string[] = [];
+		const pacer = createPacer({openedAt: 0, messages: [text('out', 0, 'a'), text('out', month, 'b')]}, {pace: 'recorded', replyTimeoutMs: 1000, clock}, {
+			send: message => log.push(`${clock.now()} ${message.data.toString()}`),
+			done: () => log.push(`${clock.now()} done`),
+		});
+		pacer.start();
+		clock.advance(month - 1);
+		assert.deepEqual(log, ['0 a']);
+		clock.advance(1);
+		// No reply was recorded: done once the last message is sent.
+		assert.deepEqual(log, ['0 a', `${month} b`, `${month} done`]);
+		assert.ok(delays.every(delay => delay <= (2 ** 31) - 1), String(delays));
+		pacer.stop();
+	});
+
+	test('serve --replay: a reply recorded a month later comes a month later, by timers no longer than 2^31-1 ms', () => {
+		const {clock, delays} = notingClock();
+		const sent: string[] = [];
+		const responder = createResponderFactory({openedAt: 0, messages: [text('out', 0, 'a'), text('in', month, 'late')]}, {pace: 'recorded', clock})(data => sent.push(`${clock.now()} ${data.toString()}`));
+		responder.receive();
+		clock.advance(month - 1);
+		assert.deepEqual(sent, []);
+		clock.advance(1);
+		assert.deepEqual(sent, [`${month} late`]);
+		assert.ok(delays.every(delay => delay <= (2 ** 31) - 1), String(delays));
+		responder.stop();
+	});
+});
+
 describe('serve --replay responder', () => {
 	const conversation: Conversation = {
 		openedAt: 0,

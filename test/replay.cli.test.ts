@@ -7,7 +7,8 @@ import {after, before, describe, test} from 'node:test';
 import {Connection} from '../source/connection/connection.js';
 import {createRecorder, recordConnection} from '../source/replay/recorder.js';
 import {WebSocket} from '../source/connection/ws.js';
-import {runCli} from './helpers/cli.js';
+import {runCli, startCli} from './helpers/cli.js';
+import {until} from './helpers/until.js';
 import {closed, messages, startServeCli} from './helpers/serve-clients.js';
 import {echo, startServer, type TestServer} from './helpers/servers.js';
 import {makeCertificate} from './helpers/tls.js';
@@ -138,6 +139,24 @@ describe('record, then replay --check', () => {
 		}
 	});
 
+	test('many mismatches: the first 20 are shown, then how many more', async () => {
+		const greeting = Array.from({length: 50}, (_, index) => ({dir: 'in', data: `recorded ${index}`}));
+		const different = await startServer({onConnection(socket) {
+			for (let index = 0; index < 50; index++) {
+				socket.send(`live ${index}`);
+			}
+		}});
+		try {
+			const result = await runCli(['replay', file('many.jsonl', records(greeting)), different.url, '--check']);
+			assert.equal(result.code, 4);
+			const lines = result.stderr.trim().split('\n');
+			assert.equal(lines.filter(line => line.startsWith('wsterm: check: message ')).length, 20);
+			assert.deepEqual(lines.slice(-2), ['wsterm: check: 30 more mismatches not shown', 'wsterm: check failed: 50 mismatches in 50 recorded messages']);
+		} finally {
+			await different.close();
+		}
+	});
+
 	test('a server that says less: the missing messages are mismatches, after the reply timeout', async () => {
 		const quiet = await startServer({onConnection: socket => socket.send('{"version":2,"hello":"client"}')});
 		try {
@@ -239,6 +258,78 @@ describe('a Chrome DevTools HAR file', () => {
 		assert.equal(picked.code, 0, picked.stderr);
 	});
 
+	test('a Playwright HAR (times in milliseconds since the epoch): --pace recorded keeps its gaps, in replay and serve --replay', async () => {
+		// What Playwright's recordHar writes: `time` in ms, where DevTools writes seconds.
+		const messagesMs = [
+			{type: 'send', time: 1_767_225_600_100, opcode: 1, data: 'one'},
+			{type: 'receive', time: 1_767_225_600_105, opcode: 1, data: 'one'},
+			{type: 'send', time: 1_767_225_600_400, opcode: 1, data: 'two'},
+			{type: 'receive', time: 1_767_225_600_700, opcode: 1, data: 'two'},
+		];
+		const path = file('playwright.har', JSON.stringify({log: {version: '1.2', creator: {name: 'Playwright', version: '1.49.0'}, pages: [], entries: [{...socketEntry(server.url), _webSocketMessages: messagesMs}]}}));
+		const started = performance.now();
+		const result = await runCli(['replay', path, '--pace', 'recorded', '--check'], {timeout: 10_000});
+		assert.equal(result.stderr, 'wsterm: check passed: 2 messages as recorded\n');
+		assert.equal(result.code, 0);
+		const took = performance.now() - started;
+		assert.ok(took >= 300 && took < 5000, `took ${Math.round(took)} ms`);
+		const served = await startServeCli(['--replay', path, '--pace', 'recorded']);
+		try {
+			const socket = new WebSocket(served.url);
+			await once(socket, 'open');
+			const answers = messages(socket, 2);
+			const sentAt = performance.now();
+			socket.send('one');
+			socket.send('two');
+			assert.deepEqual((await answers).map(message => message.data.toString()), ['one', 'two']);
+			// The second answer was recorded 300 ms after the second message.
+			const waited = performance.now() - sentAt;
+			assert.ok(waited >= 250 && waited < 5000, `waited ${Math.round(waited)} ms`);
+			socket.close(1000);
+			await closed(socket);
+		} finally {
+			served.child.kill('SIGTERM');
+			assert.equal(await served.exit, 0);
+			assert.doesNotMatch(served.stderr(), /TimeoutOverflowWarning/);
+		}
+	});
+
+	test('a gap longer than a timer can wait (30 days): no TimeoutOverflowWarning flood, the later message waits', async () => {
+		const path = file('month.har', har([{...socketEntry(server.url), _webSocketMessages: [
+			{type: 'send', time: 1_767_225_600, opcode: 1, data: 'now'},
+			{type: 'send', time: 1_767_225_600 + (30 * 24 * 3600), opcode: 1, data: 'a month later'},
+		]}]));
+		seen.length = 0;
+		const run = startCli(['replay', path, '--pace', 'recorded']);
+		await until(() => seen.length > 0);
+		await new Promise(resolve => {
+			setTimeout(resolve, 500);
+		});
+		run.child.kill('SIGINT');
+		const result = await run.result;
+		assert.doesNotMatch(result.stderr, /TimeoutOverflowWarning/);
+		assert.deepEqual(seen.map(({data}) => data.toString()), ['now']);
+		assert.equal(result.code, 130);
+	});
+
+	test('a HAR file cut short: one line saying it is not valid JSON, and where, exit 2', async () => {
+		const whole = har([socketEntry(server.url)]);
+		const path = file('cut.har', whole.slice(0, whole.indexOf('"receive"') + 12));
+		const result = await runCli(['replay', path]);
+		assert.equal(result.code, 2);
+		assert.match(result.stderr, new RegExp(`^wsterm: ${path.replaceAll(/[.\\/]/g, '\\$&')} is a HAR file that is not valid JSON \\(cut short\\?\\): .+ at line \\d+, column \\d+\\n$`));
+	});
+
+	test('a binary frame whose data is not base64: one line naming the entry and message, exit 2, nothing sent', async () => {
+		const entry = socketEntry(server.url);
+		const path = file('bad-base64.har', har([{...entry, _webSocketMessages: [...entry._webSocketMessages, {type: 'send', time: 1_767_225_600.5, opcode: 2, data: '!!notbase64'}]}]));
+		seen.length = 0;
+		const result = await runCli(['replay', path]);
+		assert.equal(result.code, 2);
+		assert.equal(result.stderr, `wsterm: ${path}: WebSocket entry 1, message 5: a binary message whose data is not base64\n`);
+		assert.deepEqual(seen, []);
+	});
+
 	test('serve --replay takes --entry for a HAR file with several WebSocket entries', async () => {
 		const path = file('two-served.har', har([socketEntry('ws://127.0.0.1:1/elsewhere'), socketEntry(server.url)]));
 		const served = await startServeCli(['--replay', path, '--entry', '2']);
@@ -274,6 +365,7 @@ describe('bad input', () => {
 			[['serve', '--pace', 'recorded'], /--pace does not apply to wsterm serve/],
 		];
 		for (const [args, pattern] of cases) {
+			// eslint-disable-next-line no-await-in-loop -- one CLI run after the other: the machine is shared.
 			const result = await runCli(args);
 			assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
 			assert.match(result.stderr, pattern);

@@ -3,6 +3,12 @@ The codecs, one module each behind one interface. Each module (and its library) 
 when its codec is asked for, so a run without --decode or --encode loads none of them. The stage
 (stage.ts) imports pipeline/ (the stage interface, the message) and shared/; pipeline/ never
 imports this folder.
+
+How values look as JSON, both ways, is shared by the codecs: json-view.ts writes a decoded value,
+json-read.ts reads a line for --encode, json-forms.ts holds the `$` forms between them, map-keys.ts
+keeps map keys a JavaScript object would change, rfc3339.ts the dates. protobuf follows the proto3
+JSON mapping: protobuf-to-json.ts, protobuf-from-json.ts (with protobuf-scalars.ts and
+protobuf-well-known.ts).
 */
 import {type Codec, type CodecName, type CodecOptions, CodecSetupError} from './types.js';
 

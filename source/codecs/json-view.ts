@@ -1,20 +1,24 @@
 /*
 Decoded values as JSON, for display and --jsonl, without losing what JSON cannot say directly:
 
-- integers of any size are written with all their digits (bigint included), never rounded;
+- integers of any size are written with all their digits (bigint included), never rounded; a
+  float is written so that it reads back as a float (1e+20, not 100000000000000000000);
 - bytes (Uint8Array, Buffer) are `{"$bytes": "<base64>"}`;
 - a Map whose keys are all strings is an object; any other Map is `{"$map": [[key, value], ...]}`;
 - NaN, Infinity and -Infinity are `{"$float": "NaN"}` (and so on); -0 is written `-0`;
 - a Date is `{"$date": "<ISO 8601>"}` (`null` inside when the date is invalid);
 - undefined is `{"$undefined": true}`; a Set is `{"$set": [...]}`;
-- a format's own types come from its codec (CBOR: `{"$tag": N, "value": ...}`, `{"$simple": N}`).
+- a format's own types come from its codec (CBOR: `{"$tag": N, "value": ...}`, `{"$simple": N}`;
+  msgpack: `{"$ext": N, "data": ...}`), as a JsonForm;
+- an object carrying a display form (json-forms.ts's shownAs) is written as that form;
+- a map (object or Map) whose keys are exactly a form's is written as `{"$map": [...]}`, so that
+  no two different values print the same.
 
-The reverse (parseJsonValue) reads what --encode is given: integers too large for a double become
-bigint, `-0` stays -0, a number beyond a double's range (`1e400`, `1e-400`) is refused rather than
-sent as Infinity or 0, and `{"$bytes": "<base64>"}` and `{"$float": "NaN"}` (alone in their object)
-become bytes and that float.
+The reverse, what --encode reads: json-read.ts (re-exported here).
 */
-import {isSafeNumber, parse} from 'lossless-json';
+import {isFormShaped, JsonForm, shownAs, type WithShownAs} from './json-forms.js';
+
+export {isBase64, NumberRangeError, parseJsonValue, UnsendableValueError} from './json-read.js';
 
 /** A codec's say on a value json-view does not know: a replacement value, or undefined to go on. */
 export type JsonViewExtension = (value: object) => unknown;
@@ -38,7 +42,8 @@ function write(value: unknown, extension: JsonViewExtension | undefined, depth: 
 
 		case 'number': {
 			if (Number.isFinite(value)) {
-				return Object.is(value, -0) ? '-0' : String(value);
+				// A float beyond 2^53 with no fraction (1e20) is written with its exponent: its digits would read back as an integer.
+				return Object.is(value, -0) ? '-0' : (Number.isInteger(value) && !Number.isSafeInteger(value) ? value.toExponential() : String(value));
 			}
 
 			return `{"$float":"${String(value)}"}`;
@@ -69,9 +74,18 @@ function write(value: unknown, extension: JsonViewExtension | undefined, depth: 
 
 function writeObject(value: object, extension: JsonViewExtension | undefined, depth: number): string {
 	const next = (item: unknown): string => write(item, extension, depth + 1);
+	const shown = (value as WithShownAs)[shownAs];
+	if (shown !== undefined) {
+		return next(shown);
+	}
+
 	const replaced = extension?.(value);
 	if (replaced !== undefined) {
 		return next(replaced);
+	}
+
+	if (value instanceof JsonForm) {
+		return `{${Object.entries(value.fields).map(([key, item]) => `${JSON.stringify(key)}:${next(item)}`).join(',')}}`;
 	}
 
 	if (Array.isArray(value)) {
@@ -91,12 +105,7 @@ function writeObject(value: object, extension: JsonViewExtension | undefined, de
 	}
 
 	if (value instanceof Map) {
-		const entries = [...value.entries()];
-		if (entries.every(([key]) => typeof key === 'string')) {
-			return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${next(item)}`).join(',')}}`;
-		}
-
-		return `{"$map":[${entries.map(([key, item]) => `[${next(key)},${next(item)}]`).join(',')}]}`;
+		return writeEntries([...value.entries()], next);
 	}
 
 	if (value instanceof Set) {
@@ -112,56 +121,16 @@ function writeObject(value: object, extension: JsonViewExtension | undefined, de
 		return next(String(value));
 	}
 
-	return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}:${next(item)}`).join(',')}}`;
+	return writeEntries(Object.entries(value), next);
 }
 
-/**
-Parses one line of JSON for --encode: integers beyond 2^53 as bigint, `{"$bytes": base64}` as
-bytes, `{"$float": "NaN"}` (or "Infinity", "-Infinity") as that number. Throws a SyntaxError when the line is not JSON, a NumberRangeError when a number is beyond
-a double's range.
-*/
-export function parseJsonValue(text: string): unknown {
-	return parse(text, reviveSpecial, parseNumber);
-}
-
-/** A number in the JSON that no double holds (`1e400`, which Number() makes Infinity). */
-export class NumberRangeError extends RangeError {
-	override name = 'NumberRangeError';
-}
-
-function parseNumber(text: string): number | bigint {
-	if (!isSafeNumber(text) && /^-?\d+$/.test(text)) {
-		return BigInt(text);
+/** A map's entries: an object when its keys are all strings (and not a `$` form's), else {"$map": [[key, value], ...]}. */
+function writeEntries(entries: ReadonlyArray<readonly [unknown, unknown]>, next: (item: unknown) => string): string {
+	const keys = entries.map(([key]) => key);
+	if (keys.every(key => typeof key === 'string') && !isFormShaped(keys)) {
+		return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${next(item)}`).join(',')}}`;
 	}
 
-	const value = Number(text);
-	const shown = text.length > 40 ? `${text.slice(0, 40)}...` : text;
-	if (!Number.isFinite(value)) {
-		throw new NumberRangeError(`${shown} is beyond the range of a 64-bit float`);
-	}
-
-	// 1e-400: Number() makes it 0, which is not what was written.
-	if (value === 0 && /[1-9]/.test(text.replace(/[eE].*$/, ''))) {
-		throw new NumberRangeError(`${shown} is too small for a 64-bit float (it would be 0)`);
-	}
-
-	return value;
+	return `{"$map":[${entries.map(([key, item]) => `[${next(key)},${next(item)}]`).join(',')}]}`;
 }
 
-const floats: Readonly<Record<string, number>> = {NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY};
-
-/** The reverse of what toJsonText writes for bytes and for the floats JSON has no word for. */
-function reviveSpecial(_key: string, value: unknown): unknown {
-	if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1) {
-		const {$bytes: bytes, $float: float} = value as {$bytes?: unknown; $float?: unknown};
-		if (typeof bytes === 'string') {
-			return new Uint8Array(Buffer.from(bytes, 'base64'));
-		}
-
-		if (typeof float === 'string' && Object.hasOwn(floats, float)) {
-			return floats[float];
-		}
-	}
-
-	return value;
-}

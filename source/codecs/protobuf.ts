@@ -1,12 +1,50 @@
+import {readFileSync} from 'node:fs';
+import {basename, resolve} from 'node:path';
 import type protobuf from 'protobufjs';
 import {type Codec, type CodecOptions, CodecSetupError} from './types.js';
+import {messageObject} from './protobuf-from-json.js';
+import {messageJson} from './protobuf-to-json.js';
 
 /*
 protobuf values follow the proto3 JSON mapping (as grpcurl and the official libraries print them):
-field names in lowerCamelCase, 64-bit integers as strings, bytes as base64 strings, enums by name.
---encode takes the same, and also enum numbers, numbers for 64-bit fields and the .proto names.
+field names in lowerCamelCase, 64-bit integers as strings, bytes as base64 strings, enums by name,
+the well-known types in their canonical forms (protobuf-to-json.ts). --encode takes the same, and
+also enum numbers, numbers for 64-bit fields and the .proto names, and refuses what the mapping
+does not allow (protobuf-from-json.ts).
 */
-const toObjectOptions = {longs: String, enums: String, bytes: String, json: true} as const;
+
+/** The well-known types' files (protobufjs has them built in): an Any may name one the --proto files do not import. */
+const wellKnownFiles = ['any', 'duration', 'timestamp', 'empty', 'struct', 'wrappers', 'field_mask'].map(name => `google/protobuf/${name}.proto`);
+
+/**
+A .proto file that did not load, said with the file it is about: protobufjs names the file of a
+syntax error itself, not that of a missing import or of a type defined nowhere.
+*/
+function setupProblem(error: NodeJS.ErrnoException, root: protobuf.Root, proto: readonly string[]): string {
+	if (error.code === 'ENOENT' && typeof error.path === 'string') {
+		const missing = error.path;
+		if (proto.some(file => resolve(file) === resolve(missing))) {
+			return `--proto ${missing}: no such file`;
+		}
+
+		const importer = proto.find(file => {
+			try {
+				return readFileSync(file, 'utf8').includes(`${basename(missing)}"`);
+			} catch {
+				return false;
+			}
+		});
+		return `--proto ${importer ?? proto.join(', ')}: cannot read ${missing}, which it imports (no such file)`;
+	}
+
+	const unresolved = /^no such Type or Enum '(.+)' in Type \.(.+)$/.exec(error.message);
+	if (unresolved !== null) {
+		const user = root.lookup(unresolved[2]!);
+		return `--proto ${user?.filename ?? proto.join(', ')}: ${unresolved[2]} uses the type ${unresolved[1]}, which none of the --proto files (or their imports) defines`;
+	}
+
+	return `--proto: ${error.message}`;
+}
 
 /** protobuf (protobufjs): one message type from the given .proto files, both ways. */
 export async function createProtobufCodec({proto = [], type}: CodecOptions): Promise<Codec> {
@@ -15,11 +53,12 @@ export async function createProtobufCodec({proto = [], type}: CodecOptions): Pro
 	}
 
 	const {default: {Root}} = await import('protobufjs');
-	let root: protobuf.Root;
+	const root = new Root();
 	try {
-		root = new Root().loadSync([...proto]);
+		root.loadSync([...wellKnownFiles, ...proto]);
+		root.resolveAll();
 	} catch (error) {
-		throw new CodecSetupError(`--proto: ${(error as Error).message}`);
+		throw new CodecSetupError(setupProblem(error as NodeJS.ErrnoException, root, proto));
 	}
 
 	let messageType: protobuf.Type;
@@ -32,14 +71,10 @@ export async function createProtobufCodec({proto = [], type}: CodecOptions): Pro
 	return {
 		name: 'protobuf',
 		shows: 'json',
-		decode: bytes => messageType.toObject(messageType.decode(bytes), toObjectOptions),
+		decode: bytes => messageJson(messageType, messageType.decode(bytes)),
 		encode(value) {
-			if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-				throw new TypeError(`a ${type} is a JSON object`);
-			}
-
-			// fromObject skips keys it does not know: a typo or a .proto name would send an empty message.
-			const message = messageType.fromObject(withFieldNames(messageType, withoutBigInts(value) as Record<string, unknown>));
+			const message = messageType.fromObject(messageObject(messageType, value));
+			// What protobuf-from-json.ts let through, protobufjs's own check passes too: a last guard.
 			const problem = messageType.verify(message);
 			if (problem !== null) {
 				throw new TypeError(problem);
@@ -48,49 +83,4 @@ export async function createProtobufCodec({proto = [], type}: CodecOptions): Pro
 			return messageType.encode(message).finish();
 		},
 	};
-}
-
-/** Keys as protobufjs names fields (lowerCamelCase; the .proto's snake_case taken too); an unknown key is an error. */
-function withFieldNames(type: protobuf.Type, value: Record<string, unknown>): Record<string, unknown> {
-	const named: Record<string, unknown> = {};
-	for (const [key, item] of Object.entries(value)) {
-		const name = key in type.fields ? key : key.replaceAll(/_([a-z\d])/g, (_match, letter: string) => letter.toUpperCase());
-		const field = type.fields[name];
-		if (field === undefined) {
-			throw new TypeError(`${type.fullName.replace(/^\./, '')} has no field "${key}"`);
-		}
-
-		const nested = field.resolvedType;
-		const isMessage = nested !== null && 'fields' in nested;
-		named[name] = isMessage && !field.map && item !== null && typeof item === 'object'
-			? (Array.isArray(item) ? item.map(element => withNested(nested as protobuf.Type, element)) : withNested(nested as protobuf.Type, item))
-			: (isMessage && field.map && item !== null && typeof item === 'object'
-				? Object.fromEntries(Object.entries(item).map(([mapKey, element]) => [mapKey, withNested(nested as protobuf.Type, element)]))
-				: item);
-	}
-
-	return named;
-}
-
-function withNested(type: protobuf.Type, value: unknown): unknown {
-	return value !== null && typeof value === 'object' && !Array.isArray(value) && !ArrayBuffer.isView(value)
-		? withFieldNames(type, value as Record<string, unknown>)
-		: value;
-}
-
-/** protobufjs takes 64-bit integers as strings or numbers, not bigint: exact digits as strings. */
-function withoutBigInts(value: unknown): unknown {
-	if (typeof value === 'bigint') {
-		return value.toString();
-	}
-
-	if (Array.isArray(value)) {
-		return value.map(item => withoutBigInts(item));
-	}
-
-	if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value)) {
-		return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutBigInts(item)]));
-	}
-
-	return value;
 }

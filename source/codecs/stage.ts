@@ -7,8 +7,8 @@ that is not JSON is refused with an error line and not sent.
 */
 import {isUtf8} from 'node:buffer';
 import {loadCodec} from './index.js';
-import {type Codec, type CodecName, CodecSetupError, type DecodedView} from './types.js';
-import {NumberRangeError, parseJsonValue, toJsonText} from './json-view.js';
+import {type Codec, type CodecName, CodecSetupError, type DecodedView, maxDecompressedMiB} from './types.js';
+import {parseJsonValue, toJsonText, UnsendableValueError} from './json-view.js';
 import {escapeControl} from '../shared/escape-text.js';
 import {UsageError} from '../shared/exit-codes.js';
 import {PipelineMessage} from '../pipeline/message.js';
@@ -82,7 +82,7 @@ export function codecStage({decode: fixed, encode, onRefused, decoderSwitch}: Co
 						const decoded = decode.decode(message.data);
 						message.annotate({decoded, view: decodedView(decode, decoded), badge: decode.name});
 					} catch (error) {
-						link.error(`message ${received} is not ${decode.name} (${escapeControl(reason(error))}): shown as received`);
+						link.error(`message ${received} is not ${decode.name} (${escapeControl(decodeProblem(error))}): shown as received`);
 					}
 				}
 
@@ -100,7 +100,7 @@ export function codecStage({decode: fixed, encode, onRefused, decoderSwitch}: Co
 					value = message.decoded ?? parseJsonValue(message.text!);
 				} catch (error) {
 					const why = escapeControl(reason(error));
-					refuse(`not sent: ${error instanceof NumberRangeError ? why : `not JSON (${why})`}: ${quote(message.text!)}`);
+					refuse(`not sent: ${error instanceof UnsendableValueError ? why : `not JSON (${why})`}: ${quote(message.text!)}`);
 					return;
 				}
 
@@ -112,6 +112,24 @@ export function codecStage({decode: fixed, encode, onRefused, decoderSwitch}: Co
 			},
 		};
 	};
+}
+
+/**
+Why bytes did not decode, in wsterm's words where the library's are about its internals
+("Offset is outside the bounds of the DataView", "index out of range: 4 + 1 > 4"); other messages
+("Unrecognized type byte: 0xc1") say it well enough as they are.
+*/
+function decodeProblem(error: unknown): string {
+	const message = reason(error);
+	if (/Insufficient data|outside the bounds of the DataView|index out of range|Unexpected end of (stream|input)|unexpected end of file/i.test(message)) {
+		return 'the bytes end before the value does';
+	}
+
+	if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /larger than \d+ bytes/.test(message)) {
+		return `it decompresses to more than ${maxDecompressedMiB} MiB, the most wsterm decompresses one message to`;
+	}
+
+	return message;
 }
 
 function reason(error: unknown): string {

@@ -33,6 +33,9 @@ export type CodecOptions = {
 	readonly type?: string;
 };
 
+/** Longest decompressed message in MiB (gzip, deflate; wsterm's largest accepted message): a small bomb stays small. */
+export const maxDecompressedMiB = 100;
+
 /** A codec that cannot be set up as asked (a bad .proto file, an unknown type): a usage error. */
 export class CodecSetupError extends Error {
 	override name = 'CodecSetupError';

@@ -1,9 +1,8 @@
 import {isUtf8} from 'node:buffer';
 import {gunzipSync, inflateRawSync, inflateSync} from 'node:zlib';
-import type {Codec} from './types.js';
+import {type Codec, maxDecompressedMiB} from './types.js';
 
-/** Longest decompressed message (wsterm's largest accepted message): a small bomb stays small. */
-const maxOutputLength = 100 * 1024 * 1024;
+const maxOutputLength = maxDecompressedMiB * 1024 * 1024;
 
 /**
 gzip, and deflate with or without the zlib wrapper (servers send both under that name); decode

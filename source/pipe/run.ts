@@ -9,6 +9,7 @@ import type {Clock} from '../shared/clock.js';
 import {escapeControl} from '../shared/escape-text.js';
 import {exitCodes} from '../shared/exit-codes.js';
 import {closeRecord, payloadRecord} from '../shared/event-record.js';
+import {exitCodes} from '../shared/exit-codes.js';
 import {interruptGraceMs, onInterrupt} from '../shared/interrupt.js';
 import type {Io} from '../shared/io.js';
 import type {CloseEvent, Connection, OpenEvent, PongEvent} from '../connection/connection.js';
@@ -137,6 +138,14 @@ class PipeRun {
 			this.endReason = reason;
 			if (reason === 'count') {
 				this.input.stopSending();
+			}
+
+			// Requests a protocol still awaits when --linger ran out: named, and the run exits 4.
+			const unanswered = reason === 'quiet' ? this.pipeline.unanswered() : [];
+			if (unanswered.length > 0) {
+				this.note(`no answer came before --linger ran out to: ${unanswered.join(', ')}`);
+				this.onStageExit(exitCodes.expectedMissing);
+				return;
 			}
 
 			this.close();

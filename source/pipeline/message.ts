@@ -254,7 +254,7 @@ export function messageFrom(value: Sendable, what: string): PipelineMessage {
 	try {
 		json = JSON.stringify(value) as string | undefined;
 	} catch (error) {
-		throw new TypeError(`${what}: cannot send this value as JSON (${(error as Error).message})`);
+		throw new TypeError(`${what}: cannot send this value as JSON (${(error as Error).message})`, {cause: error});
 	}
 
 	if (json === undefined) {

@@ -39,6 +39,8 @@ export type Pipeline = {
 	holds it. Call it once per close.
 	*/
 	closing(close: () => void): void;
+	/** Each stage's requests that got no answer (Stage.unanswered), in the stages' order. */
+	unanswered(): readonly string[];
 	/** Messages given to send() and not yet through the stages to the connection. */
 	readonly sending: number;
 	/** The stages, in incoming order (for tests and diagnostics). */
@@ -84,6 +86,7 @@ function directPipeline(sink: PipelineSink): Pipeline {
 		closing(close) {
 			close();
 		},
+		unanswered: () => [],
 		sending: 0,
 		names: [],
 	};
@@ -149,6 +152,10 @@ class StagePipeline implements Pipeline {
 			// eslint-disable-next-line no-await-in-loop -- a stage may pass work on while the others settle
 			await Promise.all(serials.map(async serial => serial.settled()));
 		}
+	}
+
+	unanswered(): readonly string[] {
+		return this.#stages.flatMap(stage => stage.unanswered?.() ?? []);
 	}
 
 	closing(close: () => void): void {

@@ -72,6 +72,11 @@ export type Stage = {
 	answer came. The pipeline bounds the wait; the promise need not (and should not reject).
 	*/
 	closing?(): StageResult;
+	/**
+	The requests sent that no answer came to, each in a few words (`sum [1,2] (id 1)`), for the end
+	of a run that gave up waiting (pipe mode's --linger): it names them and exits 4.
+	*/
+	unanswered?(): readonly string[];
 };
 
 /** Builds a stage for one pipeline: once per connection (in the client, once for all its reconnects). */

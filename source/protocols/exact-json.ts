@@ -34,6 +34,23 @@ export function parseExact(text: string): unknown {
 	}
 }
 
+/**
+The value of a received JSON text with its number tokens: `plain` (what JSON.parse, or a library
+with it, made of `text`) when every token reads back as itself, else `text` parsed with its tokens
+as LosslessNumber (`plain` again should that fail).
+*/
+export function exactJson(text: string, plain: unknown): unknown {
+	if (!mayChange.test(text)) {
+		return plain;
+	}
+
+	try {
+		return parseExact(text);
+	} catch {
+		return plain;
+	}
+}
+
 /** A value from parseExact (or a plain one) as JSON text, each LosslessNumber written as its token. */
 export function stringifyExact(value: unknown): string {
 	return stringify(value) ?? 'null';
@@ -48,7 +65,7 @@ export function plainJson(value: unknown): unknown {
 }
 
 function holdsExactNumber(value: unknown): boolean {
-	if (typeof value !== 'object' || value === null) {
+	if (typeof value !== 'object' || value === null || value instanceof Uint8Array) {
 		return false;
 	}
 
@@ -74,7 +91,7 @@ function plainCopy(value: unknown): unknown {
 		return value.map(item => plainCopy(item));
 	}
 
-	if (typeof value === 'object' && value !== null) {
+	if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array)) {
 		return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plainCopy(item)]));
 	}
 
@@ -111,6 +128,31 @@ export function encodeExact(encode: (replacer: Replacer) => string): string {
 			return exact;
 		}
 	}
+}
+
+/**
+As encodeExact, for an encoder that copies the value before it writes it (socket.io-parser's binary
+packets, where the copy loses what marks a LosslessNumber): each LosslessNumber is swapped for its
+placeholder string before `encode` sees the value. Bytes are left as they are.
+*/
+export function encodeSwapped(value: unknown, encode: (swapped: unknown) => string): string {
+	return encodeExact(replacer => encode(swapped(value, replacer)));
+}
+
+function swapped(value: unknown, replacer: Replacer): unknown {
+	if (isLosslessNumber(value)) {
+		return replacer('', value);
+	}
+
+	if (Array.isArray(value)) {
+		return value.map(item => swapped(item, replacer));
+	}
+
+	if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array)) {
+		return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, swapped(item, replacer)]));
+	}
+
+	return value;
 }
 
 /** An object, not an array, null or a number token. */

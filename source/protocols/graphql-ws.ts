@@ -9,7 +9,8 @@ messages (ack, ping, pong) are recorded (--record) but not printed, not given to
 counted for -n.
 
 A JSON line's numbers (in variables, extensions) go out as typed (exact-json.ts): 9007199254740993,
-1.10, -0 and 1e400 unchanged.
+1.10, -0 and 1e400 unchanged. A payload received prints (and shows in the session) with the
+server's number tokens; hooks see plain values.
 
 The library is imported in loadGraphqlWsStage (a dynamic import: the CLI is one bundle, where a
 static import of a package would be loaded at every start).
@@ -19,7 +20,7 @@ import {escapeControl} from '../shared/escape-text.js';
 import type {CloseEvent} from '../connection/events.js';
 import {type Annotations, PipelineMessage} from '../pipeline/message.js';
 import type {Next, StageFactory, StageLink, StageResult} from '../pipeline/stage.js';
-import {encodeExact, isJsonObject, parseExact} from './exact-json.js';
+import {encodeExact, exactJson, isJsonObject, parseExact, stringifyExact} from './exact-json.js';
 import {deferred, quote, quoteLength} from './stage-helpers.js';
 import {type HandshakeLimit, type HandshakeWatch, handshakeWatch} from './handshake.js';
 
@@ -137,8 +138,9 @@ class GraphqlWsConnection {
 
 	receive(message: PipelineMessage, next: Next): void {
 		let parsed: GraphqlWs.Message;
+		const text = message.isBinary ? message.data.toString() : message.text!;
 		try {
-			parsed = this.#library.parseMessage(message.isBinary ? message.data.toString() : message.text!);
+			parsed = this.#library.parseMessage(text);
 		} catch (error) {
 			this.#link.error(`not a graphql-transport-ws message (${escapeControl((error as Error).message)}): shown as received`);
 			next(message.annotate({counted: false}));
@@ -164,13 +166,16 @@ class GraphqlWsConnection {
 			}
 
 			case MessageType.Next: {
-				next(message.annotate({decoded: parsed.payload, badge, view: {json: JSON.stringify(parsed.payload)}, answers: 0, fields: {id: parsed.id}}));
+				const json = exactPayload(text, parsed);
+				// A result for an operation never sent (or ended) is not taken for one of ours.
+				const stray = this.#operations.has(parsed.id) ? {} : {line: `(unknown id ${JSON.stringify(parsed.id)}) ${json}`};
+				next(message.annotate({decoded: parsed.payload, badge, view: {json}, answers: 0, fields: {id: parsed.id}, ...stray}));
 				return;
 			}
 
 			case MessageType.Error:
 			case MessageType.Complete: {
-				next(message.annotate(this.#ended(parsed)));
+				next(message.annotate(this.#ended(parsed, text)));
 				return;
 			}
 
@@ -193,14 +198,14 @@ class GraphqlWsConnection {
 	}
 
 	/** An operation's end: `error` (its line: `error: DOCUMENT => ERRORS`) or `complete` (hidden, a note). */
-	#ended(parsed: GraphqlWs.ErrorMessage | GraphqlWs.CompleteMessage): Annotations {
+	#ended(parsed: GraphqlWs.ErrorMessage | GraphqlWs.CompleteMessage, text: string): Annotations {
 		const query = this.#operations.get(parsed.id)?.query;
 		this.#operations.delete(parsed.id);
 		if (parsed.type === this.#library.MessageType.Error) {
 			return {
 				decoded: parsed.payload,
 				badge,
-				line: `error: ${query === undefined ? `(unknown id ${parsed.id})` : oneLine(query)} => ${JSON.stringify(parsed.payload)}`,
+				line: `error: ${query === undefined ? `(unknown id ${parsed.id})` : oneLine(query)} => ${exactPayload(text, parsed)}`,
 				fields: {id: parsed.id, error: true},
 			};
 		}
@@ -213,6 +218,12 @@ class GraphqlWsConnection {
 		const {MessageType, stringifyMessage} = this.#library;
 		return encodeExact(replacer => stringifyMessage({type: MessageType.Subscribe, id, payload}, replacer));
 	}
+}
+
+/** A `next` or `error` message's payload as JSON text, with the server's number tokens (hooks' `decoded` is plain). */
+function exactPayload(text: string, parsed: GraphqlWs.NextMessage | GraphqlWs.ErrorMessage): string {
+	const exact = exactJson(text, parsed);
+	return stringifyExact(isJsonObject(exact) ? exact.payload : parsed.payload);
 }
 
 /** A message of the protocol's own, sent on its own (the session shows no row for it). */
@@ -236,7 +247,7 @@ export function parseLine(line: string): Subscribe {
 	try {
 		value = parseExact(trimmed);
 	} catch (error) {
-		throw new Error(`not JSON (${(error as Error).message})`);
+		throw new Error(`not JSON (${(error as Error).message})`, {cause: error});
 	}
 
 	const object = value as Record<string, unknown>;

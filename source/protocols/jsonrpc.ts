@@ -90,6 +90,7 @@ export function jsonRpcStage({clock, onRefused}: JsonRpcOptions): StageFactory {
 
 				next(message.annotate(requests.pair(value, message.text!)));
 			},
+			unanswered: () => requests.unanswered(),
 		};
 	};
 }
@@ -102,6 +103,12 @@ class PendingRequests {
 
 	constructor(clock: Pick<Clock, 'now'>) {
 		this.#clock = clock;
+	}
+
+	/** The requests awaiting a response, each as `METHOD PARAMS (id ID)`: the first ten, then how many more. */
+	unanswered(): string[] {
+		const shown = [...this.#pending].slice(0, 10).map(([key, request]) => `${quote(describe(request))} (id ${quote(key)})`);
+		return this.#pending.size > shown.length ? [...shown, `${this.#pending.size - shown.length} more`] : shown;
 	}
 
 	/** A request sent awaits a response with this id. */
@@ -201,6 +208,7 @@ export function parseLine(line: string): JsonObject {
 
 	const [, method, rest] = match;
 	if (rest === undefined) {
+		runsIntoParams(method!);
 		return {method};
 	}
 
@@ -210,6 +218,22 @@ export function parseLine(line: string): JsonObject {
 	}
 
 	return {method, params};
+}
+
+/** Throws for `add[1,2]`: params typed with no space before them, which would go as a method named "add[1,2]". */
+function runsIntoParams(method: string): void {
+	const params = /^[^[{]+([[{][\s\S]*)$/.exec(method)?.[1];
+	if (params === undefined) {
+		return;
+	}
+
+	try {
+		parseExact(params);
+	} catch {
+		return;
+	}
+
+	throw new Error(`the method name runs into its params: give a space, ${method.slice(0, method.length - params.length)} ${params} (a method whose name holds "${params[0]}" goes as {"method":...})`);
 }
 
 /** A line that is a response object (`result` or `error`, an `id`, no `method`), `jsonrpc` added; else undefined. */
@@ -264,7 +288,7 @@ function parseJson(text: string, what: string): unknown {
 	try {
 		return parseExact(text);
 	} catch (error) {
-		throw new Error(`${what} (${(error as Error).message})`);
+		throw new Error(`${what} (${(error as Error).message})`, {cause: error});
 	}
 }
 

@@ -10,11 +10,11 @@ import type {CloseEvent} from '../connection/events.js';
 import {escapeControl} from '../shared/escape-text.js';
 import type {PipelineMessage} from '../pipeline/message.js';
 import type {Next, StageLink, StageResult} from '../pipeline/stage.js';
-import {parseExact, plainJson, stringifyExact} from './exact-json.js';
+import {isJsonObject, parseExact, plainJson, stringifyExact} from './exact-json.js';
 import {deferred, quote} from './stage-helpers.js';
 import {type HandshakeLimit, type HandshakeWatch, handshakeWatch} from './handshake.js';
 import {acknowledgement, AwaitedAcks} from './socketio-acks.js';
-import {badge, eventName, nameBadge, quotable, showable, type SocketIoWire} from './socketio-wire.js';
+import {badge, eventName, exactData, nameBadge, quotable, showable, type SocketIoWire} from './socketio-wire.js';
 
 export type SocketIoOptions = {
 	/** The namespace joined ('/' by default). */
@@ -31,6 +31,35 @@ export type SocketIoOptions = {
 	readonly handshake?: HandshakeLimit;
 };
 
+/**
+An event's arguments with each {"$bytes": base64} (alone in its object, as a received Buffer
+prints) as a Buffer, sent as a binary attachment; throws for a $bytes that is not base64.
+*/
+function withBytes(value: unknown): unknown {
+	if (Array.isArray(value)) {
+		return value.map(item => withBytes(item));
+	}
+
+	if (!isJsonObject(value)) {
+		return value;
+	}
+
+	const keys = Object.keys(value);
+	if (keys.length === 1 && keys[0] === '$bytes' && typeof value.$bytes === 'string') {
+		const bytes = Buffer.from(value.$bytes, 'base64');
+		if (bytes.toString('base64').replace(/=+$/, '') !== value.$bytes.replace(/=+$/, '')) {
+			throw new Error(`${JSON.stringify(value.$bytes).slice(0, 40)} in {"$bytes"} is not base64`);
+		}
+
+		return bytes;
+	}
+
+	return Object.fromEntries(keys.map(key => [key, withBytes(value[key])]));
+}
+
+/** Event names socket.io-client refuses to emit (its RESERVED_EVENTS): Socket.IO's own. */
+const reservedEvents = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
+
 export class SocketIoSocket {
 	readonly #link: StageLink;
 	readonly #wire: SocketIoWire;
@@ -38,6 +67,8 @@ export class SocketIoSocket {
 	readonly #watch: HandshakeWatch;
 	readonly #acks: AwaitedAcks;
 	#decoder: SocketIo.Decoder;
+	/** The last packet text given to the decoder (a binary packet's header, once its bytes came): its number tokens. */
+	#packetText = '';
 	#joined = false;
 	#join = deferred();
 	/** Counts connections: an answer given after a reconnect would carry an id of the old one. */
@@ -76,6 +107,10 @@ export class SocketIoSocket {
 			packets.push(decoded);
 		};
 
+		if (typeof data === 'string') {
+			this.#packetText = data;
+		}
+
 		this.#decoder.on('decoded', collect);
 		try {
 			this.#decoder.add(data);
@@ -102,7 +137,9 @@ export class SocketIoSocket {
 		let data: unknown;
 		try {
 			data = message.isBinary ? undefined : parseExact(message.text!);
-		} catch {}
+		} catch {
+			// Not JSON: refused below, as a line that is not an event array.
+		}
 
 		if (!Array.isArray(data) || typeof data[0] !== 'string') {
 			this.#link.error(`not sent: give an event as a JSON array, ["name", args...]: ${quote(quotable(message))}`);
@@ -110,11 +147,30 @@ export class SocketIoSocket {
 			return undefined;
 		}
 
-		const event = data;
+		if (reservedEvents.has(data[0])) {
+			// The server takes such an event as a broken packet and drops the connection, and what follows with it.
+			this.#link.error(`not sent: ${JSON.stringify(data[0])} is a reserved event name (Socket.IO uses it itself): ${quote(quotable(message))}`);
+			this.#options.onRefused?.();
+			return undefined;
+		}
+
+		let event: unknown[];
+		try {
+			event = withBytes(data) as unknown[];
+		} catch (error) {
+			this.#link.error(`not sent: ${(error as Error).message}: ${quote(quotable(message))}`);
+			this.#options.onRefused?.();
+			return undefined;
+		}
+
 		const emit = (): void => {
 			const id = this.#acks.add(event[0] as string);
-			// The session shows `view` (the arguments as typed); `decoded` is plain.
-			next(this.#wire.exactFrame({type: this.#wire.packetType.EVENT, nsp: this.#options.namespace, data: event, id}).annotate({decoded: plainJson(event), badge, view: {json: stringifyExact(event)}}));
+			const [first, ...attachments] = this.#wire.exactFrames({type: this.#wire.packetType.EVENT, nsp: this.#options.namespace, data: event, id});
+			// The session shows `view` (the arguments as typed, bytes as {"$bytes"}); `decoded` is plain.
+			next(first!.annotate({decoded: plainJson(event), badge, view: {json: stringifyExact(showable(event))}}));
+			for (const attachment of attachments) {
+				next(attachment.annotate({awaitsReply: false, control: true}));
+			}
 		};
 
 		if (this.#joined) {
@@ -182,7 +238,8 @@ export class SocketIoSocket {
 		message.annotate({
 			decoded: packet.data,
 			badge: name === '' ? badge : nameBadge(name),
-			view: {json: JSON.stringify(showable(packet.data))},
+			// The server's number tokens (hooks' `decoded` is plain).
+			view: {json: stringifyExact(showable(exactData(this.#packetText, packet.data)))},
 			answers: 0,
 			// The badge is the event's name: --jsonl keeps the protocol as `codec`.
 			fields: {codec: badge, event: name, ...(packet.id === undefined ? {} : {ackId: packet.id}), ...(packet.nsp === '/' ? {} : {nsp: packet.nsp})},
@@ -206,7 +263,7 @@ export class SocketIoSocket {
 			decoded: packet.data,
 			// Its line names the event already.
 			badge,
-			line: `ack ${sent === undefined ? `(unknown id ${String(packet.id)})` : JSON.stringify(sent.name)} => ${JSON.stringify(showable(packet.data))}`,
+			line: `ack ${sent === undefined ? `(unknown id ${String(packet.id)})` : JSON.stringify(sent.name)} => ${stringifyExact(showable(exactData(this.#packetText, packet.data)))}`,
 			fields: {ack: packet.id, ...(sent === undefined ? {} : {event: sent.name, rttMs: this.#acks.roundTrip(sent)})},
 		}));
 	}

@@ -8,7 +8,7 @@ import type * as EngineIo from 'engine.io-parser';
 import type * as SocketIo from 'socket.io-parser';
 import {escapeControl} from '../shared/escape-text.js';
 import {PipelineMessage} from '../pipeline/message.js';
-import {encodeExact} from './exact-json.js';
+import {encodeExact, encodeSwapped, exactJson, isJsonObject, isLosslessNumber} from './exact-json.js';
 
 export type SocketIoLibraries = {
 	readonly engineIo: Pick<typeof EngineIo, 'decodePacket' | 'encodePacket'>;
@@ -53,6 +53,16 @@ export class SocketIoWire {
 		return this.frame({type: 'message', data: encodeExact(replacer => (new this.#socketIo.Encoder(replacer).encode(packet) as [string])[0])});
 	}
 
+	/** A packet whose data came from a line, with bytes ({"$bytes"}) as its attachments: the header (numbers as typed), then one frame per attachment. */
+	exactFrames(packet: SocketIo.Packet): PipelineMessage[] {
+		let parts: Array<string | Buffer> = [];
+		const header = encodeSwapped(packet.data, data => {
+			parts = new this.#socketIo.Encoder().encode({...packet, data}) as Array<string | Buffer>;
+			return parts[0] as string;
+		});
+		return [header, ...parts.slice(1)].map(part => this.frame({type: 'message', data: part}));
+	}
+
 	/** A received frame as its Engine.IO packet: type `error` when it is not one. */
 	decode(message: PipelineMessage): EngineIo.Packet {
 		try {
@@ -73,8 +83,50 @@ export function quotable(message: PipelineMessage): string {
 	return message.isBinary ? `[binary ${message.data.length} B]` : message.text!;
 }
 
-/** A value with its bytes (binary attachments) as {"$bytes": base64}, ready for JSON.stringify. */
+/** A Socket.IO packet's text up to its JSON: type, attachments (binary packets), namespace, ack id. */
+const packetHead = /^(?:[56]\d+-|\d)(?:\/[^,]*,)?\d*/;
+
+/**
+A packet's data with the number tokens its JSON text carries (socket.io-parser reads it with
+JSON.parse, which rounds 9007199254740993 and turns 1.10 into 1.1): `text` is the packet's text (a
+binary packet's header), `data` what the decoder made of it, whose bytes take the place of the
+header's placeholders.
+*/
+export function exactData(text: string, data: unknown): unknown {
+	const json = text.slice(packetHead.exec(text)?.[0].length ?? 0);
+	return json === '' ? data : withBytes(exactJson(json, data), data);
+}
+
+/** `exact` (the JSON's value, tokens kept) with the bytes `decoded` has in place of its placeholders. */
+function withBytes(exact: unknown, decoded: unknown): unknown {
+	if (exact === decoded || isBytes(decoded)) {
+		return decoded;
+	}
+
+	if (Array.isArray(exact) && Array.isArray(decoded)) {
+		return exact.map((item, index) => withBytes(item, decoded[index]));
+	}
+
+	if (isJsonObject(exact) && typeof decoded === 'object' && decoded !== null) {
+		return Object.fromEntries(Object.entries(exact).map(([key, item]) => [key, withBytes(item, (decoded as Record<string, unknown>)[key])]));
+	}
+
+	return exact;
+}
+
+function isBytes(value: unknown): boolean {
+	return value instanceof Uint8Array || value instanceof ArrayBuffer;
+}
+
+/**
+A value with its bytes (binary attachments) as {"$bytes": base64}, ready for JSON.stringify (or,
+holding number tokens, stringifyExact).
+*/
 export function showable(value: unknown): unknown {
+	if (isLosslessNumber(value)) {
+		return value;
+	}
+
 	if (Buffer.isBuffer(value) || value instanceof Uint8Array) {
 		return {$bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')};
 	}

@@ -15,8 +15,9 @@ hooks). Events received carry their name as badge, for the session (the acks wst
 --jsonl keeps `codec: "socket.io"` and writes the name as `event`.
 
 An event's numbers go out as typed (exact-json.ts): the line is parsed losslessly and the Encoder's
-text gets each number token back, so 9007199254740993, 1.10, -0 and 1e400 are sent unchanged;
-hooks see plain values.
+text gets each number token back, so 9007199254740993, 1.10, -0 and 1e400 are sent unchanged. The server's
+events and acks print (and show in the session) with its number tokens, read again from the
+packet's text; hooks see plain values.
 
 The libraries are imported in loadSocketIoStage (a dynamic import: the CLI is one bundle, where
 a static import of a package would be loaded at every start).

@@ -282,7 +282,9 @@ export function contentType(body: string | Buffer): string {
 		try {
 			JSON.parse(trimmed);
 			return 'application/json';
-		} catch {}
+		} catch {
+			// Not JSON: plain text.
+		}
 	}
 
 	return 'text/plain';

@@ -52,3 +52,14 @@ export function steps(conversation: Conversation): Steps {
 export function startTime(conversation: Conversation): number {
 	return conversation.openedAt ?? conversation.messages[0]?.time ?? 0;
 }
+
+/**
+The longest delay a timer takes (2^31-1 ms, 24.8 days): Node fires a longer one after 1 ms, with a
+TimeoutOverflowWarning. A recording's gap may be longer: its timer waits this long, then again.
+*/
+export const longestTimerDelay = (2 ** 31) - 1;
+
+/** A delay as a timer may take it: at least 0, at most longestTimerDelay (the caller waits again for the rest). */
+export function timerDelay(ms: number): number {
+	return Math.min(Math.max(0, ms), longestTimerDelay);
+}

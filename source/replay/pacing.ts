@@ -8,7 +8,7 @@ Done comes once everything is sent and the replies recorded after the last messa
 (in `reply`; in the others, as many messages as the recording received), or after the timeout.
 */
 import type {Clock} from '../shared/clock.js';
-import {type Conversation, type RecordedMessage, startTime, type Steps, steps} from './conversation.js';
+import {type Conversation, type RecordedMessage, startTime, type Steps, steps, timerDelay} from './conversation.js';
 
 export type Pace = 'reply' | 'recorded' | 'fast';
 
@@ -147,15 +147,25 @@ export class Pacer {
 		if (this.timer === undefined) {
 			// In `recorded`, the server may have talked on for a while after the last message.
 			const recordedEnd = this.pace === 'recorded' ? this.startedAt + this.lastOffset - this.clock.now() : 0;
-			this.timer = this.clock.setTimeout(() => {
-				this.timer = undefined;
-				const missing = this.pace === 'reply'
-					? this.expectedBefore(this.exchanges.length) - this.receivedSinceSend
-					: this.totalIncoming - this.receivedTotal;
-				this.events.timeout?.(missing, undefined);
-				this.finish();
-			}, Math.max(0, recordedEnd) + this.replyTimeoutMs);
+			this.waitForEnd(this.clock.now() + Math.max(0, recordedEnd) + this.replyTimeoutMs);
 		}
+	}
+
+	/** Gives up waiting at `due` (monotonic), in as many timers as a long wait takes. */
+	private waitForEnd(due: number): void {
+		this.timer = this.clock.setTimeout(() => {
+			this.timer = undefined;
+			if (this.clock.now() < due) {
+				this.waitForEnd(due);
+				return;
+			}
+
+			const missing = this.pace === 'reply'
+				? this.expectedBefore(this.exchanges.length) - this.receivedSinceSend
+				: this.totalIncoming - this.receivedTotal;
+			this.events.timeout?.(missing, undefined);
+			this.finish();
+		}, timerDelay(due - this.clock.now()));
 	}
 
 	private advanceOnReplies(): void {
@@ -168,22 +178,35 @@ export class Pacer {
 			return;
 		}
 
-		this.timer ??= this.clock.setTimeout(() => {
+		if (this.timer === undefined) {
+			this.waitForReplies(this.clock.now() + this.replyTimeoutMs);
+		}
+	}
+
+	/** Gives up waiting for the replies at `due` (monotonic) and sends the next message. */
+	private waitForReplies(due: number): void {
+		this.timer = this.clock.setTimeout(() => {
 			this.timer = undefined;
+			if (this.clock.now() < due) {
+				this.waitForReplies(due);
+				return;
+			}
+
 			this.events.timeout?.(this.expectedBefore(this.next) - this.receivedSinceSend, this.next);
 			this.sendNext();
 			this.advanceOnReplies();
-		}, this.replyTimeoutMs);
+		}, timerDelay(due - this.clock.now()));
 	}
 
 	private advanceOnSchedule(): void {
 		while (!this.stopped && this.next < this.exchanges.length) {
 			const delay = this.startedAt + (this.exchanges[this.next]!.sent.time - this.origin) - this.clock.now();
 			if (delay > 0) {
+				// A gap longer than a timer takes is waited in several: each time, the delay is worked out again.
 				this.timer = this.clock.setTimeout(() => {
 					this.timer = undefined;
 					this.advanceOnSchedule();
-				}, delay);
+				}, timerDelay(delay));
 				return;
 			}
 

@@ -3,6 +3,8 @@ Opens a file given to `wsterm replay` or `serve --replay`: a HAR file or a wster
 told apart by their content. Every problem is a UsageError: one line, exit 2.
 */
 import {readFileSync} from 'node:fs';
+import {parse} from 'lossless-json';
+import {escapeControl} from '../shared/escape-text.js';
 import {UsageError} from '../shared/exit-codes.js';
 import type {Conversation} from './conversation.js';
 import {isHar, parseHar} from './read-har.js';
@@ -15,7 +17,13 @@ export function parseConversation(text: string, name: string, entry?: number): C
 	if (text.trimStart().startsWith('{')) {
 		try {
 			whole = JSON.parse(text);
-		} catch {}
+		} catch {
+			// Not one JSON document: read as JSON lines below.
+		}
+	}
+
+	if (whole === undefined && looksLikeHar(text)) {
+		throw new UsageError(`${name} is a HAR file that is not valid JSON (cut short?): ${jsonProblem(text)}`);
 	}
 
 	let conversation: Conversation;
@@ -34,6 +42,44 @@ export function parseConversation(text: string, name: string, entry?: number): C
 	}
 
 	return conversation;
+}
+
+/**
+A HAR file (one JSON document with a "log") that did not parse: its first line is no record of a
+recording (DevTools and Playwright write a HAR over many lines, or all of it on one).
+*/
+function looksLikeHar(text: string): boolean {
+	const firstLine = text.trimStart().split('\n', 1)[0]!;
+	if (!text.trimStart().startsWith('{') || !/^\s*\{\s*"log"\s*:/.test(text)) {
+		return false;
+	}
+
+	try {
+		JSON.parse(firstLine);
+		return false;
+	} catch {
+		return true;
+	}
+}
+
+/** Why a text is not JSON, and where: line and column, counted from 1. */
+function jsonProblem(text: string): string {
+	try {
+		parse(text);
+	} catch (error) {
+		const message = (error as Error).message;
+		const position = /at position (\d+)/.exec(message);
+		if (position !== null) {
+			const before = text.slice(0, Number(position[1]));
+			const line = before.split('\n').length;
+			const column = before.length - before.lastIndexOf('\n');
+			return `${escapeControl(message.slice(0, position.index).trim())} at line ${line}, column ${column}`;
+		}
+
+		return escapeControl(message);
+	}
+
+	return 'it did not parse';
 }
 
 /** Reads and parses `path`. */

@@ -1,7 +1,8 @@
 /*
 Reads the WebSocket conversations of a HAR file as Chrome and Edge DevTools save it ("Save all
-as HAR with content"): an entry with `_webSocketMessages`, each `{type: "send" | "receive",
-time (seconds), opcode (1 text, 2 binary), data (base64 for binary)}`.
+as HAR with content"), or Playwright's recordHar: an entry with `_webSocketMessages`, each
+`{type: "send" | "receive", time (seconds since the epoch; Playwright: milliseconds), opcode (1
+text, 2 binary), data (base64 for binary)}`.
 */
 import {UsageError} from '../shared/exit-codes.js';
 import type {Conversation, RecordedMessage} from './conversation.js';
@@ -65,7 +66,24 @@ function protocolOf(entry: HarEntry): string | undefined {
 	return isObject(header) && typeof header.value === 'string' && header.value !== '' ? header.value : undefined;
 }
 
-function messageOf(name: string, entryIndex: number, position: number, message: HarMessage): RecordedMessage | undefined {
+/**
+Milliseconds per unit of the file's message times. DevTools writes seconds since the epoch
+(1767225600.1), Playwright's recordHar milliseconds (1767225600100): read per file, from its first
+message time, as no time in seconds reaches 1e11 before the year 5138, and none in milliseconds
+stays below it after 1973.
+*/
+function timeUnitMs(sockets: readonly HarEntry[]): number {
+	for (const entry of sockets) {
+		const time = frames(entry).find(message => typeof message.time === 'number')?.time as number | undefined;
+		if (time !== undefined) {
+			return time >= 1e11 ? 1 : 1000;
+		}
+	}
+
+	return 1000;
+}
+
+function messageOf(name: string, entryIndex: number, position: number, message: HarMessage, unitMs: number): RecordedMessage | undefined {
 	// Opcodes 8-10 (close, ping, pong) are not data; DevTools does not list them anyway.
 	if (message.opcode !== 1 && message.opcode !== 2) {
 		return undefined;
@@ -77,12 +95,24 @@ function messageOf(name: string, entryIndex: number, position: number, message: 
 	}
 
 	const isBinary = message.opcode === 2;
+	if (isBinary && !isBase64(message.data)) {
+		throw new UsageError(`${where}: a binary message whose data is not base64`);
+	}
+
 	return {
 		dir: message.type === 'send' ? 'out' : 'in',
-		time: message.time * 1000,
+		time: message.time * unitMs,
 		isBinary,
 		data: isBinary ? Buffer.from(message.data, 'base64') : Buffer.from(message.data),
 	};
+}
+
+/**
+Base64 as DevTools and Playwright write it (padding optional): text Buffer decodes exactly, where
+for other text it would decode what it can and send bytes nobody recorded.
+*/
+function isBase64(text: string): boolean {
+	return Buffer.from(text, 'base64').toString('base64').replace(/=+$/, '') === text.replace(/=+$/, '');
 }
 
 /**
@@ -106,7 +136,8 @@ export function parseHar(har: {readonly log: {readonly entries?: unknown}}, name
 		throw new UsageError(`--entry ${index}: ${name} has ${sockets.length} WebSocket entr${sockets.length === 1 ? 'y' : 'ies'}`);
 	}
 
-	const messages = frames(chosen).flatMap((message, position) => messageOf(name, index, position + 1, message) ?? []);
+	const unitMs = timeUnitMs(sockets);
+	const messages = frames(chosen).flatMap((message, position) => messageOf(name, index, position + 1, message, unitMs) ?? []);
 	const url = urlOf(chosen);
 	const protocol = protocolOf(chosen);
 	const openedAt = typeof chosen.startedDateTime === 'string' ? Date.parse(chosen.startedDateTime) : Number.NaN;

@@ -59,7 +59,9 @@ export function createRecorder(path: string, {now = Date.now, onError}: Recorder
 			fd = undefined;
 			try {
 				closeSync(failed);
-			} catch {}
+			} catch {
+				// Closing a file that failed: the error said already is the one that matters.
+			}
 
 			onError?.(`--record: cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); recording stopped`);
 		}

@@ -6,7 +6,7 @@ pace the recorded delays are kept (from the open, or from the client's message);
 answers go at once. Messages past the end of the recording get no answer.
 */
 import type {Clock} from '../shared/clock.js';
-import {type Conversation, type RecordedMessage, startTime, steps} from './conversation.js';
+import {type Conversation, type RecordedMessage, startTime, steps, timerDelay} from './conversation.js';
 import type {Pace} from './pacing.js';
 
 /** How a responder sends a message to its client. */
@@ -58,10 +58,11 @@ export function createResponderFactory(conversation: Conversation, {pace, clock}
 
 				const delay = pace === 'recorded' ? sending.startedAt + (message.time - sending.from) - clock.now() : 0;
 				if (delay > 0) {
+					// A gap longer than a timer takes is waited in several: pump works the delay out again.
 					timer = clock.setTimeout(() => {
 						timer = undefined;
 						pump();
-					}, delay);
+					}, timerDelay(delay));
 					return;
 				}
 

@@ -17,6 +17,9 @@ import type {CheckedMessage} from './check.js';
 import type {Conversation} from './conversation.js';
 import {createPacer, type Pace, type Pacer} from './pacing.js';
 
+/** Mismatches --check shows in full; the rest are counted. */
+const mismatchesShown = 20;
+
 export type ReplayOptions = {
 	readonly pace: Pace;
 	/** Longest wait for recorded replies before going on (reply pace) or ending. */
@@ -223,10 +226,15 @@ class Replay {
 		// The JSON parser comes with the check, and only with it.
 		const {compareMessages, formatMismatch} = await import('./check.js');
 		const mismatches = compareMessages(expected, this.received, new Set(this.options.ignore));
-		for (const mismatch of mismatches) {
+		for (const mismatch of mismatches.slice(0, mismatchesShown)) {
 			const [first, ...rest] = formatMismatch(mismatch, expected.length);
 			this.note(`check: ${first!}`);
 			this.io.stderr.write(rest.map(line => `${line}\n`).join(''));
+		}
+
+		if (mismatches.length > mismatchesShown) {
+			// A server that says something else entirely would otherwise write four lines per message.
+			this.note(`check: ${mismatches.length - mismatchesShown} more mismatches not shown`);
 		}
 
 		if (extra > 0) {
