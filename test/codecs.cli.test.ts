@@ -99,9 +99,7 @@ describe('a message that does not decode is said in wsterm\'s words', () => {
 			['gzip', [gzipSync(Buffer.alloc(101 * 1024 * 1024))]],
 		] as const;
 		for (const [codec, frames] of cases) {
-			// eslint-disable-next-line no-await-in-loop -- one server and CLI run after the other: the machine is shared.
 			const {url} = await server(frames);
-			// eslint-disable-next-line no-await-in-loop -- as above.
 			const result = await runCli([url, '--decode', codec, ...(codec === 'protobuf' ? ['--proto', protoFile, '--type', 'chat.Post'] : []), '-n', String(frames.length), '-w', '5']);
 			const notes = result.stderr.trim().split('\n');
 			const why = codec === 'gzip' ? 'it decompresses to more than 100 MiB, the most wsterm decompresses one message to' : 'the bytes end before the value does';

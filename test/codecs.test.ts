@@ -154,7 +154,6 @@ describe('protobuf setup errors name the file', () => {
 			[write('unresolved.proto', 'syntax = "proto3";\npackage u;\nmessage A { Missing m = 1; }\n'), /^--proto .*unresolved\.proto: u\.A uses the type Missing, which none of the --proto files \(or their imports\) defines$/],
 		] as const;
 		for (const [path, expected] of cases) {
-			// eslint-disable-next-line no-await-in-loop -- each load after the other, for its own error.
 			await assert.rejects(loadCodec('protobuf', {proto: [path], type: 'u.A'}), (error: Error) => {
 				assert.ok(error instanceof CodecSetupError);
 				assert.match(error.message, expected);

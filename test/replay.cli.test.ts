@@ -365,7 +365,6 @@ describe('bad input', () => {
 			[['serve', '--pace', 'recorded'], /--pace does not apply to wsterm serve/],
 		];
 		for (const [args, pattern] of cases) {
-			// eslint-disable-next-line no-await-in-loop -- one CLI run after the other: the machine is shared.
 			const result = await runCli(args);
 			assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
 			assert.match(result.stderr, pattern);

@@ -9,7 +9,6 @@ import type {Clock} from '../shared/clock.js';
 import {escapeControl} from '../shared/escape-text.js';
 import {exitCodes} from '../shared/exit-codes.js';
 import {closeRecord, payloadRecord} from '../shared/event-record.js';
-import {exitCodes} from '../shared/exit-codes.js';
 import {interruptGraceMs, onInterrupt} from '../shared/interrupt.js';
 import type {Io} from '../shared/io.js';
 import type {CloseEvent, Connection, OpenEvent, PongEvent} from '../connection/connection.js';
