@@ -4,7 +4,7 @@ import {exitCodes} from '../source/shared/exit-codes.js';
 import {createEntryLayout, entryLines, jsonSegments, type Line} from '../source/session/message-format.js';
 import {describeState} from '../source/session/status-line.js';
 import {
-	createSession, type Session, type SessionAction, type SessionEvent, sessionReducer, sessionRecords, shownEntries,
+	createSession, type Session, type SessionAction, type SessionEvent, sessionReducer, sessionRecords, shownEntries, startingSession,
 } from '../source/session/session.js';
 
 const stats = {sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0};
@@ -302,4 +302,20 @@ test('the opens kept for /save are bounded by the scrollback: the one the first 
 
 	assert.ok(state.opens.length <= 3, `${state.opens.length} opens kept`);
 	assert.deepEqual(sessionRecords(state.entries, {url: 'ws://h/', protocol: '', opens: state.opens}).map(record => record.type === 'text' ? record.data : record.type), ['open', 'close', 'open', 'm50', 'close']);
+});
+
+test('the first state holds the start rows and what the connection did while the UI loaded: a message typed then waits', () => {
+	const backlog = [
+		{type: 'open', protocol: '', extensions: '', attempt: 1, time},
+		{type: 'close', code: 1006, reason: '', byUs: false, willReconnect: true, time},
+	] as SessionEvent[];
+	const start = startingSession({limit: 10, notes: ['a note', 'connecting to ws://x/'], time, backlog, stats});
+	assert.deepEqual(start.entries.map(entry => entry.kind), ['info', 'info', 'close']);
+	assert.equal(start.link.state, 'reconnecting');
+	// Typed once the UI is up: it waits for the next connection, and the open before it sent nothing.
+	const typed = run(start, {type: 'sent', time, data: 'queued', isBinary: false, pending: true});
+	assert.equal(typed.pending, 1);
+	const quit = run(typed, events({type: 'close', code: 1000, reason: '', byUs: true, willReconnect: false}));
+	assert.equal(quit.unsent, 1);
+	assert.equal(startingSession({limit: 10, notes: [], time, backlog: [], stats}).link.state, 'connecting');
 });

@@ -13,7 +13,8 @@ import {plural} from '../shared/escape-text.js';
 import type {Entry} from './entry.js';
 import {searchableText} from './message-format.js';
 import {type Anchor, fillWindow, isAtEnd, type Rows, scrollBy} from './scroll-window.js';
-import {type Measure, type Opened, secondsUntil, type Session, type SessionAction, type SessionEvent, type ShownMessage, type View} from './state.js';
+import type {ConnectionStats} from '../connection/connection.js';
+import {createSession, type Measure, type Opened, secondsUntil, type Session, type SessionAction, type SessionEvent, type ShownMessage, type View} from './state.js';
 
 export type {Emphasis, Entry, EntryKind} from './entry.js';
 export {
@@ -339,3 +340,28 @@ export function sessionReducer(state: Session, action: SessionAction): Session {
 		}
 	}
 }
+
+export type SessionStart = {
+	readonly limit: number;
+	/** The rows of the start (notes, `connecting to URL`), dated `time`. */
+	readonly notes: readonly string[];
+	readonly time: number;
+	/** The connection's events since it started, while the UI loaded; none when there was no wait. */
+	readonly backlog: readonly SessionEvent[];
+	readonly stats: ConnectionStats;
+};
+
+/**
+The session as the UI first draws it: its start rows, then what the connection did while the UI
+loaded. Built before any key is read, so that a line typed during the load meets the connection's
+state as it is (a message typed after a drop waits, and is never counted as sent by an earlier open).
+*/
+export function startingSession({limit, notes, time, backlog, stats}: SessionStart): Session {
+	let session = createSession({limit, state: 'connecting'});
+	for (const text of notes) {
+		session = sessionReducer(session, {type: 'notice', kind: 'info', text, time});
+	}
+
+	return backlog.length === 0 ? session : sessionReducer(session, {type: 'events', events: backlog, stats});
+}
+

@@ -13,7 +13,7 @@ import type {NoticeKind} from '../session/command-processor.js';
 import {frameLayout} from '../session/frame-layout.js';
 import {createEntryLayout} from '../session/message-format.js';
 import type {SessionMessagePath} from '../session/message-path.js';
-import {createSession, type SessionEvent, sessionReducer, shownEntries} from '../session/session.js';
+import {createSession, type SessionEvent, sessionReducer, shownEntries, startingSession} from '../session/session.js';
 import InputArea from './InputArea.js';
 import MessagePane from './MessagePane.js';
 import StatusBar from './StatusBar.js';
@@ -28,6 +28,11 @@ import {useSessionKeys} from './use-session-keys.js';
 import {useTerminalSize} from './use-terminal-size.js';
 import {useOpenRow} from './use-open-row.js';
 import type {OpenInPager} from './pager.js';
+
+/** The rows of the start: the notes, then where it connects. */
+function startNotes(notes: readonly string[], url: string, urlNote: string | undefined): string[] {
+	return [...notes, `connecting to ${url}${urlNote === undefined ? '' : ` (${urlNote})`}; /help lists commands and keys`];
+}
 
 type Props = {
 	/** The connection to show and send through; the caller has called (or will call) `connect()`. */
@@ -56,7 +61,7 @@ type Props = {
 	/** Milliseconds between batches of connection events (one frame). */
 	readonly frameInterval?: number | undefined;
 	/** Hands over the connection's events from before the session was drawn (see start.ts). */
-	readonly takeBacklog?: (() => readonly SessionEvent[]) | undefined;
+	readonly takeBacklog?: ((options?: {readonly keepListening?: boolean}) => readonly SessionEvent[]) | undefined;
 	/** When the connection was started (the backlog's events came after it): the time of the start's rows. */
 	readonly startedAt?: number | undefined;
 	/** The -I messages the connection sends on every open (shown as sent, saved by /save). */
@@ -108,7 +113,11 @@ export default function App({
 }: Props) {
 	const {stdout} = useStdout();
 	const {columns, rows} = useTerminalSize(stdout);
-	const [session, dispatch] = useReducer(sessionReducer, {limit: scrollback, state: connection.state}, createSession);
+	// With a backlog (the connection started while the UI loaded), the first state is the start
+	// rows and what the connection did meanwhile, so that keys typed during the load meet it.
+	const [session, dispatch] = useReducer(sessionReducer, undefined, () => takeBacklog === undefined
+		? createSession({limit: scrollback, state: connection.state})
+		: startingSession({limit: scrollback, notes: startNotes(notes, url, urlNote), time: startedAt ?? now(), backlog: takeBacklog({keepListening: true}), stats: {...connection.stats}}));
 	const notice = useCallback((kind: NoticeKind, text: string) => {
 		dispatch({type: 'notice', kind, text, time: now()});
 	}, [now]);
@@ -117,13 +126,15 @@ export default function App({
 	useConnectionEvents({connection, dispatch, clock, now, interval: frameInterval, initialMessages, takeBacklog, messagePath});
 
 	useEffect(() => {
-		// The rows of the start, dated when it began: the backlog's events came after, while the UI loaded.
-		const time = startedAt ?? now();
-		for (const note of notes) {
-			dispatch({type: 'notice', kind: 'info', text: note, time});
+		if (takeBacklog !== undefined) {
+			return;
 		}
 
-		dispatch({type: 'notice', kind: 'info', text: `connecting to ${url}${urlNote === undefined ? '' : ` (${urlNote})`}; /help lists commands and keys`, time});
+		// Without a backlog (the UI started the connection itself), the start rows come now.
+		const time = startedAt ?? now();
+		for (const text of startNotes(notes, url, urlNote)) {
+			dispatch({type: 'notice', kind: 'info', text, time});
+		}
 	// Once, at the start.
 	// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, []);

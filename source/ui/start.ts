@@ -58,8 +58,11 @@ export type StartedSession = {
 	readonly historyFile: string | undefined;
 	/** When the connection was started (wall-clock milliseconds): the time of the session's first row. */
 	readonly startedAt: number;
-	/** The connection's events so far; from now on the caller listens itself. */
-	takeEvents(): SessionEvent[];
+	/**
+	The connection's events so far. From then on the caller listens itself, unless `keepListening`
+	(the UI's first state takes what came while it loaded; its listener takes the rest, later).
+	*/
+	takeEvents(options?: {readonly keepListening?: boolean}): SessionEvent[];
 	/** The last failure to connect and the last close, for the line on stderr at the end. */
 	readonly last: {failure: ConnectFailure | undefined; close: CloseEvent | undefined};
 	/** Puts the terminal back as it was (once; later calls do nothing). */
@@ -183,8 +186,11 @@ export async function startSession(options: SessionOptions, io: Pick<Io, 'stdin'
 		history,
 		historyFile,
 		startedAt,
-		takeEvents() {
-			stop();
+		takeEvents({keepListening = false} = {}) {
+			if (!keepListening) {
+				stop();
+			}
+
 			const taken = events;
 			events = [];
 			return taken;
