@@ -1,12 +1,13 @@
 // The floor for bench/load.ts: a bare ws load generator doing what `wsterm bench URL -c N -d SEC
-// -x MSG` does, and nothing more: N connections, each sending MSG and the next one when the echo
-// comes back, for SEC seconds; it times each round trip (a sum, for the mean) but pairs nothing
-// and keeps no histogram. Prints {"messages", "seconds", "perSecond", "meanMs"} and exits.
-// Run: node bench/load-floor.mjs URL CONNECTIONS SECONDS MESSAGE
+// --window K -x MSG` does, and nothing more: N connections, each keeping K copies of MSG in
+// flight and sending the next when an echo comes back, for SEC seconds. It times each round trip
+// (a sum, for the mean) but pairs nothing by content and keeps no histogram.
+// Prints {"messages", "seconds", "perSecond", "meanMs"} and exits.
+// Run: node bench/load-floor.mjs URL CONNECTIONS SECONDS IN_FLIGHT MESSAGE
 import {createRequire} from 'node:module';
 
 const WebSocket = createRequire(import.meta.url)('ws');
-const [url, connections, seconds, message] = process.argv.slice(2);
+const [url, connections, seconds, inFlight, message] = process.argv.slice(2);
 const payload = Buffer.from(message);
 const sockets = [];
 let sending = true;
@@ -17,23 +18,27 @@ let lastAnsweredAt = 0;
 
 await Promise.all(Array.from({length: Number(connections)}, () => new Promise((resolve, reject) => {
 	const socket = new WebSocket(url);
-	let sentAt = 0;
+	// Send times of the messages in flight, oldest first (an echo server answers in order).
+	const sentAt = [];
 	const send = () => {
-		sentAt = performance.now();
-		firstSentAt ??= sentAt;
+		const now = performance.now();
+		firstSentAt ??= now;
+		sentAt.push(now);
 		socket.send(payload, {binary: false});
 	};
 
 	socket.on('open', () => {
 		sockets.push(socket);
 		resolve();
-		send();
+		for (let index = 0; index < Number(inFlight); index++) {
+			send();
+		}
 	});
 	socket.on('error', reject);
 	socket.on('message', () => {
 		lastAnsweredAt = performance.now();
 		answered++;
-		totalMs += lastAnsweredAt - sentAt;
+		totalMs += lastAnsweredAt - sentAt.shift();
 		if (sending) {
 			send();
 		}
@@ -42,7 +47,7 @@ await Promise.all(Array.from({length: Number(connections)}, () => new Promise((r
 
 await new Promise(resolve => setTimeout(resolve, Number(seconds) * 1000 - (performance.now() - firstSentAt)));
 sending = false;
-await new Promise(resolve => setTimeout(resolve, 100));
+await new Promise(resolve => setTimeout(resolve, 200));
 for (const socket of sockets) {
 	socket.close(1000);
 }

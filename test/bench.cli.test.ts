@@ -211,6 +211,38 @@ describe('wsterm bench', () => {
 		await server.close();
 	});
 
+	test('a connection the server drops: an error, its waiting request unanswered', async () => {
+		// Closes each connection (1011) on its third message, unanswered.
+		const server = await startServer({onConnection(socket) {
+			let count = 0;
+			socket.on('message', data => {
+				if (++count === 3) {
+					socket.close(1011);
+				} else {
+					socket.send(data);
+				}
+			});
+		}});
+		const {code, stdout, stderr} = await runBenchCli([server.url, '-c', '2', '-m', '100', '-x', 'x', '--json']);
+		assert.equal(code, 0, stderr);
+		assert.deepEqual(pick(summaryOf(stdout)), {sent: 6, answered: 4, unanswered: 2, pushes: 0, errors: 2});
+		await server.close();
+	});
+
+	test('--ramp opens the connections evenly over its time', async () => {
+		const openedAt: number[] = [];
+		const server = await startServer({onConnection(socket) {
+			openedAt.push(Date.now());
+			echo(socket);
+		}});
+		const {code, stdout, stderr} = await runBenchCli([server.url, '-c', '3', '--ramp', '0.6', '-d', '0.9', '-x', 'x', '--json']);
+		assert.equal(code, 0, stderr);
+		assert.equal(summaryOf(stdout).connections, 3);
+		const gaps = openedAt.slice(1).map((at, index) => at - openedAt[index]!);
+		assert.ok(gaps.every(gap => gap >= 150 && gap < 400), `gaps ${gaps.join(', ')} ms`);
+		await server.close();
+	});
+
 	test('an unreachable server: exit 1 with the reason', async () => {
 		const server = await startServer();
 		const url = server.url;

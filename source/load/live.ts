@@ -48,7 +48,7 @@ export class LiveLine {
 		}
 
 		const perSecond = now > then ? Math.round((answered - answeredThen) * 1000 / (now - then)) : 0;
-		const line = liveLine({elapsedMs: now - this.#startedAt, sent, answered, perSecond, p50: percentileMs(latency, 50), p99: percentileMs(latency, 99)}, this.#stderr.columns ?? 80);
+		const line = liveLine({elapsedMs: now - this.#startedAt, sent, answered, perSecond, p50: percentileMs(latency, 50), p99: percentileMs(latency, 99)}, this.#stderr.columns || 80);
 		this.#stderr.write(`\r${line}\u001B[K`);
 	}
 }
