@@ -4,6 +4,7 @@ keepalive, no pipeline: per message it does only what the measure needs), its re
 for a reply, and the pairing of each message received. It counts into the run's LoadStats and
 tells the run when it opened, failed, settled requests or went away; the run decides what to send.
 */
+import type {Socket} from 'node:net';
 import {describeConnectError} from '../connection/connect-failure.js';
 import type {ConnectTarget} from '../connection/connect-options.js';
 import {type RawData, WebSocket} from '../connection/ws.js';
@@ -41,6 +42,8 @@ type SocketState = 'connecting' | 'open' | 'closing' | 'closed';
 
 export class BenchSocket {
 	readonly pending = new PendingRequests();
+	/** Requests the closed loop owes this connection, sent together at its next flush. */
+	owed = 0;
 	readonly #context: SocketContext;
 	readonly #socket: WebSocket;
 	readonly #connectStartedAt: number;
@@ -79,6 +82,22 @@ export class BenchSocket {
 		stats.sent++;
 		stats.firstSentAt ??= startedAt;
 		this.#socket.send(messages.payload(index, sequence), messages.isBinary[index] ? binaryFrame : textFrame);
+	}
+
+	/**
+	Holds writes back until uncork, so that the requests sent in between go in one system call.
+	ws has no API for it: its TCP socket is the private `_socket` (absent: no batching, no harm).
+	*/
+	cork(): void {
+		this.#tcp()?.cork();
+	}
+
+	uncork(): void {
+		this.#tcp()?.uncork();
+	}
+
+	#tcp(): Socket | undefined {
+		return (this.#socket as unknown as {_socket?: Socket})._socket;
 	}
 
 	/** Settles the requests that started at or before `deadline` as unanswered; returns how many. */
