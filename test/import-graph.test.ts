@@ -5,7 +5,8 @@ The house's shape, as rules over source/'s imports (docs/architecture.md draws i
 - connection/ imports nothing of the modes (pipe, session, serve, replay, cli, ui) or the stages;
 - session/ (the session's pure models) never imports ui/;
 - pipeline/ (the stage interface and runner) imports no concrete stage;
-- shared/ imports nothing outside itself.
+- shared/ imports nothing outside itself;
+- load/ (wsterm bench) imports no mode, stage or the pipeline.
 */
 import assert from 'node:assert/strict';
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
@@ -101,7 +102,9 @@ const forbidden: ReadonlyArray<readonly [string, readonly string[]]> = [
 	['connection', ['pipe', 'session', 'serve', 'replay', 'cli', 'ui', 'automation', 'protocols', 'codecs', 'pipeline']],
 	['session', ['ui', 'cli']],
 	['pipeline', ['codecs', 'protocols', 'automation', 'replay', 'cli', 'ui', 'session', 'pipe', 'serve']],
-	['shared', ['cli', 'connection', 'pipe', 'session', 'ui', 'serve', 'automation', 'pipeline', 'codecs', 'protocols', 'replay']],
+	['shared', ['cli', 'connection', 'pipe', 'session', 'ui', 'serve', 'automation', 'pipeline', 'codecs', 'protocols', 'replay', 'load']],
+	// wsterm bench: its own plain sockets, no pipeline, no mode's code (protocols/ only for JSON-RPC lines, loaded when asked).
+	['load', ['pipe', 'session', 'ui', 'serve', 'replay', 'cli', 'automation', 'pipeline', 'codecs']],
 ];
 
 for (const [from, notTo] of forbidden) {

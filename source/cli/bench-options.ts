@@ -1,0 +1,241 @@
+import type {ConnectFlags} from '../connection/connect-options.js';
+import {parsePath} from '../load/match.js';
+import {type Amount, benchDefaults, type BenchOptions, type MatchRule, type Pace, type Thresholds} from '../load/options.js';
+import {UsageError} from '../shared/exit-codes.js';
+
+/** The bench's flags as the command line gave them (the parser's values, unchecked). */
+export type BenchFlags = {
+	readonly connections?: string;
+	readonly ramp?: string;
+	readonly duration?: string;
+	readonly messages?: string;
+	readonly execute?: readonly string[];
+	readonly binary?: boolean;
+	readonly window?: string;
+	readonly rate?: string;
+	readonly match?: string;
+	readonly timeout?: string;
+	readonly json?: boolean;
+	readonly hist?: string;
+	readonly maxP99?: string;
+	readonly maxErrors?: string;
+	readonly minRate?: string;
+	readonly protocol?: string;
+	readonly encode?: string;
+	// The connection flags, as every mode that connects takes them.
+	readonly header?: readonly string[];
+	readonly cookie?: readonly string[];
+	readonly origin?: readonly string[];
+	readonly subprotocol?: readonly string[];
+	readonly userAgent?: string;
+	readonly auth?: string;
+	readonly followRedirects?: boolean;
+	readonly insecure?: boolean;
+	readonly ca?: string;
+	readonly cert?: string;
+	readonly key?: string;
+	readonly passphrase?: string;
+	readonly proxy?: string;
+	readonly compress?: boolean;
+	readonly connectTimeout?: string;
+	readonly maxPayload?: string;
+};
+
+/** How each flag is named in an error line. */
+const names = {
+	connections: '-c/--connections',
+	ramp: '--ramp',
+	duration: '-d/--duration',
+	messages: '-m/--messages',
+	window: '--window',
+	rate: '--rate',
+	timeout: '--timeout',
+	maxP99: '--max-p99',
+	maxErrors: '--max-errors',
+	minRate: '--min-rate',
+	connectTimeout: '--connect-timeout',
+	maxPayload: '--max-payload',
+} as const;
+
+type NumberFlag = keyof typeof names;
+
+// Plain decimal digits only: Number() would also take '', ' 8', '1e3', '0x50' and 'Infinity'.
+const wholePattern = /^\d+$/;
+const decimalPattern = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+/** A whole number of at least `min`, or undefined when the flag is not given. */
+function wholeNumber(flags: BenchFlags, flag: NumberFlag, min: number): number | undefined {
+	const text = flags[flag];
+	if (text === undefined) {
+		return undefined;
+	}
+
+	const value = Number(text);
+	if (!wholePattern.test(text) || value < min || !Number.isSafeInteger(value)) {
+		throw new UsageError(`${names[flag]} takes a whole number of at least ${min}, not "${text}"`);
+	}
+
+	return value;
+}
+
+/** A decimal number (`2`, `0.5`, `.5`) above 0 (or at least 0 with `zero`), or undefined when the flag is not given. */
+function decimal(flags: BenchFlags, flag: NumberFlag, {zero = false, unit = 'a number'}: {zero?: boolean; unit?: string} = {}): number | undefined {
+	const text = flags[flag];
+	if (text === undefined) {
+		return undefined;
+	}
+
+	const value = Number(text);
+	if (!decimalPattern.test(text) || !Number.isFinite(value) || (zero ? value < 0 : value <= 0)) {
+		throw new UsageError(`${names[flag]} takes ${unit} ${zero ? '(0 or more)' : 'above 0'}, not "${text}"`);
+	}
+
+	return value;
+}
+
+function amount(flags: BenchFlags): Amount {
+	if (flags.duration !== undefined && flags.messages !== undefined) {
+		throw new UsageError('give -d/--duration or -m/--messages, not both: how long, or how many messages in all');
+	}
+
+	const seconds = decimal(flags, 'duration', {unit: 'a number of seconds'});
+	if (seconds !== undefined) {
+		return {kind: 'duration', ms: seconds * 1000};
+	}
+
+	const count = wholeNumber(flags, 'messages', 1);
+	if (count === undefined) {
+		throw new UsageError('wsterm bench needs -d/--duration SEC or -m/--messages N: how long, or how many messages in all');
+	}
+
+	return {kind: 'messages', count};
+}
+
+function pace(flags: BenchFlags): Pace {
+	const rate = decimal(flags, 'rate', {unit: 'messages a second'});
+	const window = wholeNumber(flags, 'window', 1);
+	if (rate !== undefined && window !== undefined) {
+		throw new UsageError('--window sets the closed loop (requests in flight per connection), --rate the open loop (messages a second in all): give one of them');
+	}
+
+	return rate === undefined ? {kind: 'closed', window: window ?? benchDefaults.window} : {kind: 'open', rate};
+}
+
+const unsupportedProtocols = new Set(['socketio', 'graphql-ws', 'stomp']);
+
+function match(flags: BenchFlags): MatchRule {
+	if (flags.encode !== undefined) {
+		throw new UsageError('--encode is not supported by wsterm bench yet: send the messages as they should go on the wire (--binary for binary ones)');
+	}
+
+	if (flags.protocol !== undefined) {
+		if (unsupportedProtocols.has(flags.protocol)) {
+			throw new UsageError(`--protocol ${flags.protocol} is not supported by wsterm bench yet (jsonrpc is; --match PATH pairs replies by any JSON key)`);
+		}
+
+		if (flags.protocol !== 'jsonrpc') {
+			throw new UsageError(`--protocol takes jsonrpc with wsterm bench, not "${flags.protocol}"`);
+		}
+
+		if (flags.match !== undefined) {
+			throw new UsageError('--protocol jsonrpc pairs replies by their id itself: leave out --match');
+		}
+
+		if (flags.binary === true) {
+			throw new UsageError('--protocol jsonrpc sends JSON text; --binary sends messages byte for byte: give one of them');
+		}
+
+		return {kind: 'jsonrpc'};
+	}
+
+	if (flags.match === undefined) {
+		return {kind: 'echo'};
+	}
+
+	if (flags.match === 'any') {
+		return {kind: 'any'};
+	}
+
+	const path = parsePath(flags.match);
+	if (path === undefined) {
+		throw new UsageError(`--match takes a JSON key path such as id or meta.requestId, or any, not "${flags.match}"`);
+	}
+
+	return {kind: 'path', path};
+}
+
+function thresholds(flags: BenchFlags): Thresholds {
+	const maxP99Ms = decimal(flags, 'maxP99', {zero: true, unit: 'milliseconds'});
+	const maxErrors = wholeNumber(flags, 'maxErrors', 0);
+	const minRate = decimal(flags, 'minRate', {zero: true, unit: 'messages a second'});
+	return {
+		...(maxP99Ms === undefined ? {} : {maxP99Ms}),
+		...(maxErrors === undefined ? {} : {maxErrors}),
+		...(minRate === undefined ? {} : {minRate}),
+	};
+}
+
+function connectFlags(flags: BenchFlags): ConnectFlags {
+	const origins = flags.origin ?? [];
+	if (origins.length > 1) {
+		throw new UsageError('give -o/--origin once when connecting (several are for wsterm serve)');
+	}
+
+	const [origin] = origins;
+	const maxPayload = wholeNumber(flags, 'maxPayload', 1);
+	return {
+		header: flags.header ?? [],
+		cookie: flags.cookie ?? [],
+		subprotocol: flags.subprotocol ?? [],
+		followRedirects: flags.followRedirects ?? false,
+		insecure: flags.insecure ?? false,
+		compress: flags.compress ?? false,
+		connectTimeout: decimal(flags, 'connectTimeout', {unit: 'a number of seconds'}) ?? benchDefaults.connectTimeoutSeconds,
+		...(origin === undefined ? {} : {origin}),
+		...(flags.userAgent === undefined ? {} : {userAgent: flags.userAgent}),
+		...(flags.auth === undefined ? {} : {auth: flags.auth}),
+		...(flags.ca === undefined ? {} : {ca: flags.ca}),
+		...(flags.cert === undefined ? {} : {cert: flags.cert}),
+		...(flags.key === undefined ? {} : {key: flags.key}),
+		...(flags.passphrase === undefined ? {} : {passphrase: flags.passphrase}),
+		...(flags.proxy === undefined ? {} : {proxy: flags.proxy}),
+		...(maxPayload === undefined ? {} : {maxPayload}),
+	};
+}
+
+/**
+`wsterm bench URL`'s options from its flags: checked, defaults filled in. Pure: files (-x @FILE,
+--ca, --hist) are read or opened by runBench. Throws a UsageError naming the flag.
+*/
+export function benchOptionsFromFlags(url: string | undefined, flags: BenchFlags): BenchOptions {
+	if (url === undefined) {
+		throw new UsageError('wsterm bench needs a URL: wsterm bench ws://host:port/path -c 10 -d 5');
+	}
+
+	const connections = wholeNumber(flags, 'connections', 1) ?? benchDefaults.connections;
+	const rampSeconds = decimal(flags, 'ramp', {zero: true, unit: 'a number of seconds'}) ?? 0;
+	const chosenAmount = amount(flags);
+	if (chosenAmount.kind === 'duration' && rampSeconds * 1000 >= chosenAmount.ms) {
+		throw new UsageError(`--ramp ${flags.ramp!} is not shorter than -d/--duration ${flags.duration!}: the last connections would open after the end`);
+	}
+
+	if (flags.hist?.trim() === '') {
+		throw new UsageError('--hist takes a file name, not an empty string');
+	}
+
+	return {
+		url,
+		connect: connectFlags(flags),
+		connections,
+		rampMs: rampSeconds * 1000,
+		amount: chosenAmount,
+		execute: flags.execute ?? [],
+		binary: flags.binary ?? false,
+		pace: pace(flags),
+		match: match(flags),
+		timeoutMs: (decimal(flags, 'timeout', {unit: 'a number of seconds'}) ?? benchDefaults.timeoutSeconds) * 1000,
+		json: flags.json ?? false,
+		thresholds: thresholds(flags),
+		...(flags.hist === undefined ? {} : {histFile: flags.hist}),
+	};
+}

@@ -1,0 +1,210 @@
+/*
+One of the bench's connections: a plain ws client made from the ConnectTarget (no reconnect, no
+keepalive, no pipeline: per message it does only what the measure needs), its requests waiting
+for a reply, and the pairing of each message received. It counts into the run's LoadStats and
+tells the run when it opened, failed, settled requests or went away; the run decides what to send.
+*/
+import type {Socket} from 'node:net';
+import {describeConnectError} from '../connection/connect-failure.js';
+import type {ConnectTarget} from '../connection/connect-options.js';
+import {type RawData, WebSocket} from '../connection/ws.js';
+import type {Clock} from '../shared/clock.js';
+import type {ReplyMatcher} from './match.js';
+import type {MessageSet} from './messages.js';
+import {PendingRequests} from './pending.js';
+import type {LoadStats} from './stats.js';
+
+/** What a connection tells the run. */
+export type SocketEvents = {
+	readonly opened: (socket: BenchSocket) => void;
+	/** It never opened; `reason` says why, in one line. */
+	readonly failed: (socket: BenchSocket, reason: string) => void;
+	/** `count` of its requests were settled (answered or timed out): a closed loop sends as many again. */
+	readonly settled: (socket: BenchSocket, count: number) => void;
+	/** It closed after opening (dropped, or closed at the end); `abandoned` requests were waiting, now unanswered. */
+	readonly gone: (socket: BenchSocket, abandoned: number) => void;
+};
+
+export type SocketContext = {
+	readonly target: ConnectTarget;
+	readonly clock: Pick<Clock, 'now'>;
+	readonly stats: LoadStats;
+	readonly matcher: ReplyMatcher;
+	readonly messages: MessageSet;
+	readonly events: SocketEvents;
+};
+
+// Made once: ws takes these per send.
+const textFrame = {binary: false} as const;
+const binaryFrame = {binary: true} as const;
+
+type SocketState = 'connecting' | 'open' | 'closing' | 'closed';
+
+export class BenchSocket {
+	readonly pending = new PendingRequests();
+	/** Requests the closed loop owes this connection, sent together at its next flush. */
+	owed = 0;
+	readonly #context: SocketContext;
+	readonly #socket: WebSocket;
+	readonly #connectStartedAt: number;
+	#state: SocketState = 'connecting';
+	#failure: string | undefined;
+	/** Requests that timed out and whose late reply has not come: such a reply is late, not a push. */
+	#expiredUnreplied = 0;
+
+	constructor(context: SocketContext) {
+		this.#context = context;
+		this.#connectStartedAt = context.clock.now();
+		this.#socket = new WebSocket(context.target.url, [...context.target.protocols], context.target.options);
+		this.#socket.on('open', () => {
+			this.#onOpen();
+		});
+		this.#socket.on('message', (data: RawData) => {
+			this.#onMessage(data as Buffer);
+		});
+		this.#socket.on('error', (error: Error) => {
+			this.#onError(error);
+		});
+		this.#socket.on('close', () => {
+			this.#onClose();
+		});
+	}
+
+	get isOpen(): boolean {
+		return this.#state === 'open';
+	}
+
+	/** Sends the set's message for `sequence` (in turn), its latency counted from `startedAt`. */
+	send(sequence: number, startedAt: number): void {
+		const {messages, stats} = this.#context;
+		const index = sequence % messages.size;
+		this.pending.add(sequence, startedAt, index);
+		stats.sent++;
+		stats.firstSentAt ??= startedAt;
+		this.#socket.send(messages.payload(index, sequence), messages.isBinary[index] ? binaryFrame : textFrame);
+	}
+
+	/**
+	Holds writes back until uncork, so that the requests sent in between go in one system call.
+	ws has no API for it: its TCP socket is the private `_socket` (absent: no batching, no harm).
+	*/
+	cork(): void {
+		this.#tcp()?.cork();
+	}
+
+	uncork(): void {
+		this.#tcp()?.uncork();
+	}
+
+	#tcp(): Socket | undefined {
+		return (this.#socket as unknown as {_socket?: Socket})._socket;
+	}
+
+	/** Settles the requests that started at or before `deadline` as unanswered; returns how many. */
+	expire(deadline: number): number {
+		const expired = this.pending.expire(deadline);
+		if (expired > 0) {
+			this.#expiredUnreplied += expired;
+			this.#context.stats.unanswered += expired;
+			this.#context.stats.lastSettledAt = this.#context.clock.now();
+		}
+
+		return expired;
+	}
+
+	/** Settles every request still waiting as unanswered (the run is ending); returns how many. */
+	abandon(): number {
+		const waiting = this.pending.clear();
+		if (waiting > 0) {
+			this.#context.stats.unanswered += waiting;
+			this.#context.stats.lastSettledAt = this.#context.clock.now();
+		}
+
+		return waiting;
+	}
+
+	/** Closes with 1000 (a connection still connecting is dropped: it has nothing to close). */
+	close(): void {
+		if (this.#state === 'open') {
+			this.#state = 'closing';
+			this.#socket.close(1000);
+		} else if (this.#state === 'connecting') {
+			this.#state = 'closing';
+			this.#socket.terminate();
+		}
+	}
+
+	/** Drops the TCP connection now: the close handshake took too long, or a second Ctrl-C. */
+	terminate(): void {
+		if (this.#state !== 'closed') {
+			this.#socket.terminate();
+		}
+	}
+
+	get isClosed(): boolean {
+		return this.#state === 'closed';
+	}
+
+	#onOpen(): void {
+		const {clock, stats, events} = this.#context;
+		if (this.#state !== 'connecting') {
+			return;
+		}
+
+		this.#state = 'open';
+		stats.connectionsOpened++;
+		stats.recordConnect(clock.now() - this.#connectStartedAt);
+		events.opened(this);
+	}
+
+	#onMessage(data: Buffer): void {
+		const {clock, stats, matcher, events} = this.#context;
+		const now = clock.now();
+		const position = matcher.find(data, this.pending);
+		if (position === -1) {
+			if (this.#expiredUnreplied > 0 && matcher.lastLooksLikeReply()) {
+				this.#expiredUnreplied--;
+				stats.late++;
+			} else {
+				stats.pushes++;
+			}
+
+			return;
+		}
+
+		const startedAt = this.pending.settle(position);
+		stats.answered++;
+		stats.recordLatency(now - startedAt);
+		stats.lastSettledAt = now;
+		if (matcher.lastWasError()) {
+			stats.errors++;
+		}
+
+		events.settled(this, 1);
+	}
+
+	#onError(error: Error): void {
+		if (this.#state === 'connecting') {
+			const target = this.#context.target;
+			this.#failure ??= describeConnectError(error, new URL(target.url), target.proxy === undefined ? undefined : new URL(target.proxy)).message;
+		}
+	}
+
+	#onClose(): void {
+		const before = this.#state;
+		this.#state = 'closed';
+		const {stats, events} = this.#context;
+		if (before === 'connecting') {
+			stats.connectFailures++;
+			events.failed(this, this.#failure ?? 'closed during the handshake');
+			return;
+		}
+
+		if (before === 'open') {
+			// The server closed, or the connection broke, in the middle of the run.
+			stats.errors++;
+		}
+
+		events.gone(this, this.abandon());
+	}
+}

@@ -1,0 +1,65 @@
+/*
+What `wsterm bench` was asked to do, checked (cli/bench-options.ts builds it from the flags).
+Only types and defaults here: no code that runs a load.
+*/
+import type {ConnectFlags} from '../connection/connect-options.js';
+
+/** How a received message is paired with the request it answers. */
+export type MatchRule =
+	/** A reply is a message equal, byte for byte, to a request still waiting (an echo); anything else is a push. */
+	| {readonly kind: 'echo'}
+	/** The next message received answers the oldest request still waiting on that connection. */
+	| {readonly kind: 'any'}
+	/** Each copy sent carries a fresh sequence number at `path` (JSON keys); a reply holds it there. */
+	| {readonly kind: 'path'; readonly path: readonly string[]}
+	/** JSON-RPC 2.0: each message is a request (`method [params]` or an object), paired by its id; error responses count as errors. */
+	| {readonly kind: 'jsonrpc'};
+
+/** When each connection sends. */
+export type Pace =
+	/** Closed loop: `window` requests in flight on each connection; the next goes when one is settled. */
+	| {readonly kind: 'closed'; readonly window: number}
+	/** Open loop: `rate` messages a second in all, on a schedule; latency counts from each one's scheduled time. */
+	| {readonly kind: 'open'; readonly rate: number};
+
+/** How much to send: for a time, or a number of messages in all. */
+export type Amount =
+	| {readonly kind: 'duration'; readonly ms: number}
+	| {readonly kind: 'messages'; readonly count: number};
+
+/** The CI thresholds: any one broken makes the exit code 4. */
+export type Thresholds = {
+	readonly maxP99Ms?: number;
+	/** Errors, unanswered requests and failed connections together. */
+	readonly maxErrors?: number;
+	readonly minRate?: number;
+};
+
+export type BenchOptions = {
+	/** As the user typed it (buildTarget normalises it). */
+	readonly url: string;
+	readonly connect: ConnectFlags;
+	readonly connections: number;
+	/** Connections open spread over this time (0: all at once). */
+	readonly rampMs: number;
+	readonly amount: Amount;
+	/** The -x values as given (`@FILE` is a file's content, `@@text` is `@text`); empty: stdin's lines are the messages. */
+	readonly execute: readonly string[];
+	readonly binary: boolean;
+	readonly pace: Pace;
+	readonly match: MatchRule;
+	/** A request with no reply after this long is unanswered. */
+	readonly timeoutMs: number;
+	/** One JSON object on stdout instead of the table. */
+	readonly json: boolean;
+	/** Write the latency histogram to this file in HdrHistogram's log format. */
+	readonly histFile?: string;
+	readonly thresholds: Thresholds;
+};
+
+export const benchDefaults = {
+	connections: 1,
+	window: 1,
+	timeoutSeconds: 10,
+	connectTimeoutSeconds: 10,
+} as const;
