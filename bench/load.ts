@@ -23,7 +23,7 @@ const message = 'x'.repeat(32);
 
 // `wsterm bench` as a command line. Until the CLI's dispatch takes `bench`, it is the tests'
 // stand-in entry (run with tsx: only start-up is slower); then [here('../dist/cli.js'), 'bench'].
-const wstermBench = ['--import', 'tsx', here('../test/helpers/bench-entry.ts'), 'bench'];
+const wstermBench = [here('../dist/cli.js'), 'bench'];
 
 // The server on one core, the generator on the other: otherwise the scheduler decides whether
 // they share one, and the figures swing from run to run (PIN=0: unpinned).
@@ -111,7 +111,6 @@ try {
 			// Rotate who goes first, so that drift in the machine's speed hits every generator alike.
 			for (let turn = 0; turn < generators.length; turn++) {
 				const index = (turn + round) % generators.length;
-				// eslint-disable-next-line no-await-in-loop
 				figures[index]!.push(await generators[index]!.run(server.url, row));
 			}
 		}

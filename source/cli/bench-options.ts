@@ -2,44 +2,11 @@ import type {ConnectFlags} from '../connection/connect-options.js';
 import {parsePath} from '../load/match.js';
 import {type Amount, benchDefaults, type BenchOptions, type MatchRule, type Pace, type Thresholds} from '../load/options.js';
 import {UsageError} from '../shared/exit-codes.js';
+import {type benchOnly, type FlagsOf} from './flags.js';
+import {flagNumber} from './numbers.js';
 
-/** The bench's flags as the command line gave them (the parser's values, unchecked). */
-export type BenchFlags = {
-	readonly connections?: string;
-	readonly ramp?: string;
-	readonly duration?: string;
-	readonly messages?: string;
-	readonly execute?: readonly string[];
-	readonly binary?: boolean;
-	readonly window?: string;
-	readonly rate?: string;
-	readonly match?: string;
-	readonly timeout?: string;
-	readonly json?: boolean;
-	readonly hist?: string;
-	readonly maxP99?: string;
-	readonly maxErrors?: string;
-	readonly minRate?: string;
-	readonly protocol?: string;
-	readonly encode?: string;
-	// The connection flags, as every mode that connects takes them.
-	readonly header?: readonly string[];
-	readonly cookie?: readonly string[];
-	readonly origin?: readonly string[];
-	readonly subprotocol?: readonly string[];
-	readonly userAgent?: string;
-	readonly auth?: string;
-	readonly followRedirects?: boolean;
-	readonly insecure?: boolean;
-	readonly ca?: string;
-	readonly cert?: string;
-	readonly key?: string;
-	readonly passphrase?: string;
-	readonly proxy?: string;
-	readonly compress?: boolean;
-	readonly connectTimeout?: string;
-	readonly maxPayload?: string;
-};
+/** The bench's flags as the command line gave them (typed by the flag table, unchecked). */
+export type BenchFlags = Partial<FlagsOf<typeof benchOnly[number] | 'execute' | 'binary' | 'protocol' | 'encode' | 'header' | 'cookie' | 'origin' | 'subprotocol' | 'userAgent' | 'auth' | 'followRedirects' | 'insecure' | 'ca' | 'cert' | 'key' | 'passphrase' | 'proxy' | 'compress' | 'connectTimeout' | 'maxPayload'>>;
 
 /** How each flag is named in an error line. */
 const names = {
@@ -59,38 +26,14 @@ const names = {
 
 type NumberFlag = keyof typeof names;
 
-// Plain decimal digits only: Number() would also take '', ' 8', '1e3', '0x50' and 'Infinity'.
-const wholePattern = /^\d+$/;
-const decimalPattern = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
-
-/** A whole number of at least `min`, or undefined when the flag is not given. */
+/** A whole number of at least `min`, or undefined when the flag is not given (numbers.ts reads it). */
 function wholeNumber(flags: BenchFlags, flag: NumberFlag, min: number): number | undefined {
-	const text = flags[flag];
-	if (text === undefined) {
-		return undefined;
-	}
-
-	const value = Number(text);
-	if (!wholePattern.test(text) || value < min || !Number.isSafeInteger(value)) {
-		throw new UsageError(`${names[flag]} takes a whole number of at least ${min}, not "${text}"`);
-	}
-
-	return value;
+	return flagNumber(names[flag], flags[flag], {min, whole: true});
 }
 
 /** A decimal number (`2`, `0.5`, `.5`) above 0 (or at least 0 with `zero`), or undefined when the flag is not given. */
 function decimal(flags: BenchFlags, flag: NumberFlag, {zero = false, unit = 'a number'}: {zero?: boolean; unit?: string} = {}): number | undefined {
-	const text = flags[flag];
-	if (text === undefined) {
-		return undefined;
-	}
-
-	const value = Number(text);
-	if (!decimalPattern.test(text) || !Number.isFinite(value) || (zero ? value < 0 : value <= 0)) {
-		throw new UsageError(`${names[flag]} takes ${unit} ${zero ? '(0 or more)' : 'above 0'}, not "${text}"`);
-	}
-
-	return value;
+	return flagNumber(names[flag], flags[flag], {min: 0, aboveMin: !zero, unit});
 }
 
 function amount(flags: BenchFlags): Amount {

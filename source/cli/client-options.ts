@@ -10,7 +10,7 @@ import type {PipeOptions} from '../pipe/run.js';
 import {waitsForEveryReply} from '../protocols/names.js';
 import {socketIoUrl} from '../protocols/socketio-url.js';
 import {UsageError} from '../shared/exit-codes.js';
-import {type ParsedLine, rejectFlags, replayOnly, serveOnly} from './flags.js';
+import {benchOnly, type ParsedLine, rejectFlags, replayOnly, serveOnly} from './flags.js';
 import {flagNumber} from './numbers.js';
 import {codecChoices, protocolChoices, socketIoAuth, type StageFlags, stageFlags, withProtocolSubprotocol} from './pipeline-options.js';
 
@@ -140,6 +140,7 @@ export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefu
 	const {flags, input} = line;
 	rejectFlags(line, serveOnly, 'a client connection (did you mean wsterm serve?)');
 	rejectFlags(line, replayOnly, 'a client connection (did you mean wsterm replay?)');
+	rejectFlags(line, benchOnly, 'a client connection (did you mean wsterm bench?)');
 	if (input.length > 1) {
 		throw new UsageError(`unexpected argument "${input[1]}": give one URL (quote it if it has spaces or &)`);
 	}

@@ -71,6 +71,19 @@ export const flagTable = {
 	subscribe: {type: 'string', isMultiple: true, default: [] as string[]},
 	sendTo: {type: 'string'},
 	vhost: {type: 'string'},
+	connections: {type: 'string', shortFlag: 'c'},
+	ramp: {type: 'string'},
+	duration: {type: 'string', shortFlag: 'd'},
+	messages: {type: 'string', shortFlag: 'm'},
+	window: {type: 'string'},
+	rate: {type: 'string'},
+	match: {type: 'string'},
+	timeout: {type: 'string'},
+	json: {type: 'boolean', default: false},
+	hist: {type: 'string'},
+	maxP99: {type: 'string'},
+	maxErrors: {type: 'string'},
+	minRate: {type: 'string'},
 } as const;
 
 export type FlagTable = typeof flagTable;
@@ -97,6 +110,10 @@ export const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedir
 export const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'replay'] as const satisfies readonly FlagName[];
 // The pipeline's flags (pipe mode and the full-screen session take them; replay does not).
 const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo', 'vhost'] as const satisfies readonly FlagName[];
+export const benchOnly = ['connections', 'ramp', 'duration', 'messages', 'window', 'rate', 'match', 'timeout', 'json', 'hist', 'maxP99', 'maxErrors', 'minRate'] as const satisfies readonly FlagName[];
+// What wsterm bench takes besides its own: the messages and the connection's options.
+const benchAlso = ['execute', 'binary', 'protocol', 'encode', 'header', 'cookie', 'origin', 'subprotocol', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compress', 'connectTimeout', 'maxPayload'] as const satisfies readonly FlagName[];
+export const notForBench = (Object.keys(flagTable) as FlagName[]).filter(name => !(benchOnly as readonly string[]).includes(name) && !(benchAlso as readonly string[]).includes(name));
 export const replayOnly = ['pace', 'replyTimeout', 'check', 'ignore', 'entry'] as const satisfies readonly FlagName[];
 export const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color', ...pipelineFlags] as const satisfies readonly FlagName[];
 

@@ -10,6 +10,8 @@ const help = `
 	                                    pipe mode when stdin/stdout is not one
 	  $ wsterm serve [options]          a local echo (or broadcast) server
 	  $ wsterm replay FILE [url]        send a recorded conversation again
+	  $ wsterm bench URL [options]      load and latency: every reply
+	                                    matched to its request
 	  $ wsterm                          in a terminal: talk to a built-in
 	                                    echo server
 	  $ wsterm --help, -h, --version    anywhere on the line: print and exit
@@ -103,6 +105,31 @@ const help = `
 	      --ignore KEY            JSON key left out of --check (repeatable)
 	      --entry N               The HAR file's Nth WebSocket entry
 
+	Bench (wsterm bench URL; the connection options apply)
+	  -c, --connections N         Connections to open (1)
+	      --ramp SEC              Open them evenly over SEC seconds
+	  -d, --duration SEC          Send for SEC seconds, or
+	  -m, --messages N            send N messages in all (one of -d, -m)
+	  -x, --execute MSG           A message (repeatable, used in turn; -x @FILE);
+	                              without -x, stdin's lines
+	      --binary                Send the messages as binary
+	      --window N              Closed loop: N requests in flight on each
+	                              connection (1)
+	      --rate N                Open loop: N messages a second in all, latency
+	                              counted from each one's scheduled time
+	      --match PATH|any        Pair a reply by the sequence number wsterm
+	                              writes at the JSON key PATH (id,
+	                              meta.requestId), or take the next message
+	                              (any); default: the reply is the echo
+	      --protocol jsonrpc      JSON-RPC requests, replies paired by id
+	      --timeout SEC           Unanswered after SEC seconds (10)
+	      --json                  One JSON object on stdout instead of the table
+	      --hist FILE             Write the latency histogram (HdrHistogram log)
+	      --max-p99 MS            Exit 4 when p99 latency is over MS ms
+	      --max-errors N          Exit 4 when errors, unanswered requests and
+	                              failed connections are more than N
+	      --min-rate N            Exit 4 when fewer than N answered a second
+
 	Interactive session
 	      --scrollback N          Rows kept in the message pane (10000)
 	      --no-history            Do not read or save input history
@@ -134,14 +161,16 @@ const help = `
 	Exit codes
 	  0    closed cleanly (1000, 1001, 1005, or closed by wsterm)
 	  1    could not connect (DNS, refused, TLS, HTTP answer, timeout,
-	       a --protocol handshake that did not finish), or serve could
-	       not listen
+	       a --protocol handshake that did not finish), serve could
+	       not listen, stdout could not be written, or bench opened
+	       no connection
 	  2    usage error; or --encode or --protocol refused a line (the
 	       rest was sent)
 	  3    connection dropped, or closed with any other code
 	  4    an expected message did not come: --until's before the
-	       end, or replay --check's (a message differed, was missing
-	       or extra)
+	       end, a JSON-RPC answer by --linger's end, or replay
+	       --check's (a message differed, was missing or extra); or a
+	       bench threshold (--max-p99, --max-errors, --min-rate) broke
 	  5    -n N: fewer than N messages came (the server closed
 	       first, or -w ran out)
 	  130  interrupted (SIGINT), after closing and flushing

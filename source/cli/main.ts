@@ -142,6 +142,11 @@ async function main(): Promise<number> {
 		return runReplayMode(line);
 	}
 
+	if (line.input[0] === 'bench') {
+		const {runBenchMode} = await import('./bench-mode.js');
+		return runBenchMode(line);
+	}
+
 	if (line.input[0] === 'serve') {
 		const {runServeMode} = await import('./serve-mode.js');
 		return runServeMode(line);

@@ -14,6 +14,8 @@ export type NumberRule = {
 	readonly whole?: boolean;
 	/** The error line says "a number of seconds". */
 	readonly seconds?: boolean;
+	/** The error line's words for the value, when not a plain number (`messages a second`). */
+	readonly unit?: string;
 	/** Another value the flag takes, for the error line: `-1 (until the server closes)`. */
 	readonly or?: string;
 };
@@ -21,8 +23,8 @@ export type NumberRule = {
 const wholeNumber = /^\d+$/;
 const decimalNumber = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
 
-function expected({min, max, aboveMin, whole, seconds}: NumberRule): string {
-	const kind = whole === true ? 'a whole number' : (seconds === true ? 'a number of seconds' : 'a number');
+function expected({min, max, aboveMin, whole, seconds, unit}: NumberRule): string {
+	const kind = whole === true ? 'a whole number' : unit ?? (seconds === true ? 'a number of seconds' : 'a number');
 	if (max !== undefined) {
 		return `${kind} from ${min} to ${max}`;
 	}
@@ -31,7 +33,7 @@ function expected({min, max, aboveMin, whole, seconds}: NumberRule): string {
 		return `${kind} above ${min}`;
 	}
 
-	return seconds === true ? `${kind} (${min} or more)` : `${kind} of at least ${min}`;
+	return seconds === true || unit !== undefined ? `${kind} (${min} or more)` : `${kind} of at least ${min}`;
 }
 
 /** The number `text` gives (undefined when the flag is not given); a UsageError naming `flag` when it breaks `rule`. */

@@ -10,7 +10,7 @@ import type {Conversation} from '../replay/conversation.js';
 import {type Pace, paces} from '../replay/pacing.js';
 import {longName} from './command-line.js';
 import {connectFlags, connectionOptions, connectTimeout} from './client-options.js';
-import {type FlagNamer, type FlagsOf, notForReplay, type ParsedLine, rejectFlags, serveOnly} from './flags.js';
+import {benchOnly, type FlagNamer, type FlagsOf, notForReplay, type ParsedLine, rejectFlags, serveOnly} from './flags.js';
 import {flagNumber} from './numbers.js';
 
 /** The flags as the command line gives them, unchecked. */
@@ -71,7 +71,7 @@ export function replayChoicesFromFlags(flags: ReplayFlags, named: FlagNamer<keyo
 
 /** `wsterm replay FILE [url] [options]`, checked: a UsageError for a flag of another mode, a missing file, a bad value. */
 export function replayOptionsFromCommandLine(line: ParsedLine): ReplayModeOptions {
-	rejectFlags(line, [...serveOnly, ...notForReplay], 'wsterm replay');
+	rejectFlags(line, [...serveOnly, ...notForReplay, ...benchOnly], 'wsterm replay');
 	const [, file, url, extra] = line.input;
 	if (file === undefined) {
 		throw new UsageError('wsterm replay needs a file: wsterm replay FILE [url]');

@@ -8,7 +8,7 @@ import {defaultServeOptions} from '../serve/options.js';
 import type {ServeOptions} from '../serve/run.js';
 import {UsageError} from '../shared/exit-codes.js';
 import {longName} from './command-line.js';
-import {clientOnly, type FlagNamer, type FlagsOf, type ParsedLine, rejectFlags, replayOnly} from './flags.js';
+import {benchOnly, clientOnly, type FlagNamer, type FlagsOf, type ParsedLine, rejectFlags, replayOnly} from './flags.js';
 import {flagNumber} from './numbers.js';
 import {replayChoicesFromFlags} from './replay-options.js';
 
@@ -94,7 +94,7 @@ export function serveOptionsFromFlags(flags: ServeFlags, named: FlagNamer<keyof 
 
 /** `wsterm serve [options]`, checked: a UsageError for a flag of another mode, an argument, a bad value. */
 export function serveChoicesFromCommandLine({flags, input, typed, named}: ParsedLine): ServeChoices {
-	rejectFlags({typed}, clientOnly, 'wsterm serve');
+	rejectFlags({typed}, [...clientOnly, ...benchOnly], 'wsterm serve');
 	if (flags.replay === undefined) {
 		rejectFlags({typed}, replayOnly, 'wsterm serve');
 	} else {

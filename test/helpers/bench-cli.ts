@@ -1,16 +1,9 @@
-/*
-`wsterm bench` as a child process, for the bench's CLI tests. Until the CLI's mode dispatch takes
-`bench`, it runs test/helpers/bench-entry.ts from source/ (with tsx); once it does, `benchCommand`
-becomes the built CLI ([cliPath, 'bench', ...args] from cli.ts): the one line to change.
-*/
+/* `wsterm bench` as a child process (the built CLI), for the bench's CLI tests. */
 import {spawn, type ChildProcess} from 'node:child_process';
-import {fileURLToPath} from 'node:url';
-import type {CliResult} from './cli.js';
-
-const entry = fileURLToPath(new URL('bench-entry.ts', import.meta.url));
+import {assertFreshBuild, cliPath, type CliResult} from './cli.js';
 
 /** The command line that runs `wsterm bench ARGS`. */
-const benchCommand = (args: readonly string[]): string[] => ['--import', 'tsx', entry, 'bench', ...args];
+const benchCommand = (args: readonly string[]): string[] => [cliPath, 'bench', ...args];
 
 export type BenchRun = {
 	readonly child: ChildProcess;
@@ -19,6 +12,7 @@ export type BenchRun = {
 
 /** Starts `wsterm bench ARGS`; `input` (if any) is written to its stdin, which is then closed. */
 export function startBenchCli(args: readonly string[], {input, timeout = 30_000}: {input?: string; timeout?: number} = {}): BenchRun {
+	assertFreshBuild();
 	const child = spawn(process.execPath, benchCommand(args), {
 		env: {...process.env, NO_PROXY: '*', HTTP_PROXY: '', HTTPS_PROXY: ''},
 		stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,0 +1,20 @@
+/*
+`wsterm bench URL`: the bench's options (bench-options.ts) from the command line, then load/'s
+run. Only its own flags, the messages' and the connection's apply.
+*/
+import {UsageError} from '../shared/exit-codes.js';
+import {processIo} from '../shared/io.js';
+import {benchOptionsFromFlags} from './bench-options.js';
+import {notForBench, type ParsedLine, rejectFlags} from './flags.js';
+
+export async function runBenchMode(line: ParsedLine): Promise<number> {
+	rejectFlags(line, notForBench, 'wsterm bench');
+	const [, url, extra] = line.input;
+	if (extra !== undefined) {
+		throw new UsageError(`wsterm bench takes one URL, not also "${extra}": wsterm bench URL [options]`);
+	}
+
+	const options = benchOptionsFromFlags(url, line.flags);
+	const {runBench} = await import('../load/run.js');
+	return runBench(options, processIo());
+}
