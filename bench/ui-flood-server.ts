@@ -3,7 +3,7 @@ The server for bench/ui.ts: on "prefill N" or "flood N" it sends N messages as f
 takes them, then one marker message (PREFILL-DONE or FLOOD-DONE). Prints its URL.
 */
 import type {AddressInfo} from 'node:net';
-import {WebSocketServer, type WebSocket} from '../source/connection/ws.js';
+import {WebSocketServer, type WebSocket} from '../source/connection/ws-library.js';
 
 function sendMany(socket: WebSocket, count: number, make: (index: number) => string, done: string): void {
 	let index = 0;

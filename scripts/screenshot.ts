@@ -14,7 +14,7 @@ import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
-import {WebSocketServer} from '../source/connection/ws.js';
+import {WebSocketServer} from '../source/connection/ws-library.js';
 import {ansiToSvg} from './ansi-svg.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -9,7 +9,7 @@ import {join} from 'node:path';
 import {test} from 'node:test';
 import {runCli} from './helpers/cli.js';
 import {closed, startServeCli, within, type ServeChild} from './helpers/serve-clients.js';
-import {WebSocket, type ClientOptions} from '../source/connection/ws.js';
+import {WebSocket, type ClientOptions} from '../source/connection/ws-library.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'wsterm-serve-hooks-'));
 let scripts = 0;

@@ -18,7 +18,7 @@ import {HookWatchdog} from '../source/automation/watchdog.js';
 import {systemClock} from '../source/shared/clock.js';
 import {createPipeline, type Pipeline} from '../source/pipeline/pipeline.js';
 import {createMessage, type PipelineMessage} from '../source/pipeline/message.js';
-import {WebSocket, WebSocketServer} from '../source/connection/ws.js';
+import {WebSocket, WebSocketServer} from '../source/connection/ws-library.js';
 import {within} from './helpers/serve-clients.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'wsterm-hooks-'));

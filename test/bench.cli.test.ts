@@ -8,7 +8,7 @@ import {mkdtempSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, test} from 'node:test';
-import type {WebSocket} from '../source/connection/ws.js';
+import type {WebSocket} from '../source/connection/ws-library.js';
 import type {BenchSummary} from '../source/load/stats.js';
 import {runBenchCli, startBenchCli} from './helpers/bench-cli.js';
 import {echo, startServer, type TestServer} from './helpers/servers.js';

@@ -10,7 +10,7 @@ import {Keepalive} from '../source/connection/keepalive.js';
 import {backoffDelay, defaultReconnectRules, freshReconnectState, planReconnect} from '../source/connection/reconnect-policy.js';
 import {ReconnectSchedule} from '../source/connection/reconnect-schedule.js';
 import {SendQueue} from '../source/connection/send-queue.js';
-import {WebSocket, WebSocketServer} from '../source/connection/ws.js';
+import {WebSocket, WebSocketServer} from '../source/connection/ws-library.js';
 import {fakeClock} from './helpers/fake-clock.js';
 
 test('SendQueue: writable turns false above the high-water mark, drain at half, flushed at zero', () => {

@@ -11,7 +11,7 @@ import {test} from 'node:test';
 import {runCli, startCli} from './helpers/cli.js';
 import {echo, startServer, type TestServer} from './helpers/servers.js';
 import {until} from './helpers/until.js';
-import type {WebSocket} from '../source/connection/ws.js';
+import type {WebSocket} from '../source/connection/ws-library.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'wsterm-pipe-hooks-'));
 let files = 0;

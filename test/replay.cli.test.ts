@@ -6,7 +6,7 @@ import {join} from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {Connection} from '../source/connection/connection.js';
 import {createRecorder, recordConnection} from '../source/replay/recorder.js';
-import {WebSocket} from '../source/connection/ws.js';
+import {WebSocket} from '../source/connection/ws-library.js';
 import {runCli, startCli} from './helpers/cli.js';
 import {until} from './helpers/until.js';
 import {closed, messages, startServeCli} from './helpers/serve-clients.js';

@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
 import {closed, messages, startServeCli} from './helpers/serve-clients.js';
-import {WebSocket} from '../source/connection/ws.js';
+import {WebSocket} from '../source/connection/ws-library.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'wsterm-serve-replay-hooks-'));
 

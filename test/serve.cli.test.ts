@@ -13,7 +13,7 @@ import {UsageError} from '../source/shared/exit-codes.js';
 import {closeLine, messageLine, openLine} from '../source/serve/log.js';
 import {defaultServeOptions, serveOptionsFromFlags, type ServeFlags} from '../source/cli/serve-options.js';
 import {exposureWarning, runServe} from '../source/serve/run.js';
-import {WebSocket} from '../source/connection/ws.js';
+import {WebSocket} from '../source/connection/ws-library.js';
 import {cliPath, runCli} from './helpers/cli.js';
 import {closed, connect, messages, refusal, rssBytes, serve, startServeCli, within} from './helpers/serve-clients.js';
 import {makeCertificate} from './helpers/tls.js';

@@ -3,7 +3,7 @@ import {mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, test} from 'node:test';
-import type {WebSocket} from '../source/connection/ws.js';
+import type {WebSocket} from '../source/connection/ws-library.js';
 import {echo} from './helpers/servers.js';
 import {startUiSession, tick, type UiSession} from './helpers/ui-session.js';
 import {helpText} from '../source/session/help-text.js';

@@ -1,6 +1,6 @@
 import {getProxyForUrl} from 'proxy-from-env';
 import {UsageError} from '../shared/exit-codes.js';
-import type {ClientOptions} from './ws.js';
+import type {ClientOptions} from './ws-library.js';
 
 /** The connection flags as the command line gave them; every mode that connects shares them. */
 export type ConnectFlags = {

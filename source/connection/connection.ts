@@ -18,7 +18,7 @@ import {defaultReconnectRules, type ReconnectPlan, type ReconnectRules} from './
 import {ReconnectSchedule} from './reconnect-schedule.js';
 import {type Outgoing, type Released, SendQueue} from './send-queue.js';
 import {WriteBatch} from './write-batch.js';
-import type {WebSocket} from './ws.js';
+import type {WebSocket} from './ws-library.js';
 
 export {type Clock, systemClock} from '../shared/clock.js';
 export {type ConnectFailure, type ConnectFailureKind, describeConnectError} from './connect-failure.js';

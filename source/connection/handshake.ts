@@ -19,7 +19,7 @@ import {
 	type ConnectFailure, describeConnectError, describeHttpAnswer, describeProxyAnswer, timeoutFailure,
 } from './connect-failure.js';
 import type {ConnectTarget} from './connect-options.js';
-import {type ClientOptions, WebSocket} from './ws.js';
+import {type ClientOptions, WebSocket} from './ws-library.js';
 
 /** What the proxy answered to CONNECT. */
 export type ProxyAnswer = {

@@ -7,7 +7,7 @@ tells the run when it opened, failed, settled requests or went away; the run dec
 import type {Socket} from 'node:net';
 import {describeConnectError} from '../connection/connect-failure.js';
 import type {ConnectTarget} from '../connection/connect-options.js';
-import {type RawData, WebSocket} from '../connection/ws.js';
+import {type RawData, WebSocket} from '../connection/ws-library.js';
 import type {Clock} from '../shared/clock.js';
 import type {ReplyMatcher} from './match.js';
 import type {MessageSet} from './messages.js';

@@ -8,7 +8,7 @@ receiver that stays over the mark for `slowReceiverMs` is given up on (the serve
 1013), so one stuck client cannot stall the rest.
 */
 import type {Clock} from '../shared/clock.js';
-import type {WebSocket} from '../connection/ws.js';
+import type {WebSocket} from '../connection/ws-library.js';
 
 export type BackpressureLimits = {
 	/** Bytes queued for a client above which the clients sending to it stop being read. */

@@ -7,7 +7,7 @@ its traffic.
 import type {IncomingMessage} from 'node:http';
 import type {ServeClientHooks, ServeHooksRunning, ServePeer} from '../automation/serve.js';
 import {sentCloseCode} from '../connection/close-codes.js';
-import {WebSocket, type RawData} from '../connection/ws.js';
+import {WebSocket, type RawData} from '../connection/ws-library.js';
 import type {Responder, ResponderFactory} from '../replay/responder.js';
 import {Backpressure, type BackpressureLimits} from './backpressure.js';
 import {closeLine, formatAddress, messageLine, openLine, shown, type ServeLog} from './log.js';

@@ -14,7 +14,7 @@ import type {ServeHooksRunning, ServeHooksSetup} from '../automation/serve.js';
 import type {ResponderFactory} from '../replay/responder.js';
 import {type Clock, systemClock} from '../shared/clock.js';
 import {interruptGraceMs} from '../shared/interrupt.js';
-import {type WebSocket, WebSocketServer} from '../connection/ws.js';
+import {type WebSocket, WebSocketServer} from '../connection/ws-library.js';
 import {admit, chooseSubprotocol} from './admission.js';
 import {formatAddress, rejectLine, type ServeLog} from './log.js';
 import {Peer, type PeerShared} from './peer.js';

@@ -3,7 +3,7 @@ import {once} from 'node:events';
 import {readFileSync} from 'node:fs';
 import {defaultServeOptions} from '../../source/serve/options.js';
 import {startServer, type RunningServer, type ServeOptions} from '../../source/serve/run.js';
-import {WebSocket, type ClientOptions} from '../../source/connection/ws.js';
+import {WebSocket, type ClientOptions} from '../../source/connection/ws-library.js';
 import {assertFreshBuild, cliPath} from './cli.js';
 
 export type Received = {readonly data: Buffer; readonly isBinary: boolean};

@@ -3,7 +3,7 @@ import {createServer, type IncomingMessage, type Server} from 'node:http';
 import {createServer as createHttpsServer, type ServerOptions as HttpsServerOptions} from 'node:https';
 import type {AddressInfo} from 'node:net';
 import type {Duplex} from 'node:stream';
-import {WebSocketServer, type WebSocket} from '../../source/connection/ws.js';
+import {WebSocketServer, type WebSocket} from '../../source/connection/ws-library.js';
 
 export type TestServer = {
 	readonly url: string;

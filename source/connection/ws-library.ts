@@ -1,3 +1,4 @@
+/* The ws library's WebSocket and WebSocketServer classes, loaded the fast way: the one place that loads ws. */
 import {createRequire} from 'node:module';
 import type {WebSocket as WebSocketClass, WebSocketServer as WebSocketServerClass} from 'ws';
 
