@@ -91,11 +91,13 @@ const globalProcess: Plugin = {
 };
 
 // The session's UI is its own bundle (scripts/bundle-ui.ts), loaded by the CLI only for the
-// full-screen session: it stays a separate file, named from dist/main.js.
-const uiExternal: Plugin = {
-	name: 'wsterm-ui-external',
+// full-screen session, and wsterm bench's load/ stays tsc's modules (its histogram package is
+// imported statically there; bundled, esbuild would hoist that import to the start of every run):
+// each stays a separate file, named from dist/main.js.
+const separateModules: Plugin = {
+	name: 'wsterm-separate-modules',
 	setup(builder) {
-		builder.onResolve({filter: /\/ui\/run\.js$/}, () => ({path: './ui/run.js', external: true}));
+		builder.onResolve({filter: /\/(?:ui|load)\/run\.js$/}, ({path}) => ({path: `./${path.split('/').slice(-2).join('/')}`, external: true}));
 	},
 };
 
@@ -103,7 +105,7 @@ await build({
 	...common,
 	entryPoints: [join(dist, 'cli', 'main.js')],
 	outfile: join(dist, 'main.js'),
-	plugins: [uiExternal, globalProcess, packagesExternal, meowTrimmed],
+	plugins: [separateModules, globalProcess, packagesExternal, meowTrimmed],
 });
 
 await build({

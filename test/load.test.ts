@@ -6,7 +6,7 @@ fake clock). test/bench.cli.test.ts runs the whole command against real servers.
 import assert from 'node:assert/strict';
 import {Readable} from 'node:stream';
 import {describe, test} from 'node:test';
-import {benchOptionsFromFlags, type BenchFlags} from '../source/cli/bench-options.js';
+import {benchOptionsFromFlags, type BenchFlags} from '../source/cli/load-options.js';
 import {createMatcher, parsePath, sequenceAt, writeAtPath} from '../source/load/match.js';
 import {buildMessageSet, readMessages, type RawMessage} from '../source/load/messages.js';
 import {OpenLoop} from '../source/load/open-loop.js';

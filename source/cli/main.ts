@@ -24,7 +24,7 @@ import {readFileSync} from 'node:fs';
 import {setFlagsFromString} from 'node:v8';
 import type {DecoderSwitch} from '../codecs/stage.js';
 import type {StageFactory} from '../pipeline/stage.js';
-import {exitCodes, UsageError} from '../shared/exit-codes.js';
+import {exitCodes, isUsageError} from '../shared/exit-codes.js';
 import type {SessionOptions} from '../ui/start.js';
 import type {ClientOptions} from './client-options.js';
 import {parseCommandLine} from './command-line.js';
@@ -143,7 +143,7 @@ async function main(): Promise<number> {
 	}
 
 	if (line.input[0] === 'bench') {
-		const {runBenchMode} = await import('./bench-mode.js');
+		const {runBenchMode} = await import('./load-mode.js');
 		return runBenchMode(line);
 	}
 
@@ -160,7 +160,7 @@ async function main(): Promise<number> {
 try {
 	process.exit(await main());
 } catch (error) {
-	if (error instanceof UsageError) {
+	if (isUsageError(error)) {
 		process.stderr.write(`wsterm: ${error.message}\n`);
 		process.exit(exitCodes.usage);
 	}

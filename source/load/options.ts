@@ -1,5 +1,5 @@
 /*
-What `wsterm bench` was asked to do, checked (cli/bench-options.ts builds it from the flags).
+What `wsterm bench` was asked to do, checked (cli/load-options.ts builds it from the flags).
 Only types and defaults here: no code that runs a load.
 */
 import type {ConnectFlags} from '../connection/connect-options.js';

@@ -1,7 +1,7 @@
 /*
 load/: `wsterm bench URL`, a load and latency test that pairs every reply with its request.
   run.ts         runBench: sets the run up, prints the report, says the exit code
-  options.ts     BenchOptions (cli/bench-options.ts builds them from the flags)
+  options.ts     BenchOptions (cli/load-options.ts builds them from the flags)
   load-run.ts    the connections, the pace (closed loop, or open-loop.ts's schedule), the end
   bench-socket.ts  one connection: a plain ws client, its requests waiting (pending.ts)
   match.ts       pairing a reply with its request (echo, --match PATH, any, JSON-RPC ids)

@@ -22,3 +22,11 @@ export const exitCodes = {
 export class UsageError extends Error {
 	override name = 'UsageError';
 }
+
+/**
+Whether `error` is a UsageError, by its name: a module loaded apart from the CLI's bundle (load/,
+ui/) has its own copy of this class, so instanceof would miss its errors.
+*/
+export function isUsageError(error: unknown): error is UsageError {
+	return error instanceof Error && error.name === 'UsageError';
+}

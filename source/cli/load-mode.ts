@@ -1,10 +1,10 @@
 /*
-`wsterm bench URL`: the bench's options (bench-options.ts) from the command line, then load/'s
+`wsterm bench URL`: the bench's options (load-options.ts) from the command line, then load/'s
 run. Only its own flags, the messages' and the connection's apply.
 */
 import {UsageError} from '../shared/exit-codes.js';
 import {processIo} from '../shared/io.js';
-import {benchOptionsFromFlags} from './bench-options.js';
+import {benchOptionsFromFlags} from './load-options.js';
 import {notForBench, type ParsedLine, rejectFlags} from './flags.js';
 
 export async function runBenchMode(line: ParsedLine): Promise<number> {
