@@ -7,7 +7,7 @@ Closing the connections at the end is here too (with 1000, bounded in time).
 */
 import type {ConnectTarget} from '../connection/connect-options.js';
 import type {Clock} from '../shared/clock.js';
-import {BenchSocket, type SocketContext} from './bench-socket.js';
+import {BenchSocket, type SocketContext} from './load-socket.js';
 import type {ReplyMatcher} from './match.js';
 import type {MessageSet} from './messages.js';
 import {OpenLoop} from './open-loop.js';

@@ -3,7 +3,7 @@ load/: `wsterm bench URL`, a load and latency test that pairs every reply with i
   run.ts         runBench: sets the run up, prints the report, says the exit code
   options.ts     BenchOptions (cli/load-options.ts builds them from the flags)
   load-run.ts    the connections, the pace (closed loop, or open-loop.ts's schedule), the end
-  bench-socket.ts  one connection: a plain ws client, its requests waiting (pending.ts)
+  load-socket.ts  one connection: a plain ws client, its requests waiting (pending.ts)
   match.ts       pairing a reply with its request (echo, --match PATH, any, JSON-RPC ids)
   messages.ts    the message set and what each request carries
   stats.ts       the counts and the HDR histograms; report.ts, live.ts, hist-log.ts print them
