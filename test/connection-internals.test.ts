@@ -68,6 +68,9 @@ test('Keepalive: pings every interval, measures round trips, declares the peer d
 test('close report: our close wins; faults are retried, asked-for closes and 1000 are not', () => {
 	assert.deepEqual(reportClose(undefined, 4002, 'go'), {code: 4002, reason: 'go', byUs: false});
 	assert.deepEqual(reportClose({code: 4000, reason: 'bye'}, 1006, ''), {code: 4000, reason: 'bye', byUs: true});
+	// The peer's own close crossed ours: its code is what it said.
+	assert.deepEqual(reportClose({code: 1000, reason: ''}, 4001, 'unauthorized'), {code: 4001, reason: 'unauthorized', byUs: false});
+	assert.deepEqual(reportClose({code: 1000, reason: ''}, 1000, ''), {code: 1000, reason: '', byUs: true});
 	const dead = closeForDeadPeer(2500);
 	assert.deepEqual(dead, {code: 1006, reason: 'no pong within 2.5 s', fault: 'no pong within 2.5 s'});
 	assert.equal(wantsReconnect(reportClose(dead, 1006, '')), true);

@@ -266,6 +266,28 @@ describe('nothing is lost around the open and the close', () => {
 });
 
 describe('exit codes and the line a user sees', () => {
+	test('3: a server that closes with its own code right after its last reply is heard, though wsterm was closing too', async () => {
+		const denier = await startServer({
+			onConnection(socket) {
+				socket.on('message', data => {
+					socket.send(`denied: ${String(data)}`);
+					socket.close(4001, 'unauthorized');
+				});
+			},
+		});
+		try {
+			for (let run = 0; run < 3; run++) {
+				const result = await runCli([denier.url], {input: 'x\n'});
+				assert.equal(result.stdout, 'denied: x\n');
+				assert.equal(result.code, 3, result.stderr);
+				assert.match(result.stderr, /4001/);
+				assert.match(result.stderr, /unauthorized/);
+			}
+		} finally {
+			await denier.close();
+		}
+	});
+
 	test('0: closed cleanly', async () => {
 		const server = await startServer();
 		try {

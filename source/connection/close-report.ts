@@ -3,7 +3,7 @@ How a connection's end is reported: the close wsterm started (asked for, or forc
 wins over what ws saw at the end of the socket, and decides whether --reconnect tries again.
 Pure: the connection records what it did and asks here what to say.
 */
-import {describeProtocolError, sentCloseCode} from './close-codes.js';
+import {describeProtocolError, isCleanClose, sentCloseCode} from './close-codes.js';
 
 /** A close wsterm started on the current socket. */
 export type OurClose = {
@@ -38,10 +38,17 @@ export function closeForDeadPeer(timeoutMs: number): OurClose {
 
 /**
 The end as reported: our close with its code when we started one (the peer's echo or ws's 1006
-after a timeout says nothing new), else what the peer sent.
+after a timeout says nothing new), else what the peer sent. A peer whose own close crossed ours
+(its frame was on the way when we closed, say right after its last reply) said something of its
+own: a code that is neither ours, nor clean, nor 1005/1006 is reported as the peer's.
 */
 export function reportClose(ours: OurClose | undefined, code: number, reason: string): CloseReport {
-	return ours === undefined ? {code, reason, byUs: false} : {...ours, byUs: true};
+	if (ours === undefined) {
+		return {code, reason, byUs: false};
+	}
+
+	const peerSaidOtherwise = ours.fault === undefined && code !== ours.code && code !== 1005 && code !== 1006 && !isCleanClose(code);
+	return peerSaidOtherwise ? {code, reason, byUs: false} : {...ours, byUs: true};
 }
 
 /** A drop or a fault is worth another connection; a close that was asked for, or a clean 1000, is not. */
