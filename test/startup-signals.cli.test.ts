@@ -12,6 +12,13 @@ import {startCli} from './helpers/cli.js';
 
 const slowLoads = fileURLToPath(new URL('helpers/slow-loads.mjs', import.meta.url));
 const signals = [['SIGINT', 130], ['SIGTERM', 143]] as const;
+// The slow disk is stood in for by a module hook (helpers/slow-loads.mjs). On Node 20 its wait
+// leaves the main thread free, so bin.ts's listener runs; from Node 22 on, the main thread waits
+// for the hooks thread while a module loads, so no JavaScript can answer a signal during the
+// stand-in's delay (a blocked loader in the test, not a path of wsterm's own).
+const slowLoadsBlock = Number(process.versions.node.split('.')[0]) >= 22
+	? 'Node 22 and later block the main thread while a module hook waits: the slow-load stand-in cannot be used'
+	: false;
 
 describe('a signal while wsterm is still loading', () => {
 	// Reads the upgrade request and never answers it: a signal can only find wsterm starting or connecting.
@@ -36,7 +43,7 @@ describe('a signal while wsterm is still loading', () => {
 	});
 
 	for (const [signal, code] of signals) {
-		test(`${signal} after the entry ran, before any module it imports loaded: one line, exit ${code}`, async () => {
+		test(`${signal} after the entry ran, before any module it imports loaded: one line, exit ${code}`, {skip: slowLoadsBlock}, async () => {
 			// Every module after the entry takes 2 s to load, as from a slow disk; the signal goes
 			// when the first one is asked for, whatever the machine's load.
 			const connections = sockets.length;

@@ -60,10 +60,19 @@ function nameMismatch(error: TlsError, where: string, host: string): string {
 	return `TLS: the certificate of ${where} ${held}, not for ${escapeControl(error.host ?? host)} (connect with one of those names; -k skips every check)`;
 }
 
+// The names of the alerts a server ends a handshake with (RFC 8446 6.2), for an OpenSSL that
+// gives only the number (Node 24's says "alert number 40").
+const alertNames = new Map([
+	[40, 'handshake failure'], [42, 'bad certificate'], [43, 'unsupported certificate'], [44, 'certificate revoked'],
+	[45, 'certificate expired'], [46, 'certificate unknown'], [48, 'unknown ca'], [49, 'access denied'],
+	[70, 'protocol version'], [71, 'insufficient security'], [80, 'internal error'], [112, 'unrecognized name'],
+	[116, 'certificate required'],
+]);
+
 /** The server ended the handshake with an alert: its complaint, so the hint is about what wsterm sent. */
 function serverAlert(error: TlsError): string | undefined {
 	const number = Number(/alert number (\d+)/i.exec(error.message)?.[1] ?? Number.NaN);
-	const name = /(?:sslv3|tlsv1|tlsv13) alert ([a-z ]+)/i.exec(error.message)?.[1]?.trim();
+	const name = /(?:sslv3|tlsv1|tlsv13) alert ([a-z ]+)/i.exec(error.message)?.[1]?.trim() ?? alertNames.get(number);
 	if (name === undefined && Number.isNaN(number)) {
 		return undefined;
 	}
