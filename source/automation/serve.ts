@@ -4,7 +4,7 @@ plus reloading the script when its file changes.
 serve/server.ts knows only the small interfaces below; the folder is loaded only when `--reply`
 or `--script` is given.
 */
-import {watch, type FSWatcher} from 'node:fs';
+import {readFileSync, watch, type FSWatcher} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import {basename, dirname} from 'node:path';
 import type {IncomingMessage} from 'node:http';
@@ -57,10 +57,13 @@ function watchScript(config: HookConfig, log: (line: string) => void, clock: Pic
 	}
 
 	const {file} = script;
+	// What is loaded now, read at once: read later, an edit made meanwhile would pass for it and
+	// never be reloaded.
 	let loaded: Buffer | undefined;
-	void readFile(file.absolute).then(content => {
-		loaded ??= content;
-	}, () => undefined);
+	try {
+		loaded = readFileSync(file.absolute);
+	} catch {}
+
 	let version = 0;
 	let timer: NodeJS.Timeout | undefined;
 	const stopTimer = (): void => {
