@@ -144,7 +144,10 @@ test('Ctrl-C at any moment of start-up exits and leaves the terminal as it was',
 			await delay(wait);
 			tmux.keys('C-c');
 			const screen = await tmux.waitFor(/EXIT=\d+/);
-			assert.match(screen, /EXIT=(0|130)/, `Ctrl-C after ${wait} ms`);
+			// Before the first connection opened, a quit is exit 1 and says so (readme, exit codes);
+			// on a slow machine the connection may still be opening at any of these moments.
+			const quitWhileConnecting = /quit before the connection to \S+ opened\nEXIT=1\b/.test(screen);
+			assert.ok(quitWhileConnecting || /EXIT=(0|130)\b/.test(screen), `Ctrl-C after ${wait} ms\n${screen}`);
 			assert.equal(tmux.display('#{cursor_flag} #{alternate_on}'), '1 0', `Ctrl-C after ${wait} ms`);
 		} finally {
 			tmux.kill();
