@@ -11,8 +11,9 @@ import {waitsForEveryReply} from '../protocols/names.js';
 import {socketIoUrl} from '../protocols/socketio-url.js';
 import {UsageError} from '../shared/exit-codes.js';
 import {benchOnly, type ParsedLine, rejectFlags, replayOnly, serveOnly} from './flags.js';
+import {connectFlags, connectTimeout} from './connect-flags.js';
 import {flagNumber} from './numbers.js';
-import {codecChoices, protocolChoices, socketIoAuth, type StageFlags, stageFlags, withProtocolSubprotocol} from './pipeline-options.js';
+import {codecChoices, protocolChoices, type StageFlags, stageFlags} from './pipeline-options.js';
 
 export type ClientOptions = {
 	/** The server's URL as given; undefined: none (the session then talks to a built-in echo server). */
@@ -40,45 +41,6 @@ export type ClientContext = {
 	/** Called for each line --encode or --protocol refused (the run then exits 2). */
 	readonly onRefused: () => void;
 };
-
-/** The connection part, which replay shares: what the handshake sends and how long it may take. */
-export function connectFlags(line: Pick<ParsedLine, 'flags' | 'named'>, connectTimeout: number): ConnectFlags {
-	const {flags, named} = line;
-	if (flags.request !== undefined && flags.request.toUpperCase() !== 'GET') {
-		throw new UsageError(`-X ${flags.request}: a WebSocket handshake is always a GET`);
-	}
-
-	if (flags.origin.length > 1) {
-		throw new UsageError('give -o/--origin once when connecting (several are for wsterm serve)');
-	}
-
-	const [origin] = flags.origin;
-	const maxPayload = flagNumber(named('maxPayload'), flags.maxPayload, {min: 1, whole: true});
-	return {
-		header: flags.header,
-		cookie: flags.cookie,
-		subprotocol: withProtocolSubprotocol(flags),
-		followRedirects: flags.followRedirects,
-		insecure: flags.insecure,
-		compress: flags.compress || flags.compressed,
-		connectTimeout,
-		...(origin === undefined ? {} : {origin}),
-		...(flags.userAgent === undefined ? {} : {userAgent: flags.userAgent}),
-		// With --protocol stomp, --auth is CONNECT's login and passcode, not HTTP authentication.
-		...(flags.auth === undefined || socketIoAuth(line) !== undefined || flags.protocol === 'stomp' ? {} : {auth: flags.auth}),
-		...(flags.ca === undefined ? {} : {ca: flags.ca}),
-		...(flags.cert === undefined ? {} : {cert: flags.cert}),
-		...(flags.key === undefined ? {} : {key: flags.key}),
-		...(flags.passphrase === undefined ? {} : {passphrase: flags.passphrase}),
-		...(flags.proxy === undefined ? {} : {proxy: flags.proxy}),
-		...(maxPayload === undefined ? {} : {maxPayload}),
-	};
-}
-
-/** --connect-timeout in seconds (10 by default); it bounds a --protocol's handshake too. */
-export function connectTimeout({flags, named}: Pick<ParsedLine, 'flags' | 'named'>): number {
-	return flagNumber(named('connectTimeout'), flags.connectTimeout, {min: 0.001}) ?? 10;
-}
 
 /** Ping, close timeout and reconnecting; -I's file is read by the mode. */
 export function connectionOptions({flags, named}: Pick<ParsedLine, 'flags' | 'named'>): ConnectionOptions {
@@ -149,7 +111,7 @@ export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefu
 	const scrollback = flagNumber(line.named('scrollback'), flags.scrollback, {min: 1, whole: true}) ?? 10_000;
 	const codec = codecChoices(line, onRefused);
 	const chosenProtocol = protocolChoices(line, onRefused);
-	const timeout = connectTimeout(line);
+	const timeout = connectTimeout(line.flags, line.named);
 	// The protocol's handshake is part of connecting: --connect-timeout bounds it too.
 	const protocol = chosenProtocol && {...chosenProtocol, connectTimeout: timeout};
 	const pipeFlagGiven = flags.execute.length > 0 || ending.count !== undefined || ending.wait !== undefined || flags.jsonl;
@@ -160,7 +122,7 @@ export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefu
 	}
 
 	const connection = connectionOptions(line);
-	const connect = connectFlags(line, timeout);
+	const connect = connectFlags(line.flags, line.named);
 	const stages = stageFlags(flags, codec, protocol);
 	if (mode === 'session') {
 		checkSession(line, url, stages);

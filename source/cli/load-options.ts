@@ -1,8 +1,8 @@
-import type {ConnectFlags} from '../connection/connect-options.js';
 import {parsePath} from '../load/match.js';
 import {type Amount, benchDefaults, type BenchOptions, type MatchRule, type Pace, type Thresholds} from '../load/options.js';
 import {UsageError} from '../shared/exit-codes.js';
 import {type benchOnly, type FlagsOf} from './flags.js';
+import {connectFlags} from './connect-flags.js';
 import {flagNumber} from './numbers.js';
 
 /** The bench's flags as the command line gave them (typed by the flag table, unchecked). */
@@ -20,8 +20,6 @@ const names = {
 	maxP99: '--max-p99',
 	maxErrors: '--max-errors',
 	minRate: '--min-rate',
-	connectTimeout: '--connect-timeout',
-	maxPayload: '--max-payload',
 } as const;
 
 type NumberFlag = keyof typeof names;
@@ -115,34 +113,6 @@ function thresholds(flags: BenchFlags): Thresholds {
 		...(maxP99Ms === undefined ? {} : {maxP99Ms}),
 		...(maxErrors === undefined ? {} : {maxErrors}),
 		...(minRate === undefined ? {} : {minRate}),
-	};
-}
-
-function connectFlags(flags: BenchFlags): ConnectFlags {
-	const origins = flags.origin ?? [];
-	if (origins.length > 1) {
-		throw new UsageError('give -o/--origin once when connecting (several are for wsterm serve)');
-	}
-
-	const [origin] = origins;
-	const maxPayload = wholeNumber(flags, 'maxPayload', 1);
-	return {
-		header: flags.header ?? [],
-		cookie: flags.cookie ?? [],
-		subprotocol: flags.subprotocol ?? [],
-		followRedirects: flags.followRedirects ?? false,
-		insecure: flags.insecure ?? false,
-		compress: flags.compress ?? false,
-		connectTimeout: decimal(flags, 'connectTimeout', {unit: 'a number of seconds'}) ?? benchDefaults.connectTimeoutSeconds,
-		...(origin === undefined ? {} : {origin}),
-		...(flags.userAgent === undefined ? {} : {userAgent: flags.userAgent}),
-		...(flags.auth === undefined ? {} : {auth: flags.auth}),
-		...(flags.ca === undefined ? {} : {ca: flags.ca}),
-		...(flags.cert === undefined ? {} : {cert: flags.cert}),
-		...(flags.key === undefined ? {} : {key: flags.key}),
-		...(flags.passphrase === undefined ? {} : {passphrase: flags.passphrase}),
-		...(flags.proxy === undefined ? {} : {proxy: flags.proxy}),
-		...(maxPayload === undefined ? {} : {maxPayload}),
 	};
 }
 

@@ -10,7 +10,7 @@ import {isJsonObject, parseExact} from '../protocols/exact-json.js';
 import {type ProtocolName, protocolNames, protocolSubprotocols} from '../protocols/names.js';
 import {socketIoUrl} from '../protocols/socketio-url.js';
 import {UsageError} from '../shared/exit-codes.js';
-import type {Flags, ParsedLine} from './flags.js';
+import type {FlagNamer, Flags, ParsedLine} from './flags.js';
 import type {StageChoices} from './load-stages.js';
 
 /** What loadStages is asked for, but the URL and where its notes go; undefined when no pipeline flag is given. */
@@ -115,7 +115,7 @@ export function protocolChoices(line: ParsedLine, onRefused: () => void): Protoc
 }
 
 /** With --protocol socketio, an --auth that is a JSON object is Socket.IO's auth payload (else it is basic authentication). */
-export function socketIoAuth({flags, named}: Pick<ParsedLine, 'flags' | 'named'>): Record<string, unknown> | undefined {
+export function socketIoAuth({flags, named}: {readonly flags: Pick<Flags, 'protocol' | 'auth'>; readonly named: FlagNamer}): Record<string, unknown> | undefined {
 	if (flags.protocol !== 'socketio' || flags.auth?.trimStart().startsWith('{') !== true) {
 		return undefined;
 	}
@@ -154,7 +154,7 @@ function stompChoices({flags, named}: ParsedLine): NonNullable<ProtocolChoices['
 }
 
 /** -s's subprotocols, and those --protocol speaks (graphql-transport-ws) that -s does not name. */
-export function withProtocolSubprotocol(flags: Pick<Flags, 'protocol' | 'subprotocol'>): readonly string[] {
+export function withProtocolSubprotocol(flags: Readonly<Pick<Flags, 'protocol' | 'subprotocol'>>): readonly string[] {
 	const offered = flags.protocol === undefined ? undefined : protocolSubprotocols[flags.protocol as ProtocolName];
 	const missing = offered?.filter(name => !flags.subprotocol.includes(name)) ?? [];
 	return missing.length === 0 ? flags.subprotocol : [...flags.subprotocol, ...missing];

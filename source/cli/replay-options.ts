@@ -9,7 +9,8 @@ import {UsageError} from '../shared/exit-codes.js';
 import type {Conversation} from '../replay/conversation.js';
 import {type Pace, paces} from '../replay/pacing.js';
 import {longName} from './command-line.js';
-import {connectFlags, connectionOptions, connectTimeout} from './client-options.js';
+import {connectionOptions} from './client-options.js';
+import {connectFlags} from './connect-flags.js';
 import {benchOnly, type FlagNamer, type FlagsOf, notForReplay, type ParsedLine, rejectFlags, serveOnly} from './flags.js';
 import {flagNumber} from './numbers.js';
 
@@ -85,7 +86,7 @@ export function replayOptionsFromCommandLine(line: ParsedLine): ReplayModeOption
 		file,
 		...(url === undefined ? {} : {url}),
 		choices: replayChoicesFromFlags(line.flags, line.named),
-		connect: connectFlags(line, connectTimeout(line)),
+		connect: connectFlags(line.flags, line.named),
 		connection: connectionOptions(line),
 		jsonl: line.flags.jsonl,
 		verbose: line.flags.verbose,
