@@ -1,0 +1,29 @@
+/*
+What a profile gives a run beyond its flags (a profile's flags become command-line options; see
+the profiles/ README): the contract between loading profiles (files, @NAME) and using them
+(templates, saved messages, redaction). Pure data; profiles/ imports only shared/ and its own files.
+*/
+
+export type ProfileContext = {
+	/** The profile used (`wsterm @NAME`, `--profile NAME`) and the file it came from; undefined without one. */
+	readonly profile?: {readonly name: string; readonly file: string};
+	/** Variables from the files: `[vars]`, then the profile's `vars` (later wins); `--var` wins over both. */
+	readonly vars: ReadonlyMap<string, string>;
+	/** The profile's saved messages by name, as written (templates, expanded when sent). */
+	readonly savedMessages: ReadonlyMap<string, string>;
+	/** The profile's `template = true`: expand variables in every message, as --template does. */
+	readonly template: boolean;
+	/** Values never printed (shown as ***): passwords, --auth, Authorization and Cookie values, values from `{{env.…}}`. */
+	readonly secrets: readonly string[];
+	/** The user's own config file (`$XDG_CONFIG_HOME/wsterm/config.toml`): where `/keep` saves a message. */
+	readonly userConfigFile: string | undefined;
+};
+
+/** A run without a profile. */
+export const noProfile: ProfileContext = {
+	vars: new Map(),
+	savedMessages: new Map(),
+	template: false,
+	secrets: [],
+	userConfigFile: undefined,
+};
