@@ -12,6 +12,9 @@ const help = `
 	  $ wsterm replay FILE [url]        send a recorded conversation again
 	  $ wsterm bench URL [options]      load and latency: every reply
 	                                    matched to its request
+	  $ wsterm @NAME [options]          connect with a profile of wsterm.toml
+	                                    (also: replay FILE @NAME, bench @NAME)
+	  $ wsterm profiles                 list the profiles and their files
 	  $ wsterm                          in a terminal: talk to a built-in
 	                                    echo server
 	  $ wsterm --help, -h, --version    anywhere on the line: print and exit
@@ -95,6 +98,17 @@ const help = `
 	      --vhost NAME            stomp: CONNECT's host header, the broker's
 	                              virtual host (default: none, the broker's
 	                              default one)
+
+	Profiles and variables (see Profiles)
+	      --profile NAME          Use a profile of wsterm.toml or the user's
+	                              config.toml, as @NAME does; flags win
+	      --var NAME=VALUE        Set {{NAME}} (repeatable; wins over the
+	                              profile's vars)
+	      --template              Fill {{variables}} into each message sent
+	                              (a line naming an undefined one is not
+	                              sent: exit 2)
+	      --message NAME          Send the profile's saved message NAME
+	                              (repeatable, like -x)
 
 	Replay (wsterm replay FILE [url]; FILE: JSON lines or a HAR file)
 	      --pace MODE             reply: each message once the replies recorded
