@@ -7,6 +7,7 @@ own options, and the pipeline's stages. Pure: flags in, options out. Reading fil
 import type {ConnectFlags} from '../connection/connect-options.js';
 import type {ConnectionOptions} from '../connection/connection.js';
 import type {PipeOptions} from '../pipe/run.js';
+import {noProfile, type ProfileContext} from '../profiles/context.js';
 import {waitsForEveryReply} from '../protocols/names.js';
 import {socketIoUrl} from '../protocols/socketio-url.js';
 import {UsageError} from '../shared/exit-codes.js';
@@ -33,6 +34,8 @@ export type ClientOptions = {
 	readonly execute: readonly string[];
 	/** The session's own: --scrollback, --no-history, --no-color. */
 	readonly session: {readonly scrollback: number; readonly history: boolean; readonly color: boolean};
+	/** The profile's variables, saved messages and secrets (noProfile without one). */
+	readonly profile: ProfileContext;
 };
 
 export type ClientContext = {
@@ -40,6 +43,8 @@ export type ClientContext = {
 	readonly terminal: boolean;
 	/** Called for each line --encode or --protocol refused (the run then exits 2). */
 	readonly onRefused: () => void;
+	/** The profile the run uses (`@NAME`), and the variables of the files; none by default. */
+	readonly profile?: ProfileContext;
 };
 
 /** Ping, close timeout and reconnecting; -I's file is read by the mode. */
@@ -98,7 +103,7 @@ function checkSession({typed, named}: ParsedLine, url: string | undefined, stage
 }
 
 /** `wsterm [url] [options]`, checked: a UsageError for a flag of another mode, a second argument, a bad value. */
-export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefused}: ClientContext): ClientOptions {
+export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefused, profile = noProfile}: ClientContext): ClientOptions {
 	const {flags, input} = line;
 	rejectFlags(line, serveOnly, 'a client connection (did you mean wsterm serve?)');
 	rejectFlags(line, replayOnly, 'a client connection (did you mean wsterm replay?)');
@@ -148,5 +153,6 @@ export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefu
 		},
 		execute: flags.execute,
 		session: {scrollback, history: flags.history, color: flags.color},
+		profile,
 	};
 }
