@@ -102,9 +102,17 @@ describe('a message that does not decode is said in wsterm\'s words', () => {
 			const {url} = await server(frames);
 			const result = await runCli([url, '--decode', codec, ...(codec === 'protobuf' ? ['--proto', protoFile, '--type', 'chat.Post'] : []), '-n', String(frames.length), '-w', '5']);
 			const notes = result.stderr.trim().split('\n');
-			const why = codec === 'gzip' ? 'it decompresses to more than 100 MiB, the most wsterm decompresses one message to' : 'the bytes end before the value does';
+			const why = codec === 'gzip' ? 'it decompresses to more than 100 MiB, the --max-payload limit' : 'the bytes end before the value does';
 			assert.deepEqual(notes, frames.map((_, index) => `wsterm: message ${index + 1} is not ${codec} (${why}): shown as received`), codec);
 		}
+	});
+
+	test('--max-payload bounds what gzip and deflate decompress one message to, as it bounds a message received', async () => {
+		const {url} = await server([gzipSync(Buffer.alloc(2000, 'a')), gzipSync(Buffer.alloc(1000, 'b'))]);
+		const result = await runCli([url, '--decode', 'gzip', '--max-payload', '1500', '-n', '2', '-w', '5']);
+		assert.equal(result.stderr, 'wsterm: message 1 is not gzip (it decompresses to more than 1.5 KiB, the --max-payload limit): shown as received\n');
+		// The first is printed as received (gzip bytes), the second decompressed.
+		assert.ok(result.stdout.endsWith(`\n${'b'.repeat(1000)}\n`));
 	});
 });
 

@@ -113,8 +113,9 @@ export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefu
 	}
 
 	const ending = endingOptions(line);
+	const connect = connectFlags(line.flags, line.named);
+	const codec = codecChoices(line, onRefused, connect.maxPayload);
 	const scrollback = flagNumber(line.named('scrollback'), flags.scrollback, {min: 1, whole: true}) ?? 10_000;
-	const codec = codecChoices(line, onRefused);
 	const chosenProtocol = protocolChoices(line, onRefused);
 	const timeout = connectTimeout(line.flags, line.named);
 	// The protocol's handshake is part of connecting: --connect-timeout bounds it too.
@@ -127,7 +128,6 @@ export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefu
 	}
 
 	const connection = connectionOptions(line);
-	const connect = connectFlags(line.flags, line.named);
 	const stages = stageFlags(flags, codec, protocol);
 	if (mode === 'session') {
 		checkSession(line, url, stages);

@@ -62,7 +62,11 @@ async function sessionStages(options: ClientOptions, url: string | undefined): P
 	const stages = await connectionStages(wanted, url ?? 'ws://127.0.0.1/', line => {
 		stageNotes.to(line);
 	}, decoder);
-	const codecOptions = {proto: wanted.codec?.proto ?? [], ...(wanted.codec?.type === undefined ? {} : {type: wanted.codec.type})};
+	const codecOptions = {
+		proto: wanted.codec?.proto ?? [],
+		...(wanted.codec?.type === undefined ? {} : {type: wanted.codec.type}),
+		...(wanted.codec?.maxPayload === undefined ? {} : {maxPayload: wanted.codec.maxPayload}),
+	};
 	return {stages, decoder, stageNotes, codecOptions, ...(wanted.protocol === undefined ? {} : {protocol: wanted.protocol.name})};
 }
 

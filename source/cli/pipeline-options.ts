@@ -21,7 +21,7 @@ function names(list: readonly string[]): string {
 }
 
 /** --decode, --encode, --proto and --type, checked; undefined when none is given. */
-export function codecChoices({flags, typed, named}: ParsedLine, onRefused: () => void): CodecChoices | undefined {
+export function codecChoices({flags, typed, named}: ParsedLine, onRefused: () => void, maxPayload?: number): CodecChoices | undefined {
 	const codecFlags = ['decode', 'encode', 'proto', 'type'] as const;
 	if (!codecFlags.some(name => typed.has(name))) {
 		return undefined;
@@ -49,6 +49,7 @@ export function codecChoices({flags, typed, named}: ParsedLine, onRefused: () =>
 		...(flags.decode === undefined ? {} : {decode: flags.decode as CodecName}),
 		...(flags.encode === undefined ? {} : {encode: flags.encode as CodecName}),
 		...(flags.type === undefined ? {} : {type: flags.type}),
+		...(maxPayload === undefined ? {} : {maxPayload}),
 	};
 }
 

@@ -40,7 +40,7 @@ export async function loadCodec(name: CodecName, options: CodecOptions = {}): Pr
 		case 'gzip':
 		case 'deflate': {
 			const {createZlibCodec} = await import('./zlib.js');
-			return createZlibCodec(name);
+			return createZlibCodec(name, options.maxPayload);
 		}
 
 		default: {

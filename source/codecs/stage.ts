@@ -7,7 +7,7 @@ that is not JSON is refused with an error line and not sent.
 */
 import {isUtf8} from 'node:buffer';
 import {loadCodec} from './index.js';
-import {type Codec, type CodecName, CodecSetupError, type DecodedView, maxDecompressedMiB} from './types.js';
+import {type Codec, type CodecName, CodecSetupError, type DecodedView} from './types.js';
 import {parseJsonValue, toJsonText, UnsendableValueError} from './json-view.js';
 import {escapeControl} from '../shared/escape-text.js';
 import {UsageError} from '../shared/exit-codes.js';
@@ -34,6 +34,8 @@ export type CodecChoices = {
 	readonly encode?: CodecName;
 	readonly proto?: readonly string[];
 	readonly type?: string;
+	/** gzip, deflate: the longest message one may decompress to (--max-payload). */
+	readonly maxPayload?: number;
 	readonly onRefused?: () => void;
 	readonly decoderSwitch?: DecoderSwitch;
 };
@@ -123,10 +125,6 @@ function decodeProblem(error: unknown): string {
 	const message = reason(error);
 	if (/Insufficient data|outside the bounds of the DataView|index out of range|Unexpected end of (stream|input)|unexpected end of file/i.test(message)) {
 		return 'the bytes end before the value does';
-	}
-
-	if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /larger than \d+ bytes/.test(message)) {
-		return `it decompresses to more than ${maxDecompressedMiB} MiB, the most wsterm decompresses one message to`;
 	}
 
 	return message;

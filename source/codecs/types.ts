@@ -31,9 +31,11 @@ export type CodecOptions = {
 	readonly proto?: readonly string[];
 	/** protobuf: the message type, `package.Message`. */
 	readonly type?: string;
+	/** gzip, deflate: the longest message one may decompress to, in bytes (--max-payload; 100 MiB). */
+	readonly maxPayload?: number;
 };
 
-/** Longest decompressed message in MiB (gzip, deflate; wsterm's largest accepted message): a small bomb stays small. */
+/** Longest decompressed message in MiB without --max-payload (gzip, deflate; wsterm's largest accepted message): a small bomb stays small. */
 export const maxDecompressedMiB = 100;
 
 /** A codec that cannot be set up as asked (a bad .proto file, an unknown type): a usage error. */
