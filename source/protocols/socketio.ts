@@ -23,9 +23,9 @@ The libraries are imported in loadSocketIoStage (a dynamic import: the CLI is on
 a static import of a package would be loaded at every start).
 */
 import type {StageFactory} from '../pipeline/stage.js';
-import {receiveEngineIo} from './socketio-engine.js';
+import {ClientPings, receiveEngineIo} from './socketio-engine.js';
 import {SocketIoSocket, type SocketIoOptions} from './socketio-socket.js';
-import {type SocketIoLibraries, SocketIoWire} from './socketio-wire.js';
+import {badge, type SocketIoLibraries, SocketIoWire} from './socketio-wire.js';
 
 export type {SocketIoOptions} from './socketio-socket.js';
 export {showable} from './socketio-wire.js';
@@ -40,20 +40,24 @@ The parts, by layer: the parsers (socketio-wire.ts), Engine.IO's packets (socket
 the Socket.IO side of the connection, its namespace, events and acks (socketio-socket.ts).
 */
 export function socketIoStage(options: SocketIoOptions, libraries: SocketIoLibraries): StageFactory {
-	const wire = new SocketIoWire(libraries);
+	const wire = new SocketIoWire(libraries, options.engineIo);
 	return link => {
 		const socket = new SocketIoSocket(link, wire, options);
+		const pings = wire.engineIoVersion === 3 ? new ClientPings(options.clock, () => {
+			link.send(wire.frame({type: 'ping'}).annotate({awaitsReply: false, control: true, badge}));
+		}) : undefined;
 		return {
 			name: 'socketio',
 			event(event) {
 				if (event.type === 'open') {
 					socket.opened();
 				} else if (event.type === 'close') {
+					pings?.stop();
 					socket.closed(event);
 				}
 			},
 			receive(message, next) {
-				receiveEngineIo(message, next, {link, wire, socket});
+				receiveEngineIo(message, next, {link, wire, socket, ...(pings === undefined ? {} : {pings})});
 			},
 			send: (message, next) => socket.emit(message, next),
 		};
