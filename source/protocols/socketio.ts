@@ -19,6 +19,11 @@ text gets each number token back, so 9007199254740993, 1.10, -0 and 1e400 are se
 events and acks print (and show in the session) with its number tokens, read again from the
 packet's text; hooks see plain values.
 
+Socket.IO 2 (Engine.IO 3, options.engineIo 3: --socketio-version 2 or an engine URL with EIO=3)
+differs in three places: the client pings (ClientPings, socketio-engine.ts), the server joins the
+default namespace by itself (socketio-socket.ts), and a binary frame starts with its packet type
+(socketio-wire.ts). Where the server listens: socketio-url.ts.
+
 The libraries are imported in loadSocketIoStage (a dynamic import: the CLI is one bundle, where
 a static import of a package would be loaded at every start).
 */
