@@ -45,7 +45,7 @@ type V2Socket = {
 	readonly nsp: {readonly name: string};
 	readonly handshake: {readonly query: Record<string, string>};
 	emit(event: string, ...args: unknown[]): void;
-	on(event: string, listener: (...args: any[]) => void): void;
+	on(event: string, listener: (...args: never[]) => void): void;
 };
 type V2Namespace = {
 	use(middleware: (socket: V2Socket, next: (error?: Error) => void) => void): V2Namespace;
