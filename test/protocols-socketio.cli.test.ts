@@ -124,6 +124,19 @@ describe('--protocol socketio against the socket.io server', () => {
 		assert.equal(connections(), 1);
 	});
 
+	test('the other reserved names, disconnecting and removeListener (and connect_error), are refused too', async () => {
+		const {url, connections} = await socketIoServer();
+		const result = await runCli([url, '--protocol', 'socketio', '-n', '2', '-w', '5'], {input: '["disconnecting"]\n["removeListener","x"]\n["connect_error"]\n["echo","after"]\n'});
+		assert.equal(result.code, 2);
+		assert.deepEqual(result.stderr.trim().split('\n'), [
+			'wsterm: not sent: "disconnecting" is a reserved event name (Socket.IO uses it itself): ["disconnecting"]',
+			'wsterm: not sent: "removeListener" is a reserved event name (Socket.IO uses it itself): ["removeListener","x"]',
+			'wsterm: not sent: "connect_error" is a reserved event name (Socket.IO uses it itself): ["connect_error"]',
+		]);
+		assert.match(result.stdout, /ack "echo" => \["after"\]/);
+		assert.equal(connections(), 1);
+	});
+
 	test('--reconnect: after the server drops the connection, wsterm joins again', async () => {
 		const server = await socketIoServer();
 		const run = runCli([server.url, '--protocol', 'socketio', '--reconnect', '-n', '2', '-w', '-1'], {input: ''});

@@ -5,16 +5,16 @@ own options, and the pipeline's stages. Pure: flags in, options out. Reading fil
 --ca ...), loading stages and connecting is client-mode.ts's.
 */
 import type {ConnectFlags} from '../connection/connect-options.js';
-import type {ConnectionOptions} from '../connection/connection.js';
+import type {ConnectFailure, ConnectionOptions} from '../connection/connection.js';
 import type {PipeOptions} from '../pipe/run.js';
 import {noProfile, type ProfileContext} from '../profiles/context.js';
 import {waitsForEveryReply} from '../protocols/names.js';
-import {socketIoUrl} from '../protocols/socketio-url.js';
+import {socketIoConnectFailure} from '../protocols/socketio-url.js';
 import {UsageError} from '../shared/exit-codes.js';
 import {benchOnly, type ParsedLine, rejectFlags, replayOnly, serveOnly} from './flags.js';
 import {connectFlags, connectTimeout} from './connect-flags.js';
 import {flagNumber} from './numbers.js';
-import {codecChoices, protocolChoices, type StageFlags, stageFlags} from './pipeline-options.js';
+import {codecChoices, protocolChoices, socketIoEndpointOf, type StageFlags, stageFlags} from './pipeline-options.js';
 
 export type ClientOptions = {
 	/** The server's URL as given; undefined: none (the session then talks to a built-in echo server). */
@@ -127,14 +127,15 @@ export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefu
 		throw new UsageError('a URL is needed when stdin or stdout is not a terminal: wsterm ws://host:port/path');
 	}
 
-	const connection = connectionOptions(line);
+	const endpoint = flags.protocol === 'socketio' ? socketIoEndpointOf(line) : undefined;
+	const connection = endpoint === undefined ? connectionOptions(line) : {...connectionOptions(line), explainFailure: (failure: ConnectFailure) => socketIoConnectFailure(failure, endpoint)};
 	const stages = stageFlags(flags, codec, protocol);
 	if (mode === 'session') {
 		checkSession(line, url, stages);
 	}
 
 	return {
-		...(url === undefined ? {} : {url, connectTo: flags.protocol === 'socketio' ? socketIoUrl(url).url : url}),
+		...(url === undefined ? {} : {url, connectTo: endpoint?.url ?? url}),
 		connect,
 		connection,
 		...(flags.initial === undefined ? {} : {initialFile: flags.initial}),

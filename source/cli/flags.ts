@@ -71,6 +71,8 @@ export const flagTable = {
 	subscribe: {type: 'string', isMultiple: true, default: [] as string[]},
 	sendTo: {type: 'string'},
 	vhost: {type: 'string'},
+	socketioPath: {type: 'string'},
+	socketioVersion: {type: 'string'},
 	connections: {type: 'string', shortFlag: 'c'},
 	ramp: {type: 'string'},
 	duration: {type: 'string', shortFlag: 'd'},
@@ -110,10 +112,10 @@ export type FlagsOf<Name extends FlagName> = {
 /** A flag as the user typed it (`-n`), else its long name (`--count`): for error lines. */
 export type FlagNamer<Name extends string = FlagName> = (name: Name) => string;
 
-export const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo', 'vhost', 'profile', 'var', 'template', 'message'] as const satisfies readonly FlagName[];
+export const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo', 'vhost', 'profile', 'var', 'template', 'message', 'socketioPath', 'socketioVersion'] as const satisfies readonly FlagName[];
 export const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'replay'] as const satisfies readonly FlagName[];
 // The pipeline's flags (pipe mode and the full-screen session take them; replay does not).
-const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo', 'vhost'] as const satisfies readonly FlagName[];
+const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo', 'vhost', 'socketioPath', 'socketioVersion'] as const satisfies readonly FlagName[];
 export const benchOnly = ['connections', 'ramp', 'duration', 'messages', 'window', 'rate', 'match', 'timeout', 'json', 'hist', 'maxP99', 'maxErrors', 'minRate'] as const satisfies readonly FlagName[];
 // What wsterm bench takes besides its own: the messages and the connection's options.
 const benchAlso = ['execute', 'binary', 'protocol', 'encode', 'header', 'cookie', 'origin', 'subprotocol', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'compress', 'connectTimeout', 'maxPayload', 'profile', 'var', 'template', 'message'] as const satisfies readonly FlagName[];

@@ -98,6 +98,11 @@ const help = `
 	      --vhost NAME            stomp: CONNECT's host header, the broker's
 	                              virtual host (default: none, the broker's
 	                              default one)
+	      --socketio-path PATH    socketio: where the server listens (default
+	                              /socket.io/); a URL with EIO= in its query
+	                              is the engine URL itself, its path kept
+	      --socketio-version N    socketio: 2 speaks Engine.IO 3 (Socket.IO 2);
+	                              3 and 4 (the default) speak Engine.IO 4
 
 	Profiles and variables (see Profiles)
 	      --profile NAME          Use a profile of wsterm.toml or the user's

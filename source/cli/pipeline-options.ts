@@ -1,14 +1,16 @@
 /*
 The pipeline's flags, checked (pipe mode and the session take them): --decode, --encode, --proto,
---type; --protocol and its --init, --auth, --subscribe, --send-to, --vhost; --reply, --until,
+--type; --protocol and its --init, --auth, --subscribe, --send-to, --vhost, --socketio-path,
+--socketio-version; --reply, --until,
 --script; --record. Pure: flags in, the stages' choices out; load-stages.ts loads the stages.
 */
 import type {CodecChoices} from '../codecs/stage.js';
+import {normalizeUrl} from '../connection/connect-options.js';
 import {type CodecName, decodeNames, encodeNames} from '../codecs/types.js';
 import type {ProtocolChoices} from '../protocols/index.js';
 import {isJsonObject, parseExact} from '../protocols/exact-json.js';
 import {type ProtocolName, protocolNames, protocolSubprotocols} from '../protocols/names.js';
-import {socketIoUrl} from '../protocols/socketio-url.js';
+import {type SocketIoEndpoint, socketIoEndpoint, SocketIoUrlError} from '../protocols/socketio-url.js';
 import {UsageError} from '../shared/exit-codes.js';
 import type {FlagNamer, Flags, ParsedLine} from './flags.js';
 import type {StageChoices} from './load-stages.js';
@@ -85,6 +87,11 @@ export function protocolChoices(line: ParsedLine, onRefused: () => void): Protoc
 		throw new UsageError(`${typed.get(stompFlag)!} goes with --protocol stomp`);
 	}
 
+	const socketIoFlag = (['socketioPath', 'socketioVersion'] as const).find(name => typed.has(name));
+	if (socketIoFlag !== undefined && flags.protocol !== 'socketio') {
+		throw new UsageError(`${typed.get(socketIoFlag)!} goes with --protocol socketio`);
+	}
+
 	if (flags.protocol === undefined) {
 		if (flags.init !== undefined) {
 			throw new UsageError(`${named('init')} goes with --protocol graphql-ws`);
@@ -111,8 +118,27 @@ export function protocolChoices(line: ParsedLine, onRefused: () => void): Protoc
 	}
 
 	const auth = socketIoAuth(line);
-	const [url] = line.input;
-	return {name: 'socketio', onRefused, namespace: url === undefined ? '/' : socketIoUrl(url).namespace, ...(auth === undefined ? {} : {auth})};
+	const endpoint = socketIoEndpointOf(line);
+	if (auth !== undefined && endpoint?.engineIo === 3) {
+		throw new UsageError(`${named('auth')} JSON is Socket.IO 3 and 4's auth payload: Socket.IO 2 has none (put the values in the URL's query: ?token=...)`);
+	}
+
+	return {name: 'socketio', onRefused, namespace: endpoint?.namespace ?? '/', engineIo: endpoint?.engineIo ?? 4, ...(auth === undefined ? {} : {auth})};
+}
+
+/** --protocol socketio's endpoint for the URL, with --socketio-path and --socketio-version; undefined without a URL. */
+export function socketIoEndpointOf({flags, input}: Pick<ParsedLine, 'flags' | 'input'>): SocketIoEndpoint | undefined {
+	const [url] = input;
+	if (url === undefined) {
+		return undefined;
+	}
+
+	try {
+		// `host:port` and http:// as for any URL (ws://host:port).
+		return socketIoEndpoint(normalizeUrl(url).href, {...(flags.socketioPath === undefined ? {} : {path: flags.socketioPath}), ...(flags.socketioVersion === undefined ? {} : {version: flags.socketioVersion})});
+	} catch (error) {
+		throw error instanceof SocketIoUrlError ? new UsageError(error.message) : error;
+	}
 }
 
 /** With --protocol socketio, an --auth that is a JSON object is Socket.IO's auth payload (else it is basic authentication). */

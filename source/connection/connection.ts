@@ -50,6 +50,8 @@ export type ConnectionOptions = {
 	readonly clock?: Clock;
 	/** The WebSocket constructor (ws's by default). */
 	readonly createSocket?: (target: ConnectTarget) => WebSocket;
+	/** What a failure to connect may mean for the protocol spoken there (Socket.IO's path, its transports). */
+	readonly explainFailure?: (failure: ConnectFailure) => ConnectFailure;
 };
 
 /**
@@ -428,7 +430,8 @@ export class Connection extends EventEmitter<Events> {
 		this.finish({...report, willReconnect: plan !== undefined}, plan);
 	}
 
-	private connectFailed(failure: ConnectFailure): void {
+	private connectFailed(given: ConnectFailure): void {
+		const failure = this.options.explainFailure?.(given) ?? given;
 		this.clearConnectDeadline();
 		this.socket = undefined;
 		// The first connection failing ends the run (a typo should not retry forever); a failure

@@ -13,6 +13,7 @@ import {type Clock, systemClock} from '../shared/clock.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import type {HandshakeLimit} from './handshake.js';
 import type {ProtocolName} from './names.js';
+import type {EngineIoVersion} from './socketio-url.js';
 import type {StompOptions} from './stomp.js';
 
 export {type ProtocolName, protocolNames, protocolSubprotocols} from './names.js';
@@ -24,6 +25,8 @@ export type ProtocolChoices = {
 	readonly init?: Record<string, unknown>;
 	/** socketio: the namespace (from the URL's path). */
 	readonly namespace?: string;
+	/** socketio: Engine.IO's version (3: Socket.IO 2; 4 by default). */
+	readonly engineIo?: EngineIoVersion;
 	/** socketio: --auth JSON, CONNECT's payload. */
 	readonly auth?: Record<string, unknown>;
 	/** stomp: CONNECT's host header (--vhost), login and passcode, --subscribe and --send-to. */
@@ -56,6 +59,7 @@ export async function loadProtocolStage(choices: ProtocolChoices): Promise<Stage
 			const {loadSocketIoStage} = await import('./socketio.js');
 			return loadSocketIoStage({
 				namespace: choices.namespace ?? '/',
+				engineIo: choices.engineIo ?? 4,
 				handshake,
 				clock,
 				hooksFollow: choices.hooksFollow ?? false,

@@ -3,6 +3,11 @@ The Socket.IO side of one connection (for all its reconnects): joining the names
 CONNECT_ERROR, DISCONNECT), the events received (with the acknowledgement one may ask for), the
 ACKs to the events emitted, and binary packets put together from their frames by the decoder.
 Engine.IO (socketio-engine.ts) hands it each message packet's data.
+
+Socket.IO 2 (Engine.IO 3) joins the default namespace by itself, its CONNECT unasked: wsterm
+joins only another namespace there (joining / again would make a second socket, every event
+twice). Spoken to as Socket.IO 3 or 4, such a server gives itself away by that CONNECT (a Socket.IO
+3 or 4 answer carries the sid): the run ends there with one line asking for --socketio-version 2.
 */
 import type * as SocketIo from 'socket.io-parser';
 import type {Clock} from '../shared/clock.js';
@@ -14,6 +19,7 @@ import {isJsonObject, parseExact, plainJson, stringifyExact} from './exact-json.
 import {deferred, quote} from './stage-helpers.js';
 import {type HandshakeLimit, type HandshakeWatch, handshakeWatch} from './handshake.js';
 import {acknowledgement, AwaitedAcks} from './socketio-acks.js';
+import type {EngineIoVersion} from './socketio-url.js';
 import {badge, eventName, exactData, nameBadge, quotable, showable, type SocketIoWire} from './socketio-wire.js';
 
 export type SocketIoOptions = {
@@ -21,8 +27,10 @@ export type SocketIoOptions = {
 	readonly namespace: string;
 	/** --auth: CONNECT's payload. */
 	readonly auth?: Record<string, unknown>;
-	/** Its monotonic `now`, for the acks' round trips. */
-	readonly clock: Pick<Clock, 'now'>;
+	/** Engine.IO's version: 3 (Socket.IO 2) or 4 (Socket.IO 3 and 4, the default). */
+	readonly engineIo?: EngineIoVersion;
+	/** Its monotonic `now`, for the acks' round trips; its intervals for Engine.IO 3's pings. */
+	readonly clock: Pick<Clock, 'now' | 'setInterval' | 'clearInterval'>;
 	/** Called for each line refused (not a JSON array with an event name), after its error line. */
 	readonly onRefused?: () => void;
 	/** The hooks stage follows: it answers acknowledgements the hooks left unanswered. Without it, they are answered here, at once. */
@@ -70,6 +78,10 @@ export class SocketIoSocket {
 	/** The last packet text given to the decoder (a binary packet's header, once its bytes came): its number tokens. */
 	#packetText = '';
 	#joined = false;
+	/** Engine.IO's open packet came on this connection. */
+	#engineOpen = false;
+	/** The server turned out to speak Socket.IO 2 while spoken to as 4: the run is ending, nothing more is shown. */
+	#wrongVersion = false;
 	#join = deferred();
 	/** Counts connections: an answer given after a reconnect would carry an id of the old one. */
 	#generation = 0;
@@ -90,13 +102,23 @@ export class SocketIoSocket {
 	}
 
 	closed(event: CloseEvent): void {
+		if (this.#wire.engineIoVersion === 3 && !this.#engineOpen && event.fault !== undefined) {
+			// A Socket.IO 3 or 4 server without allowEIO3 answers the upgrade with 101 and then an HTTP 400 (engine.io 6): a broken frame here.
+			this.#link.error('the server broke off before Engine.IO\'s handshake: a Socket.IO 3 or 4 server without allowEIO3 does so to Engine.IO 3 clients (try without --socketio-version 2 or EIO=3)');
+		}
+
 		this.#reset();
 		this.#watch.closed(event);
 	}
 
-	/** The CONNECT that joins the namespace (once Engine.IO's handshake came), with --auth's payload. */
-	joinFrame(): PipelineMessage {
+	/** Engine.IO's handshake came: the CONNECT that joins the namespace, with --auth's payload; none for Socket.IO 2's default namespace (the server joins it). */
+	engineOpened(): PipelineMessage | undefined {
+		this.#engineOpen = true;
 		const {namespace, auth} = this.#options;
+		if (this.#wire.engineIoVersion === 3 && namespace === '/') {
+			return undefined;
+		}
+
 		return this.#wire.exactFrame({type: this.#wire.packetType.CONNECT, nsp: namespace, ...(auth === undefined ? {} : {data: auth})});
 	}
 
@@ -184,6 +206,7 @@ export class SocketIoSocket {
 	/** A new connection (or none): a new decoder, and the namespace to join again. */
 	#reset(): void {
 		this.#generation++;
+		this.#engineOpen = false;
 		this.#decoder.destroy();
 		this.#decoder = this.#wire.decoder();
 		if (this.#joined) {
@@ -195,12 +218,15 @@ export class SocketIoSocket {
 	/** One Socket.IO packet the decoder put together, passed on (or not) with `message`. */
 	#onPacket(packet: SocketIo.Packet, message: PipelineMessage, next: Next): void {
 		const PacketType = this.#wire.packetType;
+		// Socket.IO 2's default namespace, joined by the server on the way to another one, is not wsterm's to show.
+		if (this.#wrongVersion || (this.#wire.engineIoVersion === 3 && packet.nsp !== this.#options.namespace)) {
+			next(message.annotate({control: true}));
+			return;
+		}
+
 		switch (packet.type) {
 			case PacketType.CONNECT: {
-				this.#joined = true;
-				this.#watch.done();
-				this.#join.resolve();
-				next(message.annotate({control: true}));
+				this.#onConnect(packet, message, next);
 				return;
 			}
 
@@ -230,6 +256,22 @@ export class SocketIoSocket {
 				this.#onAck(packet, message, next);
 			}
 		}
+	}
+
+	/** The server's CONNECT: the namespace joined, or (Socket.IO 2) its own join of the default one. */
+	#onConnect(packet: SocketIo.Packet, message: PipelineMessage, next: Next): void {
+		next(message.annotate({control: true}));
+		if (this.#wire.engineIoVersion === 4 && packet.data === undefined) {
+			this.#wrongVersion = true;
+			this.#watch.refused();
+			this.#link.error('the server speaks Socket.IO 2 (Engine.IO 3), not Socket.IO 3 or 4: give --socketio-version 2');
+			this.#link.exit(1);
+			return;
+		}
+
+		this.#joined = true;
+		this.#watch.done();
+		this.#join.resolve();
 	}
 
 	/** The server's event: its name as badge, the acknowledgement it asks for (answered here at once without hooks). */

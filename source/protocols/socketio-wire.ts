@@ -3,12 +3,16 @@ Socket.IO's two layers as WebSocket frames, read and written by the official par
 is an Engine.IO packet (engine.io-parser); a Socket.IO packet (socket.io-parser) travels in
 Engine.IO `message` packets, one frame for the packet and one per binary attachment. Also how a
 packet's values and names are shown. No state of a connection here: see socketio-socket.ts.
+
+Engine.IO 3 (Socket.IO 2) writes its text packets as 4 does; a binary frame there starts with its
+packet's type (4, message), which engine.io-parser 5 neither writes nor reads: done here.
 */
 import type * as EngineIo from 'engine.io-parser';
 import type * as SocketIo from 'socket.io-parser';
 import {escapeControl} from '../shared/escape-text.js';
 import {PipelineMessage} from '../pipeline/message.js';
 import {encodeExact, encodeSwapped, exactJson, isJsonObject, isLosslessNumber} from './exact-json.js';
+import type {EngineIoVersion} from './socketio-url.js';
 
 export type SocketIoLibraries = {
 	readonly engineIo: Pick<typeof EngineIo, 'decodePacket' | 'encodePacket'>;
@@ -19,15 +23,19 @@ export type SocketIoLibraries = {
 export const badge = 'socket.io';
 /** Longest event name kept in a badge. */
 const badgeLength = 40;
+/** Engine.IO 3's packet types, by the number a binary frame starts with. */
+const engineIo3Types = ['open', 'close', 'ping', 'pong', 'message', 'upgrade', 'noop'] as const;
 
 /** The parsers, for one stage (its encoder keeps nothing between packets). */
 export class SocketIoWire {
 	readonly packetType: typeof SocketIo.PacketType;
+	readonly engineIoVersion: EngineIoVersion;
 	readonly #engineIo: SocketIoLibraries['engineIo'];
 	readonly #socketIo: SocketIoLibraries['socketIo'];
 	readonly #encoder: SocketIo.Encoder;
 
-	constructor({engineIo, socketIo}: SocketIoLibraries) {
+	constructor({engineIo, socketIo}: SocketIoLibraries, engineIoVersion: EngineIoVersion = 4) {
+		this.engineIoVersion = engineIoVersion;
 		this.#engineIo = engineIo;
 		this.#socketIo = socketIo;
 		this.#encoder = new socketIo.Encoder();
@@ -40,7 +48,11 @@ export class SocketIoWire {
 		this.#engineIo.encodePacket(packet, true, (data: string | Buffer) => {
 			encoded = data;
 		});
-		return typeof encoded === 'string' ? new PipelineMessage(encoded, false) : new PipelineMessage(encoded, true);
+		if (typeof encoded === 'string') {
+			return new PipelineMessage(encoded, false);
+		}
+
+		return new PipelineMessage(this.engineIoVersion === 3 ? Buffer.concat([Buffer.from([engineIo3Types.indexOf(packet.type as 'message')]), encoded]) : encoded, true);
 	}
 
 	/** A Socket.IO packet as its frames (more than one when it has binary attachments). */
@@ -65,6 +77,11 @@ export class SocketIoWire {
 
 	/** A received frame as its Engine.IO packet: type `error` when it is not one. */
 	decode(message: PipelineMessage): EngineIo.Packet {
+		if (message.isBinary && this.engineIoVersion === 3) {
+			const type = engineIo3Types[message.data[0] ?? -1];
+			return type === undefined ? {type: 'error', data: 'not an Engine.IO 3 packet type'} : {type, data: message.data.subarray(1)};
+		}
+
 		try {
 			return message.isBinary ? this.#engineIo.decodePacket(message.data, 'nodebuffer') : this.#engineIo.decodePacket(message.text!);
 		} catch (error) {

@@ -19,13 +19,18 @@ text gets each number token back, so 9007199254740993, 1.10, -0 and 1e400 are se
 events and acks print (and show in the session) with its number tokens, read again from the
 packet's text; hooks see plain values.
 
+Socket.IO 2 (Engine.IO 3, options.engineIo 3: --socketio-version 2 or an engine URL with EIO=3)
+differs in three places: the client pings (ClientPings, socketio-engine.ts), the server joins the
+default namespace by itself (socketio-socket.ts), and a binary frame starts with its packet type
+(socketio-wire.ts). Where the server listens: socketio-url.ts.
+
 The libraries are imported in loadSocketIoStage (a dynamic import: the CLI is one bundle, where
 a static import of a package would be loaded at every start).
 */
 import type {StageFactory} from '../pipeline/stage.js';
-import {receiveEngineIo} from './socketio-engine.js';
+import {ClientPings, receiveEngineIo} from './socketio-engine.js';
 import {SocketIoSocket, type SocketIoOptions} from './socketio-socket.js';
-import {type SocketIoLibraries, SocketIoWire} from './socketio-wire.js';
+import {badge, type SocketIoLibraries, SocketIoWire} from './socketio-wire.js';
 
 export type {SocketIoOptions} from './socketio-socket.js';
 export {showable} from './socketio-wire.js';
@@ -40,20 +45,24 @@ The parts, by layer: the parsers (socketio-wire.ts), Engine.IO's packets (socket
 the Socket.IO side of the connection, its namespace, events and acks (socketio-socket.ts).
 */
 export function socketIoStage(options: SocketIoOptions, libraries: SocketIoLibraries): StageFactory {
-	const wire = new SocketIoWire(libraries);
+	const wire = new SocketIoWire(libraries, options.engineIo);
 	return link => {
 		const socket = new SocketIoSocket(link, wire, options);
+		const pings = wire.engineIoVersion === 3 ? new ClientPings(options.clock, () => {
+			link.send(wire.frame({type: 'ping'}).annotate({awaitsReply: false, control: true, badge}));
+		}) : undefined;
 		return {
 			name: 'socketio',
 			event(event) {
 				if (event.type === 'open') {
 					socket.opened();
 				} else if (event.type === 'close') {
+					pings?.stop();
 					socket.closed(event);
 				}
 			},
 			receive(message, next) {
-				receiveEngineIo(message, next, {link, wire, socket});
+				receiveEngineIo(message, next, {link, wire, socket, ...(pings === undefined ? {} : {pings})});
 			},
 			send: (message, next) => socket.emit(message, next),
 		};
