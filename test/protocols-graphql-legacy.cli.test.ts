@@ -117,7 +117,7 @@ describe('--protocol graphql-ws against Apollo\'s legacy server (subscriptions-t
 			input: 'subscription { count(to: 3) }\nmutation { add(a: 1, b: 2) }\n{"query":"query Q($n: String) { hello(name: $n) }","variables":{"n":"ann"}}\n{ broken }\n{ nope }\nquery {\n',
 		});
 		assert.equal(result.code, 0, result.stderr);
-		assert.match(result.stderr, /subscriptions-transport-ws/);
+		assert.match(result.stderr, /^wsterm: graphql-ws: the server speaks subscriptions-transport-ws \(Apollo's legacy protocol, subprotocol graphql-ws\)$/m);
 		assert.doesNotMatch(result.stderr, /"type"|not a graphql/);
 		const lines = result.stdout.trim().split('\n');
 		assert.deepEqual(lines.filter(line => !line.includes('errors') && !line.startsWith('error:')).toSorted(), [
@@ -135,6 +135,14 @@ describe('--protocol graphql-ws against Apollo\'s legacy server (subscriptions-t
 		const sent = types(server.received);
 		assert.equal(sent[0], 'connection_init');
 		assert.deepEqual(sent.slice(1), Array.from({length: 6}, () => 'start'));
+	});
+
+	test('-s graphql-ws names the subprotocol the legacy server takes: the same protocol is spoken, and an error ends its operation', async () => {
+		const {url} = await legacyServer();
+		const result = await runCli([url, '--protocol', 'graphql-ws', '-s', 'graphql-ws'], {input: '{ hello }\nquery {\n'});
+		assert.equal(result.code, 0, result.stderr);
+		assert.equal(result.stderr, '');
+		assert.deepEqual(result.stdout.trim().split('\n').toSorted(), ['error: query { => {"message":"Syntax Error: Expected Name, found <EOF>."}', '{"data":{"hello":"hello world"}}']);
 	});
 
 	test('a data payload keeps the server\'s number tokens (plain and --jsonl); a result for an unknown id says so', async () => {

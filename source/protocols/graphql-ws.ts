@@ -255,7 +255,7 @@ class GraphqlWsConnection {
 		next(message.annotate({control: true}));
 		if (this.#options.verbose === true && this.#named !== this.#dialect) {
 			this.#named = this.#dialect;
-			this.#link.log(`graphql-ws: the server speaks ${this.#dialect.title}`);
+			this.#link.log(`wsterm: graphql-ws: the server speaks ${this.#dialect.title}`);
 		}
 
 		for (const [id, {payload}] of this.#operations) {

@@ -15,6 +15,14 @@ export const protocolSubprotocols: Readonly<Partial<Record<ProtocolName, readonl
 };
 
 /**
+What the session's status bar calls a protocol when the server picked this subprotocol, where
+its --protocol name would not say which protocol is spoken (by default, the name).
+*/
+export const protocolLabels: Readonly<Partial<Record<ProtocolName, Readonly<Record<string, string>>>>> = {
+	'graphql-ws': {'graphql-ws': 'subscriptions-transport-ws'},
+};
+
+/**
 Protocols whose operations may stay open a long time (subscriptions): at the end of input the run
 waits for every one to complete, with no --linger timeout unless --linger is given.
 */
