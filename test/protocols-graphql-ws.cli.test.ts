@@ -11,6 +11,8 @@ import {GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString} from 'graph
 import {useServer as graphqlWsServer} from 'graphql-ws/use/ws';
 import {WebSocketServer} from 'ws';
 import {plainJson} from '../source/protocols/exact-json.js';
+import {withProtocolSubprotocol} from '../source/cli/pipeline-options.js';
+import {operationKind} from '../source/protocols/graphql-document.js';
 import {parseLine} from '../source/protocols/graphql-ws.js';
 import {runCli, startCli} from './helpers/cli.js';
 
@@ -44,7 +46,7 @@ function schema(lastDelay: number): GraphQLSchema {
 	});
 }
 
-type Server = {url: string; inits: unknown[]; drop: () => void; close: () => Promise<void>};
+type Server = {url: string; inits: unknown[]; received: string[]; drop: () => void; close: () => Promise<void>};
 const servers: Server[] = [];
 after(async () => Promise.all(servers.map(async server => server.close())));
 
@@ -75,6 +77,10 @@ async function graphqlServer({lastDelay = 10, keepAlive = 12_000, protocolPing, 
 	}
 
 	const inits: unknown[] = [];
+	const received: string[] = [];
+	wss.on('connection', socket => {
+		socket.on('message', (data: Buffer) => received.push(data.toString()));
+	});
 	graphqlWsServer({
 		schema: schema(lastDelay),
 		onConnect(context) {
@@ -94,6 +100,7 @@ async function graphqlServer({lastDelay = 10, keepAlive = 12_000, protocolPing, 
 	const server = {
 		url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/graphql`,
 		inits,
+		received,
 		drop() {
 			// No close frame: a drop, as a network would do it.
 			for (const client of wss.clients) {
@@ -199,6 +206,20 @@ describe('--protocol graphql-ws against the graphql-ws server', () => {
 		assert.deepEqual(server.inits, [undefined, undefined]);
 	});
 
+	test('concurrent subscriptions carry their ids; -v names the protocol spoken; a run that ends with one in flight completes it', async () => {
+		const server = await graphqlServer({lastDelay: 100});
+		const result = await runCli([server.url, '--protocol', 'graphql-ws', '-v'], {input: 'subscription { count(to: 2) }\nsubscription { count(to: 2) }\n'});
+		assert.equal(result.code, 0, result.stderr);
+		assert.match(result.stderr, /^wsterm: graphql-ws: the server speaks graphql-transport-ws$/m);
+		assert.deepEqual(result.stdout.trim().split('\n').toSorted(), ['[1] {"data":{"count":1}}', '[1] {"data":{"count":2}}', '[2] {"data":{"count":1}}', '[2] {"data":{"count":2}}']);
+
+		const ended = await graphqlServer({lastDelay: 5000});
+		const counted = await runCli([ended.url, '--protocol', 'graphql-ws', '-n', '1'], {input: 'subscription { count(to: 2) }\n'});
+		assert.equal(counted.stdout, '{"data":{"count":1}}\n');
+		await sleep(100);
+		assert.deepEqual(ended.received.slice(-1).map(text => JSON.parse(text) as unknown), [{type: 'complete', id: '1'}]);
+	});
+
 	test('usage errors: --init without graphql-ws, --init not an object, a JSON line without query', async () => {
 		const {url} = await graphqlServer();
 		const wrong = await runCli([url, '--init', '{}']);
@@ -221,5 +242,21 @@ describe('graphql-ws parts', () => {
 		assert.deepEqual(plainJson(parseLine('{"query":"{ a }","variables":{"x":1}}')), {query: '{ a }', variables: {x: 1}});
 		assert.throws(() => parseLine('   '), /empty line/);
 		assert.throws(() => parseLine('{"query":"{ a }","variables":[1]}'), /"variables" must be a JSON object/);
+	});
+
+	test('operationKind: the top-level keyword of the operation run, not a field of that name', () => {
+		assert.equal(operationKind({query: '{ subscription { id } }'}), 'query');
+		assert.equal(operationKind({query: 'subscription { count }'}), 'subscription');
+		assert.equal(operationKind({query: '# subscription\n mutation M($x: Int = 1) @d(s: "subscription {") { a }'}), 'mutation');
+		assert.equal(operationKind({query: 'fragment F on S { a } subscription S { ...F }'}), 'subscription');
+		const two = 'query A { a } subscription B { b }';
+		assert.equal(operationKind({query: two, operationName: 'B'}), 'subscription');
+		assert.equal(operationKind({query: two, operationName: 'A'}), 'query');
+		assert.equal(operationKind({query: two, operationName: 'C'}), undefined);
+	});
+
+	test('the subprotocols offered: -s\'s first, then graphql-ws and graphql-transport-ws', () => {
+		assert.deepEqual(withProtocolSubprotocol({protocol: 'graphql-ws', subprotocol: []}), ['graphql-ws', 'graphql-transport-ws']);
+		assert.deepEqual(withProtocolSubprotocol({protocol: 'graphql-ws', subprotocol: ['graphql-transport-ws']}), ['graphql-transport-ws', 'graphql-ws']);
 	});
 });

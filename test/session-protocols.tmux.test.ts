@@ -1,6 +1,7 @@
 /*
 --protocol in the full-screen session, in a real terminal (tmux) against the real servers: the
-socket.io package's server, graphql-ws's server with a graphql schema, and json-rpc-2.0 over ws.
+socket.io package's server, graphql-ws's server with a graphql schema, Apollo's legacy
+subscriptions-transport-ws server, and json-rpc-2.0 over ws.
 */
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
@@ -13,10 +14,11 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {after, before, describe, test} from 'node:test';
-import {GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString} from 'graphql';
+import {execute, GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString, subscribe} from 'graphql';
 import {useServer} from 'graphql-ws/use/ws';
 import {JSONRPCErrorException, JSONRPCServer} from 'json-rpc-2.0';
 import {Server as SocketIoServer} from 'socket.io';
+import {SubscriptionServer} from 'subscriptions-transport-ws';
 import {WebSocketServer} from 'ws';
 import {cliPath} from './helpers/cli.js';
 import {startServer, type TestServer} from './helpers/servers.js';
@@ -301,6 +303,45 @@ describe('--protocol graphql-ws in the session', () => {
 	});
 });
 
+
+describe('--protocol graphql-ws in the session, against Apollo\'s legacy server', () => {
+	test('the status bar names subscriptions-transport-ws; results are rows; ka is no row', {skip}, async () => {
+		const schema = new GraphQLSchema({
+			query: new GraphQLObjectType({name: 'Query', fields: {hello: {type: GraphQLString, resolve: () => 'world'}}}),
+			subscription: new GraphQLObjectType({name: 'Subscription', fields: {
+				count: {type: GraphQLInt, async * subscribe() {
+					yield {count: 1};
+					yield {count: 2};
+				}},
+			}}),
+		});
+		const http = createServer();
+		http.listen(0, '127.0.0.1');
+		await once(http, 'listening');
+		const server = SubscriptionServer.create({schema, execute, subscribe, keepAlive: 100}, {server: http, path: '/graphql'});
+		closers.push(async () => {
+			server.close();
+			await new Promise(resolve => {
+				http.close(resolve);
+			});
+		});
+		const tmux = session([`ws://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`, '--protocol', 'graphql-ws']);
+		try {
+			let screen = await tmux.waitFor(/ open /, {what: 'the open'});
+			type(tmux, 'subscription { count }');
+			screen = await tmux.waitFor(/< graphql-ws complete subscription \{ count \}/, {what: 'the complete row'});
+			assert.match(screen, /< graphql-ws \{"data":\{"count":1\}\}\n.*< graphql-ws \{"data":\{"count":2\}\}/, 'each result a row');
+			assert.match(screen, /> graphql-ws \{"id":"1","type":"start","payload":\{"query":"subscription \{ count \}"\}\}/, 'the sent row is the start message');
+			await sleep(300);
+			screen = tmux.capture();
+			assert.doesNotMatch(screen, /"ka"|connection_init|connection_ack/, 'keep-alives and the handshake are no rows');
+			assert.match(statusBar(screen), /proto graphql-ws .*subscriptions-transport-ws \+\d+ control/, 'the status bar says which protocol is spoken');
+			assert.match(await quit(tmux), /EXIT=0/);
+		} finally {
+			tmux.kill();
+		}
+	});
+});
 describe('--protocol jsonrpc in the session', () => {
 	let server: TestServer;
 

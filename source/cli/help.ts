@@ -88,7 +88,8 @@ const help = `
 	      --type NAME             protobuf: the message type (package.Message)
 	      --protocol NAME         Speak a protocol over the socket: jsonrpc
 	                              (JSON-RPC 2.0), graphql-ws
-	                              (graphql-transport-ws), socketio
+	                              (graphql-transport-ws or the legacy
+	                              subscriptions-transport-ws), socketio
 	                              (Socket.IO 4) or stomp (STOMP 1.2); see
 	                              Protocols
 	      --init JSON             graphql-ws: connection_init's payload

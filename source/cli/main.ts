@@ -25,6 +25,7 @@ import {setFlagsFromString} from 'node:v8';
 import type {DecoderSwitch} from '../codecs/stage.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import {exitCodes, isUsageError} from '../shared/exit-codes.js';
+import {protocolLabels} from '../protocols/names.js';
 import type {SessionOptions} from '../ui/start.js';
 import type {ClientOptions} from './client-options.js';
 import {parseCommandLine} from './command-line.js';
@@ -50,7 +51,7 @@ async function connectionStages(wanted: StageFlags, url: string, onNote: (line: 
 }
 
 /** The session's pipeline, when a pipeline flag is given; without one, nothing is loaded and there is no pipeline. */
-async function sessionStages(options: ClientOptions, url: string | undefined): Promise<Pick<SessionOptions, 'stages' | 'decoder' | 'stageNotes' | 'codecOptions' | 'protocol'>> {
+async function sessionStages(options: ClientOptions, url: string | undefined): Promise<Pick<SessionOptions, 'stages' | 'decoder' | 'stageNotes' | 'codecOptions' | 'protocol' | 'protocolLabels'>> {
 	const wanted = options.stages;
 	if (wanted === undefined) {
 		return {};
@@ -67,7 +68,7 @@ async function sessionStages(options: ClientOptions, url: string | undefined): P
 		...(wanted.codec?.type === undefined ? {} : {type: wanted.codec.type}),
 		...(wanted.codec?.maxPayload === undefined ? {} : {maxPayload: wanted.codec.maxPayload}),
 	};
-	return {stages, decoder, stageNotes, codecOptions, ...(wanted.protocol === undefined ? {} : {protocol: wanted.protocol.name})};
+	return {stages, decoder, stageNotes, codecOptions, ...(wanted.protocol === undefined ? {} : {protocol: wanted.protocol.name, protocolLabels: protocolLabels[wanted.protocol.name] ?? {}})};
 }
 
 /** Both ends are a terminal: the full-screen session (ui/ is loaded here only). */

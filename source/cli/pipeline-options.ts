@@ -114,7 +114,7 @@ export function protocolChoices(line: ParsedLine, onRefused: () => void): Protoc
 	}
 
 	if (flags.protocol !== 'socketio') {
-		return {name: flags.protocol as ProtocolName, onRefused, ...(init === undefined ? {} : {init})};
+		return {name: flags.protocol as ProtocolName, onRefused, ...(init === undefined ? {} : {init}), ...(flags.protocol === 'graphql-ws' && flags.verbose ? {verbose: true} : {})};
 	}
 
 	const auth = socketIoAuth(line);
@@ -180,7 +180,7 @@ function stompChoices({flags, named}: ParsedLine): NonNullable<ProtocolChoices['
 	};
 }
 
-/** -s's subprotocols, and those --protocol speaks (graphql-transport-ws) that -s does not name. */
+/** -s's subprotocols, then those --protocol speaks (graphql-ws and graphql-transport-ws) that -s does not name. */
 export function withProtocolSubprotocol(flags: Readonly<Pick<Flags, 'protocol' | 'subprotocol'>>): readonly string[] {
 	const offered = flags.protocol === undefined ? undefined : protocolSubprotocols[flags.protocol as ProtocolName];
 	const missing = offered?.filter(name => !flags.subprotocol.includes(name)) ?? [];

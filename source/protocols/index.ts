@@ -23,6 +23,8 @@ export type ProtocolChoices = {
 	readonly name: ProtocolName;
 	/** graphql-ws: --init, connection_init's payload. */
 	readonly init?: Record<string, unknown>;
+	/** graphql-ws: -v, say which protocol the server speaks. */
+	readonly verbose?: boolean;
 	/** socketio: the namespace (from the URL's path). */
 	readonly namespace?: string;
 	/** socketio: Engine.IO's version (3: Socket.IO 2; 4 by default). */
@@ -52,7 +54,7 @@ export async function loadProtocolStage(choices: ProtocolChoices): Promise<Stage
 
 		case 'graphql-ws': {
 			const {loadGraphqlWsStage} = await import('./graphql-ws.js');
-			return loadGraphqlWsStage({handshake, ...(choices.init === undefined ? {} : {init: choices.init}), ...(onRefused === undefined ? {} : {onRefused})});
+			return loadGraphqlWsStage({handshake, clock, verbose: choices.verbose ?? false, ...(choices.init === undefined ? {} : {init: choices.init}), ...(onRefused === undefined ? {} : {onRefused})});
 		}
 
 		case 'socketio': {

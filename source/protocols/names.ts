@@ -2,10 +2,24 @@
 export const protocolNames = ['jsonrpc', 'graphql-ws', 'socketio', 'stomp'] as const;
 export type ProtocolName = typeof protocolNames[number];
 
-/** The subprotocols each protocol offers in the handshake (besides any -s gives), in order of preference. */
+/**
+The subprotocols each protocol offers in the handshake (after any -s gives), in this order.
+graphql-ws offers both protocols it speaks, the legacy one's first: Apollo's subscriptions-transport-ws
+server takes whichever is offered first and closes (1002) unless that is `graphql-ws`, while the
+graphql-ws library's server picks graphql-transport-ws wherever it stands (`-s graphql-transport-ws`
+puts it first for a server that takes the first it knows).
+*/
 export const protocolSubprotocols: Readonly<Partial<Record<ProtocolName, readonly string[]>>> = {
-	'graphql-ws': ['graphql-transport-ws'],
+	'graphql-ws': ['graphql-ws', 'graphql-transport-ws'],
 	stomp: ['v12.stomp', 'v11.stomp', 'v10.stomp'],
+};
+
+/**
+What the session's status bar calls a protocol when the server picked this subprotocol, where
+its --protocol name would not say which protocol is spoken (by default, the name).
+*/
+export const protocolLabels: Readonly<Partial<Record<ProtocolName, Readonly<Record<string, string>>>>> = {
+	'graphql-ws': {'graphql-ws': 'subscriptions-transport-ws'},
 };
 
 /**

@@ -78,6 +78,8 @@ type Props = {
 	readonly recordUrl?: string | undefined;
 	/** --protocol: its stage is in the pipeline (for /emit and the status bar). */
 	readonly protocol?: string | undefined;
+	/** What the status bar calls --protocol when the server picked one of these subprotocols. */
+	readonly protocolLabels?: Readonly<Record<string, string>> | undefined;
 	/** /open: shows a row in the pager, the terminal handed over meanwhile. */
 	readonly openInPager?: OpenInPager | undefined;
 };
@@ -109,6 +111,7 @@ export default function App({
 	createDecodingMessagePath,
 	recordUrl,
 	protocol,
+	protocolLabels,
 	openInPager,
 }: Props) {
 	const {stdout} = useStdout();
@@ -152,7 +155,7 @@ export default function App({
 	return (
 		<Box flexDirection='column' width={columns} height={frameHeight}>
 			<MessagePane entries={shownEntries(session)} view={session.view} filter={session.filter} layout={layout} height={paneHeight} color={color}/>
-			<StatusBar session={session} url={escapeControl(url)} note={urlNote} protocol={protocol} now={tick} width={columns} paint={paint} redraws={redraws + repaints}/>
+			<StatusBar session={session} url={escapeControl(url)} note={urlNote} protocol={protocolLabels?.[session.link.protocol] ?? protocol} now={tick} width={columns} paint={paint} redraws={redraws + repaints}/>
 			<InputArea prompt={prompt.prompt} maxLines={maxInputLines} width={columns} paint={paint}/>
 		</Box>
 	);

@@ -42,6 +42,8 @@ export type SessionOptions = {
 	readonly codecOptions?: CodecOptions;
 	/** --protocol's name (its stage is among `stages`). */
 	readonly protocol?: string;
+	/** What the status bar calls --protocol when the server picked one of these subprotocols (graphql-ws's legacy protocol). */
+	readonly protocolLabels?: Readonly<Record<string, string>>;
 };
 
 export type StartedSession = {

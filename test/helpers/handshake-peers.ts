@@ -29,7 +29,8 @@ connection never acks, see below).
 export async function startHandshakePeer(): Promise<HandshakePeer> {
 	const received: string[] = [];
 	let gqlConnections = 0;
-	const server = new WebSocketServer({host: '127.0.0.1', port: 0, handleProtocols: protocols => [...protocols][0] ?? false});
+	// The first subprotocol offered, but graphql-transport-ws wherever it stands (as graphql-ws's server picks).
+	const server = new WebSocketServer({host: '127.0.0.1', port: 0, handleProtocols: protocols => protocols.has('graphql-transport-ws') ? 'graphql-transport-ws' : [...protocols][0] ?? false});
 	server.on('connection', (socket, request) => {
 		const url = new URL(request.url ?? '/', 'http://x');
 		const mode = url.searchParams.get('mode') ?? url.pathname.split('/')[1];
