@@ -154,7 +154,7 @@ describe('--resolve and --connect-to', {concurrency: 2}, () => {
 		assert.deepEqual(server.seen, [{host: `api.invalid.test:${server.port}`, path: '/'}]);
 	});
 
-	test('--connect-to: empty parts match any host (or keep the URL\'s); replay and bench take it too', async () => {
+	test('--connect-to: empty parts match any host (or keep the URL\'s); bench takes it too', async () => {
 		const server = await peer(false, 0);
 		const result = await runCli(['ws://api.invalid.test:9/', '--connect-to', `::127.0.0.1:${server.port}`], {input: 'to\n'});
 		assert.equal(result.code, 0, result.stderr);
