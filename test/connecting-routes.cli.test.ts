@@ -113,9 +113,10 @@ describe('--unix-socket', {concurrency: 2}, () => {
 		const server = await peer(false, path);
 		const file = join(temporary, 'conversation.jsonl');
 		writeFileSync(file, '{"dir":"out","data":"one"}\n{"dir":"in","data":"one"}\n');
-		const replay = await runCli(['replay', file, 'ws://replay.local/r', '--unix-socket', path, '--check'], {timeout: 20_000});
+		const replay = await runCli(['replay', file, 'ws://replay.local/r', '--unix-socket', path, '--check', '-v'], {timeout: 20_000});
 		assert.equal(replay.code, 0, replay.stderr);
-		assert.equal(replay.stderr, 'wsterm: check passed: 1 message as recorded\n');
+		assert.match(replay.stderr, new RegExp(`^wsterm: connected to ws://replay\\.local/r via unix ${path.replaceAll('.', '\\.')}; replaying 1 message`, 'm'));
+		assert.match(replay.stderr, /^wsterm: check passed: 1 message as recorded$/m);
 		const bench = await runBenchCli(['ws://bench.local/b', '--unix-socket', path, '-c', '2', '-m', '20', '-x', 'ping', '--json']);
 		assert.equal(bench.code, 0, bench.stderr);
 		const report = JSON.parse(bench.stdout) as {connections: number; connectFailures: number; answered: number};
@@ -228,6 +229,8 @@ describe('wsterm serve --unix-socket', {concurrency: 1}, () => {
 		assert.equal(second.stderr, `wsterm: cannot listen on ${path}: a server is listening on it already\n`);
 		server.child.kill('SIGTERM');
 		assert.equal(await server.exit, 0, server.stderr());
+		// Its clients have no address: the log says where they came from.
+		assert.match(server.stderr(), /^#1 open: from unix socket, /m);
 		assert.equal(existsSync(path), false, 'the socket file is gone');
 	});
 

@@ -16,7 +16,7 @@ import {type Clock, systemClock} from '../shared/clock.js';
 import {interruptGraceMs} from '../shared/interrupt.js';
 import {type WebSocket, WebSocketServer} from '../connection/ws-library.js';
 import {admit, chooseSubprotocol} from './admission.js';
-import {formatAddress, rejectLine, type ServeLog} from './log.js';
+import {formatAddress, peerAddress, rejectLine, type ServeLog} from './log.js';
 import {Peer, type PeerShared} from './peer.js';
 import {listenOnSocket, SocketPathProblem, type UnixSocketOptions, unixSocketUrlBase} from './unix-socket.js';
 
@@ -209,6 +209,7 @@ class ListeningServer implements RunningServer {
 			hooks: this.hooks,
 			respond: options.respond,
 			urlBase,
+			onUnixSocket: options.unixSocket !== undefined,
 			peers: this.peers,
 			closing: () => this.closing,
 			onGone: () => this.onPeerGone?.(),
@@ -288,7 +289,7 @@ class ListeningServer implements RunningServer {
 
 	private readonly serverOnConnection = (socket: Socket): void => {
 		const timer = this.clock.setTimeout(() => {
-			this.log(`dropped ${formatAddress(socket.remoteAddress, socket.remotePort)}: the WebSocket handshake did not finish within ${this.handshakeTimeoutMs / 1000} s`);
+			this.log(`dropped ${peerAddress(socket, this.shared.onUnixSocket)}: the WebSocket handshake did not finish within ${this.handshakeTimeoutMs / 1000} s`);
 			socket.destroy();
 		}, this.handshakeTimeoutMs);
 		this.handshaking.set(socket, timer);
@@ -317,7 +318,7 @@ class ListeningServer implements RunningServer {
 			return;
 		}
 
-		this.log(rejectLine(formatAddress(request.socket.remoteAddress, request.socket.remotePort), admission.status, admission.reason));
+		this.log(rejectLine(peerAddress(request.socket, this.shared.onUnixSocket), admission.status, admission.reason));
 		rejectHandshake(socket, admission.status, admission.reason);
 	};
 
