@@ -6,6 +6,7 @@ own options, and the pipeline's stages. Pure: flags in, options out. Reading fil
 */
 import type {ConnectFlags} from '../connection/connect-options.js';
 import type {ConnectionOptions} from '../connection/connection.js';
+import {fromUnixSocketUrl, toUnixSocketUrl} from '../connection/route.js';
 import type {PipeOptions} from '../pipe/run.js';
 import {waitsForEveryReply} from '../protocols/names.js';
 import {socketIoUrl} from '../protocols/socketio-url.js';
@@ -81,6 +82,12 @@ function endingOptions({flags, named}: ParsedLine): Pick<PipeOptions, 'count' | 
 	};
 }
 
+/** Socket.IO's URL for the server at `url`; a `ws+unix:` URL keeps its socket. */
+function socketIoConnectUrl(url: string): string {
+	const unixUrl = fromUnixSocketUrl(url);
+	return unixUrl === undefined ? socketIoUrl(url).url : toUnixSocketUrl(unixUrl.unixSocket, socketIoUrl(unixUrl.url).url);
+}
+
 /** Checks that the session can run what was asked: it has no --until, and the built-in echo server speaks no protocol and is not recorded. */
 function checkSession({typed, named}: ParsedLine, url: string | undefined, stages: StageFlags | undefined): void {
 	if (typed.has('until')) {
@@ -90,6 +97,11 @@ function checkSession({typed, named}: ParsedLine, url: string | undefined, stage
 	if (url === undefined && stages?.protocol !== undefined) {
 		const {name} = stages.protocol;
 		throw new UsageError(`${named('protocol')} ${name} needs a server URL (the built-in echo server speaks no protocol): wsterm --protocol ${name} ws://host:port/path`);
+	}
+
+	const route = (['unixSocket', 'resolve', 'connectTo'] as const).find(name => typed.has(name));
+	if (url === undefined && route !== undefined) {
+		throw new UsageError(`${named(route)} needs a URL (the built-in echo server is reached as it is): wsterm ${named(route)} ... ws://host:port/path`);
 	}
 
 	if (url === undefined && stages?.record !== undefined) {
@@ -129,7 +141,7 @@ export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefu
 	}
 
 	return {
-		...(url === undefined ? {} : {url, connectTo: flags.protocol === 'socketio' ? socketIoUrl(url).url : url}),
+		...(url === undefined ? {} : {url, connectTo: flags.protocol === 'socketio' ? socketIoConnectUrl(url) : url}),
 		connect,
 		connection,
 		...(flags.initial === undefined ? {} : {initialFile: flags.initial}),

@@ -129,6 +129,12 @@ export function fromUnixSocketUrl(input: string): {readonly url: string; readonl
 	return {url: `${scheme.toLowerCase()}://localhost${path.startsWith('/') ? path : `/${path}`}`, unixSocket};
 }
 
+/** The other way round: `ws+unix:PATH:/path?query` for a ws:// or wss:// URL through the socket at PATH. */
+export function toUnixSocketUrl(unixSocket: string, url: string): string {
+	const {protocol, pathname, search} = new URL(url);
+	return `${protocol.slice(0, -1)}+unix:${unixSocket}:${pathname}${search}`;
+}
+
 /** The flags with the socket a `ws+unix:` URL names; --unix-socket as well is one too many. */
 export function unixSocketFromUrl<Flags extends RouteFlags>(unixSocket: string, flags: Flags): Flags {
 	if (flags.unixSocket !== undefined) {
