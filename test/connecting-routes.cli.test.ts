@@ -145,6 +145,10 @@ describe('--resolve and --connect-to', {concurrency: 2}, () => {
 		const otherPort = await runCli([url, '--resolve', `api.invalid.test:1:127.0.0.1`], {input: ''});
 		assert.equal(otherPort.code, 1);
 		assert.match(otherPort.stderr, /host not found: api\.invalid\.test/);
+		// Refused at the address --connect-to chose: that address is named, and the flag.
+		const refused = await runCli([url, '--connect-to', `api.invalid.test:${server.port}:127.0.0.1:1`], {input: ''});
+		assert.equal(refused.code, 1);
+		assert.equal(refused.stderr, `wsterm: could not connect to ${url}: connection refused by 127.0.0.1:1 (for api.invalid.test:${server.port} by --connect-to; is a server listening there?)\n`);
 	});
 
 	test('--resolve with wss://: SNI and the certificate check use the URL\'s name', async () => {

@@ -237,13 +237,17 @@ function describeProxy(proxyUrl: string): string {
 }
 
 /**
-A failure on the way to a unix socket, in its own words (the URL's host:port would mislead);
-undefined for anything else, which the usual description covers.
+A failure on the way to a unix socket or to the address a rule chose, in its own words (the URL's
+host:port would mislead); undefined for anything else, which the usual description covers.
 */
-export function describeRouteError(error: NodeJS.ErrnoException, route: Route | undefined): ConnectFailure | undefined {
-	const path = route?.unixSocket;
-	if (path === undefined) {
+export function describeRouteError(error: NodeJS.ErrnoException, route: Route | undefined, url: URL): ConnectFailure | undefined {
+	if (route === undefined) {
 		return undefined;
+	}
+
+	const path = route.unixSocket;
+	if (path === undefined) {
+		return describeRuleError(error, route, url);
 	}
 
 	switch (error.code) {
@@ -267,4 +271,25 @@ export function describeRouteError(error: NodeJS.ErrnoException, route: Route | 
 			return undefined;
 		}
 	}
+}
+
+/** Refused by, or no such host as, what --resolve or --connect-to chose: named, with the flag. */
+function describeRuleError(error: NodeJS.ErrnoException, route: Route, url: URL): ConnectFailure | undefined {
+	const port = Number(url.port || (url.protocol === 'wss:' ? 443 : 80));
+	const to = destination(route, url.hostname, port);
+	if (to.rule === undefined) {
+		return undefined;
+	}
+
+	const instead = `for ${url.hostname}:${port} by ${to.rule.flag}`;
+	if (error.code === 'ECONNREFUSED') {
+		const host = to.host.includes(':') ? `[${to.host}]` : to.host;
+		return {kind: 'refused', message: `connection refused by ${host}:${to.port} (${instead}; is a server listening there?)`};
+	}
+
+	if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') {
+		return {kind: 'dns', message: `host not found: ${to.host} (${instead})`};
+	}
+
+	return undefined;
 }
