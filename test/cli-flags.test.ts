@@ -107,3 +107,14 @@ test('the client\'s options: pipe mode or the session, one --connect-timeout for
 	assert.equal(client([]), 'a URL is needed when stdin or stdout is not a terminal: wsterm ws://host:port/path');
 	assert.equal(client(['ws://a', '-p', '80']), '-p does not apply to a client connection (did you mean wsterm serve?)');
 });
+
+test('routes: the session without a URL refuses them; socketio keeps a ws+unix: URL\'s socket; the flags reach every mode', () => {
+	assert.equal(client(['--resolve', 'a:1:127.0.0.1'], true), '--resolve needs a URL (the built-in echo server is reached as it is): wsterm --resolve ... ws://host:port/path');
+	const socketio = client(['ws+unix:/run/app.sock:/chat', '--protocol', 'socketio']);
+	assert.equal(typeof socketio === 'string' ? socketio : socketio.connectTo, 'ws+unix:/run/app.sock:/socket.io/?EIO=4&transport=websocket');
+	const piped = client(['ws://a', '--unix-socket', '/run/app.sock', '--resolve', 'a:80:127.0.0.1', '--connect-to', '::b:'], false);
+	assert.deepEqual(typeof piped === 'string' ? piped : [piped.connect.unixSocket, piped.connect.resolve, piped.connect.connectTo], ['/run/app.sock', ['a:80:127.0.0.1'], ['::b:']]);
+	assert.equal(replayOptionsFromCommandLine(parseCommandLine(['replay', 'f.jsonl', '--unix-socket', '/s'], flagTable)).connect.unixSocket, '/s');
+	assert.equal(client(['ws://a', '--unix-mode', '600']), '--unix-mode does not apply to a client connection (did you mean wsterm serve?)');
+	assert.throws(() => serveChoicesFromCommandLine(parseCommandLine(['serve', '--resolve', 'a:1:127.0.0.1'], flagTable)), /--resolve does not apply to wsterm serve/);
+});

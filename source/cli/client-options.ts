@@ -6,6 +6,7 @@ own options, and the pipeline's stages. Pure: flags in, options out. Reading fil
 */
 import type {ConnectFlags} from '../connection/connect-options.js';
 import type {ConnectFailure, ConnectionOptions} from '../connection/connection.js';
+import {fromUnixSocketUrl, toUnixSocketUrl} from '../connection/route.js';
 import type {PipeOptions} from '../pipe/run.js';
 import {noProfile, type ProfileContext} from '../profiles/context.js';
 import {waitsForEveryReply} from '../protocols/names.js';
@@ -97,6 +98,11 @@ function checkSession({typed, named}: ParsedLine, url: string | undefined, stage
 		throw new UsageError(`${named('protocol')} ${name} needs a server URL (the built-in echo server speaks no protocol): wsterm --protocol ${name} ws://host:port/path`);
 	}
 
+	const route = (['unixSocket', 'resolve', 'connectTo'] as const).find(name => typed.has(name));
+	if (url === undefined && route !== undefined) {
+		throw new UsageError(`${named(route)} needs a URL (the built-in echo server is reached as it is): wsterm ${named(route)} ... ws://host:port/path`);
+	}
+
 	if (url === undefined && stages?.record !== undefined) {
 		throw new UsageError(`${named('record')} needs a URL: wsterm --record FILE ws://host:port/path`);
 	}
@@ -127,7 +133,9 @@ export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefu
 		throw new UsageError('a URL is needed when stdin or stdout is not a terminal: wsterm ws://host:port/path');
 	}
 
-	const endpoint = flags.protocol === 'socketio' ? socketIoEndpointOf(line) : undefined;
+	// A ws+unix: URL's socket stays the route; Socket.IO's endpoint is made from the URL inside it.
+	const unixUrl = url === undefined ? undefined : fromUnixSocketUrl(url);
+	const endpoint = flags.protocol === 'socketio' ? socketIoEndpointOf({flags, input: unixUrl === undefined ? input : [unixUrl.url]}) : undefined;
 	const connection = endpoint === undefined ? connectionOptions(line) : {...connectionOptions(line), explainFailure: (failure: ConnectFailure) => socketIoConnectFailure(failure, endpoint)};
 	const stages = stageFlags(flags, codec, protocol);
 	if (mode === 'session') {
@@ -135,7 +143,7 @@ export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefu
 	}
 
 	return {
-		...(url === undefined ? {} : {url, connectTo: endpoint?.url ?? url}),
+		...(url === undefined ? {} : {url, connectTo: endpoint === undefined ? url : unixUrl === undefined ? endpoint.url : toUnixSocketUrl(unixUrl.unixSocket, endpoint.url)}),
 		connect,
 		connection,
 		...(flags.initial === undefined ? {} : {initialFile: flags.initial}),

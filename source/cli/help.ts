@@ -30,6 +30,12 @@ const help = `
 	                              the namespace's auth payload; with --protocol
 	                              stomp, CONNECT's login and passcode
 	  -L, --follow-redirects      Follow HTTP redirects during the handshake
+	      --unix-socket PATH      Connect through this unix socket (the URL
+	                              still gives the Host, the path and ws/wss)
+	      --resolve H:PORT:ADDR   Connect to ADDR for H:PORT (repeatable; Host,
+	                              TLS name and certificate check stay H)
+	      --connect-to H:P:H2:P2  Connect to H2:P2 for H:P (repeatable; an empty
+	                              part matches any, or keeps the URL's)
 	  -k, --insecure              Do not verify the server's TLS certificate
 	      --ca FILE               Trust this CA certificate (PEM)
 	      --cert FILE             Client certificate (PEM), with --key
@@ -158,6 +164,9 @@ const help = `
 	Serve options (wsterm serve)
 	  -p, --port N                Port, 0 for any free one (8080)
 	      --host ADDRESS          Address to bind (127.0.0.1)
+	      --unix-socket PATH      Listen on this unix socket instead (prints
+	                              ws+unix:PATH:/; a stale one is replaced)
+	      --unix-mode MODE        The socket's permissions in octal (600)
 	      --path PATH             Path to accept connections on (/)
 	      --broadcast             Send each message to every other client
 	  -o, --origin URL            Accept only this Origin (repeatable)

@@ -16,7 +16,7 @@ import {replayChoicesFromFlags} from './replay-options.js';
 export {defaultServeOptions} from '../serve/options.js';
 
 /** The serve flags as the command line gave them, unchecked. */
-export type ServeFlags = FlagsOf<'port' | 'host' | 'path' | 'broadcast' | 'subprotocol' | 'origin' | 'tlsCert' | 'tlsKey' | 'compress' | 'maxPayload' | 'maxConnections' | 'pingInterval' | 'verbose'>;
+export type ServeFlags = FlagsOf<'port' | 'host' | 'path' | 'broadcast' | 'subprotocol' | 'origin' | 'tlsCert' | 'tlsKey' | 'compress' | 'maxPayload' | 'maxConnections' | 'pingInterval' | 'verbose' | 'unixSocket' | 'unixMode'>;
 
 /** What `wsterm serve` was asked to do: the server's options, and how it answers. */
 export type ServeChoices = {
@@ -74,6 +74,7 @@ export function serveOptionsFromFlags(flags: ServeFlags, named: FlagNamer<keyof 
 		throw new UsageError(`${named(given)} needs ${named(missing)}: give both to serve wss://`);
 	}
 
+	const unixSocket = unixSocketFromFlags(flags, named);
 	const maxConnections = flagNumber(named('maxConnections'), flags.maxConnections, {min: 1, whole: true});
 	const pingInterval = flagNumber(named('pingInterval'), flags.pingInterval, {min: 0, seconds: true});
 	return {
@@ -89,7 +90,36 @@ export function serveOptionsFromFlags(flags: ServeFlags, named: FlagNamer<keyof 
 		verbose: flags.verbose,
 		...(maxConnections === undefined ? {} : {maxConnections}),
 		...(flags.tlsCert === undefined || flags.tlsKey === undefined ? {} : {tls: {certPath: flags.tlsCert, keyPath: flags.tlsKey}}),
+		...(unixSocket === undefined ? {} : {unixSocket}),
 	};
+}
+
+/** `--unix-socket PATH` and `--unix-mode` (octal, 600 by default); --port and --host do not go with them. */
+function unixSocketFromFlags(flags: ServeFlags, named: FlagNamer<keyof ServeFlags>): ServeOptions['unixSocket'] {
+	if (flags.unixSocket === undefined) {
+		if (flags.unixMode !== undefined) {
+			throw new UsageError(`${named('unixMode')} goes with ${named('unixSocket')}`);
+		}
+
+		return undefined;
+	}
+
+	if (flags.unixSocket === '') {
+		throw new UsageError(`${named('unixSocket')} takes the path of the socket to listen on`);
+	}
+
+	for (const other of ['port', 'host'] as const) {
+		if (flags[other] !== undefined) {
+			throw new UsageError(`${named(other)} does not apply with ${named('unixSocket')}: the server listens on the socket only`);
+		}
+	}
+
+	const modeText = flags.unixMode ?? '600';
+	if (!/^0?[0-7]{3}$/.test(modeText)) {
+		throw new UsageError(`${named('unixMode')} takes permission bits in octal such as 600 or 660, not "${modeText}"`);
+	}
+
+	return {path: flags.unixSocket, mode: Number.parseInt(modeText, 8)};
 }
 
 /** `wsterm serve [options]`, checked: a UsageError for a flag of another mode, an argument, a bad value. */

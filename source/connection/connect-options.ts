@@ -1,5 +1,8 @@
 import {getProxyForUrl} from 'proxy-from-env';
 import {UsageError} from '../shared/exit-codes.js';
+import {
+	fromUnixSocketUrl, type Route, type RouteFlags, routeConnector, routeFromFlags, unixSocketFromUrl,
+} from './route.js';
 import type {ClientOptions} from './ws-library.js';
 
 /** The connection flags as the command line gave them; every mode that connects shares them. */
@@ -20,7 +23,7 @@ export type ConnectFlags = {
 	readonly compress: boolean;
 	readonly connectTimeout: number;
 	readonly maxPayload?: number | undefined;
-};
+} & RouteFlags;
 
 /** Everything needed to open (and reopen) one WebSocket connection. */
 export type ConnectTarget = {
@@ -32,6 +35,8 @@ export type ConnectTarget = {
 	readonly options: ClientOptions;
 	/** The proxy in use, if any, without credentials. */
 	readonly proxy?: string;
+	/** --unix-socket, --resolve and --connect-to (route.ts), when given. */
+	readonly route?: Route;
 };
 
 /** Reads a file named on the command line; a failure becomes a usage error naming the flag. */
@@ -252,7 +257,9 @@ Builds what ws needs from a URL and the connection flags. Throws UsageError for 
 user must fix. The proxy library is loaded only when a proxy is used.
 */
 export async function buildTarget(input: string, flags: ConnectFlags, readFile: ReadFile): Promise<BuiltTarget> {
-	const url = normalizeUrl(input);
+	// `ws+unix:PATH:/path` (what serve --unix-socket prints) is --unix-socket PATH ws://localhost/path.
+	const unixUrl = fromUnixSocketUrl(input);
+	const url = normalizeUrl(unixUrl?.url ?? input);
 	const notes: string[] = [];
 	// Repeated names send every value, each on its own line, under the first spelling given.
 	const headers: Record<string, string[]> = {};
@@ -331,7 +338,13 @@ export async function buildTarget(input: string, flags: ConnectFlags, readFile: 
 		...tlsFiles,
 	};
 
-	const proxyText = proxyFor(url, flags);
+	// A route (route.ts) says where to connect: no proxy then, not even the environment's.
+	const route = routeFromFlags(unixUrl === undefined ? flags : unixSocketFromUrl(unixUrl.unixSocket, flags));
+	if (route !== undefined) {
+		options.createConnection = routeConnector(route) as unknown as ClientOptions['createConnection'];
+	}
+
+	const proxyText = route === undefined ? proxyFor(url, flags) : undefined;
 	let proxy: string | undefined;
 	if (proxyText !== undefined) {
 		const proxyUrl = parseProxy(proxyText);
@@ -348,6 +361,7 @@ export async function buildTarget(input: string, flags: ConnectFlags, readFile: 
 			protocols,
 			options,
 			...(proxy === undefined ? {} : {proxy}),
+			...(route === undefined ? {} : {route}),
 		},
 		notes,
 	};

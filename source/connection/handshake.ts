@@ -19,6 +19,7 @@ import {
 	type ConnectFailure, describeConnectError, describeHttpAnswer, describeProxyAnswer, timeoutFailure,
 } from './connect-failure.js';
 import type {ConnectTarget} from './connect-options.js';
+import {describeRouteError} from './route.js';
 import {type ClientOptions, WebSocket} from './ws-library.js';
 
 /** What the proxy answered to CONNECT. */
@@ -123,7 +124,7 @@ export class Handshake {
 	failed(error: Error): void {
 		// With a proxy, anything before its tunnel stands is about the proxy.
 		const proxy = this.target.proxy !== undefined && this.proxyAnswer?.statusCode !== 200 ? new URL(this.target.proxy) : undefined;
-		this.failure ??= describeConnectError(error, new URL(this.target.url), proxy);
+		this.failure ??= describeRouteError(error, this.target.route, new URL(this.target.url)) ?? describeConnectError(error, new URL(this.target.url), proxy);
 	}
 
 	/** Why the attempt failed, now that the socket closed before it opened. */

@@ -7,6 +7,7 @@ tells the run when it opened, failed, settled requests or went away; the run dec
 import type {Socket} from 'node:net';
 import {describeConnectError} from '../connection/connect-failure.js';
 import type {ConnectTarget} from '../connection/connect-options.js';
+import {describeRouteError} from '../connection/route.js';
 import {type RawData, WebSocket} from '../connection/ws-library.js';
 import type {Clock} from '../shared/clock.js';
 import type {ReplyMatcher} from './match.js';
@@ -186,7 +187,7 @@ export class BenchSocket {
 	#onError(error: Error): void {
 		if (this.#state === 'connecting') {
 			const target = this.#context.target;
-			this.#failure ??= describeConnectError(error, new URL(target.url), target.proxy === undefined ? undefined : new URL(target.proxy)).message;
+			this.#failure ??= (describeRouteError(error, target.route, new URL(target.url)) ?? describeConnectError(error, new URL(target.url), target.proxy === undefined ? undefined : new URL(target.proxy))).message;
 		}
 	}
 

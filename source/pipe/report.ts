@@ -5,6 +5,7 @@ happened, these answer with the lines (without the `wsterm: ` prefix) and the co
 */
 import {describeCloseCode, isCleanClose} from '../connection/close-codes.js';
 import type {ConnectTarget} from '../connection/connect-options.js';
+import {describeRoute} from '../connection/route.js';
 import type {CloseEvent, ConnectFailure, OpenEvent, ReconnectEvent} from '../connection/connection.js';
 import {escapeControl} from '../shared/escape-text.js';
 import {exitCodes} from '../shared/exit-codes.js';
@@ -44,7 +45,9 @@ export type Outcome = {
 
 /** The line (verbose only) for each attempt to connect. */
 export function connectingLine(attempt: number, target: ConnectTarget): string {
-	return `${attempt > 1 ? 'reconnecting' : 'connecting'} to ${target.displayUrl}${target.proxy === undefined ? '' : ` through ${target.proxy}`}`;
+	// A proxy is named by its URL (no password); --unix-socket, --resolve and --connect-to by describeRoute.
+	const route = target.proxy === undefined ? describeRoute(target) : `through ${target.proxy}`;
+	return `${attempt > 1 ? 'reconnecting' : 'connecting'} to ${target.displayUrl}${route === undefined ? '' : ` ${route}`}`;
 }
 
 /** The line for a planned reconnect: always shown after a failed attempt, else only with -v. */

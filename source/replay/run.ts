@@ -8,6 +8,7 @@ chosen pace, prints what arrives as pipe mode does (plain lines, or `--jsonl` re
 */
 import {describeCloseCode, isCleanClose} from '../connection/close-codes.js';
 import type {CloseEvent, Connection, ConnectFailure, OpenEvent} from '../connection/connection.js';
+import {describeRoute} from '../connection/route.js';
 import {escapeControl, hexBytes} from '../shared/escape-text.js';
 import {exitCodes} from '../shared/exit-codes.js';
 import {closeRecord, formatRecord, payloadRecord} from '../shared/event-record.js';
@@ -171,7 +172,8 @@ class Replay {
 	private readonly connectionOnOpen = ({protocol}: OpenEvent): void => {
 		if (this.options.verbose) {
 			const {outgoing} = this;
-			this.note(`connected to ${this.connection.target.displayUrl}${protocol === '' ? '' : ` (subprotocol ${escapeControl(protocol)})`}; replaying ${outgoing} message${outgoing === 1 ? '' : 's'} at the ${this.options.pace} pace`);
+			const route = describeRoute(this.connection.target);
+			this.note(`connected to ${this.connection.target.displayUrl}${route === undefined ? '' : ` ${route}`}${protocol === '' ? '' : ` (subprotocol ${escapeControl(protocol)})`}; replaying ${outgoing} message${outgoing === 1 ? '' : 's'} at the ${this.options.pace} pace`);
 		}
 
 		this.pacer.start();

@@ -24,6 +24,11 @@ export function formatAddress(address: string | undefined, port: number | undefi
 	return `${address.includes(':') ? `[${address}]` : address}:${port ?? '?'}`;
 }
 
+/** Who is at the other end: `127.0.0.1:5000`; a client of `serve --unix-socket` has no address, it is `unix socket`. */
+export function peerAddress(socket: {readonly remoteAddress?: string | undefined; readonly remotePort?: number | undefined}, onUnixSocket: boolean): string {
+	return onUnixSocket && socket.remoteAddress === undefined ? 'unix socket' : formatAddress(socket.remoteAddress, socket.remotePort);
+}
+
 export type OpenEvent = {
 	readonly id: number;
 	readonly from: string;

@@ -10,7 +10,7 @@ import {sentCloseCode} from '../connection/close-codes.js';
 import {WebSocket, type RawData} from '../connection/ws-library.js';
 import type {Responder, ResponderFactory} from '../replay/responder.js';
 import {Backpressure, type BackpressureLimits} from './backpressure.js';
-import {closeLine, formatAddress, messageLine, openLine, shown, type ServeLog} from './log.js';
+import {closeLine, messageLine, openLine, peerAddress, shown, type ServeLog} from './log.js';
 
 /** What every client of one server shares: the settings, the log and the set of clients. */
 export type PeerShared = {
@@ -25,6 +25,8 @@ export type PeerShared = {
 	readonly respond: ResponderFactory | undefined;
 	/** The server's URL without its path: a client's URL, for its hooks, is this and its request's target. */
 	readonly urlBase: string;
+	/** The server listens on a unix socket (serve --unix-socket): its clients have no address. */
+	readonly onUnixSocket: boolean;
 	/** The clients connected now: a peer adds itself when it opens and removes itself when it closes. */
 	readonly peers: Set<Peer>;
 	/** The server is shutting down (a client's hooks hear its close as the server's). */
@@ -62,7 +64,7 @@ export class Peer {
 		peers.add(this);
 		log(openLine({
 			id: this.id,
-			from: formatAddress(request.socket.remoteAddress, request.socket.remotePort),
+			from: peerAddress(request.socket, this.shared.onUnixSocket),
 			origin: request.headers.origin,
 			path: request.url ?? '/',
 			subprotocol: this.socket.protocol,

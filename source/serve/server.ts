@@ -8,7 +8,7 @@ peer.ts is one client's life, backpressure.ts keeps a fast sender from flooding 
 import {readFile} from 'node:fs/promises';
 import {createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import {createServer as createHttpsServer} from 'node:https';
-import type {AddressInfo, Socket} from 'node:net';
+import type {Socket} from 'node:net';
 import type {Duplex} from 'node:stream';
 import type {ServeHooksRunning, ServeHooksSetup} from '../automation/serve.js';
 import type {ResponderFactory} from '../replay/responder.js';
@@ -16,8 +16,9 @@ import {type Clock, systemClock} from '../shared/clock.js';
 import {interruptGraceMs} from '../shared/interrupt.js';
 import {type WebSocket, WebSocketServer} from '../connection/ws-library.js';
 import {admit, chooseSubprotocol} from './admission.js';
-import {formatAddress, rejectLine, type ServeLog} from './log.js';
+import {formatAddress, peerAddress, rejectLine, type ServeLog} from './log.js';
 import {Peer, type PeerShared} from './peer.js';
+import {listenOnSocket, SocketPathProblem, type UnixSocketOptions, unixSocketUrlBase} from './unix-socket.js';
 
 export type {ServeLog} from './log.js';
 
@@ -33,6 +34,8 @@ export type ServeOptions = {
 	/** Origins allowed (serialized, e.g. `http://localhost:3000`); empty: any. */
 	readonly origins: readonly string[];
 	readonly tls?: {readonly certPath: string; readonly keyPath: string};
+	/** `--unix-socket`: listen on this socket instead of host and port (unix-socket.ts). */
+	readonly unixSocket?: UnixSocketOptions;
 	/** Offer permessage-deflate. */
 	readonly compress: boolean;
 	/** Larger messages close the connection with 1009. */
@@ -182,8 +185,12 @@ class ListeningServer implements RunningServer {
 	constructor(private readonly server: Server, private readonly options: ServeOptions, private readonly log: ServeLog, private readonly clock: Clock) {
 		const {handshakeTimeoutMs = defaultHandshakeTimeoutMs, highWaterMark = defaultHighWaterMark, slowReceiverMs = defaultSlowReceiverMs} = options;
 		this.handshakeTimeoutMs = handshakeTimeoutMs;
-		this.port = (server.address() as AddressInfo).port;
-		const urlBase = `${options.tls === undefined ? 'ws' : 'wss'}://${hostForUrl(options.host)}:${this.port}`;
+		// On a unix socket, address() is its path: no port, and ws's form of URL for a socket.
+		const address = server.address();
+		this.port = typeof address === 'object' && address !== null ? address.port : 0;
+		const urlBase = options.unixSocket === undefined
+			? `${options.tls === undefined ? 'ws' : 'wss'}://${hostForUrl(options.host)}:${this.port}`
+			: unixSocketUrlBase(options.unixSocket.path, options.tls !== undefined);
 		this.url = `${urlBase}${options.path}`;
 		this.hooks = options.hooks?.start(log);
 		this.wss = new WebSocketServer({
@@ -202,6 +209,7 @@ class ListeningServer implements RunningServer {
 			hooks: this.hooks,
 			respond: options.respond,
 			urlBase,
+			onUnixSocket: options.unixSocket !== undefined,
 			peers: this.peers,
 			closing: () => this.closing,
 			onGone: () => this.onPeerGone?.(),
@@ -281,7 +289,7 @@ class ListeningServer implements RunningServer {
 
 	private readonly serverOnConnection = (socket: Socket): void => {
 		const timer = this.clock.setTimeout(() => {
-			this.log(`dropped ${formatAddress(socket.remoteAddress, socket.remotePort)}: the WebSocket handshake did not finish within ${this.handshakeTimeoutMs / 1000} s`);
+			this.log(`dropped ${peerAddress(socket, this.shared.onUnixSocket)}: the WebSocket handshake did not finish within ${this.handshakeTimeoutMs / 1000} s`);
 			socket.destroy();
 		}, this.handshakeTimeoutMs);
 		this.handshaking.set(socket, timer);
@@ -310,7 +318,7 @@ class ListeningServer implements RunningServer {
 			return;
 		}
 
-		this.log(rejectLine(formatAddress(request.socket.remoteAddress, request.socket.remotePort), admission.status, admission.reason));
+		this.log(rejectLine(peerAddress(request.socket, this.shared.onUnixSocket), admission.status, admission.reason));
 		rejectHandshake(socket, admission.status, admission.reason);
 	};
 
@@ -331,6 +339,13 @@ class ListeningServer implements RunningServer {
 /** Starts the server and resolves once it listens. Throws ServeError when it cannot. */
 export async function startServer(options: ServeOptions, log: ServeLog, clock: Clock = systemClock): Promise<RunningServer> {
 	const server = await createServer(options.tls, options.handshakeTimeoutMs ?? defaultHandshakeTimeoutMs);
-	await listen(server, options.host, options.port);
+	if (options.unixSocket === undefined) {
+		await listen(server, options.host, options.port);
+	} else {
+		await listenOnSocket(server, options.unixSocket).catch((error: unknown) => {
+			throw error instanceof SocketPathProblem ? new ServeError(error.message) : error;
+		});
+	}
+
 	return new ListeningServer(server, options, log, clock);
 }

@@ -8,6 +8,7 @@ connection reports meanwhile are kept for the UI (`takeEvents`).
 import {escapeControl} from '../shared/escape-text.js';
 import type {Io} from '../shared/io.js';
 import type {ConnectTarget} from '../connection/connect-options.js';
+import {describeRoute} from '../connection/route.js';
 import {type ConnectFailure, Connection, type CloseEvent, type ConnectionOptions} from '../connection/connection.js';
 import type {OpenEvent} from '../connection/events.js';
 import {historyPath, type LoadedHistory, loadHistory} from '../session/history.js';
@@ -106,8 +107,10 @@ type Reached = Pick<StartedSession, 'target' | 'urlNote' | 'server'>;
 /** The target, or the built-in echo server started for want of one, with the first frame painted meanwhile. */
 async function reachTarget(given: ConnectTarget | undefined, paint: (url: string, note: string | undefined) => void): Promise<Reached> {
 	if (given !== undefined) {
-		paint(given.displayUrl, undefined);
-		return {target: given, urlNote: undefined, server: undefined};
+		// The status bar says how it is reached when that is not the URL's host (a socket, --resolve, a proxy).
+		const urlNote = describeRoute(given);
+		paint(given.displayUrl, urlNote);
+		return {target: given, urlNote, server: undefined};
 	}
 
 	const urlNote = 'built-in echo server';
