@@ -33,10 +33,10 @@ const help = `
 	      --key FILE              Client private key (PEM)
 	      --passphrase TEXT       Passphrase of the client key
 	      --proxy URL             Proxy: http://, https://, socks5://, socks5h://
-	                              (the proxy resolves names), socks4a://, socks4://
+	                              (proxy resolves names), socks4a://, socks4://
 	                              (default: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY,
 	                              NO_PROXY from the environment)
-	      --proxy-ca FILE         Trust this CA for an https:// proxy's certificate
+	      --proxy-ca FILE         Trust this CA (PEM) for an https:// proxy
 	      --proxy-insecure        Do not verify an https:// proxy's certificate
 	      --compress              Offer permessage-deflate (off: costs CPU)
 	      --connect-timeout SEC   Give up connecting after SEC seconds (10)
