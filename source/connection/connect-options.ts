@@ -351,8 +351,9 @@ export async function buildTarget(input: string, flags: ConnectFlags, readFile: 
 
 	const proxyUrl = proxyFor(url, flags, env);
 	if (proxyUrl !== undefined) {
-		if (proxyUrl.protocol !== 'https:' && (flags.proxyCa !== undefined || flags.proxyInsecure === true)) {
-			notes.push(`ignoring ${flags.proxyCa === undefined ? '--proxy-insecure' : '--proxy-ca'}: it is for an https:// proxy, and ${displayUrl(proxyUrl)} is not one`);
+		const proxyTlsFlags = [flags.proxyCa === undefined ? '' : '--proxy-ca', flags.proxyInsecure === true ? '--proxy-insecure' : ''].filter(Boolean);
+		if (proxyUrl.protocol !== 'https:' && proxyTlsFlags.length > 0) {
+			notes.push(`ignoring ${proxyTlsFlags.join(' and ')}: ${proxyTlsFlags.length > 1 ? 'they are' : 'it is'} for an https:// proxy, and ${displayUrl(proxyUrl)} is not one`);
 		}
 
 		const proxyCa = flags.proxyCa === undefined || proxyUrl.protocol !== 'https:' ? undefined : await readCa('--proxy-ca', flags.proxyCa, readFile);
