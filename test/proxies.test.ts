@@ -51,6 +51,10 @@ test('buildTarget: a proxy from the environment given to it; no scheme means htt
 	assert.ok(socks.options.agent !== undefined);
 	const {target: none} = await buildTarget('ws://api.example.test/', flags, noFiles, {HTTP_PROXY: 'proxy.test:3128', NO_PROXY: '*'});
 	assert.equal(none.proxy, undefined);
+	// --proxy '' turns the environment's proxy off, as in curl.
+	const {target: off} = await buildTarget('ws://api.example.test/', {...flags, proxy: ''}, noFiles, {ALL_PROXY: 'socks5h://proxy.test'});
+	assert.equal(off.proxy, undefined);
+	assert.equal(off.options.agent, undefined);
 	await assert.rejects(buildTarget('ws://api.example.test/', flags, noFiles, {ALL_PROXY: 'socks://me:secret@proxy.test'}), (error: Error) => {
 		assert.match(error.message, /unsupported proxy scheme "socks:" .*\(ALL_PROXY\)/);
 		assert.ok(!error.message.includes('secret'));

@@ -148,10 +148,10 @@ export function redactCredentials(text: string): string {
 	return text.replace(/^([^@\s]*?\/\/|[a-z][a-z\d+.-]*:\/?)?([^/@\s:]*):[^/@\s]*@/i, '$1$2:***@');
 }
 
-/** The proxy for `url`: --proxy, else the environment's (proxy-environment.ts); undefined for none. */
+/** The proxy for `url`: --proxy, else the environment's (proxy-environment.ts); undefined for none (`--proxy ''`, as curl). */
 function proxyFor(url: URL, flags: ConnectFlags, env: Environment): URL | undefined {
 	if (flags.proxy !== undefined) {
-		return parseProxy(flags.proxy, '--proxy');
+		return flags.proxy.trim() === '' ? undefined : parseProxy(flags.proxy, '--proxy');
 	}
 
 	const named = proxyFromEnvironment(url, env);
