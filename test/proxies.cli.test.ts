@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import {type ChildProcess, spawn, spawnSync} from 'node:child_process';
+import {once} from 'node:events';
 import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -193,5 +195,53 @@ describe('an https:// proxy', () => {
 		assert.match(wrong.stderr, new RegExp(`the proxy 127\\.0\\.0\\.1:${proxy.port} answered HTTP 407 .*credentials`));
 		assert.ok(!`${wrong.stdout}${wrong.stderr}`.includes(wrongPassword), wrong.stderr);
 		assert.ok(!wrong.stderr.includes(Buffer.from(`me:${wrongPassword}`).toString('base64')), wrong.stderr);
+	});
+});
+
+// The recipe of docs/connecting.md, tried for real where mitmproxy is installed (apt-get install mitmproxy).
+const mitmdumpInstalled = spawnSync('mitmdump', ['--version'], {stdio: 'ignore'}).status === 0;
+
+describe('through mitmproxy, an intercepting proxy', {skip: mitmdumpInstalled ? false : 'mitmdump is not installed'}, () => {
+	const confdir = mkdtempSync(join(tmpdir(), 'wsterm-mitmproxy-'));
+	const certificate = makeCertificate();
+	let mitmdump: ChildProcess;
+	let output = '';
+	let proxyUrl: string;
+	let server: TestServer;
+	before(async () => {
+		server = await startServer({tls: {key: certificate.key, cert: certificate.cert}, onConnection: echo});
+		const port = await closedPort();
+		proxyUrl = `http://127.0.0.1:${port}`;
+		// --ssl-insecure: mitmproxy itself checks the server's certificate, a self-signed one here.
+		mitmdump = spawn('mitmdump', ['--set', `confdir=${confdir}`, '--listen-host', '127.0.0.1', '--listen-port', String(port), '--ssl-insecure'], {
+			env: {...process.env, PYTHONUNBUFFERED: '1'},
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		const listening = new Promise<void>((resolve, reject) => {
+			const timer = setTimeout(() => reject(new Error(`mitmdump did not start: ${output}`)), 20_000);
+			mitmdump.stdout!.on('data', (chunk: Buffer) => {
+				output += chunk.toString();
+				if (output.includes('listening')) {
+					clearTimeout(timer);
+					resolve();
+				}
+			});
+		});
+		await listening;
+	});
+	after(async () => {
+		mitmdump.kill();
+		await Promise.all([once(mitmdump, 'close'), server.close()]);
+	});
+
+	test('wss:// through it with --ca its CA: the messages pass, and it sees them', async () => {
+		const url = `wss://localhost:${server.port}/`;
+		const trusted = await runCli([url, '--proxy', proxyUrl, '--ca', join(confdir, 'mitmproxy-ca-cert.pem'), '-x', 'intercepted']);
+		assert.equal(trusted.code, 0, trusted.stderr);
+		assert.equal(trusted.stdout, 'intercepted\n');
+		assert.match(output, /WebSocket text message/);
+		const untrusted = await runCli([url, '--proxy', proxyUrl, '-x', 'hi']);
+		assert.equal(untrusted.code, 1);
+		assert.match(untrusted.stderr, /TLS: .*trust the certificate with --ca FILE/);
 	});
 });
