@@ -62,6 +62,8 @@ test('buildTarget: a proxy from the environment given to it; no scheme means htt
 	});
 	const {notes} = await buildTarget('ws://api.example.test/', {...flags, proxy: 'http://proxy.test:3128', proxyInsecure: true}, noFiles);
 	assert.deepEqual(notes, ['ignoring --proxy-insecure: it is for an https:// proxy, and http://proxy.test:3128/ is not one']);
+	const {notes: withoutProxy} = await buildTarget('ws://api.example.test/', {...flags, proxyCa: 'ca.pem', proxyInsecure: true}, noFiles);
+	assert.deepEqual(withoutProxy, ['ignoring --proxy-ca and --proxy-insecure: they are for an https:// proxy, and no proxy is used']);
 });
 
 test('SOCKS failures name the proxy and its reply', () => {

@@ -258,6 +258,23 @@ function tlsFileProblem(error: Error, flags: ConnectFlags): string {
 	return `--cert ${flags.cert!} / --key ${flags.key!}: not a usable PEM certificate and key (${error.message})`;
 }
 
+/** The agent through `proxy`, with --proxy-ca read for an https:// proxy. */
+async function proxyAgent(proxy: URL, flags: ConnectFlags, readFile: ReadFile): Promise<ClientOptions['agent']> {
+	const ca = flags.proxyCa === undefined || proxy.protocol !== 'https:' ? undefined : await readCa('--proxy-ca', flags.proxyCa, readFile);
+	return createProxyAgent(proxy, {ca, rejectUnauthorized: flags.proxyInsecure !== true});
+}
+
+/** --proxy-ca and --proxy-insecure concern an https:// proxy: given without one, a note says they did nothing. */
+function proxyTlsNotes(proxy: URL | undefined, flags: ConnectFlags): string[] {
+	const given = [flags.proxyCa === undefined ? '' : '--proxy-ca', flags.proxyInsecure === true ? '--proxy-insecure' : ''].filter(Boolean);
+	if (given.length === 0 || proxy?.protocol === 'https:') {
+		return [];
+	}
+
+	const why = proxy === undefined ? 'no proxy is used' : `${displayUrl(proxy)} is not one`;
+	return [`ignoring ${given.join(' and ')}: ${given.length > 1 ? 'they are' : 'it is'} for an https:// proxy, and ${why}`];
+}
+
 export type BuiltTarget = {
 	readonly target: ConnectTarget;
 	/** One-line notes for stderr (headers dropped, and so on). */
@@ -351,15 +368,10 @@ export async function buildTarget(input: string, flags: ConnectFlags, readFile: 
 
 	const proxyUrl = proxyFor(url, flags, env);
 	if (proxyUrl !== undefined) {
-		const proxyTlsFlags = [flags.proxyCa === undefined ? '' : '--proxy-ca', flags.proxyInsecure === true ? '--proxy-insecure' : ''].filter(Boolean);
-		if (proxyUrl.protocol !== 'https:' && proxyTlsFlags.length > 0) {
-			notes.push(`ignoring ${proxyTlsFlags.join(' and ')}: ${proxyTlsFlags.length > 1 ? 'they are' : 'it is'} for an https:// proxy, and ${displayUrl(proxyUrl)} is not one`);
-		}
-
-		const proxyCa = flags.proxyCa === undefined || proxyUrl.protocol !== 'https:' ? undefined : await readCa('--proxy-ca', flags.proxyCa, readFile);
-		options.agent = await createProxyAgent(proxyUrl, {ca: proxyCa, rejectUnauthorized: flags.proxyInsecure !== true});
+		options.agent = await proxyAgent(proxyUrl, flags, readFile);
 	}
 
+	notes.push(...proxyTlsNotes(proxyUrl, flags));
 	const proxy = proxyUrl === undefined ? undefined : displayUrl(proxyUrl);
 	return {
 		target: {
