@@ -9,8 +9,8 @@ dist/cli.js, the command, is source/bin.ts: it listens for signals before it loa
 
 Packages stay in node_modules (ws, https-proxy-agent, the codec and protocol libraries, loaded
 only when used), except the small ones whose imports would otherwise be loaded at every start:
-meow (the command line's parser), lossless-json (some ten modules, imported by the codec and
-replay glue, which is in the bundle) and proxy-from-env; their licences go to
+meow (the command line's parser) and lossless-json (some ten modules, imported by the codec and
+replay glue, which is in the bundle); their licences go to
 dist/third-party-licenses.txt (meow's with those of the packages its own build bundles).
 */
 import {builtinModules} from 'node:module';
@@ -21,7 +21,7 @@ import {build, type Plugin} from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
-const inlined = ['meow', 'lossless-json', 'proxy-from-env'];
+const inlined = ['meow', 'lossless-json'];
 const common = {
 	bundle: true,
 	platform: 'node',

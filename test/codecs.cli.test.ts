@@ -201,7 +201,7 @@ describe('start-up', () => {
 	test('no codec library is loaded without a codec flag; --decode msgpack loads only its own', async () => {
 		const {url} = await server([msgpack.encode(1)]);
 		const plain = await packagesLoaded([url, '-n', '1']);
-		// A plain run imports no package (ws is required; lossless-json and proxy-from-env are in the bundle); the hook's working shows below.
+		// A plain run imports no package (ws is required; lossless-json is in the bundle); the hook's working shows below.
 		assert.equal(plain.length, 0, `the resolve hook saw: ${plain.join(', ')}`);
 		for (const library of ['@msgpack/msgpack', 'cbor2', 'protobufjs']) {
 			assert.ok(!plain.includes(library), `${library} loaded without a codec flag`);

@@ -49,7 +49,7 @@ test('no error line shows a password: the wss// hint, an unsupported scheme, a b
 		}
 	}
 
-	for (const proxy of ['socks5://me:secret@proxy:1080', 'http://me:secret@[bad']) {
+	for (const proxy of ['ftp://me:secret@proxy:1080', 'http://me:secret@[bad']) {
 		await assert.rejects(buildTarget('h', {...flags, proxy}, noFiles), (error: Error) => {
 			lines.push(error.message);
 			return error instanceof UsageError;
@@ -131,6 +131,6 @@ test('buildTarget rejects bad subprotocols, half a key pair and bad proxies', as
 	await assert.rejects(buildTarget('h', {...flags, subprotocol: ['a b']}, noFiles), UsageError);
 	await assert.rejects(buildTarget('h', {...flags, subprotocol: ['a', 'a']}, noFiles), UsageError);
 	await assert.rejects(buildTarget('h', {...flags, cert: 'c.pem'}, () => Buffer.from('')), /--cert and --key go together/);
-	await assert.rejects(buildTarget('h', {...flags, proxy: 'socks5://p:1080'}, noFiles), /unsupported proxy scheme/);
+	await assert.rejects(buildTarget('h', {...flags, proxy: 'ftp://p:1080'}, noFiles), /unsupported proxy scheme/);
 	await assert.rejects(buildTarget('h', {...flags, auth: 'nopassword'}, noFiles), /--auth takes user:password/);
 });

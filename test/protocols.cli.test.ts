@@ -14,7 +14,7 @@ describe('--protocol on the command line', () => {
 		const started = await startServer();
 		servers.push(started);
 		const plain = await packagesLoaded([started.url, '-n', '1'], 'hi\n');
-		// A plain run imports no package (ws is required; lossless-json and proxy-from-env are in the bundle); the hook's working shows below.
+		// A plain run imports no package (ws is required; lossless-json is in the bundle); the hook's working shows below.
 		assert.equal(plain.length, 0, `the resolve hook saw: ${plain.join(', ')}`);
 		for (const library of protocolLibraries) {
 			assert.ok(!plain.includes(library), `${library} loaded without --protocol`);

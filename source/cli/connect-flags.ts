@@ -10,7 +10,7 @@ import {flagNumber} from './numbers.js';
 import {socketIoAuth, withProtocolSubprotocol} from './pipeline-options.js';
 
 /** The connection's flags; a mode that does not take one of them leaves it out. */
-export type ConnectFlagValues = Partial<FlagsOf<'header' | 'cookie' | 'origin' | 'subprotocol' | 'userAgent' | 'auth' | 'followRedirects' | 'insecure' | 'ca' | 'cert' | 'key' | 'passphrase' | 'proxy' | 'unixSocket' | 'resolve' | 'connectTo' | 'compress' | 'compressed' | 'request' | 'connectTimeout' | 'maxPayload' | 'protocol'>>;
+export type ConnectFlagValues = Partial<FlagsOf<'header' | 'cookie' | 'origin' | 'subprotocol' | 'userAgent' | 'auth' | 'followRedirects' | 'insecure' | 'ca' | 'cert' | 'key' | 'passphrase' | 'proxy' | 'proxyCa' | 'proxyInsecure' | 'unixSocket' | 'resolve' | 'connectTo' | 'compress' | 'compressed' | 'request' | 'connectTimeout' | 'maxPayload' | 'protocol'>>;
 
 /** --connect-timeout in seconds (10 by default); it bounds a --protocol's handshake too. */
 export function connectTimeout(flags: Pick<ConnectFlagValues, 'connectTimeout'>, named: FlagNamer<'connectTimeout'> = longName): number {
@@ -54,6 +54,8 @@ export function connectFlags(flags: ConnectFlagValues, named: FlagNamer = longNa
 		...(flags.unixSocket === undefined ? {} : {unixSocket: flags.unixSocket}),
 		...((flags.resolve ?? []).length === 0 ? {} : {resolve: flags.resolve}),
 		...((flags.connectTo ?? []).length === 0 ? {} : {connectTo: flags.connectTo}),
+		...(flags.proxyCa === undefined ? {} : {proxyCa: flags.proxyCa}),
+		...(flags.proxyInsecure === true ? {proxyInsecure: true} : {}),
 		...(maxPayload === undefined ? {} : {maxPayload}),
 	};
 }

@@ -25,6 +25,8 @@ export const flagTable = {
 	resolve: {type: 'string', isMultiple: true, default: [] as string[]},
 	connectTo: {type: 'string', isMultiple: true, default: [] as string[]},
 	unixMode: {type: 'string'},
+	proxyCa: {type: 'string'},
+	proxyInsecure: {type: 'boolean', default: false},
 	compress: {type: 'boolean', default: false},
 	// DevTools "Copy as cURL" compatibility.
 	compressed: {type: 'boolean', default: false},
@@ -116,13 +118,13 @@ export type FlagsOf<Name extends FlagName> = {
 /** A flag as the user typed it (`-n`), else its long name (`--count`): for error lines. */
 export type FlagNamer<Name extends string = FlagName> = (name: Name) => string;
 
-export const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'resolve', 'connectTo', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo', 'vhost', 'profile', 'var', 'template', 'message', 'socketioPath', 'socketioVersion'] as const satisfies readonly FlagName[];
+export const clientOnly = ['header', 'cookie', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'proxyCa', 'proxyInsecure', 'resolve', 'connectTo', 'compressed', 'request', 'connectTimeout', 'pingTimeout', 'reconnect', 'maxRetries', 'closeTimeout', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'jsonl', 'showControl', 'scrollback', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo', 'vhost', 'profile', 'var', 'template', 'message', 'socketioPath', 'socketioVersion'] as const satisfies readonly FlagName[];
 export const serveOnly = ['port', 'host', 'path', 'broadcast', 'tlsCert', 'tlsKey', 'maxConnections', 'replay', 'unixMode'] as const satisfies readonly FlagName[];
 // The pipeline's flags (pipe mode and the full-screen session take them; replay does not).
 const pipelineFlags = ['reply', 'script', 'until', 'record', 'decode', 'encode', 'proto', 'type', 'protocol', 'init', 'subscribe', 'sendTo', 'vhost', 'socketioPath', 'socketioVersion'] as const satisfies readonly FlagName[];
 export const benchOnly = ['connections', 'ramp', 'duration', 'messages', 'window', 'rate', 'match', 'timeout', 'json', 'hist', 'maxP99', 'maxErrors', 'minRate'] as const satisfies readonly FlagName[];
 // What wsterm bench takes besides its own: the messages and the connection's options.
-const benchAlso = ['execute', 'binary', 'protocol', 'encode', 'header', 'cookie', 'origin', 'subprotocol', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'unixSocket', 'resolve', 'connectTo', 'compress', 'connectTimeout', 'maxPayload', 'profile', 'var', 'template', 'message'] as const satisfies readonly FlagName[];
+const benchAlso = ['execute', 'binary', 'protocol', 'encode', 'header', 'cookie', 'origin', 'subprotocol', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'proxyCa', 'proxyInsecure', 'unixSocket', 'resolve', 'connectTo', 'compress', 'connectTimeout', 'maxPayload', 'profile', 'var', 'template', 'message'] as const satisfies readonly FlagName[];
 export const notForBench = (Object.keys(flagTable) as FlagName[]).filter(name => !(benchOnly as readonly string[]).includes(name) && !(benchAlso as readonly string[]).includes(name));
 export const replayOnly = ['pace', 'replyTimeout', 'check', 'ignore', 'entry'] as const satisfies readonly FlagName[];
 export const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color', 'template', 'message', ...pipelineFlags] as const satisfies readonly FlagName[];

@@ -41,8 +41,12 @@ const help = `
 	      --cert FILE             Client certificate (PEM), with --key
 	      --key FILE              Client private key (PEM)
 	      --passphrase TEXT       Passphrase of the client key
-	      --proxy URL             HTTP(S) proxy (default: HTTPS_PROXY, HTTP_PROXY,
+	      --proxy URL             Proxy: http://, https://, socks5://, socks5h://
+	                              (proxy resolves names), socks4a://, socks4://
+	                              (default: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY,
 	                              NO_PROXY from the environment)
+	      --proxy-ca FILE         Trust this CA (PEM) for an https:// proxy
+	      --proxy-insecure        Do not verify an https:// proxy's certificate
 	      --compress              Offer permessage-deflate (off: costs CPU)
 	      --connect-timeout SEC   Give up connecting after SEC seconds (10)
 	      --max-payload BYTES     Largest message accepted (100 MiB)

@@ -6,7 +6,7 @@ import {connectFlags} from './connect-flags.js';
 import {flagNumber} from './numbers.js';
 
 /** The bench's flags as the command line gave them (typed by the flag table, unchecked). */
-export type BenchFlags = Partial<FlagsOf<typeof benchOnly[number] | 'execute' | 'binary' | 'protocol' | 'encode' | 'header' | 'cookie' | 'origin' | 'subprotocol' | 'userAgent' | 'auth' | 'followRedirects' | 'insecure' | 'ca' | 'cert' | 'key' | 'passphrase' | 'proxy' | 'compress' | 'connectTimeout' | 'maxPayload'>>;
+export type BenchFlags = Partial<FlagsOf<typeof benchOnly[number] | 'execute' | 'binary' | 'protocol' | 'encode' | 'header' | 'cookie' | 'origin' | 'subprotocol' | 'userAgent' | 'auth' | 'followRedirects' | 'insecure' | 'ca' | 'cert' | 'key' | 'passphrase' | 'proxy' | 'proxyCa' | 'proxyInsecure' | 'compress' | 'connectTimeout' | 'maxPayload'>>;
 
 /** How each flag is named in an error line. */
 const names = {

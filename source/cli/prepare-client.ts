@@ -29,7 +29,7 @@ export async function prepareClient(line: ParsedLine): Promise<PreparedClient> {
 		},
 	});
 	const connection = options.initialFile === undefined ? options.connection : {...options.connection, initialMessages: initialMessages(options.initialFile)};
-	const built = options.connectTo === undefined ? undefined : await buildTarget(options.connectTo, options.connect, readCertificateFile);
+	const built = options.connectTo === undefined ? undefined : await buildTarget(options.connectTo, options.connect, readCertificateFile, process.env);
 	return {
 		options,
 		connection,

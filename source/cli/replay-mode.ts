@@ -20,7 +20,7 @@ export async function runReplayMode(line: ParsedLine): Promise<number> {
 		throw new UsageError(`${options.file} does not say which URL it recorded: give one, wsterm replay FILE ws://host:port/path`);
 	}
 
-	const built = await buildTarget(target, withRecordedProtocol(options.connect, conversation), readCertificateFile);
+	const built = await buildTarget(target, withRecordedProtocol(options.connect, conversation), readCertificateFile, process.env);
 	for (const note of built.notes) {
 		process.stderr.write(`wsterm: ${note}\n`);
 	}

@@ -1,4 +1,5 @@
 import type {IncomingMessage} from 'node:http';
+import {escapeControl} from '../shared/escape-text.js';
 import {describeTlsError, isTlsError, plainToTlsHint} from './tls-failure.js';
 
 /** Why a connection could not be made. */
@@ -11,6 +12,16 @@ export type ConnectFailure = {
 	/** The HTTP status when the server (or the proxy) answered with one. */
 	readonly status?: number;
 };
+
+/**
+A proxy agent's error when its tunnel could not be opened, with the failure already in words (a
+SOCKS proxy's reply, which only the agent knows how to read).
+*/
+export class TunnelError extends Error {
+	constructor(readonly failure: ConnectFailure) {
+		super(failure.message);
+	}
+}
 
 /** `host:port` of a URL, with the scheme's default port. */
 export function hostAndPort(url: URL): string {
@@ -43,7 +54,21 @@ function describeProxyError(code: string, error: Error, proxy: URL): ConnectFail
 		return {kind: 'proxy', message: `${where} closed the connection before the tunnel was open`};
 	}
 
+	if (proxy.protocol === 'https:' && isTlsError(error)) {
+		return {kind: 'proxy', message: describeProxyTlsError(error, where)};
+	}
+
 	return {kind: 'proxy', message: `${where}: ${code ? `${error.message} (${code})` : error.message}`};
+}
+
+/** TLS to an https:// proxy failed: its own certificate is checked by --proxy-ca and --proxy-insecure, not --ca and -k. */
+function describeProxyTlsError(error: NodeJS.ErrnoException, where: string): string {
+	if (/wrong version number|packet length too long/i.test(error.message)) {
+		return `TLS handshake with ${where} failed: it does not speak TLS (try an http:// proxy URL)`;
+	}
+
+	const reason = escapeControl(/SSL routines:[^:]*:([^:\n]+)/.exec(error.message)?.[1] ?? error.message.split('\n')[0]!);
+	return `TLS to ${where}: ${reason} (${error.code ?? 'TLS error'}); trust its certificate with --proxy-ca FILE, or skip verification with --proxy-insecure`;
 }
 
 /**
@@ -51,12 +76,17 @@ Classifies an error raised before the connection opened into one line for people
 given when the connection goes through one and its tunnel is not open yet.
 */
 export function describeConnectError(error: NodeJS.ErrnoException, url: URL, proxy?: URL): ConnectFailure {
+	if (error instanceof TunnelError) {
+		return error.failure;
+	}
+
 	const code = error.code ?? '';
 	if (/handshake has timed out/i.test(error.message)) {
 		return timeoutFailure(url);
 	}
 
-	if (proxy !== undefined) {
+	// A SOCKS proxy's failures are TunnelErrors (above): any other error is after its tunnel opened.
+	if (proxy !== undefined && !proxy.protocol.startsWith('socks')) {
 		return describeProxyError(code, error, proxy);
 	}
 

@@ -1,8 +1,9 @@
-import {getProxyForUrl} from 'proxy-from-env';
 import {UsageError} from '../shared/exit-codes.js';
 import {
 	fromUnixSocketUrl, type Route, type RouteFlags, routeConnector, routeFromFlags, unixSocketFromUrl,
 } from './route.js';
+import {createProxyAgent} from './proxy-agent.js';
+import {type Environment, proxyFromEnvironment} from './proxy-environment.js';
 import type {ClientOptions} from './ws-library.js';
 
 /** The connection flags as the command line gave them; every mode that connects shares them. */
@@ -20,6 +21,10 @@ export type ConnectFlags = {
 	readonly key?: string | undefined;
 	readonly passphrase?: string | undefined;
 	readonly proxy?: string | undefined;
+	/** Trust this CA (PEM) for an https:// proxy's own certificate. */
+	readonly proxyCa?: string | undefined;
+	/** Do not check an https:// proxy's own certificate. */
+	readonly proxyInsecure?: boolean | undefined;
 	readonly compress: boolean;
 	readonly connectTimeout: number;
 	readonly maxPayload?: number | undefined;
@@ -148,31 +153,58 @@ export function redactCredentials(text: string): string {
 	return text.replace(/^([^@\s]*?\/\/|[a-z][a-z\d+.-]*:\/?)?([^/@\s:]*):[^/@\s]*@/i, '$1$2:***@');
 }
 
-function proxyFor(url: URL, flags: ConnectFlags): string | undefined {
+/** The proxy for `url`: --proxy, else the environment's (proxy-environment.ts); undefined for none (`--proxy ''`, as curl). */
+function proxyFor(url: URL, flags: ConnectFlags, env: Environment): URL | undefined {
 	if (flags.proxy !== undefined) {
-		return flags.proxy;
+		return flags.proxy.trim() === '' ? undefined : parseProxy(flags.proxy, '--proxy');
 	}
 
-	// HTTPS_PROXY, HTTP_PROXY and NO_PROXY name proxies by the scheme of the upgrade request.
-	const asHttp = new URL(url.href);
-	asHttp.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
-	const proxy = getProxyForUrl(asHttp.href);
-	return proxy === '' ? undefined : proxy;
+	const named = proxyFromEnvironment(url, env);
+	return named === undefined ? undefined : parseProxy(named.proxy, named.variable);
 }
 
-function parseProxy(text: string): URL {
+/** The proxy schemes wsterm speaks: a socks5:// proxy is given addresses, a socks5h:// one names. */
+const proxySchemes = new Set(['http:', 'https:', 'socks5:', 'socks5h:', 'socks4:', 'socks4a:']);
+
+/** A proxy URL; no scheme means http://, as curl reads it. `from` says where it came from, for error lines. */
+export function parseProxy(text: string, from = '--proxy'): URL {
 	let proxy: URL;
 	try {
-		proxy = new URL(text.includes('://') ? text : `http://${text}`);
+		proxy = new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(text) ? text : `http://${text}`);
 	} catch {
-		throw new UsageError(`not a valid proxy URL: ${redactCredentials(text)}`);
+		throw new UsageError(`not a valid proxy URL (${from}): ${redactCredentials(text)}`);
 	}
 
-	if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
-		throw new UsageError(`unsupported proxy scheme "${proxy.protocol}" in ${displayUrl(proxy)}: use an http:// or https:// proxy`);
+	if (!proxySchemes.has(proxy.protocol)) {
+		throw new UsageError(`unsupported proxy scheme "${proxy.protocol}" in ${displayUrl(proxy)} (${from}): use http://, https://, socks5://, socks5h://, socks4:// or socks4a://`);
+	}
+
+	if (proxy.hostname === '') {
+		throw new UsageError(`the proxy URL has no host: ${displayUrl(proxy)} (${from})`);
 	}
 
 	return proxy;
+}
+
+/** A CA file given by `flag`, checked now: one that is not PEM certificates is the user's to fix (exit 2). */
+async function readCa(flag: string, path: string, readFile: ReadFile): Promise<Buffer> {
+	const {X509Certificate} = await import('node:crypto');
+	const ca = readFile(path);
+	const blocks = ca.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+	if (blocks.length === 0) {
+		throw new UsageError(`${flag} ${path}: not a PEM certificate (no "-----BEGIN CERTIFICATE-----" in it)`);
+	}
+
+	for (const block of blocks) {
+		try {
+			// eslint-disable-next-line no-new
+			new X509Certificate(block);
+		} catch (error) {
+			throw new UsageError(`${flag} ${path}: not a readable certificate (${(error as Error).message})`);
+		}
+	}
+
+	return ca;
 }
 
 type TlsFiles = Pick<ClientOptions, 'ca' | 'cert' | 'key' | 'passphrase'>;
@@ -190,25 +222,10 @@ async function readTlsFiles(flags: ConnectFlags, readFile: ReadFile): Promise<Tl
 		return flags.passphrase === undefined ? {} : {passphrase: flags.passphrase};
 	}
 
-	const [{X509Certificate}, {createSecureContext}] = await Promise.all([import('node:crypto'), import('node:tls')]);
+	const {createSecureContext} = await import('node:tls');
 	const files: {ca?: Buffer; cert?: Buffer; key?: Buffer; passphrase?: string} = {};
 	if (flags.ca !== undefined) {
-		const ca = readFile(flags.ca);
-		const blocks = ca.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-		if (blocks.length === 0) {
-			throw new UsageError(`--ca ${flags.ca}: not a PEM certificate (no "-----BEGIN CERTIFICATE-----" in it)`);
-		}
-
-		for (const block of blocks) {
-			try {
-				// eslint-disable-next-line no-new
-				new X509Certificate(block);
-			} catch (error) {
-				throw new UsageError(`--ca ${flags.ca}: not a readable certificate (${(error as Error).message})`);
-			}
-		}
-
-		files.ca = ca;
+		files.ca = await readCa('--ca', flags.ca, readFile);
 	}
 
 	if (flags.cert !== undefined && flags.key !== undefined) {
@@ -246,6 +263,23 @@ function tlsFileProblem(error: Error, flags: ConnectFlags): string {
 	return `--cert ${flags.cert!} / --key ${flags.key!}: not a usable PEM certificate and key (${error.message})`;
 }
 
+/** The agent through `proxy`, with --proxy-ca read for an https:// proxy. */
+async function proxyAgent(proxy: URL, flags: ConnectFlags, readFile: ReadFile): Promise<ClientOptions['agent']> {
+	const ca = flags.proxyCa === undefined || proxy.protocol !== 'https:' ? undefined : await readCa('--proxy-ca', flags.proxyCa, readFile);
+	return createProxyAgent(proxy, {ca, rejectUnauthorized: flags.proxyInsecure !== true});
+}
+
+/** --proxy-ca and --proxy-insecure concern an https:// proxy: given without one, a note says they did nothing. */
+function proxyTlsNotes(proxy: URL | undefined, flags: ConnectFlags): string[] {
+	const given = [flags.proxyCa === undefined ? '' : '--proxy-ca', flags.proxyInsecure === true ? '--proxy-insecure' : ''].filter(Boolean);
+	if (given.length === 0 || proxy?.protocol === 'https:') {
+		return [];
+	}
+
+	const why = proxy === undefined ? 'no proxy is used' : `${displayUrl(proxy)} is not one`;
+	return [`ignoring ${given.join(' and ')}: ${given.length > 1 ? 'they are' : 'it is'} for an https:// proxy, and ${why}`];
+}
+
 export type BuiltTarget = {
 	readonly target: ConnectTarget;
 	/** One-line notes for stderr (headers dropped, and so on). */
@@ -254,9 +288,10 @@ export type BuiltTarget = {
 
 /**
 Builds what ws needs from a URL and the connection flags. Throws UsageError for anything the
-user must fix. The proxy library is loaded only when a proxy is used.
+user must fix. The proxy comes from --proxy, else from `env` (the process's environment; a test's
+or none by default); its library is loaded only when a proxy is used.
 */
-export async function buildTarget(input: string, flags: ConnectFlags, readFile: ReadFile): Promise<BuiltTarget> {
+export async function buildTarget(input: string, flags: ConnectFlags, readFile: ReadFile, env: Environment = {}): Promise<BuiltTarget> {
 	// `ws+unix:PATH:/path` (what serve --unix-socket prints) is --unix-socket PATH ws://localhost/path.
 	const unixUrl = fromUnixSocketUrl(input);
 	const url = normalizeUrl(unixUrl?.url ?? input);
@@ -344,16 +379,13 @@ export async function buildTarget(input: string, flags: ConnectFlags, readFile: 
 		options.createConnection = routeConnector(route) as unknown as ClientOptions['createConnection'];
 	}
 
-	const proxyText = route === undefined ? proxyFor(url, flags) : undefined;
-	let proxy: string | undefined;
-	if (proxyText !== undefined) {
-		const proxyUrl = parseProxy(proxyText);
-		const {HttpsProxyAgent} = await import('https-proxy-agent');
-		// CONNECT tunnels both ws:// and wss://; TLS options still reach the server's socket.
-		options.agent = new HttpsProxyAgent(proxyUrl);
-		proxy = displayUrl(proxyUrl);
+	const proxyUrl = route === undefined ? proxyFor(url, flags, env) : undefined;
+	if (proxyUrl !== undefined) {
+		options.agent = await proxyAgent(proxyUrl, flags, readFile);
 	}
 
+	notes.push(...proxyTlsNotes(proxyUrl, flags));
+	const proxy = proxyUrl === undefined ? undefined : displayUrl(proxyUrl);
 	return {
 		target: {
 			url: url.href,

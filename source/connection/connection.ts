@@ -1,8 +1,8 @@
 /*
 The connection layer: one WebSocket connection and its life (connect through proxies and TLS,
 send with backpressure, keepalive pings, the close handshake, --reconnect), told as events. It owns
-everything in this folder and may import only shared/ and its packages (ws, proxy-from-env, the
-proxy agents); never pipe/, session/, serve/, cli/ or ui/, which all build on it (a test holds it).
+everything in this folder and may import only shared/ and its packages (ws, the proxy agents
+https-proxy-agent and socks-proxy-agent); never pipe/, session/, serve/, cli/ or ui/, which all build on it (a test holds it).
 */
 import {EventEmitter} from 'node:events';
 import type {ClientRequest, IncomingMessage} from 'node:http';

@@ -27,7 +27,7 @@ import {LoadStats} from './stats.js';
 
 export type {BenchOptions} from './options.js';
 
-export type BenchIo = Pick<Io, 'stdin' | 'stdout' | 'stderr' | 'signals' | 'clock'>;
+export type BenchIo = Pick<Io, 'stdin' | 'stdout' | 'stderr' | 'signals' | 'env' | 'clock'>;
 
 /** How long the connections get to close with 1000 at the end before they are dropped. */
 const closeGraceMs = 2000;
@@ -57,7 +57,7 @@ with a UsageError (exit 2) for what the user must fix before anything is sent: t
 connection flags' files, messages --match or --protocol cannot use, a --hist file.
 */
 export async function runBench(options: BenchOptions, io: BenchIo): Promise<number> {
-	const {target, notes} = await buildTarget(options.url, options.connect, path => readFlagFile('--ca/--cert/--key', path));
+	const {target, notes} = await buildTarget(options.url, options.connect, path => readFlagFile('--ca/--cert/--key', path), io.env);
 	for (const note of notes) {
 		io.stderr.write(`wsterm: ${note}\n`);
 	}

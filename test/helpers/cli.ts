@@ -58,7 +58,8 @@ export function startCli(args: readonly string[], {input, env, timeout = 30_000}
 } = {}): CliRun {
 	assertFreshBuild();
 	const child = spawn(process.execPath, [cliPath, ...args], {
-		env: {...process.env, NO_PROXY: '*', HTTP_PROXY: '', HTTPS_PROXY: '', ...env},
+		// No proxy from the machine's environment (lower-case names are read first, as curl does).
+		env: {...process.env, NO_PROXY: '*', no_proxy: '', HTTP_PROXY: '', http_proxy: '', HTTPS_PROXY: '', https_proxy: '', ALL_PROXY: '', all_proxy: '', ...env},
 		stdio: ['pipe', 'pipe', 'pipe'],
 	});
 	const stdout: Buffer[] = [];
