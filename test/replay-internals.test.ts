@@ -34,6 +34,9 @@ function usageMessage(run: () => unknown): string {
 	assert.fail('no error');
 }
 
+/** A client message that repeats no recorded one: the responder answers with the recording's next. */
+const anything = Buffer.from('anything');
+
 describe('reading recordings', () => {
 	test('a wsterm recording: open gives URL and subprotocol, text and binary exact, control records skipped, a second open ends it', () => {
 		const lines = [
@@ -302,7 +305,7 @@ describe('delays too long for a timer', () => {
 		const {clock, delays} = notingClock();
 		const sent: string[] = [];
 		const responder = createResponderFactory({openedAt: 0, messages: [text('out', 0, 'a'), text('in', month, 'late')]}, {pace: 'recorded', clock})(data => sent.push(`${clock.now()} ${data.toString()}`));
-		responder.receive();
+		responder.receive(anything, false);
 		clock.advance(month - 1);
 		assert.deepEqual(sent, []);
 		clock.advance(1);
@@ -331,12 +334,43 @@ describe('serve --replay responder', () => {
 		const sent: string[] = [];
 		const responder = createResponderFactory(conversation, {pace: 'reply', clock})((data, isBinary) => sent.push(isBinary ? `bin ${data.toString('hex')}` : data.toString()));
 		assert.deepEqual(sent, ['welcome']);
-		responder.receive();
+		responder.receive(anything, false);
 		assert.deepEqual(sent, ['welcome', 'a1', 'bin 0102']);
-		responder.receive();
-		responder.receive();
-		responder.receive();
+		responder.receive(anything, false);
+		responder.receive(anything, false);
+		responder.receive(anything, false);
 		assert.deepEqual(sent, ['welcome', 'a1', 'bin 0102', 'c1']);
+	});
+
+	test('a message that repeats a recorded one gets its answers, whatever the order; one that repeats none gets the next', () => {
+		const clock = fakeClock();
+		const sent: string[] = [];
+		const responder = createResponderFactory(conversation, {pace: 'reply', clock})((data, isBinary) => sent.push(isBinary ? `bin ${data.toString('hex')}` : data.toString()));
+		responder.receive(Buffer.from('c'), false);
+		assert.deepEqual(sent, ['welcome', 'c1']);
+		responder.receive(anything, false);
+		assert.deepEqual(sent, ['welcome', 'c1', 'a1', 'bin 0102']);
+		responder.receive(Buffer.from('c'), false);
+		assert.deepEqual(sent, ['welcome', 'c1', 'a1', 'bin 0102'], 'c was answered; b is left, and has no answer');
+	});
+
+	test('graphql-ws: operations answer under the live id, each with the replies carrying its recorded id', () => {
+		const clock = fakeClock();
+		const sent: string[] = [];
+		const graphql: Conversation = {protocol: 'graphql-transport-ws', messages: [
+			text('out', 0, '{"type":"connection_init"}'),
+			text('in', 1, '{"type":"connection_ack"}'),
+			text('out', 2, '{"id":"1","type":"subscribe","payload":{"query":"{ a }"}}'),
+			text('out', 3, '{"id":"2","type":"subscribe","payload":{"query":"{ b }"}}'),
+			text('in', 4, '{"id":"2","type":"next","payload":{"data":{"b":2}}}'),
+			text('in', 5, '{"id":"1","type":"next","payload":{"data":{"a":1}}}'),
+			text('in', 6, '{"id":"2","type":"complete"}'),
+			text('in', 7, '{"id":"1","type":"complete"}'),
+		]};
+		const responder = createResponderFactory(graphql, {pace: 'reply', clock})(data => sent.push(data.toString()));
+		responder.receive(Buffer.from('{"type":"connection_init","payload":{}}'), false);
+		responder.receive(Buffer.from('{"payload":{"query":"{ a }"},"type":"subscribe","id":"u-1"}'), false);
+		assert.deepEqual(sent, ['{"type":"connection_ack"}', '{"id":"u-1","type":"next","payload":{"data":{"a":1}}}', '{"id":"u-1","type":"complete"}']);
 	});
 
 	test('--pace recorded keeps the recorded delays, and a fast client still gets answers in order', () => {
@@ -346,9 +380,9 @@ describe('serve --replay responder', () => {
 		clock.advance(49);
 		assert.equal(sent.length, 0);
 		clock.advance(1);
-		responder.receive();
-		responder.receive();
-		responder.receive();
+		responder.receive(anything, false);
+		responder.receive(anything, false);
+		responder.receive(anything, false);
 		clock.advance(1000);
 		assert.deepEqual(sent.map(line => line.replace(/[^\x20-\x7e]/g, '?')), ['50 welcome', '350 a1', '450 ??', '550 c1']);
 		responder.stop();

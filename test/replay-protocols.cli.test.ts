@@ -14,13 +14,14 @@ import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {after, describe, test} from 'node:test';
 import {GraphQLObjectType, GraphQLSchema, GraphQLString} from 'graphql';
+import {Client as StompClient, type IStompSocket, Versions} from '@stomp/stompjs';
 import {createClient} from 'graphql-ws';
 // Its name says hook to the react-hooks lint rule: it is graphql-ws's server.
 import {useServer as graphqlWsServer} from 'graphql-ws/use/ws';
 import {JSONRPCClient} from 'json-rpc-2.0';
 import {Server as SocketIoServer} from 'socket.io';
 import {WebSocket, WebSocketServer} from 'ws';
-import {runCli} from './helpers/cli.js';
+import {runCli, startCli} from './helpers/cli.js';
 import {startServeCli, type ServeChild, within} from './helpers/serve-clients.js';
 
 const require = createRequire(import.meta.url);
@@ -209,5 +210,129 @@ describe('replay --check of a protocol recording', () => {
 		const result = await runCli(['replay', file, `${await socketIoServer()}/socket.io/?EIO=4&transport=websocket`, '--check']);
 		assert.equal(result.code, 0, result.stderr);
 		assert.match(result.stderr, /^wsterm: check: the handshake's sid is left out \(Socket\.IO gives each connection a new one\)$/m);
+	});
+});
+
+describe('serve --replay answers the request it recorded, with the live id', () => {
+	test('graphql-ws\'s client (ids are UUIDs): each operation gets its recorded result, whatever the order asked', async () => {
+		const file = path('graphql-served.jsonl');
+		const recording = await runCli([await graphqlServer({first: 10, second: 10}), '--protocol', 'graphql-ws', '--record', file], {input: '{ first }\n{ second }\n'});
+		assert.equal(recording.code, 0, recording.stderr);
+		const server = await startServeCli(['--replay', file, '--path', '/graphql']);
+		const client = createClient({url: server.url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true});
+		try {
+			const query = async (text: string): Promise<unknown> => new Promise((resolve, reject) => {
+				let result: unknown;
+				client.subscribe({query: text}, {next: value => {
+					result = value;
+				}, error: reject, complete: () => resolve(result)});
+			});
+			const results = await within(5000, 'the results', Promise.all([query('{ second }'), query('{ first }')]));
+			assert.deepEqual(results, [{data: {second: 'two'}}, {data: {first: 'one'}}]);
+		} finally {
+			await client.dispose();
+			await stopServe(server);
+		}
+	});
+
+	test('a JSON-RPC client with its own ids gets each recorded result under its id', async () => {
+		const file = path('jsonrpc.jsonl');
+		const wss = new WebSocketServer({host: '127.0.0.1', port: 0});
+		await once(wss, 'listening');
+		closers.push(async () => new Promise(resolve => {
+			wss.close(() => resolve());
+		}));
+		wss.on('connection', socket => {
+			socket.on('message', data => {
+				const {id, method, params} = JSON.parse(data.toString()) as {id: number; method: string; params: number[]};
+				socket.send(JSON.stringify({jsonrpc: '2.0', id, result: method === 'add' ? params[0]! + params[1]! : params.join('')}));
+			});
+		});
+		const recording = await runCli([`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`, '--protocol', 'jsonrpc', '--record', file], {input: 'add [1,2]\nadd [3,4]\njoin [5,6]\n'});
+		assert.equal(recording.code, 0, recording.stderr);
+
+		const server = await startServeCli(['--replay', file]);
+		const socket = new WebSocket(server.url);
+		await once(socket, 'open');
+		const ids = ['x-1', 'x-2', 'x-3'];
+		const client = new JSONRPCClient(async payload => {
+			socket.send(JSON.stringify(payload));
+		}, () => ids.shift()!);
+		socket.on('message', data => {
+			client.receive(JSON.parse(data.toString()) as Parameters<typeof client.receive>[0]);
+		});
+		try {
+			const results = await within(5000, 'the results', Promise.all([client.request('join', [5, 6]), client.request('add', [3, 4]), client.request('add', [1, 2])]));
+			assert.deepEqual(results, ['56', 7, 3]);
+		} finally {
+			socket.close();
+			await stopServe(server);
+		}
+	});
+
+	test('socket.io-client (2.x, the one installed): each emit with an ack gets its recorded ack under its own ack id, whatever the order', async () => {
+		const file = path('socketio-v2.jsonl');
+		// Plain pipe mode, Engine.IO 3 frames typed as lines; they go once the namespace is joined (`40`), as a client's would.
+		const run = startCli([await socketIoV2Server(), '--record', file, '-n', '4', '-w', '5']);
+		let printed = '';
+		run.child.stdout!.on('data', (chunk: Buffer) => {
+			const joined = /^40$/m.test(printed);
+			printed += chunk.toString();
+			if (!joined && /^40$/m.test(printed)) {
+				run.child.stdin!.end('421["echo","one"]\n422["echo","two"]\n');
+			}
+		});
+		const recording = await run.result;
+		assert.equal(recording.code, 0, recording.stderr);
+		assert.deepEqual(recorded(file).filter(([dir]) => dir === 'in').map(([, data]) => data).slice(1), ['40', '431["one"]', '432["two"]']);
+
+		const server = await startServeCli(['--replay', file, '--path', '/socket.io/']);
+		type V2Client = {emit(event: string, ...args: unknown[]): void; close(): void; on(event: string, listener: (...args: unknown[]) => void): void};
+		const io = require('socket.io-client') as (url: string, options: object) => V2Client;
+		const client = io(server.url.replace(/^ws/, 'http').replace(/\/socket\.io\/$/, ''), {transports: ['websocket'], reconnection: false});
+		try {
+			const emitted = async (value: string): Promise<unknown> => new Promise(resolve => {
+				client.emit('echo', value, (answer: unknown) => {
+					resolve(answer);
+				});
+			});
+			assert.equal(await within(5000, 'the ack of "two"', emitted('two')), 'two');
+			assert.equal(await within(5000, 'the ack of "one"', emitted('one')), 'one');
+		} finally {
+			client.close();
+			await stopServe(server);
+		}
+	});
+
+	test('@stomp/stompjs (it offers v10, v11 and v12.stomp): the recorded subprotocol is chosen, and the client connects', async () => {
+		const file = path('stomp-served.jsonl');
+		const recording = await runCli([await stompBroker(), '--protocol', 'stomp', '--record', file, '--linger', '0'], {input: '/queue/x hi\n'});
+		assert.equal(recording.code, 0, recording.stderr);
+		const {protocol} = JSON.parse(readFileSync(file, 'utf8').split('\n')[0]!) as {protocol: string};
+		const offered = new Versions(['1.0', '1.1', '1.2']).protocolVersions();
+		assert.notEqual(protocol, offered[0], 'a recording whose subprotocol is not the first the client offers');
+
+		const server = await startServeCli(['--replay', file]);
+		let socket: WebSocket | undefined;
+		const client = new StompClient({
+			webSocketFactory() {
+				socket = new WebSocket(server.url, offered);
+				return socket as unknown as IStompSocket;
+			},
+			reconnectDelay: 0,
+		});
+		try {
+			const connected = new Promise<void>(resolve => {
+				client.onConnect = () => {
+					resolve();
+				};
+			});
+			client.activate();
+			await within(5000, 'the CONNECTED frame', connected);
+			assert.equal(socket!.protocol, protocol);
+		} finally {
+			await client.deactivate();
+			await stopServe(server);
+		}
 	});
 });

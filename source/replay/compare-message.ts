@@ -9,6 +9,7 @@ and the fields new on every connection are left out.
 */
 import {isLosslessNumber, parse, stringify} from 'lossless-json';
 import {escapeControl, hexBytes, shorten} from '../shared/escape-text.js';
+import {canonicalJson, canonicalNumber} from './canonical-json.js';
 import {frame, type Framed, type WireName} from './wire.js';
 
 /** A message as compared: its type and bytes. */
@@ -17,28 +18,10 @@ export type CheckedMessage = {
 	readonly data: Buffer;
 };
 
+export {canonicalNumber} from './canonical-json.js';
+
 const maxDetails = 5;
 const shownChars = 160;
-
-/** A JSON number's exact value as one canonical string: `1.50`, `15e-1` and `1.5` are all `15e-1`. */
-export function canonicalNumber(token: string): string {
-	const match = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(token);
-	if (match === null) {
-		return token;
-	}
-
-	const [, sign, whole, fraction = '', exponent = '0'] = match;
-	let digits = `${whole}${fraction}`.replace(/^0+/, '');
-	if (digits === '') {
-		return '0';
-	}
-
-	let power = Number(exponent) - fraction.length;
-	const trimmed = digits.replace(/0+$/, '');
-	power += digits.length - trimmed.length;
-	digits = trimmed;
-	return `${sign}${digits}e${power}`;
-}
 
 function tryParse(text: string): {readonly value: unknown} | undefined {
 	try {
@@ -227,24 +210,6 @@ export function compareMessage(expected: CheckedMessage, actual: CheckedMessage,
 	const skipped = leftOut(expectedFrame, ignore);
 	const out = [...headerDifferences(expectedFrame.headers, actualFrame.headers, skipped), ...bodyDifferences(expectedFrame.body, actualFrame.body, skipped)];
 	return out.slice(0, maxDetails);
-}
-
-/** JSON as one canonical string: keys sorted, `ignore`d ones out, numbers by exact value. */
-function canonicalJson(value: unknown, ignore: ReadonlySet<string>): string {
-	if (isLosslessNumber(value)) {
-		return canonicalNumber(value.value);
-	}
-
-	if (Array.isArray(value)) {
-		return `[${value.map(item => canonicalJson(item, ignore)).join(',')}]`;
-	}
-
-	if (isObject(value)) {
-		const entries = Object.entries(value).filter(([key]) => !ignore.has(key)).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-		return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item, ignore)}`).join(',')}}`;
-	}
-
-	return JSON.stringify(value) ?? 'undefined';
 }
 
 /**

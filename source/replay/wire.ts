@@ -7,6 +7,7 @@ compare per operation (a reply's id) and to read a STOMP header or Socket.IO's h
 and to answer with the live id. Pure: text in, parts out.
 */
 import {isLosslessNumber, parse, stringify} from 'lossless-json';
+import {canonicalJson} from './canonical-json.js';
 import type {Conversation} from './conversation.js';
 
 export type WireName = 'jsonrpc' | 'graphql-ws' | 'socketio' | 'stomp';
@@ -24,7 +25,7 @@ export type Framed = {
 };
 
 /** A request's id and where it sits: JSON's `id` key, a Socket.IO ack id. */
-type RequestId = {readonly value: unknown; readonly text: string};
+export type RequestId = {readonly value: unknown; readonly text: string};
 
 function tryJson(text: string): {readonly value: unknown} | undefined {
 	try {
@@ -180,8 +181,14 @@ export function detectWire({protocol = '', url = '', messages}: Conversation): W
 	return jsonRpc ? 'jsonrpc' : undefined;
 }
 
-/** A client's request with its id set aside: `content` (the rest, as text to compare) and the id, if it has one. */
+/** A client's request with its id set aside: `content` (the rest, canonical: equal requests have equal content) and the id, if it has one. */
 export type Request = {readonly content: string; readonly id?: RequestId};
+
+/** JSON text as its canonical form (key order free, numbers by value), other text as it is. */
+function canonicalText(text: string): string {
+	const json = tryJson(text);
+	return json === undefined ? `t${text}` : `j${canonicalJson(json.value)}`;
+}
 
 /** A client's message as a request: its id (JSON-RPC's or graphql-ws's `id`, a Socket.IO ack id) apart from the rest. */
 export function request(wire: WireName | undefined, text: string): Request {
@@ -189,16 +196,17 @@ export function request(wire: WireName | undefined, text: string): Request {
 		const object = jsonObject(text);
 		if (object !== undefined && object.id !== undefined && object.id !== null) {
 			const {id, ...rest} = object;
-			return {content: stringify(rest) ?? '', id: {value: id, text: idText(id)}};
+			return {content: `j${canonicalJson(rest)}`, id: {value: id, text: idText(id)}};
 		}
 	} else if (wire === 'socketio') {
 		const parts = socketIoParts(text);
-		if (parts !== undefined && parts.ack !== '') {
-			return {content: `${parts.header}${parts.data}`, id: {value: parts.ack, text: parts.ack}};
+		if (parts !== undefined) {
+			const content = `${parts.header}:${canonicalText(parts.data)}`;
+			return parts.ack === '' ? {content} : {content, id: {value: parts.ack, text: parts.ack}};
 		}
 	}
 
-	return {content: text};
+	return {content: canonicalText(text)};
 }
 
 /** The operation key a request's replies carry (as operation() gives it), or undefined. */
