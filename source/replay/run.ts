@@ -1,7 +1,9 @@
 /*
 replay/: `wsterm replay` (replaying a recorded conversation as the client) and `wsterm serve
---replay` (answering as the recorded server, responder.ts); the readers of recordings, HAR files
-and conversations; the recorder behind `--record`. It may import shared/ and connection/.
+--replay` (answering as the recorded server, responder.ts and recorded-requests.ts); --check
+(check.ts, compare-message.ts); what a recording's protocol frames are (wire.ts); the readers of
+recordings, HAR files and conversations; the recorder behind `--record`. It may import shared/
+and connection/.
 This file is `wsterm replay FILE [URL]`: connects, sends the recorded outgoing messages at the
 chosen pace, prints what arrives as pipe mode does (plain lines, or `--jsonl` records), and with
 `--check` compares what arrived with what was recorded. Resolves with the exit code.

@@ -49,10 +49,10 @@ function idText(value: unknown): string {
 // Engine.IO's `message` packet (4) holding a Socket.IO packet: type, attachments, namespace, ack id, data.
 const socketIoPacket = /^(4[0-6])(\d+-)?(\/[^,]*,)?(\d*)([^\d][\s\S]*)?$/;
 
-/** A Socket.IO text frame: the packet header, its ack id (`''` for none) and its JSON. */
-function socketIoParts(text: string): {readonly header: string; readonly ack: string; readonly data: string} | undefined {
+/** A Socket.IO text frame: the packet header (type, attachments, namespace), the namespace, its ack id (`''` for none) and its JSON. */
+function socketIoParts(text: string): {readonly header: string; readonly namespace: string; readonly ack: string; readonly data: string} | undefined {
 	if (text.startsWith('0{')) {
-		return {header: '0', ack: '', data: text.slice(1)};
+		return {header: '0', namespace: '', ack: '', data: text.slice(1)};
 	}
 
 	const match = socketIoPacket.exec(text);
@@ -61,7 +61,7 @@ function socketIoParts(text: string): {readonly header: string; readonly ack: st
 	}
 
 	const [, type = '', attachments = '', namespace = '', ack = '', data = ''] = match;
-	return {header: `${type}${attachments}${namespace}`, ack, data};
+	return {header: `${type}${attachments}${namespace}`, namespace, ack, data};
 }
 
 /** A STOMP frame: command, headers, body (without its NUL); undefined for a heart-beat or what is not a frame. */
@@ -129,7 +129,7 @@ export function operation(wire: WireName | undefined, text: string): string {
 
 		case 'socketio': {
 			const parts = socketIoParts(text);
-			return parts !== undefined && /^4[36]/.test(parts.header) && parts.ack !== '' ? `ack ${parts.header.slice(2)}${parts.ack}` : '';
+			return parts !== undefined && /^4[36]/.test(parts.header) && parts.ack !== '' ? `ack ${parts.namespace}${parts.ack}` : '';
 		}
 
 		case 'stomp': {
@@ -216,8 +216,7 @@ export function requestOperation(wire: WireName | undefined, text: string): stri
 		return undefined;
 	}
 
-	const header = wire === 'socketio' ? socketIoParts(text)?.header ?? '' : '';
-	return wire === 'socketio' ? `ack ${header.slice(2)}${id.text}` : `id ${id.text}`;
+	return wire === 'socketio' ? `ack ${socketIoParts(text)?.namespace ?? ''}${id.text}` : `id ${id.text}`;
 }
 
 /** A recorded reply to a request, carrying instead the id of the live request that asked for it. */
