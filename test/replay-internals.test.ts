@@ -7,6 +7,7 @@ import {Connection} from '../source/connection/connection.js';
 import {UsageError} from '../source/shared/exit-codes.js';
 import {formatRecord} from '../source/shared/event-record.js';
 import {canonicalNumber, compareMessage, compareMessages, formatMismatch} from '../source/replay/check.js';
+import {detectWire} from '../source/replay/wire.js';
 import type {Conversation, RecordedMessage} from '../source/replay/conversation.js';
 import {createPacer, type Pace} from '../source/replay/pacing.js';
 import {parseConversation} from '../source/replay/read-conversation.js';
@@ -33,6 +34,9 @@ function usageMessage(run: () => unknown): string {
 
 	assert.fail('no error');
 }
+
+/** A client message that repeats no recorded one: the responder answers with the recording's next. */
+const anything = Buffer.from('anything');
 
 describe('reading recordings', () => {
 	test('a wsterm recording: open gives URL and subprotocol, text and binary exact, control records skipped, a second open ends it', () => {
@@ -188,6 +192,58 @@ describe('checking', () => {
 	});
 });
 
+describe('checking a protocol\'s recording', () => {
+	const message = (data: string): {isBinary: boolean; data: Buffer} => ({isBinary: false, data: Buffer.from(data)});
+	const none = new Set<string>();
+	const recording = (protocol: string, url: string, data: readonly string[]): Conversation => ({protocol, url, messages: data.map((text, index) => ({dir: index === 0 ? 'out' : 'in', time: index, isBinary: false, data: Buffer.from(text)}))});
+
+	test('the protocol is read from the subprotocol, the URL or the first messages', () => {
+		assert.equal(detectWire(recording('graphql-transport-ws', '', [])), 'graphql-ws');
+		assert.equal(detectWire(recording('v12.stomp', '', [])), 'stomp');
+		assert.equal(detectWire(recording('', 'ws://h/socket.io/?EIO=4&transport=websocket', [])), 'socketio');
+		assert.equal(detectWire(recording('', '', ['CONNECT\naccept-version:1.2\n\n\u0000'])), 'stomp');
+		assert.equal(detectWire(recording('', '', ['40', '0{"sid":"x"}'])), 'socketio');
+		assert.equal(detectWire(recording('', '', ['{"type":"connection_init"}'])), 'graphql-ws');
+		assert.equal(detectWire(recording('', '', ['{"jsonrpc":"2.0","id":1,"method":"m"}'])), 'jsonrpc');
+		assert.equal(detectWire(recording('chat', 'ws://h/', ['{"id":1}'])), undefined);
+	});
+
+	test('per operation: each id\'s messages in order, operations in any order; a mismatch names its operation', () => {
+		const expected = [message('{"type":"connection_ack"}'), message('{"id":"1","type":"next"}'), message('{"id":"2","type":"next"}'), message('{"id":"1","type":"complete"}')];
+		const actual = [message('{"type":"connection_ack"}'), message('{"id":"2","type":"next"}'), message('{"id":"1","type":"next"}'), message('{"id":"1","type":"complete"}')];
+		assert.deepEqual(compareMessages(expected, actual, none, {wire: 'graphql-ws'}), []);
+		assert.equal(compareMessages(expected, actual, none).length, 2, 'in order, they differ');
+		const [changed] = compareMessages(expected, [...actual.slice(0, 3), message('{"id":"1","type":"error"}')], none, {wire: 'graphql-ws'});
+		assert.deepEqual(formatMismatch(changed!, 4).slice(0, 1).concat(changed!.details), ['message 4 of 4 (id "1") differs', '$.type: expected "complete", actual "error"']);
+		// A JSON-RPC response by its id, Socket.IO acks by namespace and ack id.
+		assert.deepEqual(compareMessages([message('{"jsonrpc":"2.0","id":1,"result":1}'), message('{"jsonrpc":"2.0","id":2,"result":2}')], [message('{"jsonrpc":"2.0","id":2,"result":2}'), message('{"jsonrpc":"2.0","id":1,"result":1}')], none, {wire: 'jsonrpc'}), []);
+		assert.deepEqual(compareMessages([message('431["a"]'), message('43/chat,1["b"]')], [message('43/chat,1["b"]'), message('431["a"]')], none, {wire: 'socketio'}), []);
+	});
+
+	test('--unordered: each message received takes the first equal one recorded; what is left compares in order', () => {
+		const expected = [message('a'), message('{"n":1,"m":2}'), message('a'), message('b')];
+		assert.deepEqual(compareMessages(expected, [message('b'), message('a'), message('{"m":2,"n":1.0}'), message('a')], none, {unordered: true}), []);
+		const left = compareMessages(expected, [message('a'), message('c'), message('b'), message('a'), message('d')], none, {unordered: true});
+		assert.deepEqual(left.map(({position, expected: wanted, actual}) => [position, wanted?.data.toString(), actual?.data.toString()]), [[2, '{"n":1,"m":2}', 'c'], [5, undefined, 'd']]);
+	});
+
+	test('STOMP: command, headers by name (CONNECTED\'s session left out; --ignore names a header), body as JSON', () => {
+		const connected = (session: string, server = 's/1'): {isBinary: boolean; data: Buffer} => message(`CONNECTED\nsession:${session}\nserver:${server}\nversion:1.2\n\n\u0000`);
+		assert.deepEqual(compareMessage(connected('a'), connected('b'), none, 'stomp'), []);
+		assert.deepEqual(compareMessage(connected('a'), connected('b', 's/2'), none, 'stomp'), ['header server: expected "s/1", actual "s/2"']);
+		assert.deepEqual(compareMessage(connected('a'), connected('b', 's/2'), new Set(['server']), 'stomp'), []);
+		assert.deepEqual(compareMessage(message('MESSAGE\nsubscription:0\n\n{"a":1,"b":2}\u0000'), message('MESSAGE\nsubscription:0\n\n{"b":2,"a":3}\u0000'), none, 'stomp'), ['$.a: expected 1, actual 3']);
+		assert.deepEqual(compareMessage(message('RECEIPT\nreceipt-id:1\n\n\u0000'), message('ERROR\nmessage:no\n\n\u0000'), none, 'stomp'), ['command: expected "RECEIPT", actual "ERROR"']);
+	});
+
+	test('Socket.IO: the handshake\'s sid is left out, nowhere else', () => {
+		assert.deepEqual(compareMessage(message('0{"sid":"a","pingInterval":25000}'), message('0{"sid":"b","pingInterval":25000}'), none, 'socketio'), []);
+		assert.deepEqual(compareMessage(message('40{"sid":"a"}'), message('40{"sid":"b"}'), none, 'socketio'), []);
+		assert.deepEqual(compareMessage(message('42["e",{"sid":"a"}]'), message('42["e",{"sid":"b"}]'), none, 'socketio'), ['$[1].sid: expected "a", actual "b"']);
+		assert.deepEqual(compareMessage(message('42["e"]'), message('43["e"]'), none, 'socketio'), ['packet: expected "42", actual "43"']);
+	});
+});
+
 describe('pacing', () => {
 	// greeting g; out a -> replies a1 a2; out b -> no reply; out c -> reply c1. Recorded offsets in ms.
 	const conversation: Conversation = {
@@ -302,7 +358,7 @@ describe('delays too long for a timer', () => {
 		const {clock, delays} = notingClock();
 		const sent: string[] = [];
 		const responder = createResponderFactory({openedAt: 0, messages: [text('out', 0, 'a'), text('in', month, 'late')]}, {pace: 'recorded', clock})(data => sent.push(`${clock.now()} ${data.toString()}`));
-		responder.receive();
+		responder.receive(anything, false);
 		clock.advance(month - 1);
 		assert.deepEqual(sent, []);
 		clock.advance(1);
@@ -331,12 +387,43 @@ describe('serve --replay responder', () => {
 		const sent: string[] = [];
 		const responder = createResponderFactory(conversation, {pace: 'reply', clock})((data, isBinary) => sent.push(isBinary ? `bin ${data.toString('hex')}` : data.toString()));
 		assert.deepEqual(sent, ['welcome']);
-		responder.receive();
+		responder.receive(anything, false);
 		assert.deepEqual(sent, ['welcome', 'a1', 'bin 0102']);
-		responder.receive();
-		responder.receive();
-		responder.receive();
+		responder.receive(anything, false);
+		responder.receive(anything, false);
+		responder.receive(anything, false);
 		assert.deepEqual(sent, ['welcome', 'a1', 'bin 0102', 'c1']);
+	});
+
+	test('a message that repeats a recorded one gets its answers, whatever the order; one that repeats none gets the next', () => {
+		const clock = fakeClock();
+		const sent: string[] = [];
+		const responder = createResponderFactory(conversation, {pace: 'reply', clock})((data, isBinary) => sent.push(isBinary ? `bin ${data.toString('hex')}` : data.toString()));
+		responder.receive(Buffer.from('c'), false);
+		assert.deepEqual(sent, ['welcome', 'c1']);
+		responder.receive(anything, false);
+		assert.deepEqual(sent, ['welcome', 'c1', 'a1', 'bin 0102']);
+		responder.receive(Buffer.from('c'), false);
+		assert.deepEqual(sent, ['welcome', 'c1', 'a1', 'bin 0102'], 'c was answered; b is left, and has no answer');
+	});
+
+	test('graphql-ws: operations answer under the live id, each with the replies carrying its recorded id', () => {
+		const clock = fakeClock();
+		const sent: string[] = [];
+		const graphql: Conversation = {protocol: 'graphql-transport-ws', messages: [
+			text('out', 0, '{"type":"connection_init"}'),
+			text('in', 1, '{"type":"connection_ack"}'),
+			text('out', 2, '{"id":"1","type":"subscribe","payload":{"query":"{ a }"}}'),
+			text('out', 3, '{"id":"2","type":"subscribe","payload":{"query":"{ b }"}}'),
+			text('in', 4, '{"id":"2","type":"next","payload":{"data":{"b":2}}}'),
+			text('in', 5, '{"id":"1","type":"next","payload":{"data":{"a":1}}}'),
+			text('in', 6, '{"id":"2","type":"complete"}'),
+			text('in', 7, '{"id":"1","type":"complete"}'),
+		]};
+		const responder = createResponderFactory(graphql, {pace: 'reply', clock})(data => sent.push(data.toString()));
+		responder.receive(Buffer.from('{"type":"connection_init","payload":{}}'), false);
+		responder.receive(Buffer.from('{"payload":{"query":"{ a }"},"type":"subscribe","id":"u-1"}'), false);
+		assert.deepEqual(sent, ['{"type":"connection_ack"}', '{"id":"u-1","type":"next","payload":{"data":{"a":1}}}', '{"id":"u-1","type":"complete"}']);
 	});
 
 	test('--pace recorded keeps the recorded delays, and a fast client still gets answers in order', () => {
@@ -346,9 +433,9 @@ describe('serve --replay responder', () => {
 		clock.advance(49);
 		assert.equal(sent.length, 0);
 		clock.advance(1);
-		responder.receive();
-		responder.receive();
-		responder.receive();
+		responder.receive(anything, false);
+		responder.receive(anything, false);
+		responder.receive(anything, false);
 		clock.advance(1000);
 		assert.deepEqual(sent.map(line => line.replace(/[^\x20-\x7e]/g, '?')), ['50 welcome', '350 a1', '450 ??', '550 c1']);
 		responder.stop();

@@ -363,6 +363,7 @@ describe('bad input', () => {
 			[['serve', '--replay', 'x', '--broadcast'], /--replay and --broadcast do not go together/],
 			[['serve', '--replay', join(temporary, 'absent.har')], /cannot read .*absent\.har: no such file/],
 			[['serve', '--pace', 'recorded'], /--pace does not apply to wsterm serve/],
+			[['replay', 'x', '--ignore', 'ts'], /^wsterm: --ignore goes with --check: it leaves keys out of the comparison$/m],
 		];
 		for (const [args, pattern] of cases) {
 			const result = await runCli(args);

@@ -67,6 +67,7 @@ export const flagTable = {
 	replyTimeout: {type: 'string'},
 	check: {type: 'boolean', default: false},
 	ignore: {type: 'string', isMultiple: true, default: [] as string[]},
+	unordered: {type: 'boolean', default: false},
 	entry: {type: 'string'},
 	decode: {type: 'string'},
 	encode: {type: 'string'},
@@ -126,7 +127,7 @@ export const benchOnly = ['connections', 'ramp', 'duration', 'messages', 'window
 // What wsterm bench takes besides its own: the messages and the connection's options.
 const benchAlso = ['execute', 'binary', 'protocol', 'encode', 'header', 'cookie', 'origin', 'subprotocol', 'userAgent', 'auth', 'followRedirects', 'insecure', 'ca', 'cert', 'key', 'passphrase', 'proxy', 'proxyCa', 'proxyInsecure', 'unixSocket', 'resolve', 'connectTo', 'compress', 'connectTimeout', 'maxPayload', 'profile', 'var', 'template', 'message'] as const satisfies readonly FlagName[];
 export const notForBench = (Object.keys(flagTable) as FlagName[]).filter(name => !(benchOnly as readonly string[]).includes(name) && !(benchAlso as readonly string[]).includes(name));
-export const replayOnly = ['pace', 'replyTimeout', 'check', 'ignore', 'entry'] as const satisfies readonly FlagName[];
+export const replayOnly = ['pace', 'replyTimeout', 'check', 'ignore', 'unordered', 'entry'] as const satisfies readonly FlagName[];
 export const notForReplay = ['reconnect', 'maxRetries', 'initial', 'execute', 'binary', 'null', 'count', 'wait', 'linger', 'showControl', 'scrollback', 'history', 'color', 'template', 'message', ...pipelineFlags] as const satisfies readonly FlagName[];
 
 /** The command line as the options builders take it (see command-line.ts). */

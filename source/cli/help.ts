@@ -132,7 +132,9 @@ const help = `
 	                              recorded: with the recorded gaps; fast
 	      --reply-timeout SEC     Longest wait for recorded replies (5)
 	      --check                 Compare the replies with the recorded ones
-	      --ignore KEY            JSON key left out of --check (repeatable)
+	      --ignore KEY            JSON key or STOMP header left out of --check
+	                              (repeatable)
+	      --unordered             --check matches replies in any order
 	      --entry N               The HAR file's Nth WebSocket entry
 
 	Bench (wsterm bench URL; the connection options apply)

@@ -1,6 +1,6 @@
 /*
 The replay flags as the command line gave them, checked: `--pace`, `--reply-timeout`,
-`--check`, `--ignore`, `--entry`; and the subprotocol a replay offers by default. Pure: flags in,
+`--check`, `--ignore`, `--unordered`, `--entry`; and the subprotocol a replay offers by default. Pure: flags in,
 choices out (replay-mode.ts reads the file and connects).
 */
 import type {ConnectFlags} from '../connection/connect-options.js';
@@ -15,7 +15,7 @@ import {benchOnly, type FlagNamer, type FlagsOf, notForReplay, type ParsedLine, 
 import {flagNumber} from './numbers.js';
 
 /** The flags as the command line gives them, unchecked. */
-export type ReplayFlags = FlagsOf<'pace' | 'replyTimeout' | 'entry' | 'check' | 'ignore'>;
+export type ReplayFlags = FlagsOf<'pace' | 'replyTimeout' | 'entry' | 'check' | 'ignore'> & Partial<FlagsOf<'unordered'>>;
 
 export type ReplayChoices = {
 	readonly pace: Pace;
@@ -23,6 +23,8 @@ export type ReplayChoices = {
 	readonly entry?: number;
 	readonly check: boolean;
 	readonly ignore: readonly string[];
+	/** --unordered: replies match recorded ones in any order. */
+	readonly unordered?: boolean;
 };
 
 /** `wsterm replay FILE [url]`: what to replay, where, and how. */
@@ -57,6 +59,15 @@ function parsePace(flag: string, text: string | undefined): Pace {
 export function replayChoicesFromFlags(flags: ReplayFlags, named: FlagNamer<keyof ReplayFlags> = longName): ReplayChoices {
 	const replyTimeout = flagNumber(named('replyTimeout'), flags.replyTimeout, {min: 0, aboveMin: true, seconds: true}) ?? defaultReplyTimeout;
 	const entry = flagNumber(named('entry'), flags.entry, {min: 1, whole: true});
+	// Without the check they would change nothing, silently: a forgotten --check.
+	if (flags.ignore.length > 0 && !flags.check) {
+		throw new UsageError(`${named('ignore')} goes with ${named('check')}: it leaves keys out of the comparison`);
+	}
+
+	if (flags.unordered === true && !flags.check) {
+		throw new UsageError(`${named('unordered')} goes with ${named('check')}: it changes how replies are compared`);
+	}
+
 	if (flags.ignore.includes('')) {
 		throw new UsageError(`${named('ignore')} takes a key name, not an empty string`);
 	}
@@ -67,6 +78,7 @@ export function replayChoicesFromFlags(flags: ReplayFlags, named: FlagNamer<keyo
 		check: flags.check,
 		ignore: flags.ignore,
 		...(entry === undefined ? {} : {entry}),
+		...(flags.unordered === true ? {unordered: true} : {}),
 	};
 }
 

@@ -1,12 +1,15 @@
 /*
 `wsterm serve --replay FILE`: each client gets the recorded server's side of the conversation.
 On connect it is sent the messages recorded before the first outgoing one; each message it sends
-is answered with the messages recorded after the next outgoing one, in order. With the `recorded`
-pace the recorded delays are kept (from the open, or from the client's message); otherwise
-answers go at once. Messages past the end of the recording get no answer.
+is answered as the recorded request it repeats was (recorded-requests.ts: matched by content
+with its id set aside, answered with the live id; a message that repeats none takes the next
+request of the recording). With the `recorded` pace the recorded delays are kept (from the open,
+or from the client's message); otherwise answers go at once. Messages past the end of the
+recording get no answer.
 */
 import type {Clock} from '../shared/clock.js';
-import {type Conversation, type RecordedMessage, startTime, steps, timerDelay} from './conversation.js';
+import {type Conversation, type RecordedMessage, startTime, timerDelay} from './conversation.js';
+import {RecordedRequests} from './recorded-requests.js';
 import type {Pace} from './pacing.js';
 
 /** How a responder sends a message to its client. */
@@ -15,7 +18,7 @@ export type ResponderSend = (data: Buffer, isBinary: boolean) => void;
 /** One client's replayed server. */
 export type Responder = {
 	/** The client sent a message. */
-	receive(): void;
+	receive(data: Buffer, isBinary: boolean): void;
 	/** The client is gone: cancel what is still scheduled. */
 	stop(): void;
 };
@@ -29,13 +32,13 @@ export type ResponderOptions = {
 };
 
 export function createResponderFactory(conversation: Conversation, {pace, clock}: ResponderOptions): ResponderFactory {
-	const {greeting, exchanges} = steps(conversation);
+	const requests = new RecordedRequests(conversation);
 	const origin = startTime(conversation);
 	return send => {
+		const match = requests.matcher();
 		// Batches wait their turn, so a client that talks fast still gets the answers in order.
 		const queue: Array<{readonly messages: readonly RecordedMessage[]; readonly from: number}> = [];
 		let timer: NodeJS.Timeout | undefined;
-		let next = 0;
 		let stopped = false;
 		let sending: {messages: readonly RecordedMessage[]; from: number; index: number; startedAt: number} | undefined;
 
@@ -82,13 +85,12 @@ export function createResponderFactory(conversation: Conversation, {pace, clock}
 			}
 		};
 
-		enqueue(greeting, origin);
+		enqueue(requests.greeting, origin);
 		return {
-			receive() {
-				const exchange = exchanges[next];
-				if (exchange !== undefined) {
-					next++;
-					enqueue(exchange.replies, exchange.sent.time);
+			receive(data, isBinary) {
+				const answer = match(data, isBinary);
+				if (answer !== undefined) {
+					enqueue(answer.messages, answer.from);
 				}
 			},
 			stop() {

@@ -1,7 +1,9 @@
 /*
 replay/: `wsterm replay` (replaying a recorded conversation as the client) and `wsterm serve
---replay` (answering as the recorded server, responder.ts); the readers of recordings, HAR files
-and conversations; the recorder behind `--record`. It may import shared/ and connection/.
+--replay` (answering as the recorded server, responder.ts and recorded-requests.ts); --check
+(check.ts, compare-message.ts); what a recording's protocol frames are (wire.ts); the readers of
+recordings, HAR files and conversations; the recorder behind `--record`. It may import shared/
+and connection/.
 This file is `wsterm replay FILE [URL]`: connects, sends the recorded outgoing messages at the
 chosen pace, prints what arrives as pipe mode does (plain lines, or `--jsonl` records), and with
 `--check` compares what arrived with what was recorded. Resolves with the exit code.
@@ -27,8 +29,10 @@ export type ReplayOptions = {
 	readonly replyTimeoutMs: number;
 	/** Compare what arrives with the recording; exit 4 on any difference. */
 	readonly check: boolean;
-	/** JSON keys left out of the comparison, at any depth. */
+	/** JSON keys (and STOMP headers) left out of the comparison, at any depth. */
 	readonly ignore: readonly string[];
+	/** --check matches each reply with any recorded one, not in order. */
+	readonly unordered?: boolean;
 	readonly jsonl: boolean;
 	readonly verbose: boolean;
 };
@@ -85,6 +89,7 @@ function createPrinter(connection: Connection, options: ReplayOptions, io: Repla
 class Replay {
 	// What the recording says arrived; kept for --check.
 	private readonly expected: readonly CheckedMessage[];
+	private readonly conversation: Conversation;
 	/** How many messages the recording sent. */
 	private readonly outgoing: number;
 	// Kept for --check: what was expected plus one, so that a flood costs no memory; the rest are counted.
@@ -102,6 +107,7 @@ class Replay {
 	private stopInterrupt: () => void = () => undefined;
 
 	constructor(private readonly connection: Connection, conversation: Conversation, private readonly options: ReplayOptions, private readonly io: ReplayIo, private readonly resolve: (code: number) => void) {
+		this.conversation = conversation;
 		this.expected = conversation.messages.filter(message => message.dir === 'in');
 		this.outgoing = conversation.messages.length - this.expected.length;
 		this.printer = createPrinter(connection, options, io);
@@ -226,8 +232,17 @@ class Replay {
 	private async checkResult(): Promise<number> {
 		const {expected, extra} = this;
 		// The JSON parser comes with the check, and only with it.
-		const {compareMessages, formatMismatch} = await import('./check.js');
-		const mismatches = compareMessages(expected, this.received, new Set(this.options.ignore));
+		const [{compareMessages, formatMismatch}, {detectWire, perConnectionNote}] = await Promise.all([import('./check.js'), import('./wire.js')]);
+		const wire = detectWire(this.conversation);
+		const leftOut = perConnectionNote(wire);
+		if (leftOut !== undefined) {
+			this.note(`check: ${leftOut}`);
+		}
+
+		const mismatches = compareMessages(expected, this.received, new Set(this.options.ignore), {
+			...(wire === undefined ? {} : {wire}),
+			unordered: this.options.unordered ?? false,
+		});
 		for (const mismatch of mismatches.slice(0, mismatchesShown)) {
 			const [first, ...rest] = formatMismatch(mismatch, expected.length);
 			this.note(`check: ${first!}`);

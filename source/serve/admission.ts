@@ -47,9 +47,17 @@ export function offeredSubprotocols(header: string | undefined): string[] {
 	return header === undefined ? [] : header.split(',').map(name => name.trim()).filter(name => name !== '');
 }
 
-/** The subprotocol to answer with: the first offered that is accepted (any, with no list); false: none. */
-export function chooseSubprotocol(offered: Iterable<string>, acceptedNames: readonly string[]): string | false {
-	for (const name of offered) {
+/**
+The subprotocol to answer with: `preferred` (serve --replay's recorded one) when offered and
+accepted, else the first offered that is accepted (any, with no list); false: none.
+*/
+export function chooseSubprotocol(offered: Iterable<string>, acceptedNames: readonly string[], preferred?: string): string | false {
+	const names = [...offered];
+	if (preferred !== undefined && names.includes(preferred) && (acceptedNames.length === 0 || acceptedNames.includes(preferred))) {
+		return preferred;
+	}
+
+	for (const name of names) {
 		if (acceptedNames.length === 0 || acceptedNames.includes(name)) {
 			return name;
 		}

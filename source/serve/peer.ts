@@ -120,8 +120,8 @@ export class Peer {
 			id: this.id,
 			// With --replay, the default answer is the recording's: only messages the hooks leave to
 			// the default move it on, so a script can answer what the recording does not hold.
-			forward: responder === undefined ? this.forward : () => {
-				responder.receive();
+			forward: responder === undefined ? this.forward : (data, isBinary) => {
+				responder.receive(data, isBinary);
 			},
 			broadcast: this.broadcastFrom,
 			send: this.answer,
@@ -146,7 +146,7 @@ export class Peer {
 		} else if (this.responder === undefined) {
 			this.forward(bytes, isBinary);
 		} else {
-			this.responder.receive();
+			this.responder.receive(bytes, isBinary);
 		}
 	};
 

@@ -56,6 +56,8 @@ export type ServeOptions = {
 	readonly hooks?: ServeHooksSetup;
 	/** `--replay`: each client is answered by its own responder instead of the echo. */
 	readonly respond?: ResponderFactory;
+	/** `--replay`: the recorded subprotocol, chosen whenever a client offers it (a client may offer several). */
+	readonly preferredSubprotocol?: string;
 };
 
 export type RunningServer = {
@@ -198,7 +200,7 @@ class ListeningServer implements RunningServer {
 			clientTracking: false,
 			maxPayload: options.maxPayload,
 			perMessageDeflate: options.compress,
-			handleProtocols: offered => chooseSubprotocol(offered, options.subprotocols),
+			handleProtocols: offered => chooseSubprotocol(offered, options.subprotocols, options.preferredSubprotocol),
 		});
 		this.shared = {
 			log,
