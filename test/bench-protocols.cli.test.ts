@@ -142,7 +142,8 @@ describe('wsterm bench --protocol graphql-ws', () => {
 /**
 The socket.io package's server on 127.0.0.1 (WebSocket only, Engine.IO pings every 100 ms, a
 client that does not answer dropped 200 ms later). Each connection gets two `tick` events unasked;
-`echo` is acknowledged at once with its arguments, `slow` 250 ms later. Namespace /chat wants
+`echo` is acknowledged at once with its arguments, `slow` 250 ms later; `leave` makes the
+server leave the namespace (DISCONNECT). Namespace /chat wants
 auth {token: 't1'}.
 */
 async function socketIoServer(): Promise<{url: string}> {
@@ -161,6 +162,9 @@ async function socketIoServer(): Promise<{url: string}> {
 			socket.on('echo', (...args: unknown[]) => {
 				const ack = args.pop() as (...values: unknown[]) => void;
 				ack(...args);
+			});
+			socket.on('leave', () => {
+				socket.disconnect();
 			});
 			socket.on('slow', (ack: (value: string) => void) => {
 				setTimeout(() => {
@@ -200,6 +204,13 @@ describe('wsterm bench --protocol socketio', () => {
 		const {code, stderr} = await runBenchCli([`${url}/chat`, '--protocol', 'socketio', '--auth', '{"token":"wrong"}', '-m', '1', '-x', '["echo"]']);
 		assert.equal(code, 1, stderr);
 		assert.equal(stderr, 'wsterm: could not connect: the server refused to join namespace /chat: no token\n');
+	});
+
+	test('the server leaving the namespace drops the connection: an error, its request unanswered', async () => {
+		const {url} = await socketIoServer();
+		const {code, stdout, stderr} = await runBenchCli([url, '--protocol', 'socketio', '-m', '1', '-x', '["leave"]', '--json']);
+		assert.equal(code, 0, stderr);
+		assert.deepEqual(counts(summaryOf(stdout)), {connections: 1, connectFailures: 0, sent: 1, answered: 0, unanswered: 1, pushes: 2, errors: 1});
 	});
 
 	test('binary attachments are refused before anything is sent (exit 2)', async () => {
