@@ -161,7 +161,9 @@ const graphqlWsTypes = new Set(['connection_init', 'connection_ack', 'ping', 'po
 /**
 graphql-ws: the first `next` or `error` whose id is a request's sequence number; an `error`, or a
 `next` whose payload has errors, says the request failed. The operation's later messages (more
-`next`s of a subscription, its `complete`) are protocol traffic.
+`next`s of a subscription, its `complete`) are protocol traffic. No ids of settled requests are
+kept: while a request that timed out still has no reply, a subscription's later `next` is taken
+for that late reply.
 */
 function graphqlWsMatcher(): ReplyMatcher {
 	let result = false;

@@ -26,9 +26,6 @@ export type MatchRule =
 	*/
 	| {readonly kind: 'socketio'; readonly namespace: string; readonly authJson?: string};
 
-/** The rules of the --protocol flag: each has a handshake and ids of its own. */
-export type ProtocolRule = MatchRule & {readonly kind: 'jsonrpc' | 'graphql-ws' | 'socketio'};
-
 /** When each connection sends. */
 export type Pace =
 	/** Closed loop: `window` requests in flight on each connection; the next goes when one is settled. */
