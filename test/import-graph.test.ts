@@ -103,7 +103,7 @@ const forbidden: ReadonlyArray<readonly [string, readonly string[]]> = [
 	['session', ['ui', 'cli']],
 	['pipeline', ['codecs', 'protocols', 'automation', 'replay', 'cli', 'ui', 'session', 'pipe', 'serve']],
 	['shared', ['cli', 'connection', 'pipe', 'session', 'ui', 'serve', 'automation', 'pipeline', 'codecs', 'protocols', 'replay', 'load', 'profiles']],
-	// wsterm bench: its own plain sockets, no pipeline, no mode's code (protocols/ only for JSON-RPC lines, loaded when asked).
+	// wsterm bench: its own plain sockets, no pipeline, no mode's code (protocols/ only for the lines of --protocol, loaded when asked).
 	['load', ['pipe', 'session', 'ui', 'serve', 'replay', 'cli', 'automation', 'pipeline', 'codecs']],
 	// Profiles are data and text: the modes read a ProfileContext, profiles/ reads none of them.
 	['profiles', ['cli', 'connection', 'pipe', 'session', 'ui', 'serve', 'automation', 'pipeline', 'codecs', 'protocols', 'replay', 'load']],

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import {Readable} from 'node:stream';
 import {describe, test} from 'node:test';
 import {benchOptionsFromFlags, type BenchFlags} from '../source/cli/load-options.js';
-import {createMatcher, parsePath, sequenceAt, writeAtPath} from '../source/load/match.js';
+import {createMatcher, notAReply, parsePath, protocolTraffic, sequenceAt, socketIoAckId, writeAtPath} from '../source/load/match.js';
 import {buildMessageSet, readMessages, type RawMessage} from '../source/load/messages.js';
 import {OpenLoop} from '../source/load/open-loop.js';
 import {PendingRequests} from '../source/load/pending.js';
@@ -57,6 +57,17 @@ describe('bench options', () => {
 		assert.deepEqual(benchOptionsFromFlags(url, {messages: '1', window: '8'}).pace, {kind: 'closed', window: 8});
 	});
 
+	test('--protocol graphql-ws and socketio: --init and --auth\'s JSON for their handshakes; socketio connects to Engine.IO, the path is the namespace', () => {
+		const graphql = benchOptionsFromFlags(url, {messages: '1', protocol: 'graphql-ws', init: '{"token": 9007199254740993}'});
+		assert.deepEqual(graphql.match, {kind: 'graphql-ws', initJson: '{"token":9007199254740993}'});
+		assert.deepEqual(graphql.connect.subprotocol, ['graphql-transport-ws']);
+		const socketIo = benchOptionsFromFlags('http://127.0.0.1:9/chat', {messages: '1', protocol: 'socketio', auth: '{"token":"t1"}'});
+		assert.deepEqual(socketIo.match, {kind: 'socketio', namespace: '/chat', authJson: '{"token":"t1"}'});
+		assert.equal(socketIo.url, 'http://127.0.0.1:9/socket.io/?EIO=4&transport=websocket');
+		assert.equal(socketIo.connect.auth, undefined, 'a JSON --auth is not basic authentication');
+		assert.deepEqual(benchOptionsFromFlags(url, {messages: '1', protocol: 'socketio'}).match, {kind: 'socketio', namespace: '/'});
+	});
+
 	const bad: Array<[string | undefined, BenchFlags, RegExp]> = [
 		[undefined, {messages: '1'}, /^wsterm bench needs a URL/],
 		[url, {}, /^wsterm bench needs -d\/--duration SEC or -m\/--messages N/],
@@ -83,10 +94,16 @@ describe('bench options', () => {
 		[url, {messages: '1', minRate: '1e3'}, /^--min-rate takes messages a second \(0 or more\), not "1e3"/],
 		[url, {messages: '1', match: 'a..b'}, /^--match takes a JSON key path such as id or meta\.requestId, or any, not "a\.\.b"/],
 		[url, {messages: '1', match: '.id'}, /^--match takes a JSON key path/],
-		[url, {messages: '1', protocol: 'socketio'}, /^--protocol socketio is not supported by wsterm bench yet \(jsonrpc is/],
-		[url, {messages: '1', protocol: 'graphql-ws'}, /^--protocol graphql-ws is not supported by wsterm bench yet/],
-		[url, {messages: '1', protocol: 'mqtt'}, /^--protocol takes jsonrpc with wsterm bench, not "mqtt"/],
+		[url, {messages: '1', protocol: 'stomp'}, /^--protocol stomp is not supported by wsterm bench yet \(jsonrpc, graphql-ws and socketio are/],
+		[url, {messages: '1', protocol: 'mqtt'}, /^--protocol takes jsonrpc, graphql-ws, socketio with wsterm bench, not "mqtt"/],
 		[url, {messages: '1', protocol: 'jsonrpc', match: 'id'}, /^--protocol jsonrpc pairs replies by their id itself/],
+		[url, {messages: '1', protocol: 'graphql-ws', match: 'id'}, /^--protocol graphql-ws pairs replies by their id itself/],
+		[url, {messages: '1', protocol: 'socketio', binary: true}, /^--protocol socketio sends JSON text; --binary/],
+		[url, {messages: '1', init: '{}'}, /^--init goes with --protocol graphql-ws/],
+		[url, {messages: '1', protocol: 'socketio', init: '{}'}, /^--init goes with --protocol graphql-ws/],
+		[url, {messages: '1', protocol: 'graphql-ws', init: '{'}, /^--init is not JSON/],
+		[url, {messages: '1', protocol: 'graphql-ws', init: '[1]'}, /^--init takes a JSON object/],
+		[url, {messages: '1', protocol: 'socketio', auth: '{"token"'}, /^--auth is not JSON/],
 		[url, {messages: '1', protocol: 'jsonrpc', binary: true}, /^--protocol jsonrpc sends JSON text; --binary/],
 		[url, {messages: '1', encode: 'msgpack'}, /^--encode is not supported by wsterm bench yet/],
 		[url, {messages: '1', hist: ' '}, /^--hist takes a file name/],
@@ -202,6 +219,39 @@ describe('matching', () => {
 		assert.equal(matcher.lastWasError(), false);
 	});
 
+	test('graphql-ws: the first next or error with the id; errors in a result are errors; complete and later nexts are protocol traffic', () => {
+		const matcher = createMatcher({kind: 'graphql-ws'}, []);
+		const pending = new PendingRequests();
+		pending.add(3, 0, 0);
+		pending.add(4, 0, 0);
+		assert.equal(matcher.find(Buffer.from('{"type":"complete","id":"2"}'), pending), protocolTraffic);
+		assert.equal(matcher.lastLooksLikeReply(), false);
+		assert.equal(matcher.find(Buffer.from('{"id":"2","type":"next","payload":{"data":{}}}'), pending), protocolTraffic);
+		assert.equal(matcher.lastLooksLikeReply(), true, 'a late reply, if a request timed out');
+		assert.equal(matcher.find(Buffer.from('{"not":"graphql"}'), pending), notAReply);
+		assert.equal(matcher.find(Buffer.from('{"id":"4","type":"next","payload":{"data":{"a":null},"errors":[{"message":"no"}]}}'), pending), 1);
+		assert.equal(matcher.lastWasError(), true);
+		assert.equal(matcher.find(Buffer.from('{"id":"3","type":"next","payload":{"data":{"a":1}}}'), pending), 0);
+		assert.equal(matcher.lastWasError(), false);
+		assert.equal(matcher.find(Buffer.from('{"id":"3","type":"error","payload":[{"message":"no"}]}'), pending), 0);
+		assert.equal(matcher.lastWasError(), true);
+	});
+
+	test('socketio: the ack with the id (in a namespace, binary); events are pushes; an ack nothing waits for is protocol traffic', () => {
+		const matcher = createMatcher({kind: 'socketio', namespace: '/'}, []);
+		const pending = new PendingRequests();
+		pending.add(7, 0, 0);
+		pending.add(12, 0, 0);
+		assert.equal(matcher.find(Buffer.from('42["tick",1]'), pending), notAReply);
+		assert.equal(matcher.find(Buffer.from('451-["photo",{"_placeholder":true,"num":0}]'), pending), notAReply);
+		assert.equal(matcher.find(Buffer.from('4399["late"]'), pending), protocolTraffic);
+		assert.equal(matcher.lastLooksLikeReply(), true);
+		assert.equal(matcher.find(Buffer.from('43/chat,12["ok"]'), pending), 1);
+		assert.equal(matcher.find(Buffer.from('461-7[{"_placeholder":true,"num":0}]'), pending), 0);
+		assert.equal(socketIoAckId(Buffer.from('461-/chat,123[]')), 123);
+		assert.equal(socketIoAckId(Buffer.from('43[]')), undefined);
+	});
+
 	test('any: the oldest request, whatever comes', () => {
 		const matcher = createMatcher({kind: 'any'}, []);
 		const pending = new PendingRequests();
@@ -243,6 +293,19 @@ describe('the message set', () => {
 		assert.equal(set.payload(0, 5), '{"jsonrpc":"2.0","method":"sum","params":[1,2],"id":5}');
 		assert.equal(set.payload(1, 6), '{"jsonrpc":"2.0","method":"ping","id":6}');
 		await assert.rejects(buildMessageSet([text('sum {oops')], {kind: 'jsonrpc'}), /message 1 \("sum \{oops"\): params are not JSON .*--protocol jsonrpc needs requests/);
+	});
+
+	test('graphql-ws operations go as subscribe with the sequence number as id; Socket.IO events with it as ack id', async () => {
+		const graphql = await buildMessageSet([text('{ hello }'), text('{"query":"query Q($n: Int) { a(n: $n) }","variables":{"n":1.10},"operationName":"Q"}')], {kind: 'graphql-ws'});
+		assert.equal(graphql.payload(0, 5), '{"id":"5","type":"subscribe","payload":{"query":"{ hello }"}}');
+		assert.equal(graphql.payload(1, 6), '{"id":"6","type":"subscribe","payload":{"query":"query Q($n: Int) { a(n: $n) }","variables":{"n":1.10},"operationName":"Q"}}');
+		await assert.rejects(buildMessageSet([text('{"variables":{}}')], {kind: 'graphql-ws'}), /message 1 \("\{\\"variables\\":\{\}\}"\): a JSON line needs a "query" string: --protocol graphql-ws needs GraphQL operations/);
+		const events = await buildMessageSet([text('["echo",9007199254740993,{"a":[]}]')], {kind: 'socketio', namespace: '/'});
+		assert.equal(events.payload(0, 3), '423["echo",9007199254740993,{"a":[]}]');
+		const chat = await buildMessageSet([text('["echo"]')], {kind: 'socketio', namespace: '/chat'});
+		assert.equal(chat.payload(0, 10), '42/chat,10["echo"]');
+		await assert.rejects(buildMessageSet([text('{"event":1}')], {kind: 'socketio', namespace: '/'}), /^UsageError: message 1 \("\{\\"event\\":1\}"\): give an event as a JSON array, \["name", args\.\.\.\]$/);
+		await assert.rejects(buildMessageSet([text('["photo",{"$bytes":"AQID"}]')], {kind: 'socketio', namespace: '/'}), /binary attachments \(\{"\$bytes"\}\) are not supported by wsterm bench/);
 	});
 });
 

@@ -153,7 +153,9 @@ const help = `
 	                              writes at the JSON key PATH (id,
 	                              meta.requestId), or take the next message
 	                              (any); default: the reply is the echo
-	      --protocol jsonrpc      JSON-RPC requests, replies paired by id
+	      --protocol NAME         Pair replies by the protocol's own ids: jsonrpc
+	                              (request ids), graphql-ws (operation ids;
+	                              --init JSON), socketio (ack ids; --auth JSON)
 	      --timeout SEC           Unanswered after SEC seconds (10)
 	      --json                  One JSON object on stdout instead of the table
 	      --hist FILE             Write the latency histogram (HdrHistogram log)

@@ -1,12 +1,16 @@
 import {parsePath} from '../load/match.js';
 import {type Amount, benchDefaults, type BenchOptions, type MatchRule, type Pace, type Thresholds} from '../load/options.js';
 import {UsageError} from '../shared/exit-codes.js';
-import {type benchOnly, type FlagsOf} from './flags.js';
+import {stringifyExact} from '../protocols/exact-json.js';
+import {socketIoUrl} from '../protocols/socketio-url.js';
+import {longName} from './command-line.js';
+import {type benchAlso, type benchOnly, type FlagsOf} from './flags.js';
 import {connectFlags} from './connect-flags.js';
 import {flagNumber} from './numbers.js';
+import {graphqlInit, socketIoAuth} from './pipeline-options.js';
 
 /** The bench's flags as the command line gave them (typed by the flag table, unchecked). */
-export type BenchFlags = Partial<FlagsOf<typeof benchOnly[number] | 'execute' | 'binary' | 'protocol' | 'encode' | 'header' | 'cookie' | 'origin' | 'subprotocol' | 'userAgent' | 'auth' | 'followRedirects' | 'insecure' | 'ca' | 'cert' | 'key' | 'passphrase' | 'proxy' | 'proxyCa' | 'proxyInsecure' | 'compress' | 'connectTimeout' | 'maxPayload'>>;
+export type BenchFlags = Partial<FlagsOf<typeof benchOnly[number] | typeof benchAlso[number]>>;
 
 /** How each flag is named in an error line. */
 const names = {
@@ -62,31 +66,65 @@ function pace(flags: BenchFlags): Pace {
 	return rate === undefined ? {kind: 'closed', window: window ?? benchDefaults.window} : {kind: 'open', rate};
 }
 
-const unsupportedProtocols = new Set(['socketio', 'graphql-ws', 'stomp']);
+/** The protocols bench pairs by their own ids. */
+const benchProtocols = ['jsonrpc', 'graphql-ws', 'socketio'] as const;
 
-function match(flags: BenchFlags): MatchRule {
+function isBenchProtocol(name: string): name is typeof benchProtocols[number] {
+	return (benchProtocols as readonly string[]).includes(name);
+}
+
+/** --protocol's rule: its ids pair the replies; --init and --auth's JSON go with its handshake. */
+function protocolRule(url: string, flags: BenchFlags & {protocol: string}): MatchRule {
+	const {protocol} = flags;
+	if (protocol === 'stomp') {
+		throw new UsageError('--protocol stomp is not supported by wsterm bench yet (jsonrpc, graphql-ws and socketio are; --match PATH pairs replies by any JSON key)');
+	}
+
+	if (!isBenchProtocol(protocol)) {
+		throw new UsageError(`--protocol takes ${benchProtocols.join(', ')} with wsterm bench, not "${protocol}"`);
+	}
+
+	if (flags.match !== undefined) {
+		throw new UsageError(`--protocol ${protocol} pairs replies by their id itself: leave out --match`);
+	}
+
+	if (flags.binary === true) {
+		throw new UsageError(`--protocol ${protocol} sends JSON text; --binary sends messages byte for byte: give one of them`);
+	}
+
+	const init = graphqlInit({flags: {protocol, init: flags.init}, named: longName});
+	if (protocol === 'graphql-ws') {
+		return {kind: 'graphql-ws', ...(init === undefined ? {} : {initJson: stringifyExact(init)})};
+	}
+
+	if (protocol === 'socketio') {
+		const auth = socketIoAuth({flags: {protocol, auth: flags.auth}, named: longName});
+		return {kind: 'socketio', namespace: engineIo(url)?.namespace ?? '/', ...(auth === undefined ? {} : {authJson: stringifyExact(auth)})};
+	}
+
+	return {kind: 'jsonrpc'};
+}
+
+/** Where Socket.IO listens for `url` (its Engine.IO endpoint) and the namespace its path names; undefined for a URL that is not one (runBench says why). */
+function engineIo(url: string): ReturnType<typeof socketIoUrl> | undefined {
+	try {
+		return socketIoUrl(url);
+	} catch {
+		return undefined;
+	}
+}
+
+function match(url: string, flags: BenchFlags): MatchRule {
 	if (flags.encode !== undefined) {
 		throw new UsageError('--encode is not supported by wsterm bench yet: send the messages as they should go on the wire (--binary for binary ones)');
 	}
 
 	if (flags.protocol !== undefined) {
-		if (unsupportedProtocols.has(flags.protocol)) {
-			throw new UsageError(`--protocol ${flags.protocol} is not supported by wsterm bench yet (jsonrpc is; --match PATH pairs replies by any JSON key)`);
-		}
+		return protocolRule(url, {...flags, protocol: flags.protocol});
+	}
 
-		if (flags.protocol !== 'jsonrpc') {
-			throw new UsageError(`--protocol takes jsonrpc with wsterm bench, not "${flags.protocol}"`);
-		}
-
-		if (flags.match !== undefined) {
-			throw new UsageError('--protocol jsonrpc pairs replies by their id itself: leave out --match');
-		}
-
-		if (flags.binary === true) {
-			throw new UsageError('--protocol jsonrpc sends JSON text; --binary sends messages byte for byte: give one of them');
-		}
-
-		return {kind: 'jsonrpc'};
+	if (flags.init !== undefined) {
+		throw new UsageError('--init goes with --protocol graphql-ws');
 	}
 
 	if (flags.match === undefined) {
@@ -136,8 +174,9 @@ export function benchOptionsFromFlags(url: string | undefined, flags: BenchFlags
 		throw new UsageError('--hist takes a file name, not an empty string');
 	}
 
+	const rule = match(url, flags);
 	return {
-		url,
+		url: rule.kind === 'socketio' ? engineIo(url)?.url ?? url : url,
 		connect: connectFlags(flags),
 		connections,
 		rampMs: rampSeconds * 1000,
@@ -145,7 +184,7 @@ export function benchOptionsFromFlags(url: string | undefined, flags: BenchFlags
 		execute: flags.execute ?? [],
 		binary: flags.binary ?? false,
 		pace: pace(flags),
-		match: match(flags),
+		match: rule,
 		timeoutMs: (decimal(flags, 'timeout', {unit: 'a number of seconds'}) ?? benchDefaults.timeoutSeconds) * 1000,
 		json: flags.json ?? false,
 		thresholds: thresholds(flags),

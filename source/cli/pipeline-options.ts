@@ -56,7 +56,7 @@ export function codecChoices({flags, typed, named}: ParsedLine, onRefused: () =>
 }
 
 /** --init, read exactly: its numbers go to the server as typed (a token's 9007199254740993). */
-function graphqlInit({flags, named}: ParsedLine): Record<string, unknown> | undefined {
+export function graphqlInit({flags, named}: {readonly flags: Pick<Flags, 'protocol' | 'init'>; readonly named: FlagNamer}): Record<string, unknown> | undefined {
 	if (flags.init === undefined) {
 		return undefined;
 	}

@@ -12,6 +12,7 @@ import type {ReplyMatcher} from './match.js';
 import type {MessageSet} from './messages.js';
 import {OpenLoop} from './open-loop.js';
 import type {BenchOptions} from './options.js';
+import type {ProtocolSessions} from './protocol-session.js';
 import type {LoadStats} from './stats.js';
 
 /** Why the run ended. */
@@ -23,6 +24,8 @@ export type LoadRunParts = {
 	readonly stats: LoadStats;
 	readonly matcher: ReplyMatcher;
 	readonly messages: MessageSet;
+	/** --protocol's handshake on each connection, when it has one. */
+	readonly sessions?: ProtocolSessions | undefined;
 };
 
 type LoadRunOptions = Pick<BenchOptions, 'connections' | 'rampMs' | 'amount' | 'pace' | 'timeoutMs'>;

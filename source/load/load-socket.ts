@@ -3,6 +3,8 @@ One of the bench's connections: a plain ws client made from the ConnectTarget (n
 keepalive, no pipeline: per message it does only what the measure needs), its requests waiting
 for a reply, and the pairing of each message received. It counts into the run's LoadStats and
 tells the run when it opened, failed, settled requests or went away; the run decides what to send.
+With a --protocol that has a handshake (protocol-session.ts), the connection opens when the
+handshake finished, within --connect-timeout, and the session sees each message before the matcher.
 */
 import type {Socket} from 'node:net';
 import {describeConnectError} from '../connection/connect-failure.js';
@@ -10,9 +12,11 @@ import type {ConnectTarget} from '../connection/connect-options.js';
 import {describeRouteError} from '../connection/route.js';
 import {type RawData, WebSocket} from '../connection/ws-library.js';
 import type {Clock} from '../shared/clock.js';
-import type {ReplyMatcher} from './match.js';
+import {escapeControl} from '../shared/escape-text.js';
+import {notAReply, type ReplyMatcher} from './match.js';
 import type {MessageSet} from './messages.js';
 import {PendingRequests} from './pending.js';
+import type {ProtocolSession, ProtocolSessions} from './protocol-session.js';
 import type {LoadStats} from './stats.js';
 
 /** What a connection tells the run. */
@@ -28,18 +32,21 @@ export type SocketEvents = {
 
 export type SocketContext = {
 	readonly target: ConnectTarget;
-	readonly clock: Pick<Clock, 'now'>;
+	readonly clock: Pick<Clock, 'now' | 'setTimeout' | 'clearTimeout'>;
 	readonly stats: LoadStats;
 	readonly matcher: ReplyMatcher;
 	readonly messages: MessageSet;
 	readonly events: SocketEvents;
+	/** The protocol's handshake and pings, when --protocol has them. */
+	readonly sessions?: ProtocolSessions | undefined;
 };
 
 // Made once: ws takes these per send.
 const textFrame = {binary: false} as const;
 const binaryFrame = {binary: true} as const;
 
-type SocketState = 'connecting' | 'open' | 'closing' | 'closed';
+/** `handshake`: the WebSocket opened, the protocol's handshake has not finished (still connecting). */
+type SocketState = 'connecting' | 'handshake' | 'open' | 'closing' | 'closed';
 
 export class BenchSocket {
 	readonly pending = new PendingRequests();
@@ -52,6 +59,8 @@ export class BenchSocket {
 	#failure: string | undefined;
 	/** Requests that timed out and whose late reply has not come: such a reply is late, not a push. */
 	#expiredUnreplied = 0;
+	#session: ProtocolSession | undefined;
+	#handshakeTimer: NodeJS.Timeout | undefined;
 
 	constructor(context: SocketContext) {
 		this.#context = context;
@@ -60,14 +69,14 @@ export class BenchSocket {
 		this.#socket.on('open', () => {
 			this.#onOpen();
 		});
-		this.#socket.on('message', (data: RawData) => {
-			this.#onMessage(data as Buffer);
+		this.#socket.on('message', (data: RawData, isBinary: boolean) => {
+			this.#onMessage(data as Buffer, isBinary);
 		});
 		this.#socket.on('error', (error: Error) => {
 			this.#onError(error);
 		});
-		this.#socket.on('close', () => {
-			this.#onClose();
+		this.#socket.on('close', (code: number, reason: Buffer) => {
+			this.#onClose(code, reason);
 		});
 	}
 
@@ -129,7 +138,7 @@ export class BenchSocket {
 		if (this.#state === 'open') {
 			this.#state = 'closing';
 			this.#socket.close(1000);
-		} else if (this.#state === 'connecting') {
+		} else if (this.#state === 'connecting' || this.#state === 'handshake') {
 			this.#state = 'closing';
 			this.#socket.terminate();
 		}
@@ -147,29 +156,88 @@ export class BenchSocket {
 	}
 
 	#onOpen(): void {
-		const {clock, stats, events} = this.#context;
 		if (this.#state !== 'connecting') {
 			return;
 		}
 
+		if (this.#context.sessions === undefined) {
+			this.#opened();
+		} else {
+			this.#startSession(this.#context.sessions);
+		}
+	}
+
+	/** The WebSocket opened: the protocol's handshake starts, bounded by --connect-timeout. */
+	#startSession(sessions: ProtocolSessions): void {
+		const {names, timeoutSeconds} = sessions;
+		this.#state = 'handshake';
+		this.#handshakeTimer = this.#context.clock.setTimeout(() => {
+			this.#handshakeTimer = undefined;
+			this.#handshakeFailed(`no ${names.awaited} from the ${names.protocol} server within the connect timeout (--connect-timeout ${timeoutSeconds})`);
+		}, timeoutSeconds * 1000);
+		this.#session = sessions.start({
+			send: text => {
+				this.#socket.send(text, textFrame);
+			},
+			ready: () => {
+				this.#opened();
+			},
+			refuse: reason => {
+				this.#handshakeFailed(reason);
+			},
+			drop: () => {
+				this.terminate();
+			},
+		});
+		this.#session.opened();
+	}
+
+	/** The handshake was refused or ran out of time: a connect failure (told when the connection has closed). */
+	#handshakeFailed(reason: string): void {
+		if (this.#state === 'handshake') {
+			this.#failure ??= reason;
+			this.#socket.terminate();
+		}
+	}
+
+	#stopHandshakeTimer(): void {
+		if (this.#handshakeTimer !== undefined) {
+			this.#context.clock.clearTimeout(this.#handshakeTimer);
+			this.#handshakeTimer = undefined;
+		}
+	}
+
+	/** Connected (with a protocol: its handshake finished): the connect time ends here. */
+	#opened(): void {
+		const {clock, stats, events} = this.#context;
+		if (this.#state !== 'connecting' && this.#state !== 'handshake') {
+			return;
+		}
+
+		this.#stopHandshakeTimer();
 		this.#state = 'open';
 		stats.connectionsOpened++;
 		stats.recordConnect(clock.now() - this.#connectStartedAt);
 		events.opened(this);
 	}
 
-	#onMessage(data: Buffer): void {
+	#onMessage(data: Buffer, isBinary: boolean): void {
+		if ((this.#session !== undefined && this.#session.receive(data, isBinary)) || this.#state === 'handshake') {
+			return;
+		}
+
 		const {clock, stats, matcher, events} = this.#context;
 		const now = clock.now();
 		const position = matcher.find(data, this.pending);
-		if (position === -1) {
+		if (position < 0) {
 			if (this.#expiredUnreplied > 0 && matcher.lastLooksLikeReply()) {
 				this.#expiredUnreplied--;
 				stats.late++;
-			} else {
+			} else if (position === notAReply) {
 				stats.pushes++;
 			}
 
+			// Else the protocol's own traffic (match.ts's protocolTraffic): neither a push nor a reply.
 			return;
 		}
 
@@ -191,11 +259,16 @@ export class BenchSocket {
 		}
 	}
 
-	#onClose(): void {
+	#onClose(code: number, reason: Buffer): void {
 		const before = this.#state;
 		this.#state = 'closed';
+		this.#stopHandshakeTimer();
 		const {stats, events} = this.#context;
-		if (before === 'connecting') {
+		if (before === 'handshake') {
+			this.#failure ??= this.#closedInHandshake(code, reason);
+		}
+
+		if (before === 'connecting' || before === 'handshake') {
 			stats.connectFailures++;
 			events.failed(this, this.#failure ?? 'closed during the handshake');
 			return;
@@ -207,5 +280,12 @@ export class BenchSocket {
 		}
 
 		events.gone(this, this.abandon());
+	}
+
+	/** The server closed before the protocol's handshake finished: its close code and reason. */
+	#closedInHandshake(code: number, reason: Buffer): string {
+		const {protocol, waiting} = this.#context.sessions!.names;
+		const text = reason.length === 0 ? '' : ` ${escapeControl(reason.toString())}`;
+		return `the ${protocol} server closed the connection (${code}${text}) ${waiting}`;
 	}
 }

@@ -10,13 +10,22 @@ import type {MatchRule} from './options.js';
 import type {PendingRequests} from './pending.js';
 
 export type ReplyMatcher = {
-	/** The position in `pending` of the request `data` answers, or -1 (a push, or a late reply). */
+	/** The position in `pending` of the request `data` answers, or `notAReply` (a push, or a late reply), or `protocolTraffic`. */
 	readonly find: (data: Buffer, pending: PendingRequests) => number;
-	/** After `find` found a request: whether the reply says the request failed (a JSON-RPC error). */
+	/** After `find` found a request: whether the reply says the request failed (a JSON-RPC error, a GraphQL error). */
 	readonly lastWasError: () => boolean;
-	/** After `find` gave -1: whether the message looks like a reply all the same (to a request that timed out). */
+	/** After `find` gave no position: whether the message looks like a reply all the same (to a request that timed out). */
 	readonly lastLooksLikeReply: () => boolean;
 };
+
+/** What `find` gives for a message that answers no request waiting: a push (or a late reply). */
+export const notAReply = -1;
+/**
+What `find` gives for the protocol's own messages, neither pushes nor replies: graphql-ws's
+`complete`, a later `next` of an operation already answered, an ack nothing waits for (or a late
+reply, when lastLooksLikeReply says so).
+*/
+export const protocolTraffic = -2;
 
 /** `id` or `meta.requestId` as its keys; undefined for an empty key (`a..b`, a leading or trailing dot). */
 export function parsePath(text: string): string[] | undefined {
@@ -146,6 +155,108 @@ function jsonRpcMatcher(): ReplyMatcher {
 	};
 }
 
+/** The message types graphql-transport-ws defines: any of them is the protocol's, never a push. */
+const graphqlWsTypes = new Set(['connection_init', 'connection_ack', 'ping', 'pong', 'subscribe', 'next', 'error', 'complete']);
+
+/**
+graphql-ws: the first `next` or `error` whose id is a request's sequence number; an `error`, or a
+`next` whose payload has errors, says the request failed. The operation's later messages (more
+`next`s of a subscription, its `complete`) are protocol traffic. No ids of settled requests are
+kept: while a request that timed out still has no reply, a subscription's later `next` is taken
+for that late reply.
+*/
+function graphqlWsMatcher(): ReplyMatcher {
+	let result = false;
+	let isError = false;
+	return {
+		find(data, pending) {
+			const value = parseJson(data);
+			const message = isContainer(value) && !Array.isArray(value) ? value : undefined;
+			const {type} = message ?? {};
+			result = type === 'next' || type === 'error';
+			const sequence = result ? sequenceAt(message, ['id']) : undefined;
+			if (sequence === undefined) {
+				return typeof type === 'string' && graphqlWsTypes.has(type) ? protocolTraffic : notAReply;
+			}
+
+			const payload = message!.payload;
+			isError = type === 'error' || (isContainer(payload) && Array.isArray((payload as Record<string, unknown>).errors) && ((payload as Record<string, unknown>).errors as unknown[]).length > 0);
+			const position = pending.findSequence(sequence);
+			return position === -1 ? protocolTraffic : position;
+		},
+		lastWasError: () => isError,
+		lastLooksLikeReply: () => result,
+	};
+}
+
+const digit0 = 0x30;
+const digit9 = 0x39;
+const engineIoMessage = 0x34; // '4'
+const socketIoEvent = 0x32; // '2'
+const socketIoAck = 0x33; // '3'
+const socketIoBinaryEvent = 0x35; // '5'
+const socketIoBinaryAck = 0x36; // '6'
+
+/** The ack id of a Socket.IO ACK in its Engine.IO frame (`43[/nsp,]ID[...]`, binary `46N-[/nsp,]ID[...]`), or undefined. */
+export function socketIoAckId(data: Buffer): number | undefined {
+	let index = 2;
+	if (data[1] === socketIoBinaryAck) {
+		index = data.indexOf(0x2D, index) + 1; // After the attachments' count and its '-'.
+		if (index === 0) {
+			return undefined;
+		}
+	}
+
+	if (data[index] === 0x2F) { // '/': a namespace, up to ','.
+		index = data.indexOf(0x2C, index) + 1;
+		if (index === 0) {
+			return undefined;
+		}
+	}
+
+	let id = 0;
+	const start = index;
+	while (index < data.length && data[index]! >= digit0 && data[index]! <= digit9 && index - start < 15) {
+		id = (id * 10) + data[index]! - digit0;
+		index++;
+	}
+
+	return index === start ? undefined : id;
+}
+
+/**
+Socket.IO (over Engine.IO): the ACK whose id is a request's sequence number. Events the server
+emits are pushes; an ack nothing waits for is protocol traffic (or a late reply). The frames are
+read byte by byte, with no parser: the session (socketio-session.ts) took the handshake and pings.
+*/
+function socketIoMatcher(): ReplyMatcher {
+	let ack = false;
+	return {
+		find(data, pending) {
+			ack = false;
+			if (data[0] !== engineIoMessage) {
+				return protocolTraffic;
+			}
+
+			const type = data[1];
+			if (type === socketIoEvent || type === socketIoBinaryEvent) {
+				return notAReply;
+			}
+
+			if (type !== socketIoAck && type !== socketIoBinaryAck) {
+				return protocolTraffic;
+			}
+
+			const id = socketIoAckId(data);
+			ack = id !== undefined;
+			const position = id === undefined ? -1 : pending.findSequence(id);
+			return position === -1 ? protocolTraffic : position;
+		},
+		lastWasError: () => false,
+		lastLooksLikeReply: () => ack,
+	};
+}
+
 /** The run's matcher; `messageBytes` are the message set's bytes, which echo compares with. */
 export function createMatcher(rule: MatchRule, messageBytes: readonly Buffer[]): ReplyMatcher {
 	switch (rule.kind) {
@@ -163,6 +274,14 @@ export function createMatcher(rule: MatchRule, messageBytes: readonly Buffer[]):
 
 		case 'jsonrpc': {
 			return jsonRpcMatcher();
+		}
+
+		case 'graphql-ws': {
+			return graphqlWsMatcher();
+		}
+
+		case 'socketio': {
+			return socketIoMatcher();
 		}
 	}
 }

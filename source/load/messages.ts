@@ -81,32 +81,17 @@ function fixedSet(messages: readonly RawMessage[]): MessageSet {
 	};
 }
 
-/** Each message's JSON around its sequence number: the text before it and after it. */
-async function numberedSet(messages: readonly RawMessage[], rule: MatchRule & {kind: 'path' | 'jsonrpc'}): Promise<MessageSet> {
-	const [{parseExact, stringifyExact}, jsonRpc] = await Promise.all([
-		import('../protocols/exact-json.js'),
-		rule.kind === 'jsonrpc' ? import('../protocols/jsonrpc.js') : undefined,
-	]);
-	// A string no message holds, replaced by the number in each copy.
-	const marker = `wsterm-bench-sequence-${process.pid}-${Date.now()}`;
-	const quotedMarker = JSON.stringify(marker);
+/** A message's text around its sequence number: what goes before it and after it. */
+type Cut = {readonly before: string; readonly after: string};
+
+/** Each message as its text around its sequence number (`cut` throws an Error saying why a message cannot carry one). */
+function numberedSet(messages: readonly RawMessage[], cut: (text: string) => Cut, needs: string): MessageSet {
 	const parts = messages.map((message, index) => {
-		const text = message.bytes.toString();
-		let value: unknown;
 		try {
-			value = jsonRpc === undefined ? parseExact(text) : {jsonrpc: '2.0', ...jsonRpc.parseLine(text)};
-			writeAtPath(value, rule.kind === 'jsonrpc' ? ['id'] : rule.path, marker);
+			return cut(message.bytes.toString());
 		} catch (error) {
-			const needs = rule.kind === 'jsonrpc' ? '--protocol jsonrpc needs requests (method [params], or a request object)' : `--match ${rule.path.join('.')} needs JSON objects`;
-			throw new UsageError(`message ${index + 1} (${shown(message)}): ${(error as Error).message}: ${needs}`);
+			throw new UsageError(`message ${index + 1} (${shown(message)}): ${(error as Error).message}${needs === '' ? '' : `: ${needs}`}`);
 		}
-
-		const [before, after, ...more] = stringifyExact(value).split(quotedMarker);
-		if (after === undefined || more.length > 0) {
-			throw new UsageError(`message ${index + 1} (${shown(message)}) cannot carry a sequence number`);
-		}
-
-		return {before: before!, after};
 	});
 	return {
 		size: messages.length,
@@ -119,15 +104,85 @@ async function numberedSet(messages: readonly RawMessage[], rule: MatchRule & {k
 	};
 }
 
-export async function buildMessageSet(messages: readonly RawMessage[], rule: MatchRule): Promise<MessageSet> {
-	if (rule.kind === 'path' || rule.kind === 'jsonrpc') {
-		const binary = messages.findIndex(message => message.isBinary && !isUtf8(message.bytes));
-		if (binary !== -1) {
-			throw new UsageError(`message ${binary + 1} is not UTF-8 text: ${rule.kind === 'jsonrpc' ? '--protocol jsonrpc' : `--match ${rule.path.join('.')}`} writes into JSON text`);
-		}
+/** A string no message holds, replaced by the sequence number in each copy. */
+const marker = `wsterm-bench-sequence-${process.pid}-${Date.now()}`;
 
-		return numberedSet(messages, rule);
+/** `text` (JSON) cut where `marker` is: it must be there once. */
+function cutAtMarker(text: string, markerText: string): Cut {
+	const [before, after, ...more] = text.split(markerText);
+	if (after === undefined || more.length > 0) {
+		throw new Error('cannot carry a sequence number');
 	}
 
-	return fixedSet(messages);
+	return {before: before!, after};
+}
+
+/** --match PATH and --protocol jsonrpc: the sequence number is a JSON number at a key of the message's JSON. */
+async function jsonCuts(rule: MatchRule & {kind: 'path' | 'jsonrpc'}): Promise<(text: string) => Cut> {
+	const [{parseExact, stringifyExact}, jsonRpc] = await Promise.all([
+		import('../protocols/exact-json.js'),
+		rule.kind === 'jsonrpc' ? import('../protocols/jsonrpc.js') : undefined,
+	]);
+	return text => {
+		const value = jsonRpc === undefined ? parseExact(text) : {jsonrpc: '2.0', ...jsonRpc.parseLine(text)};
+		writeAtPath(value, rule.kind === 'jsonrpc' ? ['id'] : rule.path, marker);
+		return cutAtMarker(stringifyExact(value), JSON.stringify(marker));
+	};
+}
+
+/** graphql-ws: each message an operation (a document, or a JSON object with query), sent as `subscribe` with the sequence number as its id (a string). */
+async function graphqlWsCuts(): Promise<(text: string) => Cut> {
+	const [{stringifyExact}, {parseLine}] = await Promise.all([import('../protocols/exact-json.js'), import('../protocols/graphql-ws.js')]);
+	return text => cutAtMarker(stringifyExact({id: marker, type: 'subscribe', payload: parseLine(text)}), marker);
+}
+
+/** Socket.IO: each message an event (`["name", args...]`), emitted in the namespace with the sequence number as its ack id. */
+async function socketIoCuts(namespace: string): Promise<(text: string) => Cut> {
+	const [{stringifyExact}, {readEventLine, holdsBytes}] = await Promise.all([import('../protocols/exact-json.js'), import('../protocols/socketio-event.js')]);
+	// Engine.IO `message` (4), Socket.IO EVENT (2), the namespace unless it is the main one, then the ack id.
+	const before = `42${namespace === '/' ? '' : `${namespace},`}`;
+	return text => {
+		const event = readEventLine(text);
+		if (holdsBytes(event)) {
+			throw new Error('binary attachments ({"$bytes"}) are not supported by wsterm bench: send them with wsterm URL --protocol socketio');
+		}
+
+		return {before, after: stringifyExact(event)};
+	};
+}
+
+const protocolNeeds = {
+	path: (rule: MatchRule & {kind: 'path'}) => `--match ${rule.path.join('.')} needs JSON objects`,
+	jsonrpc: '--protocol jsonrpc needs requests (method [params], or a request object)',
+	'graphql-ws': '--protocol graphql-ws needs GraphQL operations (a document, or a JSON object with query, variables, operationName)',
+	socketio: '',
+} as const;
+
+export async function buildMessageSet(messages: readonly RawMessage[], rule: MatchRule): Promise<MessageSet> {
+	if (rule.kind === 'echo' || rule.kind === 'any') {
+		return fixedSet(messages);
+	}
+
+	const binary = messages.findIndex(message => message.isBinary && !isUtf8(message.bytes));
+	if (binary !== -1) {
+		throw new UsageError(`message ${binary + 1} is not UTF-8 text: ${rule.kind === 'path' ? `--match ${rule.path.join('.')}` : `--protocol ${rule.kind}`} writes into JSON text`);
+	}
+
+	switch (rule.kind) {
+		case 'path': {
+			return numberedSet(messages, await jsonCuts(rule), protocolNeeds.path(rule));
+		}
+
+		case 'jsonrpc': {
+			return numberedSet(messages, await jsonCuts(rule), protocolNeeds.jsonrpc);
+		}
+
+		case 'graphql-ws': {
+			return numberedSet(messages, await graphqlWsCuts(), protocolNeeds['graphql-ws']);
+		}
+
+		case 'socketio': {
+			return numberedSet(messages, await socketIoCuts(rule.namespace), protocolNeeds.socketio);
+		}
+	}
 }

@@ -13,7 +13,18 @@ export type MatchRule =
 	/** Each copy sent carries a fresh sequence number at `path` (JSON keys); a reply holds it there. */
 	| {readonly kind: 'path'; readonly path: readonly string[]}
 	/** JSON-RPC 2.0: each message is a request (`method [params]` or an object), paired by its id; error responses count as errors. */
-	| {readonly kind: 'jsonrpc'};
+	| {readonly kind: 'jsonrpc'}
+	/**
+	graphql-transport-ws: each message is an operation, sent as `subscribe` with its sequence number
+	as id; its reply is the first `next` or `error` with that id. `initJson`: connection_init's
+	payload (--init), as JSON text.
+	*/
+	| {readonly kind: 'graphql-ws'; readonly initJson?: string}
+	/**
+	Socket.IO 4: each message is an event (`["name", args...]`) emitted in `namespace` with its
+	sequence number as ack id; its reply is that ack. `authJson`: CONNECT's payload (--auth), as JSON text.
+	*/
+	| {readonly kind: 'socketio'; readonly namespace: string; readonly authJson?: string};
 
 /** When each connection sends. */
 export type Pace =

@@ -4,11 +4,13 @@ load/: `wsterm bench URL`, a load and latency test that pairs every reply with i
   options.ts     BenchOptions (cli/load-options.ts builds them from the flags)
   load-run.ts    the connections, the pace (closed loop, or open-loop.ts's schedule), the end
   load-socket.ts  one connection: a plain ws client, its requests waiting (pending.ts)
-  match.ts       pairing a reply with its request (echo, --match PATH, any, JSON-RPC ids)
+  match.ts       pairing a reply with its request (echo, --match PATH, any, JSON-RPC, graphql-ws and Socket.IO ids)
   messages.ts    the message set and what each request carries
+  protocol-session.ts  a --protocol's handshake and pings on each connection (graphql-session.ts,
+                 socketio-session.ts), loaded only when its protocol is asked for
   stats.ts       the counts and the HDR histograms; report.ts, live.ts, hist-log.ts print them
 It may import shared/, connection/ (connect options, ws, connect failures) and, loaded only when
-asked for, protocols/ (JSON-RPC lines, exact JSON); never ui/, ink or react, nor the pipeline: per
+asked for, protocols/ (JSON-RPC, GraphQL and Socket.IO lines, exact JSON, no protocol library); never ui/, ink or react, nor the pipeline: per
 message it does only what the measure needs.
 */
 import {readFileSync} from 'node:fs';
@@ -21,8 +23,9 @@ import {LiveLine} from './live.js';
 import {LoadRun, type RunEnd} from './load-run.js';
 import {createMatcher} from './match.js';
 import {buildMessageSet, readMessages} from './messages.js';
-import type {BenchOptions} from './options.js';
+import type {BenchOptions, MatchRule} from './options.js';
 import {brokenThresholds, grouped, reportJson, reportTable} from './report.js';
+import type {ProtocolSessions} from './protocol-session.js';
 import {LoadStats} from './stats.js';
 
 export type {BenchOptions} from './options.js';
@@ -38,6 +41,25 @@ function readFlagFile(flag: string, path: string): Buffer {
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		throw new UsageError(`${flag}: cannot read ${path}${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}`);
+	}
+}
+
+/** The sessions the rule's protocol needs; undefined for a rule with no handshake (echo, --match, jsonrpc). */
+async function loadProtocolSessions(rule: MatchRule, timeoutSeconds: number): Promise<ProtocolSessions | undefined> {
+	switch (rule.kind) {
+		case 'graphql-ws': {
+			const {graphqlWsSessions} = await import('./graphql-session.js');
+			return {...graphqlWsSessions(rule), timeoutSeconds};
+		}
+
+		case 'socketio': {
+			const {socketIoSessions} = await import('./socketio-session.js');
+			return {...socketIoSessions(rule), timeoutSeconds};
+		}
+
+		default: {
+			return undefined;
+		}
 	}
 }
 
@@ -65,7 +87,8 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<numb
 	const messages = await buildMessageSet(await readMessages(options.execute, options.binary, io.stdin, readFlagFile), options.match);
 	const histLog = options.histFile === undefined ? undefined : new HistLog(options.histFile, io.clock.wallNow());
 	const stats = new LoadStats({intervals: histLog !== undefined});
-	const run = new LoadRun(options, {target, clock: io.clock, stats, matcher: createMatcher(options.match, messages.bytes), messages});
+	const sessions = await loadProtocolSessions(options.match, options.connect.connectTimeout);
+	const run = new LoadRun(options, {target, clock: io.clock, stats, matcher: createMatcher(options.match, messages.bytes), messages, sessions});
 	let signalCode: number | undefined;
 	const stopListening = onInterrupt(io.signals, {
 		graceful(code) {

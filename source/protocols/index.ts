@@ -5,7 +5,8 @@ sits after the codec and before the hooks: hooks see protocol messages, --record
 
 This folder imports pipeline/ (the stage interface, the message), shared/ and connection/'s event
 types, and each protocol's library only through a dynamic import. names.ts, socketio-url.ts and
-exact-json.ts are what the command line reads at start-up: they load no protocol library. Time
+exact-json.ts are what the command line reads at start-up: they load no protocol library; nor do
+socketio-event.ts and graphql-ws.ts's parseLine, which wsterm bench reads its messages with. Time
 comes from the Clock given (ProtocolChoices.clock: the handshake's bound, the round trips'
 monotonic `now`), the system's by default.
 */

@@ -15,7 +15,8 @@ import type {CloseEvent} from '../connection/events.js';
 import {escapeControl} from '../shared/escape-text.js';
 import type {PipelineMessage} from '../pipeline/message.js';
 import type {Next, StageLink, StageResult} from '../pipeline/stage.js';
-import {isJsonObject, parseExact, plainJson, stringifyExact} from './exact-json.js';
+import {plainJson, stringifyExact} from './exact-json.js';
+import {readEventLine} from './socketio-event.js';
 import {deferred, quote} from './stage-helpers.js';
 import {type HandshakeLimit, type HandshakeWatch, handshakeWatch} from './handshake.js';
 import {acknowledgement, AwaitedAcks} from './socketio-acks.js';
@@ -38,35 +39,6 @@ export type SocketIoOptions = {
 	/** How long joining the namespace may take (--connect-timeout). */
 	readonly handshake?: HandshakeLimit;
 };
-
-/**
-An event's arguments with each {"$bytes": base64} (alone in its object, as a received Buffer
-prints) as a Buffer, sent as a binary attachment; throws for a $bytes that is not base64.
-*/
-function withBytes(value: unknown): unknown {
-	if (Array.isArray(value)) {
-		return value.map(item => withBytes(item));
-	}
-
-	if (!isJsonObject(value)) {
-		return value;
-	}
-
-	const keys = Object.keys(value);
-	if (keys.length === 1 && keys[0] === '$bytes' && typeof value.$bytes === 'string') {
-		const bytes = Buffer.from(value.$bytes, 'base64');
-		if (bytes.toString('base64').replace(/=+$/, '') !== value.$bytes.replace(/=+$/, '')) {
-			throw new Error(`${JSON.stringify(value.$bytes).slice(0, 40)} in {"$bytes"} is not base64`);
-		}
-
-		return bytes;
-	}
-
-	return Object.fromEntries(keys.map(key => [key, withBytes(value[key])]));
-}
-
-/** Event names socket.io-client refuses to emit (its RESERVED_EVENTS): Socket.IO's own. */
-const reservedEvents = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
 
 export class SocketIoSocket {
 	readonly #link: StageLink;
@@ -156,29 +128,13 @@ export class SocketIoSocket {
 
 	/** A line to send: an event (a JSON array, ["name", args...]) emitted asking for an ack, once the namespace is joined. */
 	emit(message: PipelineMessage, next: Next): StageResult {
-		let data: unknown;
-		try {
-			data = message.isBinary ? undefined : parseExact(message.text!);
-		} catch {
-			// Not JSON: refused below, as a line that is not an event array.
-		}
-
-		if (!Array.isArray(data) || typeof data[0] !== 'string') {
-			this.#link.error(`not sent: give an event as a JSON array, ["name", args...]: ${quote(quotable(message))}`);
-			this.#options.onRefused?.();
-			return undefined;
-		}
-
-		if (reservedEvents.has(data[0])) {
-			// The server takes such an event as a broken packet and drops the connection, and what follows with it.
-			this.#link.error(`not sent: ${JSON.stringify(data[0])} is a reserved event name (Socket.IO uses it itself): ${quote(quotable(message))}`);
-			this.#options.onRefused?.();
-			return undefined;
-		}
-
 		let event: unknown[];
 		try {
-			event = withBytes(data) as unknown[];
+			if (message.isBinary) {
+				throw new Error('give an event as a JSON array, ["name", args...]');
+			}
+
+			event = readEventLine(message.text!);
 		} catch (error) {
 			this.#link.error(`not sent: ${(error as Error).message}: ${quote(quotable(message))}`);
 			this.#options.onRefused?.();
