@@ -175,9 +175,12 @@ export function benchOptionsFromFlags(url: string | undefined, flags: BenchFlags
 	}
 
 	const rule = match(url, flags);
+	const connect = connectFlags(flags);
 	return {
 		url: rule.kind === 'socketio' ? engineIo(url)?.url ?? url : url,
-		connect: connectFlags(flags),
+		// bench speaks graphql-transport-ws only: it does not offer the legacy protocol's graphql-ws,
+		// which a server that speaks both could pick.
+		connect: rule.kind === 'graphql-ws' ? {...connect, subprotocol: connect.subprotocol.filter(name => name !== 'graphql-ws' || flags.subprotocol?.includes(name) === true)} : connect,
 		connections,
 		rampMs: rampSeconds * 1000,
 		amount: chosenAmount,
