@@ -119,9 +119,10 @@ async function parseFile(path: string, text: string): Promise<ProfileFile> {
 
 /** The files that exist, the project's first; a mistake in one is a UsageError. */
 export async function readProfileFiles(places: Places): Promise<ProfileFile[]> {
+	const project = projectFile(places);
 	const userPath = userConfigPath(places.env);
 	const userText = userPath === undefined ? undefined : places.readText(userPath);
-	const found = [projectFile(places), userText === undefined ? undefined : {path: userPath!, text: userText}];
+	const found = [project, userText === undefined ? undefined : {path: userPath!, text: userText}];
 	return Promise.all(found.filter(file => file !== undefined).map(async file => parseFile(file.path, file.text)));
 }
 
