@@ -10,6 +10,8 @@ signals; the build bundles it into dist/main.js, meow included).
                      one pure builder per mode: flags in, options out, a UsageError for a mistake
   prepare-client.ts  a client run up to connecting: options, the files flags name
                      (flag-files.ts), the target
+  profile-line.ts    @NAME / --profile: the profile's keys as options, merged with the line's
+  profiles-mode.ts   wsterm profiles
   main.ts            here: which mode runs; pipe mode and the session, with their stages
                      (the one file that loads ui/ and load-stages.ts for them)
   serve-mode.ts, replay-mode.ts

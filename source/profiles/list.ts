@@ -19,7 +19,8 @@ function shownUrl(name: string, file: ProfileFile, schema: ProfileSchema, scope:
 	}
 
 	try {
-		const {url, context} = resolveDefinition(definition, file.vars, scope);
+		// The URL alone: a header's {{env.TOKEN}} not set here does not keep it from being filled in.
+		const {url, context} = resolveDefinition({...definition, headers: [], options: []}, file.vars, scope);
 		return redactUrlPassword(redact(url!, context.secrets));
 	} catch (error) {
 		// A variable not set here ({{env.TOKEN}} in another shell) still lists the profile.
