@@ -97,11 +97,13 @@ hello = '{"room":"{{room}}"}'
 	});
 
 	test('replay FILE @NAME puts the URL after the file; a URL given with --profile wins', async () => {
-		const files = {[userFile]: '[profiles.api]\nurl = "ws://user/"\nauth = "bob:pw"\n'};
+		const files = {[userFile]: '[profiles.api]\nurl = "ws://user/"\nauth = "bob:pw"\nproto = ["api.proto", "/abs/b.proto"]\n'};
 		assert.deepEqual((await profiled(['replay', 'talk.jsonl', '@api'], files)).line.input, ['replay', 'talk.jsonl', 'ws://user/']);
 		const given = await profiled(['--profile', 'api', 'ws://other/'], files);
 		assert.deepEqual(given.line.input, ['ws://other/']);
 		assert.equal(given.line.flags.auth, 'bob:pw');
+		// A file's path is from the profile file's directory.
+		assert.deepEqual(given.line.flags.proto, [join('/', 'home', 'me', '.config', 'wsterm', 'api.proto'), '/abs/b.proto']);
 		assert.deepEqual([...given.profile.secrets].sort(), ['bob:pw', 'pw']);
 	});
 

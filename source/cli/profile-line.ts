@@ -8,6 +8,7 @@ same name; a repeatable option given replaces the profile's list). Keys a mode d
 (profiles/files.ts); --var alone reads none.
 */
 import {readFileSync} from 'node:fs';
+import {dirname, isAbsolute, join} from 'node:path';
 import {noProfile, type ProfileContext} from '../profiles/context.js';
 import {type Places, placesLooked, readProfileFiles, type ReadText, userConfigPath} from '../profiles/files.js';
 import {findDefinition, type ResolvedProfile, resolveDefinition, type ResolveScope} from '../profiles/resolve.js';
@@ -20,6 +21,18 @@ import {benchOnly, type FlagName, flagTable, notForBench, notForReplay, type Par
 const numberFlags = new Set<FlagName>(['connectTimeout', 'maxPayload', 'pingInterval', 'pingTimeout', 'maxRetries', 'closeTimeout', 'count', 'wait', 'linger', 'scrollback']);
 /** Flags that are no profile key: another mode's, the profile's own choice, and header (a profile has a headers table). */
 const notProfileKeys = new Set<FlagName>([...serveOnly, ...replayOnly, ...benchOnly, 'profile', 'var', 'template', 'message', 'header']);
+
+/** Flags that name a file: a profile's relative path is from its file's directory (the project's root), wherever wsterm runs. */
+const pathFlags = new Set(['ca', 'cert', 'key', 'initial', 'script', 'record', 'proto']);
+
+/** The profile's file paths made relative to `file`'s directory. */
+function withPathsFrom(file: string, {options, ...resolved}: ResolvedProfile): ResolvedProfile {
+	const fromFile = (path: string): string => isAbsolute(path) ? path : join(dirname(file), path);
+	return {
+		...resolved,
+		options: options.map(([key, value]) => [key, !pathFlags.has(key) || typeof value === 'boolean' ? value : (typeof value === 'string' ? fromFile(value) : value.map(path => fromFile(path)))] as const),
+	};
+}
 
 /** The keys a profile may hold, from the flag table: the client's long flag names with their types. */
 export function profileSchema(): ProfileSchema {
@@ -162,7 +175,7 @@ export async function withProfile(line: ParsedLine, world: ProfileWorld): Promis
 	const files = await readProfileFiles(world);
 	const schema = profileSchema();
 	const {definition, file} = findDefinition(files, name, schema, placesLooked(world));
-	const resolved = resolveDefinition(definition, file.vars, scope);
+	const resolved = withPathsFrom(file.path, resolveDefinition(definition, file.vars, scope));
 	const fromProfile = parseCommandLine(profileArguments(resolved, line, new Set(mode.leftOut)), flagTable);
 	const input = inputWithUrl(line.input, mode.urlAt, resolved.url, name, file.path);
 	return {line: mergedLine(line, fromProfile, input, name), profile: resolved.context};
