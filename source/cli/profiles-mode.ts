@@ -10,9 +10,13 @@ import type {ParsedLine} from './flags.js';
 import {commandLineVars, profileSchema, type ProfileWorld} from './profile-line.js';
 
 export async function runProfilesMode(line: ParsedLine, world: ProfileWorld, io: Pick<Io, 'stdout'>): Promise<number> {
-	const unexpected = line.input[1] ?? [...line.typed.entries()].find(([name]) => name !== 'var')?.[1];
-	if (unexpected !== undefined) {
-		throw new UsageError(`wsterm profiles takes no ${line.input[1] === undefined ? 'option' : 'argument'} but --var, not "${unexpected}"`);
+	if (line.input[1] !== undefined) {
+		throw new UsageError(`wsterm profiles takes no argument, not "${line.input[1]}"`);
+	}
+
+	const option = [...line.typed.entries()].find(([name]) => name !== 'var')?.[1];
+	if (option !== undefined) {
+		throw new UsageError(`${option} does not apply to wsterm profiles (it takes --var only)`);
 	}
 
 	const files = await readProfileFiles(world);
