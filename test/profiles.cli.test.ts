@@ -249,6 +249,9 @@ url = "ws://mine.example.com/"
 		const result = await runCli(['profiles'], {cwd: child, env});
 		assert.equal(result.code, 0, result.stderr);
 		assert.match(result.stdout + result.stderr, /no profiles/);
+		const wrongOption = await runCli(['profiles', '-v'], {cwd: child, env});
+		assert.equal(wrongOption.code, 2);
+		assert.equal(wrongOption.stderr, 'wsterm: -v does not apply to wsterm profiles (it takes --var only)\n');
 	});
 
 	test('-v with a profile never prints its secret header values; --record does not write them', async () => {
