@@ -10,6 +10,8 @@ signals; the build bundles it into dist/main.js, meow included).
                      one pure builder per mode: flags in, options out, a UsageError for a mistake
   prepare-client.ts  a client run up to connecting: options, the files flags name
                      (flag-files.ts), the target
+  profile-line.ts    @NAME / --profile: the profile's keys as options, merged with the line's
+  profiles-mode.ts   wsterm profiles
   main.ts            here: which mode runs; pipe mode and the session, with their stages
                      (the one file that loads ui/ and load-stages.ts for them)
   serve-mode.ts, replay-mode.ts
@@ -34,7 +36,17 @@ import {flagTable} from './flags.js';
 import {helpText} from './help.js';
 import type {StageFlags} from './pipeline-options.js';
 import {type PreparedClient, prepareClient} from './prepare-client.js';
+import {type ProfileWorld, readTextFile, withProfile} from './profile-line.js';
+import {redact} from '../profiles/redact.js';
+import {systemClock} from '../shared/clock.js';
 import {processIo} from '../shared/io.js';
+
+/** A profile's secrets, kept out of the error lines too (see profiles/). */
+let shownSecrets: readonly string[] = [];
+
+function profileWorld(): ProfileWorld {
+	return {cwd: process.cwd(), env: process.env, readText: readTextFile, wallNow: systemClock.wallNow};
+}
 
 function note(line: string): void {
 	process.stderr.write(`wsterm: ${line}\n`);
@@ -142,22 +154,30 @@ async function main(): Promise<number> {
 		return exitCodes.ok;
 	}
 
-	if (line.input[0] === 'replay') {
-		const {runReplayMode} = await import('./replay-mode.js');
-		return runReplayMode(line);
-	}
-
-	if (line.input[0] === 'bench') {
-		const {runBenchMode} = await import('./load-mode.js');
-		return runBenchMode(line);
-	}
-
 	if (line.input[0] === 'serve') {
 		const {runServeMode} = await import('./serve-mode.js');
 		return runServeMode(line);
 	}
 
-	const client = await prepareClient(line);
+	if (line.input[0] === 'profiles') {
+		const {runProfilesMode} = await import('./profiles-mode.js');
+		return runProfilesMode(line, profileWorld(), processIo());
+	}
+
+	// @NAME or --profile: the profile's flags merged in (no file is read without one).
+	const {line: profiled, profile} = await withProfile(line, profileWorld());
+	shownSecrets = profile.secrets;
+	if (line.input[0] === 'replay') {
+		const {runReplayMode} = await import('./replay-mode.js');
+		return runReplayMode(profiled, profile);
+	}
+
+	if (line.input[0] === 'bench') {
+		const {runBenchMode} = await import('./load-mode.js');
+		return runBenchMode(profiled, profile);
+	}
+
+	const client = await prepareClient(profiled, profile);
 	// A refused line is an error row in the session (its exit code is the session's own); in pipe mode it makes the run exit 2.
 	return client.options.mode === 'session' ? runSession(client) : client.exitCode(await runPipeMode(client, line.named('execute')));
 }
@@ -166,10 +186,10 @@ try {
 	process.exit(await main());
 } catch (error) {
 	if (isUsageError(error)) {
-		process.stderr.write(`wsterm: ${error.message}\n`);
+		process.stderr.write(`wsterm: ${redact(error.message, shownSecrets)}\n`);
 		process.exit(exitCodes.usage);
 	}
 
-	process.stderr.write(`wsterm: unexpected error: ${(error as Error).message ?? String(error)}\n`);
+	process.stderr.write(`wsterm: unexpected error: ${redact((error as Error).message ?? String(error), shownSecrets)}\n`);
 	process.exit(exitCodes.connectFailed);
 }

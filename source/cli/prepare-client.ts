@@ -4,6 +4,8 @@ name read, the target built. main.ts then runs pipe mode or the session.
 */
 import {buildTarget, type BuiltTarget} from '../connection/connect-options.js';
 import type {ConnectionOptions} from '../connection/connection.js';
+import type {ProfileContext} from '../profiles/context.js';
+import {redact} from '../profiles/redact.js';
 import {exitCodes} from '../shared/exit-codes.js';
 import {type ClientOptions, clientOptionsFromCommandLine} from './client-options.js';
 import {initialMessages, readCertificateFile} from './flag-files.js';
@@ -20,22 +22,31 @@ export type PreparedClient = {
 };
 
 /** The options checked, the files they name read, the target built: all a mistake can stop before connecting. */
-export async function prepareClient(line: ParsedLine): Promise<PreparedClient> {
+export async function prepareClient(line: ParsedLine, profile: ProfileContext): Promise<PreparedClient> {
 	let refusedLines = 0;
 	const options = clientOptionsFromCommandLine(line, {
 		terminal: process.stdin.isTTY && process.stdout.isTTY,
 		onRefused() {
 			refusedLines++;
 		},
+		profile,
 	});
 	const connection = options.initialFile === undefined ? options.connection : {...options.connection, initialMessages: initialMessages(options.initialFile)};
 	const built = options.connectTo === undefined ? undefined : await buildTarget(options.connectTo, options.connect, readCertificateFile, process.env);
 	return {
 		options,
 		connection,
-		built,
+		built: built && shownWithout(built, profile.secrets),
 		// --encode refused a line that was not JSON (or --protocol one it could not read): the rest was sent, but the input was not all good.
 		exitCode: code => code === exitCodes.ok && refusedLines > 0 ? exitCodes.usage : code,
 	};
 }
 
+/** The target as shown (status bar, notes, error lines) without the profile's secrets: a token from {{env.…}} in the URL. */
+export function shownWithout(built: BuiltTarget, secrets: readonly string[]): BuiltTarget {
+	if (secrets.length === 0) {
+		return built;
+	}
+
+	return {...built, target: {...built.target, displayUrl: redact(built.target.displayUrl, secrets)}, notes: built.notes.map(note => redact(note, secrets))};
+}

@@ -5,6 +5,7 @@ choices out (replay-mode.ts reads the file and connects).
 */
 import type {ConnectFlags} from '../connection/connect-options.js';
 import type {ConnectionOptions} from '../connection/connection.js';
+import {noProfile, type ProfileContext} from '../profiles/context.js';
 import {UsageError} from '../shared/exit-codes.js';
 import type {Conversation} from '../replay/conversation.js';
 import {type Pace, paces} from '../replay/pacing.js';
@@ -38,6 +39,8 @@ export type ReplayModeOptions = {
 	readonly connection: ConnectionOptions;
 	readonly jsonl: boolean;
 	readonly verbose: boolean;
+	/** The profile's variables and secrets (noProfile without one). */
+	readonly profile: ProfileContext;
 };
 
 /** Seconds waited for recorded replies by default. */
@@ -83,7 +86,7 @@ export function replayChoicesFromFlags(flags: ReplayFlags, named: FlagNamer<keyo
 }
 
 /** `wsterm replay FILE [url] [options]`, checked: a UsageError for a flag of another mode, a missing file, a bad value. */
-export function replayOptionsFromCommandLine(line: ParsedLine): ReplayModeOptions {
+export function replayOptionsFromCommandLine(line: ParsedLine, profile: ProfileContext = noProfile): ReplayModeOptions {
 	rejectFlags(line, [...serveOnly, ...notForReplay, ...benchOnly], 'wsterm replay');
 	const [, file, url, extra] = line.input;
 	if (file === undefined) {
@@ -102,6 +105,7 @@ export function replayOptionsFromCommandLine(line: ParsedLine): ReplayModeOption
 		connection: connectionOptions(line),
 		jsonl: line.flags.jsonl,
 		verbose: line.flags.verbose,
+		profile,
 	};
 }
 

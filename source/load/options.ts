@@ -3,6 +3,7 @@ What `wsterm bench` was asked to do, checked (cli/load-options.ts builds it from
 Only types and defaults here: no code that runs a load.
 */
 import type {ConnectFlags} from '../connection/connect-options.js';
+import type {ProfileContext} from '../profiles/context.js';
 
 /** How a received message is paired with the request it answers. */
 export type MatchRule =
@@ -66,6 +67,8 @@ export type BenchOptions = {
 	/** Write the latency histogram to this file in HdrHistogram's log format. */
 	readonly histFile?: string;
 	readonly thresholds: Thresholds;
+	/** The profile used (`wsterm bench @NAME`): its secrets are never printed; none without one. */
+	readonly profile?: ProfileContext;
 };
 
 export const benchDefaults = {

@@ -10,11 +10,13 @@ load/: `wsterm bench URL`, a load and latency test that pairs every reply with i
                  socketio-session.ts), loaded only when its protocol is asked for
   stats.ts       the counts and the HDR histograms; report.ts, live.ts, hist-log.ts print them
 It may import shared/, connection/ (connect options, ws, connect failures) and, loaded only when
-asked for, protocols/ (JSON-RPC, GraphQL and Socket.IO lines, exact JSON, no protocol library); never ui/, ink or react, nor the pipeline: per
+asked for, protocols/ (JSON-RPC, GraphQL and Socket.IO lines, exact JSON, no protocol library), and
+profiles/ (a profile's secrets kept out of what it prints); never ui/, ink or react, nor the pipeline: per
 message it does only what the measure needs.
 */
 import {readFileSync} from 'node:fs';
 import {buildTarget} from '../connection/connect-options.js';
+import {redact} from '../profiles/redact.js';
 import {exitCodes, UsageError} from '../shared/exit-codes.js';
 import {interruptGraceMs, onInterrupt} from '../shared/interrupt.js';
 import type {Io} from '../shared/io.js';
@@ -79,9 +81,11 @@ with a UsageError (exit 2) for what the user must fix before anything is sent: t
 connection flags' files, messages --match or --protocol cannot use, a --hist file.
 */
 export async function runBench(options: BenchOptions, io: BenchIo): Promise<number> {
-	const {target, notes} = await buildTarget(options.url, options.connect, path => readFlagFile('--ca/--cert/--key', path), io.env);
-	for (const note of notes) {
-		io.stderr.write(`wsterm: ${note}\n`);
+	const built = await buildTarget(options.url, options.connect, path => readFlagFile('--ca/--cert/--key', path), io.env);
+	const secrets = options.profile?.secrets ?? [];
+	const target = {...built.target, displayUrl: redact(built.target.displayUrl, secrets)};
+	for (const note of built.notes) {
+		io.stderr.write(`wsterm: ${redact(note, secrets)}\n`);
 	}
 
 	const messages = await buildMessageSet(await readMessages(options.execute, options.binary, io.stdin, readFlagFile), options.match);

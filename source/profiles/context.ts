@@ -7,15 +7,23 @@ the profiles/ README): the contract between loading profiles (files, @NAME) and 
 export type ProfileContext = {
 	/** The profile used (`wsterm @NAME`, `--profile NAME`) and the file it came from; undefined without one. */
 	readonly profile?: {readonly name: string; readonly file: string};
-	/** Variables from the files: `[vars]`, then the profile's `vars` (later wins); `--var` wins over both. */
+	/**
+	Every variable of the run, merged: the file's `[vars]`, then the profile's `vars`, then `--var`
+	(later wins). `--var` is in it with or without a profile (without one, only `--var`'s).
+	*/
 	readonly vars: ReadonlyMap<string, string>;
 	/** The profile's saved messages by name, as written (templates, expanded when sent). */
 	readonly savedMessages: ReadonlyMap<string, string>;
 	/** The profile's `template = true`: expand variables in every message, as --template does. */
 	readonly template: boolean;
-	/** Values never printed (shown as ***): passwords, --auth, Authorization and Cookie values, values from `{{env.…}}`. */
+	/**
+	Values never printed (shown as ***, profiles/redact.ts): the URL's password, `auth` (and its
+	password alone), `cookie` and `passphrase`, the values of the Authorization, Proxy-Authorization
+	and Cookie headers and of any header or flag that uses `{{env.…}}`, and each value taken from the
+	environment. Only the profile's: empty without one.
+	*/
 	readonly secrets: readonly string[];
-	/** The user's own config file (`$XDG_CONFIG_HOME/wsterm/config.toml`): where `/keep` saves a message. */
+	/** The user's own config file (`$XDG_CONFIG_HOME/wsterm/config.toml`): where `/keep` saves a message. Its path only (it may not exist); set in every run cli/ builds, profile or not. */
 	readonly userConfigFile: string | undefined;
 };
 

@@ -51,9 +51,11 @@ export type CliRun = {
 };
 
 /** Starts the built CLI with `args`; `input` (if any) is written to its stdin, which is then closed. */
-export function startCli(args: readonly string[], {input, env, timeout = 30_000}: {
+export function startCli(args: readonly string[], {input, env, cwd, timeout = 30_000}: {
 	input?: string | Buffer;
 	env?: NodeJS.ProcessEnv;
+	/** The directory the CLI runs in (profiles: the nearest wsterm.toml is looked for from there). */
+	cwd?: string;
 	timeout?: number;
 } = {}): CliRun {
 	assertFreshBuild();
@@ -61,6 +63,7 @@ export function startCli(args: readonly string[], {input, env, timeout = 30_000}
 		// No proxy from the machine's environment (lower-case names are read first, as curl does).
 		env: {...process.env, NO_PROXY: '*', no_proxy: '', HTTP_PROXY: '', http_proxy: '', HTTPS_PROXY: '', https_proxy: '', ALL_PROXY: '', all_proxy: '', ...env},
 		stdio: ['pipe', 'pipe', 'pipe'],
+		...(cwd === undefined ? {} : {cwd}),
 	});
 	const stdout: Buffer[] = [];
 	const stderr: Buffer[] = [];
