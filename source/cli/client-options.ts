@@ -15,6 +15,7 @@ import {benchOnly, type ParsedLine, rejectFlags, replayOnly, serveOnly} from './
 import {connectFlags, connectTimeout} from './connect-flags.js';
 import {flagNumber} from './numbers.js';
 import {codecChoices, protocolChoices, type StageFlags, stageFlags} from './pipeline-options.js';
+import {savedMessagesToSend, templateChoices} from './template-options.js';
 
 export type ClientOptions = {
 	/** The server's URL as given; undefined: none (the session then talks to a built-in echo server). */
@@ -32,6 +33,8 @@ export type ClientOptions = {
 	/** Pipe mode's options, but the -x messages (`execute`, as given: @FILE is read later) and the stages. */
 	readonly pipe: Omit<PipeOptions, 'execute' | 'readStdin' | 'stages'>;
 	readonly execute: readonly string[];
+	/** --message's saved messages, as written (templates: the template stage fills them in); sent before -x's. */
+	readonly savedMessages: readonly string[];
 	/** The session's own: --scrollback, --no-history, --no-color. */
 	readonly session: {readonly scrollback: number; readonly history: boolean; readonly color: boolean};
 	/** The profile's variables, saved messages and secrets (noProfile without one). */
@@ -41,7 +44,7 @@ export type ClientOptions = {
 export type ClientContext = {
 	/** Both stdin and stdout are terminals. */
 	readonly terminal: boolean;
-	/** Called for each line --encode or --protocol refused (the run then exits 2). */
+	/** Called for each line --encode, --protocol or --template refused (the run then exits 2). */
 	readonly onRefused: () => void;
 	/** The profile the run uses (`@NAME`), and the variables of the files; none by default. */
 	readonly profile?: ProfileContext;
@@ -119,7 +122,7 @@ export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefu
 	const timeout = connectTimeout(line.flags, line.named);
 	// The protocol's handshake is part of connecting: --connect-timeout bounds it too.
 	const protocol = chosenProtocol && {...chosenProtocol, connectTimeout: timeout};
-	const pipeFlagGiven = flags.execute.length > 0 || ending.count !== undefined || ending.wait !== undefined || flags.jsonl;
+	const pipeFlagGiven = flags.execute.length > 0 || flags.message.length > 0 || ending.count !== undefined || ending.wait !== undefined || flags.jsonl;
 	const mode = terminal && !pipeFlagGiven ? 'session' : 'pipe';
 	const [url] = input;
 	if (url === undefined && mode === 'pipe') {
@@ -128,7 +131,8 @@ export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefu
 
 	const connection = connectionOptions(line);
 	const connect = connectFlags(line.flags, line.named);
-	const stages = stageFlags(flags, codec, protocol);
+	const savedMessages = savedMessagesToSend(line, profile);
+	const stages = stageFlags(flags, codec, protocol, templateChoices(line, profile, mode, onRefused));
 	if (mode === 'session') {
 		checkSession(line, url, stages);
 	}
@@ -152,6 +156,7 @@ export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefu
 			waitForReplies: protocol !== undefined && waitsForEveryReply.has(protocol.name),
 		},
 		execute: flags.execute,
+		savedMessages,
 		session: {scrollback, history: flags.history, color: flags.color},
 		profile,
 	};

@@ -33,6 +33,7 @@ import {flagTable} from './flags.js';
 import {helpText} from './help.js';
 import type {StageFlags} from './pipeline-options.js';
 import {type PreparedClient, prepareClient} from './prepare-client.js';
+import {savedPipeMessages} from './template-options.js';
 import {processIo} from '../shared/io.js';
 
 function note(line: string): void {
@@ -46,7 +47,7 @@ off: it then always has a codec stage.
 */
 async function connectionStages(wanted: StageFlags, url: string, onNote: (line: string) => void, decoderSwitch?: DecoderSwitch): Promise<StageFactory[]> {
 	const {loadStages} = await import('./load-stages.js');
-	return loadStages({...wanted, ...(decoderSwitch === undefined ? {} : {codec: {...wanted.codec, decoderSwitch}}), url, note: onNote});
+	return loadStages({...wanted, ...(decoderSwitch === undefined ? {} : {codec: {...wanted.codec, decoderSwitch}}), url, note: onNote, io: processIo()});
 }
 
 /** The session's pipeline, when a pipeline flag is given; without one, nothing is loaded and there is no pipeline. */
@@ -106,7 +107,9 @@ async function runPipeMode({options, connection, built}: PreparedClient, execute
 	// the same speed (npm run bench:pipe).
 	setFlagsFromString('--semi-space-growth-factor=1');
 	const [{Connection}, {runPipe, ArgumentBytes}] = await Promise.all([import('../connection/connection.js'), import('../pipe/run.js')]);
-	const execute = executeMessages(options.execute, options.pipe.binary, executeFlag, new ArgumentBytes(process.argv.slice(2)));
+	const executed = executeMessages(options.execute, options.pipe.binary, executeFlag, new ArgumentBytes(process.argv.slice(2)));
+	// --message's saved messages first, then -x's.
+	const execute = {...executed, messages: [...savedPipeMessages(options.savedMessages), ...executed.messages]};
 	// Loaded before connecting: a bad rule, a script that does not load or a --record file that
 	// cannot be written exits 2 first.
 	const stages = options.stages === undefined ? [] : await connectionStages(options.stages, built!.target.url, note);

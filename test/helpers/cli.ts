@@ -51,15 +51,18 @@ export type CliRun = {
 };
 
 /** Starts the built CLI with `args`; `input` (if any) is written to its stdin, which is then closed. */
-export function startCli(args: readonly string[], {input, env, timeout = 30_000}: {
+export function startCli(args: readonly string[], {input, env, cwd, timeout = 30_000}: {
 	input?: string | Buffer;
 	env?: NodeJS.ProcessEnv;
+	/** The working directory (where wsterm.toml is looked for); the tests' own by default. */
+	cwd?: string;
 	timeout?: number;
 } = {}): CliRun {
 	assertFreshBuild();
 	const child = spawn(process.execPath, [cliPath, ...args], {
 		env: {...process.env, NO_PROXY: '*', HTTP_PROXY: '', HTTPS_PROXY: '', ...env},
 		stdio: ['pipe', 'pipe', 'pipe'],
+		...(cwd === undefined ? {} : {cwd}),
 	});
 	const stdout: Buffer[] = [];
 	const stderr: Buffer[] = [];
