@@ -18,13 +18,11 @@ function tomlKey(key: string): string {
 /** TOML's basic string ("..."): backslash, quote and control characters escaped. */
 function basicString(text: string): string {
 	const escapes: Record<string, string> = {'\\': '\\\\', '"': '\\"', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r'};
-	// eslint-disable-next-line no-control-regex -- control characters are what must be escaped
 	return `"${text.replaceAll(/[\\"\u0000-\u001F\u007F]/g, char => escapes[char] ?? `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`)}"`;
 }
 
 /** A message as a TOML string: a literal one ('...', JSON reads as written) when it can be, else a basic one. */
 function tomlString(text: string): string {
-	// eslint-disable-next-line no-control-regex -- a literal string holds no control character but tab
 	return /['\u0000-\u0008\u000A-\u001F\u007F]/.test(text) ? basicString(text) : `'${text}'`;
 }
 
@@ -53,17 +51,14 @@ function withoutMessage(document: Record<string, unknown>, profile: string, name
 	const copy = structuredClone(document);
 	const messages = valueAt(copy, ['profiles', profile, 'messages']);
 	if (typeof messages === 'object' && messages !== null) {
-		// eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the one key compared apart
 		delete (messages as Record<string, unknown>)[name];
 		if (Object.keys(messages).length === 0) {
-			// eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- an added table that holds only it
 			delete (valueAt(copy, ['profiles', profile]) as Record<string, unknown>)['messages'];
 		}
 	}
 
 	const profiles = valueAt(copy, ['profiles']) as Record<string, unknown> | undefined;
 	if (profiles?.[profile] !== undefined && Object.keys(profiles[profile] as object).length === 0) {
-		// eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a profile added only for the message
 		delete profiles[profile];
 	}
 
