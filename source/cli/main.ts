@@ -90,7 +90,7 @@ async function runSession(client: PreparedClient): Promise<number> {
 	const {startSession} = await import('../ui/start.js');
 	const {scrollback, history} = options.session;
 	const [started, {runInteractive}] = await Promise.all([
-		startSession({target: built?.target, connection: client.connection, scrollback, history, notes: built?.notes ?? [], ...stages}, io),
+		startSession({target: built?.target, connection: client.connection, scrollback, history, notes: built?.notes ?? [], profile: options.profile, ...stages}, io),
 		import('../ui/run.js'),
 	]);
 	return runInteractive(started, io);

@@ -19,6 +19,7 @@ import type {DecoderSwitch} from '../codecs/stage.js';
 import type {CodecOptions} from '../codecs/types.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import type {SessionMessagePath} from '../session/message-path.js';
+import type {ProfileContext} from '../profiles/context.js';
 import {takeTerminal, terminalInput, terminalOutput} from './terminal-screen.js';
 
 export type SessionOptions = {
@@ -42,6 +43,8 @@ export type SessionOptions = {
 	readonly codecOptions?: CodecOptions;
 	/** --protocol's name (its stage is among `stages`). */
 	readonly protocol?: string;
+	/** The profile (saved messages, the user's config file for /keep); none by default. */
+	readonly profile?: ProfileContext;
 };
 
 export type StartedSession = {
