@@ -4,6 +4,8 @@ run. Only its own flags, the messages' and the connection's apply.
 */
 import {UsageError} from '../shared/exit-codes.js';
 import {processIo} from '../shared/io.js';
+import {noProfile} from '../profiles/context.js';
+import {benchTemplates, savedMessagesToSend} from './template-options.js';
 import {benchOptionsFromFlags} from './load-options.js';
 import {notForBench, type ParsedLine, rejectFlags} from './flags.js';
 
@@ -14,7 +16,11 @@ export async function runBenchMode(line: ParsedLine): Promise<number> {
 		throw new UsageError(`wsterm bench takes one URL, not also "${extra}": wsterm bench URL [options]`);
 	}
 
-	const options = benchOptionsFromFlags(url, line.flags);
+	// noProfile until profiles load (@NAME, --profile).
+	const profile = noProfile;
+	const io = processIo();
+	const templates = benchTemplates(line, profile, io);
+	const options = {...benchOptionsFromFlags(url, line.flags), savedMessages: savedMessagesToSend(line, profile), ...(templates === undefined ? {} : {templates})};
 	const {runBench} = await import('../load/run.js');
-	return runBench(options, processIo());
+	return runBench(options, io);
 }

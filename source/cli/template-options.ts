@@ -3,11 +3,14 @@
 templates, the variables they see, and the saved messages --message sends. Pure: flags and the
 profile in, the template stage's choices out (profiles/template-stage.ts fills the variables in).
 */
+import type {MessageTemplates} from '../load/options.js';
 import type {PipeMessage} from '../pipe/run.js';
 import type {ProfileContext} from '../profiles/context.js';
+import {expandTemplate, hasVariables, sequence, undefinedVariable} from '../profiles/template.js';
 import type {TemplateChoices} from '../profiles/template-stage.js';
 import {mergeVars, varsFromFlags} from '../profiles/vars.js';
 import {UsageError} from '../shared/exit-codes.js';
+import type {Io} from '../shared/io.js';
 import type {ParsedLine} from './flags.js';
 
 /**
@@ -48,4 +51,31 @@ export function savedMessagesToSend({flags, named}: ParsedLine, profile: Profile
 /** Pipe mode's messages for --message's saved ones: text, marked as templates. */
 export function savedPipeMessages(texts: readonly string[]): PipeMessage[] {
 	return texts.map(text => ({data: text, isBinary: false, template: true}));
+}
+
+/**
+wsterm bench's templates (--template, --message): the template engine as the functions load/
+calls at each send; undefined when no message can be a template.
+*/
+export function benchTemplates(line: ParsedLine, profile: ProfileContext, io: Pick<Io, 'env' | 'clock'>): MessageTemplates | undefined {
+	const choices = templateChoices(line, profile, 'pipe', () => undefined);
+	if (choices === undefined) {
+		return undefined;
+	}
+
+	const scope = {vars: choices.vars, env: io.env, wallNow: () => io.clock.wallNow(), nextSeq: sequence()};
+	// The check before the run leaves the run's {{$seq}} at 1.
+	const checkScope = {...scope, nextSeq: () => 0};
+	return {
+		every: choices.every,
+		hasVariables,
+		expand(text) {
+			const expanded = expandTemplate(text, scope);
+			return 'text' in expanded ? expanded.text : text;
+		},
+		problem(text) {
+			const expanded = expandTemplate(text, checkScope);
+			return 'undefinedName' in expanded ? undefinedVariable(expanded.undefinedName) : undefined;
+		},
+	};
 }

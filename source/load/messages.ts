@@ -8,9 +8,14 @@ import {isUtf8} from 'node:buffer';
 import type {Readable} from 'node:stream';
 import {UsageError} from '../shared/exit-codes.js';
 import {writeAtPath} from './match.js';
-import type {MatchRule} from './options.js';
+import type {MatchRule, MessageTemplates} from './options.js';
 
-export type RawMessage = {readonly bytes: Buffer; readonly isBinary: boolean};
+export type RawMessage = {
+	readonly bytes: Buffer;
+	readonly isBinary: boolean;
+	/** A saved message (--message): a template whatever the flags say. */
+	readonly template?: boolean;
+};
 
 /** Reads a file named on the command line; throws a UsageError naming the flag when it cannot. */
 export type ReadFlagFile = (flag: string, path: string) => Buffer;
@@ -24,10 +29,13 @@ export type MessageSet = {
 	readonly payload: (index: number, sequence: number) => Buffer | string;
 };
 
-/** The -x values (`@FILE`: the file as one message; `@@text`: `@text`), or stdin's non-empty lines when there are none. */
-export async function readMessages(execute: readonly string[], binary: boolean, stdin: Readable & {readonly isTTY?: boolean}, readFile: ReadFlagFile): Promise<RawMessage[]> {
-	if (execute.length > 0) {
-		return execute.map(text => executeMessage(text, binary, readFile));
+/**
+--message's saved messages (text, templates), then the -x values (`@FILE`: the file as one message;
+`@@text`: `@text`), or stdin's non-empty lines when there are none.
+*/
+export async function readMessages(execute: readonly string[], binary: boolean, stdin: Readable & {readonly isTTY?: boolean}, readFile: ReadFlagFile, saved: readonly string[] = []): Promise<RawMessage[]> {
+	if (execute.length > 0 || saved.length > 0) {
+		return [...saved.map(text => ({bytes: Buffer.from(text), isBinary: false, template: true})), ...execute.map(text => executeMessage(text, binary, readFile))];
 	}
 
 	if (stdin.isTTY === true) {
@@ -119,7 +127,52 @@ async function numberedSet(messages: readonly RawMessage[], rule: MatchRule & {k
 	};
 }
 
-export async function buildMessageSet(messages: readonly RawMessage[], rule: MatchRule): Promise<MessageSet> {
+/**
+Which messages change with each send (templates with variables), checked: a variable not defined,
+or echo matching (which compares a reply with the message as it is once), is a UsageError.
+*/
+function varyingMessages(messages: readonly RawMessage[], rule: MatchRule, templates: MessageTemplates): boolean[] {
+	return messages.map((message, index) => {
+		const text = message.bytes.toString();
+		if (message.isBinary || !(templates.every || message.template === true) || !templates.hasVariables(text)) {
+			return false;
+		}
+
+		const problem = templates.problem(text);
+		if (problem !== undefined) {
+			throw new UsageError(`message ${index + 1} (${shown(message)}): ${problem}`);
+		}
+
+		if (rule.kind === 'echo') {
+			throw new UsageError(`message ${index + 1} (${shown(message)}) changes with each send (--template): echo matching compares replies with the message; give --match PATH or --match any`);
+		}
+
+		return true;
+	});
+}
+
+/** The set, with the variables of the messages that have some filled in at each send. */
+function withTemplates(set: MessageSet, varying: readonly boolean[], templates: MessageTemplates): MessageSet {
+	if (!varying.includes(true)) {
+		return set;
+	}
+
+	return {
+		...set,
+		payload(index, sequence) {
+			const payload = set.payload(index, sequence);
+			return varying[index] ? templates.expand(payload.toString()) : payload;
+		},
+	};
+}
+
+export async function buildMessageSet(messages: readonly RawMessage[], rule: MatchRule, templates?: MessageTemplates): Promise<MessageSet> {
+	const varying = templates === undefined ? [] : varyingMessages(messages, rule, templates);
+	const set = await untemplatedSet(messages, rule);
+	return templates === undefined ? set : withTemplates(set, varying, templates);
+}
+
+async function untemplatedSet(messages: readonly RawMessage[], rule: MatchRule): Promise<MessageSet> {
 	if (rule.kind === 'path' || rule.kind === 'jsonrpc') {
 		const binary = messages.findIndex(message => message.isBinary && !isUtf8(message.bytes));
 		if (binary !== -1) {

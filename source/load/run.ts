@@ -62,7 +62,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<numb
 		io.stderr.write(`wsterm: ${note}\n`);
 	}
 
-	const messages = await buildMessageSet(await readMessages(options.execute, options.binary, io.stdin, readFlagFile), options.match);
+	const messages = await buildMessageSet(await readMessages(options.execute, options.binary, io.stdin, readFlagFile, options.savedMessages), options.match, options.templates);
 	const histLog = options.histFile === undefined ? undefined : new HistLog(options.histFile, io.clock.wallNow());
 	const stats = new LoadStats({intervals: histLog !== undefined});
 	const run = new LoadRun(options, {target, clock: io.clock, stats, matcher: createMatcher(options.match, messages.bytes), messages});
