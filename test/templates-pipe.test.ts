@@ -10,7 +10,8 @@ import {clientOptionsFromCommandLine} from '../source/cli/client-options.js';
 import {parseCommandLine} from '../source/cli/command-line.js';
 import {flagTable} from '../source/cli/flags.js';
 import {loadStages} from '../source/cli/load-stages.js';
-import {savedPipeMessages} from '../source/cli/template-options.js';
+import {benchTemplates, savedMessagesToSend, savedPipeMessages} from '../source/cli/template-options.js';
+import {buildMessageSet, readMessages} from '../source/load/messages.js';
 import {buildTarget} from '../source/connection/connect-options.js';
 import {Connection} from '../source/connection/connection.js';
 import {PipelineMessage} from '../source/pipeline/message.js';
@@ -142,4 +143,13 @@ describe('--message with a profile (pipe mode)', () => {
 		assert.equal(options(['ws://a', '-x', 'hi'], {...profile, template: true}).stages?.template?.every, true);
 		assert.deepEqual([...options(['ws://a', '-x', 'hi', '--template', '--var', 'room=ops']).stages!.template!.vars], [['room', 'ops'], ['user', 'ann']]);
 	});
+});
+
+test('wsterm bench: --message\'s saved messages come first and are filled in at each send; -x\'s go as given without --template', async () => {
+	const line = parseCommandLine(['bench', 'ws://a', '--message', 'ping', '-x', '{{room}}'], flagTable);
+	const templates = benchTemplates(line, profile, {env: {}, clock: systemClock});
+	const raw = await readMessages(line.flags.execute, false, new PassThrough(), () => Buffer.alloc(0), savedMessagesToSend(line, profile));
+	const set = await buildMessageSet(raw, {kind: 'any'}, templates);
+	assert.deepEqual([set.payload(0, 0), set.payload(0, 1), set.payload(1, 2)].map(String), ['{"op":"ping","seq":1}', '{"op":"ping","seq":2}', '{{room}}']);
+	assert.equal(benchTemplates(parseCommandLine(['bench', 'ws://a', '-x', 'a'], flagTable), profile, {env: {}, clock: systemClock}), undefined);
 });
