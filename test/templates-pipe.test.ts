@@ -153,3 +153,19 @@ test('wsterm bench: --message\'s saved messages come first and are filled in at 
 	assert.deepEqual([set.payload(0, 0), set.payload(0, 1), set.payload(1, 2)].map(String), ['{"op":"ping","seq":1}', '{"op":"ping","seq":2}', '{{room}}']);
 	assert.equal(benchTemplates(parseCommandLine(['bench', 'ws://a', '-x', 'a'], flagTable), profile, {env: {}, clock: systemClock}), undefined);
 });
+
+test('the template stage is the first a message to send meets: hooks (--reply) come before it in incoming order, so onSend sees the message filled in', async () => {
+	const stages = await loadStages({
+		hooks: {role: 'client', reply: ['ping => pong']},
+		template: {every: true, vars: new Map([['a', '1']])},
+		url: 'ws://127.0.0.1/',
+		note() {},
+		io: {env: {}, clock: systemClock},
+	});
+	const sent: string[] = [];
+	const pipeline = createPipeline(stages, {deliver() {}, event() {}, transmit: message => void sent.push(message.text!), close() {}, log() {}, error() {}});
+	assert.deepEqual(pipeline.names, ['hooks', 'template']);
+	pipeline.send(new PipelineMessage('{{a}}', false));
+	await pipeline.settled();
+	assert.deepEqual(sent, ['1']);
+});
