@@ -11,7 +11,7 @@ import {describe, test} from 'node:test';
 import type {WebSocket} from '../source/connection/ws-library.js';
 import type {BenchSummary} from '../source/load/stats.js';
 import {runBenchCli, startBenchCli} from './helpers/bench-cli.js';
-import {echo, startServer, type TestServer} from './helpers/servers.js';
+import {echo, startRecordingEcho, startServer, type TestServer} from './helpers/servers.js';
 import {until} from './helpers/until.js';
 
 function summaryOf(stdout: string): BenchSummary {
@@ -276,6 +276,31 @@ describe('wsterm bench', () => {
 		assert.doesNotMatch(stderr, /at .*\.ts:\d+/);
 		await until(() => server.closeCodes.length === 3);
 		assert.deepEqual(server.closeCodes, [1000, 1000, 1000]);
+		await server.close();
+	});
+
+	test('--template: each send fills in its variables ({{$seq}} counts every send, --var sets a name); an undefined variable, or echo matching, is a usage error before connecting', async () => {
+		const server = await startRecordingEcho();
+		const numbered = await runBenchCli([server.url, '-m', '5', '--template', '--var', 'room=ops', '-x', '{"n":{{$seq}},"room":"{{room}}"}', '--match', 'any', '--json']);
+		assert.equal(numbered.code, 0, numbered.stderr);
+		assert.deepEqual(server.received, [1, 2, 3, 4, 5].map(n => `{"n":${n},"room":"ops"}`));
+		server.received.length = 0;
+		const byId = await runBenchCli([server.url, '-m', '4', '--template', '-x', '{"id":0,"u":"{{$uuid}}"}', '--match', 'id', '--json']);
+		assert.equal(byId.code, 0, byId.stderr);
+		assert.deepEqual(pick(summaryOf(byId.stdout)), {sent: 4, answered: 4, unanswered: 0, pushes: 0, errors: 0});
+		assert.equal(new Set(server.received.map(text => (JSON.parse(text) as {u: string}).u)).size, 4);
+		server.received.length = 0;
+		const untouched = await runBenchCli([server.url, '-m', '2', '-x', '{{x}} {{$seq}}', '--json']);
+		assert.equal(untouched.code, 0, untouched.stderr);
+		assert.deepEqual(server.received, ['{{x}} {{$seq}}', '{{x}} {{$seq}}']);
+		server.received.length = 0;
+		const undefinedName = await runBenchCli([server.url, '-m', '1', '--template', '-x', 'a', '-x', '{{room}}', '--match', 'any']);
+		assert.equal(undefinedName.code, 2);
+		assert.equal(undefinedName.stderr, 'wsterm: message 2 ("{{room}}"): {{room}} is not defined (--var room=VALUE sets it)\n');
+		const echoed = await runBenchCli([server.url, '-m', '1', '--template', '-x', 'a {{$seq}}']);
+		assert.equal(echoed.code, 2);
+		assert.match(echoed.stderr, /^wsterm: message 1 \("a \{\{\$seq\}\}"\) changes with each send \(--template\): echo matching compares replies with the message; give --match PATH or --match any\n$/);
+		assert.deepEqual(server.received, []);
 		await server.close();
 	});
 

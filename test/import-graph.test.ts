@@ -105,8 +105,9 @@ const forbidden: ReadonlyArray<readonly [string, readonly string[]]> = [
 	['shared', ['cli', 'connection', 'pipe', 'session', 'ui', 'serve', 'automation', 'pipeline', 'codecs', 'protocols', 'replay', 'load', 'profiles']],
 	// wsterm bench: its own plain sockets, no pipeline, no mode's code (protocols/ only for the lines of --protocol, loaded when asked).
 	['load', ['pipe', 'session', 'ui', 'serve', 'replay', 'cli', 'automation', 'pipeline', 'codecs']],
-	// Profiles are data and text: the modes read a ProfileContext, profiles/ reads none of them.
-	['profiles', ['cli', 'connection', 'pipe', 'session', 'ui', 'serve', 'automation', 'pipeline', 'codecs', 'protocols', 'replay', 'load']],
+	// Profiles are data and text: the modes read a ProfileContext, profiles/ reads none of them (the
+	// template stage plugs into pipeline/'s stage interface, as every stage does).
+	['profiles', ['cli', 'connection', 'pipe', 'session', 'ui', 'serve', 'automation', 'codecs', 'protocols', 'replay', 'load']],
 ];
 
 for (const [from, notTo] of forbidden) {

@@ -16,6 +16,7 @@ import {benchOnly, type ParsedLine, rejectFlags, replayOnly, serveOnly} from './
 import {connectFlags, connectTimeout} from './connect-flags.js';
 import {flagNumber} from './numbers.js';
 import {codecChoices, protocolChoices, socketIoEndpointOf, type StageFlags, stageFlags} from './pipeline-options.js';
+import {savedMessagesToSend, templateChoices} from './template-options.js';
 
 export type ClientOptions = {
 	/** The server's URL as given; undefined: none (the session then talks to a built-in echo server). */
@@ -33,6 +34,8 @@ export type ClientOptions = {
 	/** Pipe mode's options, but the -x messages (`execute`, as given: @FILE is read later) and the stages. */
 	readonly pipe: Omit<PipeOptions, 'execute' | 'readStdin' | 'stages'>;
 	readonly execute: readonly string[];
+	/** --message's saved messages, as written (templates: the template stage fills them in); sent before -x's. */
+	readonly savedMessages: readonly string[];
 	/** The session's own: --scrollback, --no-history, --no-color. */
 	readonly session: {readonly scrollback: number; readonly history: boolean; readonly color: boolean};
 	/** The profile's variables, saved messages and secrets (noProfile without one). */
@@ -42,7 +45,7 @@ export type ClientOptions = {
 export type ClientContext = {
 	/** Both stdin and stdout are terminals. */
 	readonly terminal: boolean;
-	/** Called for each line --encode or --protocol refused (the run then exits 2). */
+	/** Called for each line --encode, --protocol or --template refused (the run then exits 2). */
 	readonly onRefused: () => void;
 	/** The profile the run uses (`@NAME`), and the variables of the files; none by default. */
 	readonly profile?: ProfileContext;
@@ -126,7 +129,7 @@ export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefu
 	const timeout = connectTimeout(line.flags, line.named);
 	// The protocol's handshake is part of connecting: --connect-timeout bounds it too.
 	const protocol = chosenProtocol && {...chosenProtocol, connectTimeout: timeout};
-	const pipeFlagGiven = flags.execute.length > 0 || ending.count !== undefined || ending.wait !== undefined || flags.jsonl;
+	const pipeFlagGiven = flags.execute.length > 0 || flags.message.length > 0 || ending.count !== undefined || ending.wait !== undefined || flags.jsonl;
 	const mode = terminal && !pipeFlagGiven ? 'session' : 'pipe';
 	const [url] = input;
 	if (url === undefined && mode === 'pipe') {
@@ -137,7 +140,8 @@ export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefu
 	const unixUrl = url === undefined ? undefined : fromUnixSocketUrl(url);
 	const endpoint = flags.protocol === 'socketio' ? socketIoEndpointOf({flags, input: unixUrl === undefined ? input : [unixUrl.url]}) : undefined;
 	const connection = endpoint === undefined ? connectionOptions(line) : {...connectionOptions(line), explainFailure: (failure: ConnectFailure) => socketIoConnectFailure(failure, endpoint)};
-	const stages = stageFlags(flags, codec, protocol);
+	const savedMessages = savedMessagesToSend(line, profile);
+	const stages = stageFlags(flags, codec, protocol, templateChoices(line, profile, mode, onRefused));
 	if (mode === 'session') {
 		checkSession(line, url, stages);
 	}
@@ -161,6 +165,7 @@ export function clientOptionsFromCommandLine(line: ParsedLine, {terminal, onRefu
 			waitForReplies: protocol !== undefined && waitsForEveryReply.has(protocol.name),
 		},
 		execute: flags.execute,
+		savedMessages,
 		session: {scrollback, history: flags.history, color: flags.color},
 		profile,
 	};

@@ -201,8 +201,8 @@ const help = `
 	       a --protocol handshake that did not finish), serve could
 	       not listen, stdout could not be written, or bench opened
 	       no connection
-	  2    usage error; or --encode or --protocol refused a line (the
-	       rest was sent)
+	  2    usage error; or --encode, --protocol or --template refused
+	       a line (the rest was sent)
 	  3    connection dropped, or closed with any other code
 	  4    an expected message did not come: --until's before the
 	       end, a JSON-RPC answer by --linger's end, or replay

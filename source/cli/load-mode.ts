@@ -5,6 +5,7 @@ run. Only its own flags, the messages' and the connection's apply.
 import type {ProfileContext} from '../profiles/context.js';
 import {UsageError} from '../shared/exit-codes.js';
 import {processIo} from '../shared/io.js';
+import {benchTemplates, savedMessagesToSend} from './template-options.js';
 import {benchOptionsFromFlags} from './load-options.js';
 import {notForBench, type ParsedLine, rejectFlags} from './flags.js';
 
@@ -15,7 +16,9 @@ export async function runBenchMode(line: ParsedLine, profile: ProfileContext): P
 		throw new UsageError(`wsterm bench takes one URL, not also "${extra}": wsterm bench URL [options]`);
 	}
 
-	const options = {...benchOptionsFromFlags(url, line.flags), profile};
+	const io = processIo();
+	const templates = benchTemplates(line, profile, io);
+	const options = {...benchOptionsFromFlags(url, line.flags), profile, savedMessages: savedMessagesToSend(line, profile), ...(templates === undefined ? {} : {templates})};
 	const {runBench} = await import('../load/run.js');
-	return runBench(options, processIo());
+	return runBench(options, io);
 }

@@ -9,6 +9,8 @@ import type {HookFlags, ServeHooksSetup} from '../automation/index.js';
 import type {ProtocolChoices} from '../protocols/index.js';
 import type {CodecChoices} from '../codecs/stage.js';
 import type {StageFactory} from '../pipeline/stage.js';
+import type {TemplateChoices} from '../profiles/template-stage.js';
+import {type Io, processIo} from '../shared/io.js';
 
 export type StageChoices = {
 	/** `--decode`, `--encode` (with `--proto`, `--type`; left out when none is given). */
@@ -19,6 +21,10 @@ export type StageChoices = {
 	readonly hooks?: HookFlags;
 	/** `--record FILE`. */
 	readonly record?: string;
+	/** `--template`, `--var`, a profile's template and saved messages (left out when none can be sent). */
+	readonly template?: TemplateChoices;
+	/** The environment and clock of {{env.NAME}} and {{$timestamp}} (the process's by default). */
+	readonly io?: Pick<Io, 'env' | 'clock'>;
 	/** The URL connected to (credentials are left out of what stages see). */
 	readonly url: string;
 	/** A line on stderr (the recorder could not write). */
@@ -39,7 +45,7 @@ export async function loadStages(choices: StageChoices): Promise<StageFactory[]>
 	}
 
 	if (choices.hooks === undefined && choices.record === undefined) {
-		return stages;
+		return withTemplate(stages, choices);
 	}
 
 	const {recordedUrl} = await import('../replay/recorder.js');
@@ -49,10 +55,22 @@ export async function loadStages(choices: StageChoices): Promise<StageFactory[]>
 		stages.push(hooksStage(await loadHooks(choices.hooks), {url}));
 	}
 
+	await withTemplate(stages, choices);
+
 	if (choices.record !== undefined) {
 		const {createRecorder, recorderStage} = await import('../replay/recorder.js');
 		const recorder = createRecorder(choices.record, {onError: choices.note});
 		stages.push(recorderStage(recorder, {url}));
+	}
+
+	return stages;
+}
+
+/** The template stage, outermost: what a message becomes is what hooks, the protocol and the codec see. */
+async function withTemplate(stages: StageFactory[], {template, io = processIo()}: StageChoices): Promise<StageFactory[]> {
+	if (template !== undefined) {
+		const {templateStage} = await import('../profiles/template-stage.js');
+		stages.push(templateStage({...template, env: io.env, wallNow: () => io.clock.wallNow()}));
 	}
 
 	return stages;

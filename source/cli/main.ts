@@ -39,6 +39,7 @@ import {type PreparedClient, prepareClient} from './prepare-client.js';
 import {type ProfileWorld, readTextFile, withProfile} from './profile-line.js';
 import {redact} from '../profiles/redact.js';
 import {systemClock} from '../shared/clock.js';
+import {savedPipeMessages} from './template-options.js';
 import {processIo} from '../shared/io.js';
 
 /** A profile's secrets, kept out of the error lines too (see profiles/). */
@@ -59,7 +60,7 @@ off: it then always has a codec stage.
 */
 async function connectionStages(wanted: StageFlags, url: string, onNote: (line: string) => void, decoderSwitch?: DecoderSwitch): Promise<StageFactory[]> {
 	const {loadStages} = await import('./load-stages.js');
-	return loadStages({...wanted, ...(decoderSwitch === undefined ? {} : {codec: {...wanted.codec, decoderSwitch}}), url, note: onNote});
+	return loadStages({...wanted, ...(decoderSwitch === undefined ? {} : {codec: {...wanted.codec, decoderSwitch}}), url, note: onNote, io: processIo()});
 }
 
 /** The session's pipeline, when a pipeline flag is given; without one, nothing is loaded and there is no pipeline. */
@@ -106,7 +107,7 @@ async function runSession(client: PreparedClient): Promise<number> {
 	const {startSession} = await import('../ui/start.js');
 	const {scrollback, history} = options.session;
 	const [started, {runInteractive}] = await Promise.all([
-		startSession({target: built?.target, connection: client.connection, scrollback, history, notes: built?.notes ?? [], ...stages}, io),
+		startSession({target: built?.target, connection: client.connection, scrollback, history, notes: built?.notes ?? [], profile: options.profile, ...stages}, io),
 		import('../ui/run.js'),
 	]);
 	return runInteractive(started, io);
@@ -123,7 +124,9 @@ async function runPipeMode({options, connection, built}: PreparedClient, execute
 	// the same speed (npm run bench:pipe).
 	setFlagsFromString('--semi-space-growth-factor=1');
 	const [{Connection}, {runPipe, ArgumentBytes}] = await Promise.all([import('../connection/connection.js'), import('../pipe/run.js')]);
-	const execute = executeMessages(options.execute, options.pipe.binary, executeFlag, new ArgumentBytes(process.argv.slice(2)));
+	const executed = executeMessages(options.execute, options.pipe.binary, executeFlag, new ArgumentBytes(process.argv.slice(2)));
+	// --message's saved messages first, then -x's.
+	const execute = {...executed, messages: [...savedPipeMessages(options.savedMessages), ...executed.messages]};
 	// Loaded before connecting: a bad rule, a script that does not load or a --record file that
 	// cannot be written exits 2 first.
 	const stages = options.stages === undefined ? [] : await connectionStages(options.stages, built!.target.url, note);

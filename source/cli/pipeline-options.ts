@@ -7,6 +7,7 @@ The pipeline's flags, checked (pipe mode and the session take them): --decode, -
 import type {CodecChoices} from '../codecs/stage.js';
 import {normalizeUrl} from '../connection/connect-options.js';
 import {type CodecName, decodeNames, encodeNames} from '../codecs/types.js';
+import type {TemplateChoices} from '../profiles/template-stage.js';
 import type {ProtocolChoices} from '../protocols/index.js';
 import {isJsonObject, parseExact} from '../protocols/exact-json.js';
 import {type ProtocolName, protocolNames, protocolSubprotocols} from '../protocols/names.js';
@@ -16,7 +17,7 @@ import type {FlagNamer, Flags, ParsedLine} from './flags.js';
 import type {StageChoices} from './load-stages.js';
 
 /** What loadStages is asked for, but the URL and where its notes go; undefined when no pipeline flag is given. */
-export type StageFlags = Omit<StageChoices, 'url' | 'note'>;
+export type StageFlags = Omit<StageChoices, 'url' | 'note' | 'io'>;
 
 function names(list: readonly string[]): string {
 	return `${list.slice(0, -1).join(', ')} or ${list.at(-1)!}`;
@@ -191,9 +192,9 @@ export function withProtocolSubprotocol(flags: Readonly<Pick<Flags, 'protocol' |
 The stages the pipeline flags ask for, from the connection outwards; undefined when none is
 given, so that nothing is loaded. `protocol` carries --connect-timeout already.
 */
-export function stageFlags(flags: Flags, codec: CodecChoices | undefined, protocol: ProtocolChoices | undefined): StageFlags | undefined {
+export function stageFlags(flags: Flags, codec: CodecChoices | undefined, protocol: ProtocolChoices | undefined, template?: TemplateChoices): StageFlags | undefined {
 	const hookFlagGiven = flags.reply.length > 0 || flags.script !== undefined || flags.until !== undefined;
-	if (codec === undefined && protocol === undefined && !hookFlagGiven && flags.record === undefined) {
+	if (codec === undefined && protocol === undefined && !hookFlagGiven && flags.record === undefined && template === undefined) {
 		return undefined;
 	}
 
@@ -204,5 +205,6 @@ export function stageFlags(flags: Flags, codec: CodecChoices | undefined, protoc
 			? {hooks: {role: 'client', reply: flags.reply, ...(flags.until === undefined ? {} : {until: flags.until}), ...(flags.script === undefined ? {} : {script: flags.script})}}
 			: {}),
 		...(flags.record === undefined ? {} : {record: flags.record}),
+		...(template === undefined ? {} : {template}),
 	};
 }

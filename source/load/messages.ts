@@ -8,9 +8,14 @@ import {isUtf8} from 'node:buffer';
 import type {Readable} from 'node:stream';
 import {UsageError} from '../shared/exit-codes.js';
 import {writeAtPath} from './match.js';
-import type {MatchRule} from './options.js';
+import type {MatchRule, MessageTemplates} from './options.js';
 
-export type RawMessage = {readonly bytes: Buffer; readonly isBinary: boolean};
+export type RawMessage = {
+	readonly bytes: Buffer;
+	readonly isBinary: boolean;
+	/** A saved message (--message): a template whatever the flags say. */
+	readonly template?: boolean;
+};
 
 /** Reads a file named on the command line; throws a UsageError naming the flag when it cannot. */
 export type ReadFlagFile = (flag: string, path: string) => Buffer;
@@ -24,10 +29,13 @@ export type MessageSet = {
 	readonly payload: (index: number, sequence: number) => Buffer | string;
 };
 
-/** The -x values (`@FILE`: the file as one message; `@@text`: `@text`), or stdin's non-empty lines when there are none. */
-export async function readMessages(execute: readonly string[], binary: boolean, stdin: Readable & {readonly isTTY?: boolean}, readFile: ReadFlagFile): Promise<RawMessage[]> {
-	if (execute.length > 0) {
-		return execute.map(text => executeMessage(text, binary, readFile));
+/**
+--message's saved messages (text, templates), then the -x values (`@FILE`: the file as one message;
+`@@text`: `@text`), or stdin's non-empty lines when there are none.
+*/
+export async function readMessages(execute: readonly string[], binary: boolean, stdin: Readable & {readonly isTTY?: boolean}, readFile: ReadFlagFile, saved: readonly string[] = []): Promise<RawMessage[]> {
+	if (execute.length > 0 || saved.length > 0) {
+		return [...saved.map(text => ({bytes: Buffer.from(text), isBinary: false, template: true})), ...execute.map(text => executeMessage(text, binary, readFile))];
 	}
 
 	if (stdin.isTTY === true) {
@@ -158,8 +166,35 @@ const protocolNeeds = {
 	socketio: '',
 } as const;
 
-export async function buildMessageSet(messages: readonly RawMessage[], rule: MatchRule): Promise<MessageSet> {
-	if (rule.kind === 'echo' || rule.kind === 'any') {
+/** How a rule cuts a message around its sequence number; undefined: echo and --match any send messages as they are. */
+async function cutterFor(rule: MatchRule): Promise<{readonly cut: (text: string) => Cut; readonly needs: string} | undefined> {
+	switch (rule.kind) {
+		case 'echo':
+		case 'any': {
+			return undefined;
+		}
+
+		case 'path': {
+			return {cut: await jsonCuts(rule), needs: protocolNeeds.path(rule)};
+		}
+
+		case 'jsonrpc': {
+			return {cut: await jsonCuts(rule), needs: protocolNeeds.jsonrpc};
+		}
+
+		case 'graphql-ws': {
+			return {cut: await graphqlWsCuts(), needs: protocolNeeds['graphql-ws']};
+		}
+
+		case 'socketio': {
+			return {cut: await socketIoCuts(rule.namespace), needs: protocolNeeds.socketio};
+		}
+	}
+}
+
+async function untemplatedSet(messages: readonly RawMessage[], rule: MatchRule): Promise<MessageSet> {
+	const cutter = await cutterFor(rule);
+	if (cutter === undefined) {
 		return fixedSet(messages);
 	}
 
@@ -168,21 +203,61 @@ export async function buildMessageSet(messages: readonly RawMessage[], rule: Mat
 		throw new UsageError(`message ${binary + 1} is not UTF-8 text: ${rule.kind === 'path' ? `--match ${rule.path.join('.')}` : `--protocol ${rule.kind}`} writes into JSON text`);
 	}
 
-	switch (rule.kind) {
-		case 'path': {
-			return numberedSet(messages, await jsonCuts(rule), protocolNeeds.path(rule));
+	return numberedSet(messages, cutter.cut, cutter.needs);
+}
+
+/**
+Which messages change with each send (templates with variables), checked: a variable not defined,
+or echo matching (which compares a reply with the message as it is once), is a UsageError.
+*/
+function varyingMessages(messages: readonly RawMessage[], rule: MatchRule, templates: MessageTemplates): boolean[] {
+	return messages.map((message, index) => {
+		const text = message.bytes.toString();
+		if (message.isBinary || !(templates.every || message.template === true) || !templates.hasVariables(text)) {
+			return false;
 		}
 
-		case 'jsonrpc': {
-			return numberedSet(messages, await jsonCuts(rule), protocolNeeds.jsonrpc);
+		const problem = templates.problem(text);
+		if (problem !== undefined) {
+			throw new UsageError(`message ${index + 1} (${shown(message)}): ${problem}`);
 		}
 
-		case 'graphql-ws': {
-			return numberedSet(messages, await graphqlWsCuts(), protocolNeeds['graphql-ws']);
+		if (rule.kind === 'echo') {
+			throw new UsageError(`message ${index + 1} (${shown(message)}) changes with each send (--template): echo matching compares replies with the message; give --match PATH or --match any`);
 		}
 
-		case 'socketio': {
-			return numberedSet(messages, await socketIoCuts(rule.namespace), protocolNeeds.socketio);
-		}
+		return true;
+	});
+}
+
+/**
+The message set; with templates, a message with variables is filled in at each send (`{{$seq}}`
+differs each time), then cut around its sequence number: its variables may stand where JSON
+could not hold `{{…}}` (`{"n":{{$seq}}}`). A sample filling-in checks each one before the run.
+*/
+export async function buildMessageSet(messages: readonly RawMessage[], rule: MatchRule, templates?: MessageTemplates): Promise<MessageSet> {
+	const varying = templates === undefined ? [] : varyingMessages(messages, rule, templates);
+	if (templates === undefined || !varying.includes(true)) {
+		return untemplatedSet(messages, rule);
 	}
+
+	const texts = messages.map(message => message.bytes.toString());
+	const sampled = messages.map((message, index) => varying[index] ? {...message, bytes: Buffer.from(templates.sample(texts[index]!))} : message);
+	const [set, cutter] = await Promise.all([untemplatedSet(sampled, rule), cutterFor(rule)]);
+	return {
+		...set,
+		payload(index, sequence) {
+			if (!varying[index]) {
+				return set.payload(index, sequence);
+			}
+
+			const text = templates.expand(texts[index]!);
+			if (cutter === undefined) {
+				return text;
+			}
+
+			const {before, after} = cutter.cut(text);
+			return before + sequence + after;
+		},
+	};
 }

@@ -69,6 +69,26 @@ export type BenchOptions = {
 	readonly thresholds: Thresholds;
 	/** The profile used (`wsterm bench @NAME`): its secrets are never printed; none without one. */
 	readonly profile?: ProfileContext;
+	/** --message's saved messages, as written (templates), sent before -x's; with them, stdin is not read. */
+	readonly savedMessages?: readonly string[];
+	/** --template (or saved messages): variables filled in at each send; undefined: messages go as given. */
+	readonly templates?: MessageTemplates;
+};
+
+/**
+Filling in a message's variables at each send (`{{$seq}}` differs each time). cli/ builds it with
+profiles/' template engine and hands it in: load/ has none of its own.
+*/
+export type MessageTemplates = {
+	/** Every text message is a template (--template); else only the saved ones. */
+	readonly every: boolean;
+	readonly hasVariables: (text: string) => boolean;
+	/** The message with its variables filled in, new values each call. */
+	readonly expand: (text: string) => string;
+	/** Why the message cannot be filled in (a variable not defined), checked once before the run; undefined: it can. */
+	readonly problem: (text: string) => string | undefined;
+	/** The message filled in once for a check before the run, leaving the run's counters ({{$seq}}) as they are. */
+	readonly sample: (text: string) => string;
 };
 
 export const benchDefaults = {

@@ -88,7 +88,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<numb
 		io.stderr.write(`wsterm: ${redact(note, secrets)}\n`);
 	}
 
-	const messages = await buildMessageSet(await readMessages(options.execute, options.binary, io.stdin, readFlagFile), options.match);
+	const messages = await buildMessageSet(await readMessages(options.execute, options.binary, io.stdin, readFlagFile, options.savedMessages), options.match, options.templates);
 	const histLog = options.histFile === undefined ? undefined : new HistLog(options.histFile, io.clock.wallNow());
 	const stats = new LoadStats({intervals: histLog !== undefined});
 	const sessions = await loadProtocolSessions(options.match, options.connect.connectTimeout);

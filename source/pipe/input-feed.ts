@@ -16,6 +16,8 @@ export type PipeMessage = {
 	readonly isBinary: boolean;
 	/** The typed bytes were not UTF-8: the text holds U+FFFD in their place (said once on stderr). */
 	readonly replacedInvalidUtf8?: boolean;
+	/** A saved message (--message): a template whatever the flags say (the template stage fills it in). */
+	readonly template?: boolean;
 };
 
 export type InputOptions = {
@@ -100,13 +102,15 @@ export class InputFeed {
 		}
 
 		this.started = true;
-		const replaced = this.options.execute.findIndex(message => message.replacedInvalidUtf8 === true);
+		// Counted among -x's messages (--message's saved ones come before them).
+		const replaced = this.options.execute.filter(message => message.template !== true).findIndex(message => message.replacedInvalidUtf8 === true);
 		if (replaced !== -1) {
 			this.link.note(`-x message ${replaced + 1} is not valid UTF-8: invalid bytes replaced with U+FFFD (--binary sends bytes as they are)`);
 		}
 
 		for (const message of this.options.execute) {
-			this.link.send(new PipelineMessage(message.data, message.isBinary));
+			const sent = new PipelineMessage(message.data, message.isBinary);
+			this.link.send(message.template === true ? sent.annotate({template: true}) : sent);
 		}
 
 		if (this.options.readStdin) {

@@ -3,7 +3,7 @@ The message pipeline: per connection, the one place that runs the stages between
 and a consumer (pipe mode's printer, the session, serve's per-client answer), in this order:
 
   incoming:  Connection -> codec -> protocol -> hooks -> recorder -> consumer (sink.deliver / sink.event)
-  outgoing:  consumer -> hooks -> protocol -> codec -> recorder -> Connection (sink.transmit)
+  outgoing:  consumer -> template -> hooks -> protocol -> codec -> recorder -> Connection (sink.transmit)
 
 Only the stages asked for are in the list, and each stage's code is loaded only then (see
 cli/load-stages.ts: a dynamic import per stage), so a feature not used costs nothing.
@@ -41,7 +41,8 @@ Writing a stage (a StageFactory, see stage.ts):
 
 Adding a stage: give it a folder (source/codecs/ ...), export a factory from a module that
 imports its library, and add one entry to loadStages() in cli/load-stages.ts, in its place in the
-order above: codec first, then protocol, then hooks; the recorder is a tap (last both ways).
+order above: codec first, then protocol, then hooks, then template (the first a message to send
+meets); the recorder is a tap (last both ways).
 
 Using a pipeline (a consumer):
 

@@ -66,6 +66,11 @@ export type Annotations = {
 	batch): the recorder skips it, the frame itself having gone past as a control message.
 	*/
 	readonly derived?: boolean | undefined;
+	/**
+	The consumer: a message to send that is a template whatever the flags say (a profile's saved
+	message, `--message`, `/send`); the template stage fills in its variables.
+	*/
+	readonly template?: boolean | undefined;
 };
 
 /** An answer a received message asks for (see Annotations.acknowledgement). */
@@ -165,6 +170,11 @@ export class PipelineMessage {
 	/** See Annotations. */
 	get derived(): boolean {
 		return this.#annotations?.derived ?? false;
+	}
+
+	/** See Annotations. */
+	get template(): boolean {
+		return this.#annotations?.template ?? false;
 	}
 
 	/** See Annotations. */

@@ -1,7 +1,8 @@
 /*
 What a profile gives a run beyond its flags (a profile's flags become command-line options; see
 the profiles/ README): the contract between loading profiles (files, @NAME) and using them
-(templates, saved messages, redaction). Pure data; profiles/ imports only shared/ and its own files.
+(templates, saved messages, redaction). Pure data; profiles/ imports only shared/, its own files
+and (template-stage.ts) pipeline/'s stage interface.
 */
 
 export type ProfileContext = {

@@ -90,3 +90,18 @@ export function sequence(): () => number {
 	let next = 0;
 	return () => ++next;
 }
+
+const builtInNames = ['$uuid', '$seq', '$timestamp', '$isoTime', '$randomInt'];
+
+/** Why `name` has no value, in a few words for an error line: `{{room}} is not defined (--var room=VALUE sets it)`. */
+export function undefinedVariable(name: string): string {
+	if (name.startsWith('$')) {
+		return `{{${name}}} is not a built-in (${builtInNames.join(', ')})`;
+	}
+
+	if (name.startsWith('env.')) {
+		return `{{${name}}} is not defined (the environment has no ${name.slice('env.'.length)})`;
+	}
+
+	return `{{${name}}} is not defined (--var ${name}=VALUE sets it)`;
+}

@@ -5,13 +5,14 @@ through the effects the UI hands over. Nothing here renders, reads files or hold
 */
 import type {Connection} from '../connection/connection.js';
 import {helpText} from './help-text.js';
+import {keepSaved, listSaved, type SavedMessageEffects, sendSaved} from './saved-messages.js';
 import {type Command, emitLine, parseInput, protocolCommands} from './slash-commands.js';
 import type {SessionAction} from './state.js';
 
 export type NoticeKind = 'info' | 'error';
 
-/** What the commands act on. */
-export type CommandEffects = {
+/** What the commands act on (/send, /messages and /keep: SavedMessageEffects). */
+export type CommandEffects = SavedMessageEffects & {
 	readonly connection: Pick<Connection, 'state' | 'ping' | 'reconnect'>;
 	/** --protocol's name: some commands need one. */
 	readonly protocol: string | undefined;
@@ -125,6 +126,21 @@ export function runCommand(command: Command, effects: CommandEffects): void {
 
 		case 'decode': {
 			void effects.switchDecoder(command.codec);
+			break;
+		}
+
+		case 'send': {
+			sendSaved(command.message, effects);
+			break;
+		}
+
+		case 'messages': {
+			listSaved(effects);
+			break;
+		}
+
+		case 'keep': {
+			keepSaved(command.message, command.text, protocol, effects);
 			break;
 		}
 

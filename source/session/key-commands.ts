@@ -27,6 +27,8 @@ export type KeyContext = {
 	readonly prompt: Prompt;
 	/** --protocol, for the commands Tab offers. */
 	readonly protocol: string | undefined;
+	/** The profile's saved messages' names, which Tab offers after `/send `. */
+	readonly savedNames?: readonly string[];
 	/** Lines a page scrolls (the pane's height less one, kept in view). */
 	readonly pageLines: number;
 };
@@ -70,8 +72,8 @@ function searchKey(action: KeyAction | undefined): KeyCommand | undefined {
 }
 
 /** Tab: the line completed as a slash command, or the choices when it stays as it is. */
-function complete(text: string, protocol: string | undefined): KeyCommand | undefined {
-	const completion = completeCommand(text, protocol);
+function complete(text: string, protocol: string | undefined, savedNames: readonly string[] | undefined): KeyCommand | undefined {
+	const completion = completeCommand(text, protocol, savedNames);
 	if (completion.text !== text) {
 		return prompt({type: 'edit', edit: {type: 'set', text: completion.text}});
 	}
@@ -98,7 +100,7 @@ export function quittingKeyCommand(event: KeyEvent): KeyCommand | undefined {
 }
 
 /** What `event` does now; undefined: nothing. */
-export function keyCommand(event: KeyEvent, {prompt: current, protocol, pageLines}: KeyContext): KeyCommand | undefined {
+export function keyCommand(event: KeyEvent, {prompt: current, protocol, savedNames, pageLines}: KeyContext): KeyCommand | undefined {
 	if (event.type !== 'key') {
 		// A paste (bracketed) is one draft whatever it holds, sent only on Enter.
 		const edit: EditAction = {type: 'insert', text: event.text};
@@ -137,7 +139,7 @@ export function keyCommand(event: KeyEvent, {prompt: current, protocol, pageLine
 		}
 
 		case 'complete': {
-			return complete(current.line.text, protocol);
+			return complete(current.line.text, protocol, savedNames);
 		}
 
 		case 'redraw': {

@@ -157,9 +157,10 @@ export class SessionMessagePath {
 		return undefined;
 	}
 
-	/** A message the user sent (typed, /binary, /file): its row comes once it goes out. */
-	send(data: string | Buffer, isBinary: boolean): void {
-		this.pipeline.send(new PipelineMessage(data, isBinary));
+	/** A message the user sent (typed, /binary, /file; `template`: /send's saved message): its row comes once it goes out. */
+	send(data: string | Buffer, isBinary: boolean, template = false): void {
+		const message = new PipelineMessage(data, isBinary);
+		this.pipeline.send(template ? message.annotate({template: true}) : message);
 	}
 
 	private deliver(message: PipelineMessage): void {

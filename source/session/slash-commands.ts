@@ -23,6 +23,11 @@ export type Command =
 	| {readonly name: 'emit'; readonly event: string; readonly args: readonly unknown[]}
 	/** `codec` undefined: `/decode off`. */
 	| {readonly name: 'decode'; readonly codec: string | undefined}
+	/** A profile's saved message, sent by its name (a template: its variables filled in). */
+	| {readonly name: 'send'; readonly message: string}
+	| {readonly name: 'messages'}
+	/** Keeps `text` (undefined: the last message typed) as the profile's saved message `message`. */
+	| {readonly name: 'keep'; readonly message: string; readonly text: string | undefined}
 	| {readonly name: 'help'}
 	| {readonly name: 'quit'};
 
@@ -47,6 +52,9 @@ export const commandHelp: ReadonlyArray<readonly [usage: string, description: st
 	['/save! <path>', '/save, replacing the file if it exists'],
 	['/emit <event> [args]', 'with --protocol socketio: emit an event with JSON args, as typing ["event", args...] does: /emit chat "hi" {"to":2}'],
 	['/decode <codec or off>', 'decode binary messages received from now on (msgpack, cbor, gzip, deflate, protobuf with --proto), or stop'],
+	['/send <name>', 'send the profile\'s saved message NAME, its variables filled in (Tab completes the names)'],
+	['/messages', 'list the profile\'s saved messages'],
+	['/keep <name> [message]', 'save the message (alone: the last one typed) as NAME in your config.toml\'s profile'],
 	['/help', 'this list and the keys'],
 	['/quit', 'close with 1000 and exit'],
 	['//text', 'send text that begins with a slash'],
@@ -310,6 +318,19 @@ export function parseInput(line: string, {protocol}: {readonly protocol?: string
 			return command(rest === '' ? '/decode needs a codec or off: /decode msgpack' : {name: 'decode', codec: rest === 'off' ? undefined : rest});
 		}
 
+		case 'send': {
+			return command(rest === '' ? '/send needs a saved message\'s name: /send NAME (/messages lists them)' : {name: 'send', message: rest});
+		}
+
+		case 'messages': {
+			return noArguments({name: 'messages'});
+		}
+
+		case 'keep': {
+			const [, message = '', text] = /^(\S*)(?:\s+([\s\S]+))?$/.exec(rest)!;
+			return command(message === '' ? '/keep needs a name: /keep NAME [message] (alone, it keeps the last message typed)' : {name: 'keep', message, text});
+		}
+
 		case 'help':
 		case '?': {
 			return command({name: 'help'});
@@ -349,9 +370,15 @@ function sharedStart(names: readonly string[]): string {
 /**
 Tab on `text`: a command name started after the slash is completed as far as the commands that
 fit agree (with a space after a whole name), and `choices` lists those that fit; a command that
-needs a protocol fits only with `protocol` (--protocol) naming it.
+needs a protocol fits only with `protocol` (--protocol) naming it. After `/send ` and `/keep `, the
+profile's saved messages' names (`savedNames`) are completed the same way.
 */
-export function completeCommand(text: string, protocol?: string): {readonly text: string; readonly choices: readonly string[]} {
+export function completeCommand(text: string, protocol?: string, savedNames: readonly string[] = []): {readonly text: string; readonly choices: readonly string[]} {
+	const send = /^\/(send|keep)\s+(\S*)$/.exec(text);
+	if (send !== null) {
+		return completeName(`/${send[1]!} `, send[2]!, savedNames);
+	}
+
 	const match = /^\/([^\s/]*)$/.exec(text);
 	if (match === null) {
 		return {text, choices: []};
@@ -365,4 +392,14 @@ export function completeCommand(text: string, protocol?: string): {readonly text
 
 	const choices = fits.map(name => `/${name}`);
 	return fits.length === 1 ? {text: `/${fits[0]!} `, choices} : {text: `/${sharedStart(fits)}`, choices};
+}
+
+/** Tab after `/send ` (or `/keep `): a saved message's name, completed as far as the names that fit agree. */
+function completeName(command: string, typed: string, names: readonly string[]): {readonly text: string; readonly choices: readonly string[]} {
+	const fits = names.filter(name => name.startsWith(typed));
+	if (fits.length === 0) {
+		return {text: command + typed, choices: []};
+	}
+
+	return {text: command + (fits.length === 1 ? fits[0]! : sharedStart(fits)), choices: fits};
 }

@@ -28,6 +28,8 @@ import {useSessionKeys} from './use-session-keys.js';
 import {useTerminalSize} from './use-terminal-size.js';
 import {useOpenRow} from './use-open-row.js';
 import type {OpenInPager} from './pager.js';
+import {useSavedMessages} from './use-saved-messages.js';
+import type {ProfileContext} from '../profiles/context.js';
 
 /** The rows of the start: the notes, then where it connects. */
 function startNotes(notes: readonly string[], url: string, urlNote: string | undefined): string[] {
@@ -82,6 +84,8 @@ type Props = {
 	readonly protocolLabels?: Readonly<Record<string, string>> | undefined;
 	/** /open: shows a row in the pager, the terminal handed over meanwhile. */
 	readonly openInPager?: OpenInPager | undefined;
+	/** The profile: its saved messages (/send, /messages) and the user's config file (/keep). */
+	readonly profile?: ProfileContext | undefined;
 };
 
 const noHistory: readonly string[] = [];
@@ -113,6 +117,7 @@ export default function App({
 	protocol,
 	protocolLabels,
 	openInPager,
+	profile,
 }: Props) {
 	const {stdout} = useStdout();
 	const {columns, rows} = useTerminalSize(stdout);
@@ -149,8 +154,10 @@ export default function App({
 	const tick = useReconnectCountdown(session.link, clock, now);
 	const exit = useSessionExit({connection, messagePath, session, reconnect, onExit});
 	const {open, repaints} = useOpenRow({session, layout, paneHeight, openInPager, notice});
-	const submit = useCommands({connection, messagePath, session, dispatch, notice, now, reconnect, protocol, columns, recordUrl, switchDecoder, open, exit, prompt});
-	const redraws = useSessionKeys({quitting: exit.quitting, prompt, submit, quit: exit.quit, dispatch, notice, onRedraw, protocol, paneHeight, measure: layout.measure});
+	const savedMessages = useSavedMessages(profile, notice);
+	const savedNames = useMemo(() => [...savedMessages.saved.messages.keys()], [savedMessages.saved]);
+	const submit = useCommands({connection, messagePath, session, dispatch, notice, now, reconnect, protocol, columns, recordUrl, switchDecoder, open, exit, prompt, savedMessages});
+	const redraws = useSessionKeys({quitting: exit.quitting, prompt, submit, quit: exit.quit, dispatch, notice, onRedraw, protocol, savedNames, paneHeight, measure: layout.measure});
 
 	return (
 		<Box flexDirection='column' width={columns} height={frameHeight}>

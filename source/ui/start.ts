@@ -20,6 +20,7 @@ import type {DecoderSwitch} from '../codecs/stage.js';
 import type {CodecOptions} from '../codecs/types.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import type {SessionMessagePath} from '../session/message-path.js';
+import type {ProfileContext} from '../profiles/context.js';
 import {takeTerminal, terminalInput, terminalOutput} from './terminal-screen.js';
 
 export type SessionOptions = {
@@ -45,6 +46,8 @@ export type SessionOptions = {
 	readonly protocol?: string;
 	/** What the status bar calls --protocol when the server picked one of these subprotocols (graphql-ws's legacy protocol). */
 	readonly protocolLabels?: Readonly<Record<string, string>>;
+	/** The profile (saved messages, the user's config file for /keep); none by default. */
+	readonly profile?: ProfileContext;
 };
 
 export type StartedSession = {

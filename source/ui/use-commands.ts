@@ -9,6 +9,7 @@ import type {PromptHandle} from './use-prompt.js';
 import {sessionRecords} from '../session/session.js';
 import type {Session, SessionAction} from '../session/state.js';
 import type {SessionExit} from './use-session-exit.js';
+import type {SavedMessagesHandle} from './use-saved-messages.js';
 
 type Options = {
 	readonly connection: Connection;
@@ -29,11 +30,19 @@ type Options = {
 	readonly open: CommandEffects['open'];
 	readonly exit: Pick<SessionExit, 'quit' | 'closeConnection'>;
 	readonly prompt: Pick<PromptHandle, 'current' | 'act'>;
+	/** The profile's saved messages (/send, /messages, /keep). */
+	readonly savedMessages: SavedMessagesHandle;
 };
 
 /** Sends a typed message (through the pipeline when there is one), or says why it is not sent. */
 function useSend({connection, messagePath, reconnect, dispatch, notice, now}: Pick<Options, 'connection' | 'messagePath' | 'reconnect' | 'dispatch' | 'notice' | 'now'>) {
-	return useCallback((data: string | Buffer, isBinary: boolean): boolean => {
+	return useCallback((data: string | Buffer, isBinary: boolean, template = false): boolean => {
+		if (template && messagePath === undefined) {
+			// A session with a profile always has the template stage (cli/template-options.ts).
+			notice('error', 'not sent: saved messages need a profile');
+			return false;
+		}
+
 		const check = checkSend({state: connection.state, reconnect, queuedMessages: connection.queuedMessages, held: messagePath?.sending ?? 0});
 		if (check.refused !== undefined) {
 			notice('error', check.refused);
@@ -45,7 +54,7 @@ function useSend({connection, messagePath, reconnect, dispatch, notice, now}: Pi
 			dispatch({type: 'sent', data, isBinary, pending: check.waiting, time: now(), stats: {...connection.stats}});
 		} else {
 			// Its row comes from the pipeline, as it goes out (after onSend and --encode).
-			messagePath.send(data, isBinary);
+			messagePath.send(data, isBinary, template);
 			dispatch({type: 'scroll-to-end'});
 		}
 
@@ -74,6 +83,9 @@ export function useCommands(options: Options): () => void {
 
 	const {quit, closeConnection} = exit;
 	const {current, act} = prompt;
+	const {saved, keep} = options.savedMessages;
+	const sendSaved = useCallback((text: string) => send(text, false, true), [send]);
+	const history = useCallback(() => current().history.entries, [current]);
 	return useCallback(() => {
 		const {text} = current().line;
 		if (text === '') {
@@ -82,10 +94,10 @@ export function useCommands(options: Options): () => void {
 
 		processLine(text, {
 			connection, protocol, columns, now, dispatch, notice, send, sendFile, save, switchDecoder, open, quit,
-			close: closeConnection,
+			close: closeConnection, saved, sendSaved, keep, history,
 			submitted(line, remember) {
 				act({type: 'submitted', text: line, remember});
 			},
 		});
-	}, [connection, protocol, columns, now, dispatch, notice, send, sendFile, save, switchDecoder, open, quit, closeConnection, current, act]);
+	}, [connection, protocol, columns, now, dispatch, notice, send, sendFile, save, switchDecoder, open, quit, closeConnection, saved, sendSaved, keep, history, current, act]);
 }

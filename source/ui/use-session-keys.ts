@@ -18,6 +18,8 @@ type Options = {
 	/** Ctrl-L: forget what is on the screen, so that the next frame paints all of it. */
 	readonly onRedraw: (() => void) | undefined;
 	readonly protocol: string | undefined;
+	/** The profile's saved messages' names, for Tab after /send. */
+	readonly savedNames: readonly string[];
 	/** Rows of the message pane, and how many rows an entry takes, for scrolling. */
 	readonly paneHeight: number;
 	readonly measure: Measure;
@@ -27,12 +29,12 @@ type Options = {
 The session's keys (session/key-commands.ts says what each does), carried out. Returns how many
 times Ctrl-L was pressed: the status bar changes invisibly with it, so that ink paints every line.
 */
-export function useSessionKeys({quitting, prompt, submit, quit, dispatch, notice, onRedraw, protocol, paneHeight, measure}: Options): number {
+export function useSessionKeys({quitting, prompt, submit, quit, dispatch, notice, onRedraw, protocol, savedNames, paneHeight, measure}: Options): number {
 	const [redraws, setRedraws] = useState(0);
 	const {current, act} = prompt;
 	const onKey = useCallback((event: KeyEvent) => {
 		const prompted = current();
-		const command = quitting ? quittingKeyCommand(event) : keyCommand(event, {prompt: prompted, protocol, pageLines: Math.max(1, paneHeight - 1)});
+		const command = quitting ? quittingKeyCommand(event) : keyCommand(event, {prompt: prompted, protocol, savedNames, pageLines: Math.max(1, paneHeight - 1)});
 		const note = quitting ? undefined : keyNote(event, prompted);
 		if (note !== undefined) {
 			notice('info', note);
@@ -78,7 +80,7 @@ export function useSessionKeys({quitting, prompt, submit, quit, dispatch, notice
 				dispatch({type: 'scroll-to-end'});
 			}
 		}
-	}, [quitting, current, act, submit, quit, dispatch, notice, onRedraw, protocol, paneHeight, measure]);
+	}, [quitting, current, act, submit, quit, dispatch, notice, onRedraw, protocol, savedNames, paneHeight, measure]);
 	useKeys(onKey);
 	return redraws;
 }
