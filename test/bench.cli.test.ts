@@ -290,6 +290,12 @@ describe('wsterm bench', () => {
 		assert.deepEqual(pick(summaryOf(byId.stdout)), {sent: 4, answered: 4, unanswered: 0, pushes: 0, errors: 0});
 		assert.equal(new Set(server.received.map(text => (JSON.parse(text) as {u: string}).u)).size, 4);
 		server.received.length = 0;
+		// A variable where JSON could not hold {{…}} (a number): filled in before the id is written.
+		const unquoted = await runBenchCli([server.url, '-m', '3', '--template', '-x', '{"id":0,"n":{{$seq}}}', '--match', 'id', '--json']);
+		assert.equal(unquoted.code, 0, unquoted.stderr);
+		assert.deepEqual(pick(summaryOf(unquoted.stdout)), {sent: 3, answered: 3, unanswered: 0, pushes: 0, errors: 0});
+		assert.deepEqual(server.received.map(text => (JSON.parse(text) as {n: number}).n), [1, 2, 3]);
+		server.received.length = 0;
 		const untouched = await runBenchCli([server.url, '-m', '2', '-x', '{{x}} {{$seq}}', '--json']);
 		assert.equal(untouched.code, 0, untouched.stderr);
 		assert.deepEqual(server.received, ['{{x}} {{$seq}}', '{{x}} {{$seq}}']);
