@@ -218,6 +218,21 @@ describe('connection lifecycle, as the CLI shows it', {concurrency: 2}, () => {
 		});
 	}
 
+	for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
+		test(`TLS (${maxVersion}): a server that hangs up on a client certificate it does not trust says the certificate may be why`, async () => {
+			const certificate = makeCertificate();
+			const stranger = makeCertificate();
+			const server = await startServer({tls: {key: certificate.key, cert: certificate.cert, requestCert: true, rejectUnauthorized: true, ca: certificate.cert, maxVersion}});
+			try {
+				const refused = await runCli([server.url, '--ca', certificate.certPath, '--cert', stranger.certPath, '--key', stranger.keyPath], {input: 'x\n'});
+				assert.equal(refused.code, 1);
+				assert.equal(refused.stderr, `wsterm: could not connect to ${server.url}: 127.0.0.1:${server.port} closed the connection during the handshake (it may not accept the client certificate given with --cert)\n`);
+			} finally {
+				await server.close();
+			}
+		});
+	}
+
 	test('ws:// to a TLS port says to try wss://: a server that hangs up, one that answers with a TLS alert', async () => {
 		const certificate = makeCertificate();
 		const server = await startServer({tls: {key: certificate.key, cert: certificate.cert}});

@@ -75,7 +75,7 @@ function describeProxyTlsError(error: NodeJS.ErrnoException, where: string): str
 Classifies an error raised before the connection opened into one line for people. `proxy` is
 given when the connection goes through one and its tunnel is not open yet.
 */
-export function describeConnectError(error: NodeJS.ErrnoException, url: URL, proxy?: URL): ConnectFailure {
+export function describeConnectError(error: NodeJS.ErrnoException, url: URL, proxy?: URL, sent: {readonly clientCertificate?: boolean} = {}): ConnectFailure {
 	if (error instanceof TunnelError) {
 		return error.failure;
 	}
@@ -106,7 +106,11 @@ export function describeConnectError(error: NodeJS.ErrnoException, url: URL, pro
 	}
 
 	if (code === 'ECONNRESET' || error.message === 'socket hang up') {
-		return {kind: 'reset', message: `${where} closed the connection during the handshake${tlsServer === 'maybe' ? ' (if it speaks TLS there, try wss://)' : ''}`};
+		// A server that checks client certificates after the TLS handshake (Node's, with TLS 1.2 or
+		// 1.3) hangs up on one it does not trust, with no alert to name.
+		const hint = tlsServer === 'maybe' ? ' (if it speaks TLS there, try wss://)'
+			: url.protocol === 'wss:' && sent.clientCertificate === true ? ' (it may not accept the client certificate given with --cert)' : '';
+		return {kind: 'reset', message: `${where} closed the connection during the handshake${hint}`};
 	}
 
 	if (isTlsError(error)) {

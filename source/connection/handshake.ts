@@ -124,7 +124,7 @@ export class Handshake {
 	failed(error: Error): void {
 		// With a proxy, anything before its tunnel stands is about the proxy.
 		const proxy = this.target.proxy !== undefined && this.proxyAnswer?.statusCode !== 200 ? new URL(this.target.proxy) : undefined;
-		this.failure ??= describeRouteError(error, this.target.route, new URL(this.target.url)) ?? describeConnectError(error, new URL(this.target.url), proxy);
+		this.failure ??= describeRouteError(error, this.target.route, new URL(this.target.url)) ?? describeConnectError(error, new URL(this.target.url), proxy, {clientCertificate: this.target.options.cert !== undefined});
 	}
 
 	/** Why the attempt failed, now that the socket closed before it opened. */

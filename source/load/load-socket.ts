@@ -255,7 +255,7 @@ export class BenchSocket {
 	#onError(error: Error): void {
 		if (this.#state === 'connecting') {
 			const target = this.#context.target;
-			this.#failure ??= (describeRouteError(error, target.route, new URL(target.url)) ?? describeConnectError(error, new URL(target.url), target.proxy === undefined ? undefined : new URL(target.proxy))).message;
+			this.#failure ??= (describeRouteError(error, target.route, new URL(target.url)) ?? describeConnectError(error, new URL(target.url), target.proxy === undefined ? undefined : new URL(target.proxy), {clientCertificate: target.options.cert !== undefined})).message;
 		}
 	}
 
