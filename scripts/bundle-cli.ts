@@ -15,7 +15,7 @@ dist/third-party-licenses.txt (meow's with those of the packages its own build b
 */
 import {builtinModules} from 'node:module';
 import {existsSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {join, relative, sep} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build, type Plugin} from 'esbuild';
 
@@ -90,14 +90,27 @@ const globalProcess: Plugin = {
 	},
 };
 
-// The session's UI is its own bundle (scripts/bundle-ui.ts), loaded by the CLI only for the
-// full-screen session, and wsterm bench's load/ stays tsc's modules (its histogram package is
-// imported statically there; bundled, esbuild would hoist that import to the start of every run):
-// each stays a separate file, named from dist/main.js.
+/*
+What a plain run never loads stays a separate module, named from dist/main.js: a dynamic import
+that esbuild inlined would still be compiled at every start. So every module imported with
+import() is left out of the bundle (tsc's file next to it is loaded when asked for: the other
+modes, the pipeline's stages, the session's UI bundle (scripts/bundle-ui.ts), the built-in echo
+server, --help's text), but for those a one-shot run or the session's first frame needs at once
+(pipe mode, the connection, and ui/start.js) and `wsterm profiles`, which parses profiles with the
+command line's parser: meow is bundled here only, as it is no dependency of the package
+(test/package-imports.cli.test.ts). wsterm bench's load/ stays tsc's modules too (its
+histogram package is imported statically there; bundled, esbuild would hoist that import to the
+start of every run). A module left out loads its own imports as tsc's files, so code in both
+holds no identity a check relies on (errors are told apart by name: shared/exit-codes.ts).
+*/
+const bundledDynamic = new Set(['pipe/run.js', 'connection/connection.js', 'ui/start.js', 'cli/profiles-mode.js']);
 const separateModules: Plugin = {
 	name: 'wsterm-separate-modules',
 	setup(builder) {
-		builder.onResolve({filter: /\/(?:ui|load)\/run\.js$/}, ({path}) => ({path: `./${path.split('/').slice(-2).join('/')}`, external: true}));
+		builder.onResolve({filter: /^\.\.?\//}, ({path, resolveDir, kind}) => {
+			const fromDist = relative(dist, join(resolveDir, path)).split(sep).join('/');
+			return kind !== 'dynamic-import' || bundledDynamic.has(fromDist) ? undefined : {path: `./${fromDist}`, external: true};
+		});
 	},
 };
 

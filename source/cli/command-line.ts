@@ -14,6 +14,7 @@ unknown-flag report and process title are kept out (see flagValues).
 */
 import meow, {type AnyFlag, type AnyFlags, type TypedFlags} from 'meow';
 import {UsageError} from '../shared/exit-codes.js';
+import {camel, kebab, longName} from './flag-names.js';
 
 export type CommandLine<Specs extends AnyFlags> = {
 	/** `--help` or `-h` appeared anywhere before `--`: nothing else was checked. */
@@ -31,19 +32,6 @@ export type CommandLine<Specs extends AnyFlags> = {
 type Token =
 	| {readonly kind: 'option'; readonly name: string; readonly rawName: string; readonly value?: string}
 	| {readonly kind: 'positional'; readonly value: string};
-
-export function kebab(name: string): string {
-	return name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
-}
-
-function camel(name: string): string {
-	return name.replaceAll(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
-}
-
-/** `--count` for `count`: how an option not given is named in an error line. */
-export function longName(name: string): string {
-	return `--${kebab(name)}`;
-}
 
 /**
 argv as options and arguments, by parseArgs' rules: `--` ends the options; `-abc` is `-a -b -c`

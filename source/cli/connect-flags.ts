@@ -4,7 +4,7 @@ mode that connects (the client, `wsterm replay`, `wsterm bench`). Pure: flags in
 */
 import type {ConnectFlags} from '../connection/connect-options.js';
 import {UsageError} from '../shared/exit-codes.js';
-import {longName} from './command-line.js';
+import {longName} from './flag-names.js';
 import type {FlagNamer, FlagsOf} from './flags.js';
 import {flagNumber} from './numbers.js';
 import {socketIoAuth, withProtocolSubprotocol} from './pipeline-options.js';

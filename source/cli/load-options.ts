@@ -3,7 +3,7 @@ import {type Amount, benchDefaults, type BenchOptions, type MatchRule, type Pace
 import {UsageError} from '../shared/exit-codes.js';
 import {stringifyExact} from '../protocols/exact-json.js';
 import {socketIoUrl} from '../protocols/socketio-url.js';
-import {longName} from './command-line.js';
+import {longName} from './flag-names.js';
 import {type benchAlso, type benchOnly, type FlagsOf} from './flags.js';
 import {connectFlags} from './connect-flags.js';
 import {flagNumber} from './numbers.js';

@@ -33,7 +33,6 @@ import type {ClientOptions} from './client-options.js';
 import {parseCommandLine} from './command-line.js';
 import {executeMessages} from './flag-files.js';
 import {flagTable} from './flags.js';
-import {helpText} from './help.js';
 import type {StageFlags} from './pipeline-options.js';
 import {type PreparedClient, prepareClient} from './prepare-client.js';
 import {type ProfileWorld, readTextFile, withProfile} from './profile-line.js';
@@ -147,6 +146,7 @@ async function runPipeMode({options, connection, built}: PreparedClient, execute
 async function main(): Promise<number> {
 	const line = parseCommandLine(process.argv.slice(2), flagTable);
 	if (line.help) {
+		const {helpText} = await import('./help.js');
 		process.stdout.write(helpText());
 		return exitCodes.ok;
 	}

@@ -14,7 +14,8 @@ import {type Places, placesLooked, readProfileFiles, type ReadText, userConfigPa
 import {findDefinition, type ResolvedProfile, resolveDefinition, type ResolveScope} from '../profiles/resolve.js';
 import type {KeyType, ProfileSchema} from '../profiles/schema.js';
 import {UsageError} from '../shared/exit-codes.js';
-import {kebab, longName, parseCommandLine} from './command-line.js';
+import {parseCommandLine} from './command-line.js';
+import {kebab, longName} from './flag-names.js';
 import {benchOnly, type FlagName, flagTable, notForBench, notForReplay, type ParsedLine, replayOnly, serveOnly} from './flags.js';
 
 /** Flags whose values are numbers: a profile may write them as TOML numbers. */

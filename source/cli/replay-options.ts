@@ -9,7 +9,7 @@ import {noProfile, type ProfileContext} from '../profiles/context.js';
 import {UsageError} from '../shared/exit-codes.js';
 import type {Conversation} from '../replay/conversation.js';
 import {type Pace, paces} from '../replay/pacing.js';
-import {longName} from './command-line.js';
+import {longName} from './flag-names.js';
 import {connectionOptions} from './client-options.js';
 import {connectFlags} from './connect-flags.js';
 import {benchOnly, type FlagNamer, type FlagsOf, notForReplay, type ParsedLine, rejectFlags, serveOnly} from './flags.js';

@@ -7,7 +7,7 @@ import type {Pace} from '../replay/pacing.js';
 import {defaultServeOptions} from '../serve/options.js';
 import type {ServeOptions} from '../serve/run.js';
 import {UsageError} from '../shared/exit-codes.js';
-import {longName} from './command-line.js';
+import {longName} from './flag-names.js';
 import {benchOnly, clientOnly, type FlagNamer, type FlagsOf, type ParsedLine, rejectFlags, replayOnly} from './flags.js';
 import {flagNumber} from './numbers.js';
 import {replayChoicesFromFlags} from './replay-options.js';

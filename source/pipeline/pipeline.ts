@@ -4,9 +4,18 @@ returns a promise holds what comes behind it, the others run at once (with no st
 message goes straight through, with no queue and no tick).
 */
 import {type Clock, systemClock} from '../shared/clock.js';
-import {PipelineMessage} from './message.js';
+import {type PipelineMessage} from './message.js';
 import {Serial} from './serial.js';
 import type {PipelineEvent, Stage, StageFactory, StageLink} from './stage.js';
+
+/**
+A message, not an event (every event has a `type`). Told apart by shape, not instanceof: a stage
+loaded as a module of its own (the CLI keeps the stages out of its bundle) makes its messages
+with its own copy of the PipelineMessage class.
+*/
+function isMessage(item: PipelineMessage | PipelineEvent): item is PipelineMessage {
+	return !('type' in item);
+}
 
 /** What the consumer and the connection do at the two ends of the pipeline. */
 export type PipelineSink = {
@@ -213,7 +222,7 @@ class StagePipeline implements Pipeline {
 
 	#enterIncoming(index: number, item: Item): void {
 		if (index === this.#incomingOrder.length) {
-			if (item instanceof PipelineMessage) {
+			if (isMessage(item)) {
 				this.#sink.deliver(item);
 			} else {
 				this.#sink.event(item);
@@ -243,7 +252,7 @@ class StagePipeline implements Pipeline {
 			this.#enterIncoming(index + 1, passed);
 		};
 
-		if (item instanceof PipelineMessage) {
+		if (isMessage(item)) {
 			return stage.receive === undefined ? next(item) : stage.receive(item, next);
 		}
 
