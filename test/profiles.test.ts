@@ -48,7 +48,7 @@ describe('profiles merged into the command line', () => {
 
 	test('--var takes NAME=VALUE', async () => {
 		await assert.rejects(profiled(['ws://host/', '--var', 'novalue'], {}), /--var takes NAME=VALUE/);
-		await assert.rejects(profiled(['ws://host/', '--var', 'env.HOME=x'], {}), /--var takes NAME=VALUE/);
+		await assert.rejects(profiled(['ws://host/', '--var', 'env.HOME=x'], {}), /--var env\.HOME: \{\{env\.NAME\}\} is the environment's NAME; give another name/);
 	});
 
 	test('the profile\'s flags, with the command line\'s winning; its vars merged, --var last', async () => {

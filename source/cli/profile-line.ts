@@ -13,6 +13,7 @@ import {noProfile, type ProfileContext} from '../profiles/context.js';
 import {type Places, placesLooked, readProfileFiles, type ReadText, userConfigPath} from '../profiles/files.js';
 import {findDefinition, type ResolvedProfile, resolveDefinition, type ResolveScope} from '../profiles/resolve.js';
 import type {KeyType, ProfileSchema} from '../profiles/schema.js';
+import {varsFromFlags} from '../profiles/vars.js';
 import {UsageError} from '../shared/exit-codes.js';
 import {parseCommandLine} from './command-line.js';
 import {kebab, longName} from './flag-names.js';
@@ -67,19 +68,6 @@ function modeOf(input: readonly string[]): {readonly urlAt: number; readonly lef
 			return {urlAt: 0, leftOut: []};
 		}
 	}
-}
-
-/** --var's NAME=VALUE pairs (later wins). */
-export function commandLineVars(values: readonly string[], flag: string): Map<string, string> {
-	return new Map(values.map(text => {
-		const equals = text.indexOf('=');
-		const name = text.slice(0, Math.max(0, equals));
-		if (equals < 1 || !/^[A-Za-z_][\w.-]*$/.test(name) || name.startsWith('env.')) {
-			throw new UsageError(`${flag} takes NAME=VALUE (a name of letters, digits, _ . -), not "${text}"`);
-		}
-
-		return [name, text.slice(equals + 1)];
-	}));
 }
 
 /** The profile's flags as command-line arguments (`--name=value`), but those `leftOut` and those the command line gives. */
@@ -159,7 +147,7 @@ export const readTextFile: ReadText = path => {
 
 /** `line` with the profile it asks for merged in; without one, `line` as it is. */
 export async function withProfile(line: ParsedLine, world: ProfileWorld): Promise<ProfiledLine> {
-	const scope: ResolveScope = {cliVars: commandLineVars(line.flags.var, line.named('var')), env: world.env, wallNow: world.wallNow, userConfigFile: userConfigPath(world.env)};
+	const scope: ResolveScope = {cliVars: varsFromFlags(line.flags.var, line.named('var')), env: world.env, wallNow: world.wallNow, userConfigFile: userConfigPath(world.env)};
 	const unprofiled: ProfileContext = {...noProfile, vars: scope.cliVars, userConfigFile: scope.userConfigFile};
 	const mode = modeOf(line.input);
 	const atName = mode === undefined ? undefined : line.input[mode.urlAt]?.match(/^@(.+)$/)?.[1];

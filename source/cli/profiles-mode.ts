@@ -7,7 +7,8 @@ import {profileListing} from '../profiles/list.js';
 import {exitCodes, UsageError} from '../shared/exit-codes.js';
 import type {Io} from '../shared/io.js';
 import type {ParsedLine} from './flags.js';
-import {commandLineVars, profileSchema, type ProfileWorld} from './profile-line.js';
+import {varsFromFlags} from '../profiles/vars.js';
+import {profileSchema, type ProfileWorld} from './profile-line.js';
 
 export async function runProfilesMode(line: ParsedLine, world: ProfileWorld, io: Pick<Io, 'stdout'>): Promise<number> {
 	if (line.input[1] !== undefined) {
@@ -20,7 +21,7 @@ export async function runProfilesMode(line: ParsedLine, world: ProfileWorld, io:
 	}
 
 	const files = await readProfileFiles(world);
-	const scope = {cliVars: commandLineVars(line.flags.var, line.named('var')), env: world.env, wallNow: world.wallNow, userConfigFile: undefined};
+	const scope = {cliVars: varsFromFlags(line.flags.var, line.named('var')), env: world.env, wallNow: world.wallNow, userConfigFile: undefined};
 	io.stdout.write(profileListing(files, profileSchema(), scope, placesLooked(world)));
 	return exitCodes.ok;
 }
