@@ -303,6 +303,12 @@ describe('wsterm bench', () => {
 		const undefinedName = await runBenchCli([server.url, '-m', '1', '--template', '-x', 'a', '-x', '{{room}}', '--match', 'any']);
 		assert.equal(undefinedName.code, 2);
 		assert.equal(undefinedName.stderr, 'wsterm: message 2 ("{{room}}"): {{room}} is not defined (--var room=VALUE sets it)\n');
+		// A message whose variables are the same at every send is filled in once: echo matching pairs it.
+		const fixed = await runBenchCli([server.url, '-m', '2', '--template', '--var', 'room=ops', '-x', 'join {{room}}', '--json']);
+		assert.equal(fixed.code, 0, fixed.stderr);
+		assert.deepEqual(pick(summaryOf(fixed.stdout)), {sent: 2, answered: 2, unanswered: 0, pushes: 0, errors: 0});
+		assert.deepEqual(server.received, ['join ops', 'join ops']);
+		server.received.length = 0;
 		const echoed = await runBenchCli([server.url, '-m', '1', '--template', '-x', 'a {{$seq}}']);
 		assert.equal(echoed.code, 2);
 		assert.match(echoed.stderr, /^wsterm: message 1 \("a \{\{\$seq\}\}"\) changes with each send \(--template\): echo matching compares replies with the message; give --match PATH or --match any\n$/);

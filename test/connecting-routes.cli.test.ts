@@ -265,4 +265,11 @@ describe('wsterm serve --unix-socket', {concurrency: 1}, () => {
 			assert.match(result.stderr, message);
 		}
 	});
+
+	test('a socket in a directory that does not exist: one line says so, exit 1', async () => {
+		const path = join(temporary, 'no-such-directory', 's.sock');
+		const result = await runCli(['serve', '--unix-socket', path]);
+		assert.equal(result.code, 1);
+		assert.equal(result.stderr, `wsterm: cannot listen on ${path}: its directory does not exist\n`);
+	});
 });

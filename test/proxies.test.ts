@@ -56,7 +56,7 @@ test('buildTarget: a proxy from the environment given to it; no scheme means htt
 	assert.equal(off.proxy, undefined);
 	assert.equal(off.options.agent, undefined);
 	await assert.rejects(buildTarget('ws://api.example.test/', flags, noFiles, {ALL_PROXY: 'socks://me:secret@proxy.test'}), (error: Error) => {
-		assert.match(error.message, /unsupported proxy scheme "socks:" .*\(ALL_PROXY\)/);
+		assert.match(error.message, /^socks:\/\/ does not say which SOCKS \(ALL_PROXY\): give socks5h:\/\/ \(the proxy resolves names\), socks5:\/\/, socks4a:\/\/ or socks4:\/\/$/);
 		assert.ok(!error.message.includes('secret'));
 		return true;
 	});

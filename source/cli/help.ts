@@ -60,7 +60,7 @@ const help = `
 	                              takes longer than SEC seconds (5)
 	  -I, --initial FILE          Send FILE's lines on every connect and reconnect
 
-	Pipe mode (stdin or stdout not a terminal, or -x/-n/-w/--jsonl given)
+	Pipe mode (stdin or stdout not a terminal, or -x/--message/-n/-w/--jsonl)
 	  -x, --execute MSG           Send MSG (repeatable); -x @FILE sends a file as
 	                              one message (binary if it is not UTF-8),
 	                              -x @@text sends "@text"; with -x, stdin is not

@@ -6,7 +6,7 @@ profile in, the template stage's choices out (profiles/template-stage.ts fills t
 import type {MessageTemplates} from '../load/options.js';
 import type {PipeMessage} from '../pipe/run.js';
 import type {ProfileContext} from '../profiles/context.js';
-import {expandTemplate, hasVariables, sequence, undefinedVariable} from '../profiles/template.js';
+import {expandTemplate, hasVariables, sequence, undefinedVariable, variableNames} from '../profiles/template.js';
 import type {TemplateChoices} from '../profiles/template-stage.js';
 import {mergeVars, varsFromFlags} from '../profiles/vars.js';
 import {UsageError} from '../shared/exit-codes.js';
@@ -69,6 +69,7 @@ export function benchTemplates(line: ParsedLine, profile: ProfileContext, io: Pi
 	return {
 		every: choices.every,
 		hasVariables,
+		varies: text => variableNames(text).some(name => name.startsWith('$')),
 		expand(text) {
 			const expanded = expandTemplate(text, scope);
 			return 'text' in expanded ? expanded.text : text;

@@ -175,6 +175,10 @@ export function parseProxy(text: string, from = '--proxy'): URL {
 		throw new UsageError(`not a valid proxy URL (${from}): ${redactCredentials(text)}`);
 	}
 
+	if (proxy.protocol === 'socks:') {
+		throw new UsageError(`socks:// does not say which SOCKS (${from}): give socks5h:// (the proxy resolves names), socks5://, socks4a:// or socks4://`);
+	}
+
 	if (!proxySchemes.has(proxy.protocol)) {
 		throw new UsageError(`unsupported proxy scheme "${proxy.protocol}" in ${displayUrl(proxy)} (${from}): use http://, https://, socks5://, socks5h://, socks4:// or socks4a://`);
 	}

@@ -207,14 +207,16 @@ async function untemplatedSet(messages: readonly RawMessage[], rule: MatchRule):
 }
 
 /**
-Which messages change with each send (templates with variables), checked: a variable not defined,
-or echo matching (which compares a reply with the message as it is once), is a UsageError.
+Each message's part in templating, checked: `fixed` (its variables are the same at every send:
+filled in once), `varying` (a built-in such as {{$seq}} differs each time) or none. A variable not
+defined, or a varying message with echo matching (which compares a reply with the message as it
+is once), is a UsageError.
 */
-function varyingMessages(messages: readonly RawMessage[], rule: MatchRule, templates: MessageTemplates): boolean[] {
+function templateKinds(messages: readonly RawMessage[], rule: MatchRule, templates: MessageTemplates): Array<'fixed' | 'varying' | undefined> {
 	return messages.map((message, index) => {
 		const text = message.bytes.toString();
 		if (message.isBinary || !(templates.every || message.template === true) || !templates.hasVariables(text)) {
-			return false;
+			return undefined;
 		}
 
 		const problem = templates.problem(text);
@@ -222,11 +224,15 @@ function varyingMessages(messages: readonly RawMessage[], rule: MatchRule, templ
 			throw new UsageError(`message ${index + 1} (${shown(message)}): ${problem}`);
 		}
 
+		if (!templates.varies(text)) {
+			return 'fixed';
+		}
+
 		if (rule.kind === 'echo') {
 			throw new UsageError(`message ${index + 1} (${shown(message)}) changes with each send (--template): echo matching compares replies with the message; give --match PATH or --match any`);
 		}
 
-		return true;
+		return 'varying';
 	});
 }
 
@@ -236,18 +242,22 @@ differs each time), then cut around its sequence number: its variables may stand
 could not hold `{{…}}` (`{"n":{{$seq}}}`). A sample filling-in checks each one before the run.
 */
 export async function buildMessageSet(messages: readonly RawMessage[], rule: MatchRule, templates?: MessageTemplates): Promise<MessageSet> {
-	const varying = templates === undefined ? [] : varyingMessages(messages, rule, templates);
-	if (templates === undefined || !varying.includes(true)) {
+	const kinds = templates === undefined ? [] : templateKinds(messages, rule, templates);
+	if (templates === undefined || kinds.every(kind => kind === undefined)) {
 		return untemplatedSet(messages, rule);
 	}
 
 	const texts = messages.map(message => message.bytes.toString());
-	const sampled = messages.map((message, index) => varying[index] ? {...message, bytes: Buffer.from(templates.sample(texts[index]!))} : message);
-	const [set, cutter] = await Promise.all([untemplatedSet(sampled, rule), cutterFor(rule)]);
+	const filledOnce = messages.map((message, index) => kinds[index] === undefined ? message : {...message, bytes: Buffer.from(templates.sample(texts[index]!))});
+	const [set, cutter] = await Promise.all([untemplatedSet(filledOnce, rule), cutterFor(rule)]);
+	if (!kinds.includes('varying')) {
+		return set;
+	}
+
 	return {
 		...set,
 		payload(index, sequence) {
-			if (!varying[index]) {
+			if (kinds[index] !== 'varying') {
 				return set.payload(index, sequence);
 			}
 

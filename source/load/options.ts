@@ -83,6 +83,8 @@ export type MessageTemplates = {
 	/** Every text message is a template (--template); else only the saved ones. */
 	readonly every: boolean;
 	readonly hasVariables: (text: string) => boolean;
+	/** Whether the message differs at each send (a built-in such as {{$seq}}), not only fixed variables. */
+	readonly varies: (text: string) => boolean;
 	/** The message with its variables filled in, new values each call. */
 	readonly expand: (text: string) => string;
 	/** Why the message cannot be filled in (a variable not defined), checked once before the run; undefined: it can. */

@@ -4,9 +4,10 @@ left by a server that died is replaced; one a live server listens on is refused 
 1). The socket is made with `--unix-mode` (0600 by default: only its owner may connect), and
 removed when the server closes. Its URL is ws's own form for a socket, `ws+unix:PATH:/path`.
 */
-import {chmodSync, lstatSync, unlinkSync} from 'node:fs';
+import {chmodSync, existsSync, lstatSync, unlinkSync} from 'node:fs';
 import type {Server} from 'node:http';
 import {connect} from 'node:net';
+import {dirname} from 'node:path';
 
 /** Where and how a server listens on a unix socket. */
 export type UnixSocketOptions = {
@@ -62,7 +63,8 @@ async function clearSocketPath(path: string): Promise<void> {
 function listenProblem(error: NodeJS.ErrnoException, path: string): string {
 	switch (error.code) {
 		case 'EACCES': {
-			return `cannot listen on ${path}: permission denied`;
+			// Node says EACCES, not ENOENT, for a socket in a directory that does not exist.
+			return existsSync(dirname(path)) ? `cannot listen on ${path}: permission denied` : `cannot listen on ${path}: its directory does not exist`;
 		}
 
 		case 'ENOENT': {
