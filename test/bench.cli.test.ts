@@ -321,7 +321,7 @@ describe('wsterm bench', () => {
 		const cases: Array<[string[], RegExp]> = [
 			[['-x', 'x'], /needs -d\/--duration SEC or -m\/--messages N/],
 			[['-c', '0x10', '-m', '5', '-x', 'x'], /-c\/--connections takes a whole number of at least 1, not "0x10"/],
-			[['-m', '5', '--match', 'id', '-x', 'not json'], /message 1 \("not json"\): .*--match id needs JSON objects/],
+			[['-m', '5', '--match', 'id', '-x', 'not json'], /^wsterm: message 1 \("not json"\): not JSON: --match id needs JSON objects\n$/],
 		];
 		const server = await startServer();
 		await Promise.all(cases.map(async ([args, pattern]) => {

@@ -131,8 +131,17 @@ async function jsonCuts(rule: MatchRule & {kind: 'path' | 'jsonrpc'}): Promise<(
 		import('../protocols/exact-json.js'),
 		rule.kind === 'jsonrpc' ? import('../protocols/jsonrpc.js') : undefined,
 	]);
+	const parseJson = (text: string): unknown => {
+		try {
+			return parseExact(text);
+		} catch {
+			// The parser's own words quote the text and name a token; the message is quoted already.
+			throw new Error('not JSON');
+		}
+	};
+
 	return text => {
-		const value = jsonRpc === undefined ? parseExact(text) : {jsonrpc: '2.0', ...jsonRpc.parseLine(text)};
+		const value = jsonRpc === undefined ? parseJson(text) : {jsonrpc: '2.0', ...jsonRpc.parseLine(text)};
 		writeAtPath(value, rule.kind === 'jsonrpc' ? ['id'] : rule.path, marker);
 		return cutAtMarker(stringifyExact(value), JSON.stringify(marker));
 	};
