@@ -9,7 +9,7 @@ import {runBenchCli} from './helpers/bench-cli.js';
 import {runCli} from './helpers/cli.js';
 import {packagesLoaded} from './helpers/packages-loaded.js';
 import {closedPort} from './helpers/peers.js';
-import {proxyOnlyHost, startHttpsProxy, startSocks4Proxy, startSocks5Proxy, type TestProxy} from './helpers/proxies.js';
+import {proxyOnlyHost, startHttpProxy, startHttpsProxy, startSocks4Proxy, startSocks5Proxy, type TestProxy} from './helpers/proxies.js';
 import {echo, startServer, type TestServer} from './helpers/servers.js';
 import {makeCertificate} from './helpers/tls.js';
 
@@ -195,6 +195,65 @@ describe('an https:// proxy', () => {
 		assert.match(wrong.stderr, new RegExp(`the proxy 127\\.0\\.0\\.1:${proxy.port} answered HTTP 407 .*credentials`));
 		assert.ok(!`${wrong.stdout}${wrong.stderr}`.includes(wrongPassword), wrong.stderr);
 		assert.ok(!wrong.stderr.includes(Buffer.from(`me:${wrongPassword}`).toString('base64')), wrong.stderr);
+	});
+});
+
+describe('the server\'s certificate beyond the tunnel, for a URL whose host is an IP address', () => {
+	// The proxy does not change the name checked: a certificate for localhost only is not one for 127.0.0.1.
+	const localhostOnly = makeCertificate('DNS:localhost');
+	const forTheAddress = makeCertificate('IP:127.0.0.1');
+	const proxyCertificate = makeCertificate();
+	let wrongName: TestServer;
+	let rightName: TestServer;
+	let proxies: Array<{readonly kind: string; readonly args: readonly string[]; readonly proxy: TestProxy}>;
+	before(async () => {
+		wrongName = await startServer({tls: {key: localhostOnly.key, cert: localhostOnly.cert}, onConnection: echo});
+		rightName = await startServer({tls: {key: forTheAddress.key, cert: forTheAddress.cert}, onConnection: echo});
+		const [http, https, socks] = await Promise.all([startHttpProxy(), startHttpsProxy(proxyCertificate), startSocks5Proxy()]);
+		proxies = [
+			{kind: 'HTTP CONNECT', args: ['--proxy', http.url], proxy: http},
+			{kind: 'HTTPS', args: ['--proxy', https.url, '--proxy-ca', proxyCertificate.certPath], proxy: https},
+			{kind: 'SOCKS5', args: ['--proxy', socks.url], proxy: socks},
+			{kind: 'SOCKS5h', args: ['--proxy', socks.url.replace('socks5:', 'socks5h:')], proxy: socks},
+		];
+	});
+	after(async () => {
+		await Promise.all([wrongName.close(), rightName.close(), ...[...new Set(proxies.map(({proxy}) => proxy))].map(async proxy => proxy.close())]);
+	});
+
+	const mismatch = (port: number): RegExp => new RegExp(`^wsterm: could not connect to wss://127\\.0\\.0\\.1:${port}/: TLS: the certificate of .* is for localhost, not for 127\\.0\\.0\\.1 \\(`);
+
+	test('a certificate for another name is refused through every kind of proxy, one for the address accepted', async () => {
+		// Every kind is tried before the one comparison, so that a failure names each kind that fails.
+		const outcomes = await Promise.all(proxies.map(async ({kind, args}) => {
+			const refused = await runCli([`wss://127.0.0.1:${wrongName.port}/`, ...args, '--ca', localhostOnly.certPath, '-x', 'hi']);
+			const accepted = await runCli([`wss://127.0.0.1:${rightName.port}/`, ...args, '--ca', forTheAddress.certPath, '-x', 'hi']);
+			return {
+				kind,
+				refused: [refused.code, refused.stdout, mismatch(wrongName.port).test(refused.stderr) ? 'name mismatch' : refused.stderr],
+				accepted: [accepted.code, accepted.stdout, accepted.stderr],
+			};
+		}));
+		assert.deepEqual(outcomes, proxies.map(({kind}) => ({kind, refused: [1, '', 'name mismatch'], accepted: [0, 'hi\n', '']})));
+		for (const {kind, proxy} of proxies) {
+			assert.ok(proxy.destinations.includes(`127.0.0.1:${wrongName.port}`), `${kind}: ${proxy.destinations.join()}`);
+		}
+	});
+
+	test('wsterm replay and wsterm bench check it the same way', async () => {
+		const [, https] = proxies;
+		const recording = join(mkdtempSync(join(tmpdir(), 'wsterm-proxy-')), 'talk.jsonl');
+		const recorded = await runCli([`wss://127.0.0.1:${wrongName.port}/`, '-k', '--record', recording], {input: 'one\n'});
+		assert.equal(recorded.code, 0, recorded.stderr);
+		for (const {kind, args} of [proxies[0]!, https!, proxies[3]!]) {
+			const replayed = await runCli(['replay', recording, ...args, '--ca', localhostOnly.certPath, '--check']);
+			assert.equal(replayed.code, 1, `${kind}: ${replayed.stderr}`);
+			assert.match(replayed.stderr, /is for localhost, not for 127\.0\.0\.1 /, kind);
+
+			const bench = await runBenchCli([`wss://127.0.0.1:${wrongName.port}/`, ...args, '--ca', localhostOnly.certPath, '-m', '2', '-x', 'ping']);
+			assert.equal(bench.code, 1, `${kind}: ${bench.stderr}`);
+			assert.match(bench.stderr, /is for localhost, not for 127\.0\.0\.1 /, kind);
+		}
 	});
 });
 

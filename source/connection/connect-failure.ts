@@ -23,6 +23,22 @@ export class TunnelError extends Error {
 	}
 }
 
+/*
+The errors of a socket that goes beyond an open tunnel, to the server: the proxy agent
+(proxy-agent.ts) marks them, so that a failure there, the server's TLS above all, is the server's
+and not the proxy's, for whoever reads it (a connection or each of wsterm bench's sockets, which
+share one agent and so cannot tell by its 'proxyConnect' which tunnel opened).
+*/
+const beyondTunnel = new WeakSet<Error>();
+
+/** Marks every error `socket` raises as the server's: it runs through an open tunnel. */
+export function markBeyondTunnel(socket: NodeJS.EventEmitter): void {
+	// Before http's own listener, which hands the error on to the request and so to ws.
+	socket.prependListener('error', (error: Error) => {
+		beyondTunnel.add(error);
+	});
+}
+
 /** `host:port` of a URL, with the scheme's default port. */
 export function hostAndPort(url: URL): string {
 	const port = url.port || (url.protocol === 'wss:' || url.protocol === 'https:' ? 443 : 80);
@@ -85,8 +101,9 @@ export function describeConnectError(error: NodeJS.ErrnoException, url: URL, pro
 		return timeoutFailure(url);
 	}
 
-	// A SOCKS proxy's failures are TunnelErrors (above): any other error is after its tunnel opened.
-	if (proxy !== undefined && !proxy.protocol.startsWith('socks')) {
+	// A SOCKS proxy's failures are TunnelErrors (above): any other error is after its tunnel opened;
+	// so is one from the socket through an HTTP proxy's open tunnel (markBeyondTunnel).
+	if (proxy !== undefined && !proxy.protocol.startsWith('socks') && !beyondTunnel.has(error)) {
 		return describeProxyError(code, error, proxy);
 	}
 

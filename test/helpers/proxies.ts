@@ -1,10 +1,11 @@
 /*
 Real proxies on 127.0.0.1 for the tests: a SOCKS5 server (@pondwader/socks5-server, with or
-without a user and password), a small SOCKS4/4a server, and an HTTPS CONNECT proxy (the `proxy`
-package behind TLS). Each maps host names only it knows (`only-the-proxy.test`) to addresses, as
+without a user and password), a small SOCKS4/4a server, and HTTP and HTTPS CONNECT proxies (the `proxy`
+package, behind TLS for HTTPS). Each maps host names only it knows (`only-the-proxy.test`) to addresses, as
 a proxy on another network resolves names the client cannot, and records where it was asked to go.
 */
 import {once} from 'node:events';
+import {createServer as createHttpServer, type Server as HttpServer} from 'node:http';
 import {createServer as createHttpsServer} from 'node:https';
 import {type AddressInfo, connect, createServer, type Server, type Socket} from 'node:net';
 import {createServer as createSocks5Server} from '@pondwader/socks5-server';
@@ -132,7 +133,16 @@ export async function startSocks4Proxy(): Promise<TestProxy> {
 
 /** An HTTPS proxy: TLS with `certificate`, then the `proxy` package's CONNECT; `auth` (user:password) it requires. */
 export async function startHttpsProxy(certificate: TestCertificate, auth?: string): Promise<TestProxy & {readonly authorizations: readonly string[]}> {
-	const server = createProxy(createHttpsServer({key: certificate.key, cert: certificate.cert}));
+	return startConnectProxy(createHttpsServer({key: certificate.key, cert: certificate.cert}), 'https', auth);
+}
+
+/** A plain HTTP CONNECT proxy (the `proxy` package), without TLS to it. */
+export async function startHttpProxy(): Promise<TestProxy & {readonly authorizations: readonly string[]}> {
+	return startConnectProxy(createHttpServer(), 'http');
+}
+
+async function startConnectProxy(base: HttpServer, scheme: 'http' | 'https', auth?: string): Promise<TestProxy & {readonly authorizations: readonly string[]}> {
+	const server = createProxy(base);
 	const destinations: string[] = [];
 	const authorizations: string[] = [];
 	server.on('connect', (request: {url?: string; headers: Record<string, string | undefined>}) => {
@@ -145,5 +155,5 @@ export async function startHttpsProxy(certificate: TestCertificate, auth?: strin
 
 	const sockets = tracked(server);
 	const port = await listen(server);
-	return {url: `https://127.0.0.1:${port}`, port, destinations, authorizations, close: closer(server, sockets)};
+	return {url: `${scheme}://127.0.0.1:${port}`, port, destinations, authorizations, close: closer(server, sockets)};
 }
