@@ -28,6 +28,8 @@ export type ResolvedProfile = {
 
 /** Headers whose values are credentials wherever they come from. */
 const secretHeaders = new Set(['authorization', 'proxy-authorization', 'cookie']);
+/** Keys whose values are URLs: those keep their shape when shown, only the values from the environment (and a password) as ***. */
+const urlKeys = new Set(['url', 'proxy']);
 /** Flag keys whose values are credentials. */
 const secretOptions = new Set(['auth', 'cookie', 'passphrase']);
 
@@ -87,7 +89,9 @@ export function resolveDefinition(definition: ProfileDefinition, fileVars: Reado
 		}
 
 		const fromEnvironment = environmentValues(text, scope.env);
-		secrets.push(...fromEnvironment, ...(secret || fromEnvironment.length > 0 ? [expanded.text] : []));
+		// A URL's environment values alone: shown as ws://***.example.com/, not *** for the whole URL.
+		const whole = secret || (fromEnvironment.length > 0 && !urlKeys.has(key));
+		secrets.push(...fromEnvironment, ...(whole ? [expanded.text] : []));
 		return expanded.text;
 	};
 
