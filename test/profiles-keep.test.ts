@@ -1,10 +1,13 @@
 /* /keep's edit of the user's config.toml: a line added or replaced, comments and the rest kept, the result checked. */
 import assert from 'node:assert/strict';
-import {mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, test} from 'node:test';
 import {parse} from 'smol-toml';
+import {parseCommandLine} from '../source/cli/command-line.js';
+import {flagTable} from '../source/cli/flags.js';
+import {readTextFile, withProfile} from '../source/cli/profile-line.js';
 import {keepMessage, withKeptMessage} from '../source/profiles/keep-message.js';
 
 const temporary = mkdtempSync(join(tmpdir(), 'wsterm-keep-'));
@@ -49,5 +52,19 @@ describe('/keep into config.toml', () => {
 		assert.equal(readFileSync(file, 'utf8'), '[profiles.staging.messages]\nping = \'again\'\n');
 		writeFileSync(join(temporary, 'x'), '');
 		await assert.rejects(keepMessage(join(temporary, 'x', 'config.toml'), 'p', 'a', 'b'), /^Error: cannot (read|write) .*x\/config\.toml \((ENOTDIR|EEXIST)\)$/);
+	});
+});
+
+describe('/keep, then the next run', () => {
+	test('a message kept for a project\'s profile is in that profile\'s saved messages, over the project\'s of the same name', async () => {
+		const home = join(temporary, 'round-trip');
+		const projectDirectory = join(home, 'app');
+		const configFile = join(home, 'config', 'wsterm', 'config.toml');
+		mkdirSync(projectDirectory, {recursive: true});
+		writeFileSync(join(projectDirectory, 'wsterm.toml'), '[profiles.api]\nurl = "ws://h/"\n\n[profiles.api.messages]\nping = "project ping"\n');
+		assert.equal(await keepMessage(configFile, 'api', 'ping', 'my ping'), 'added');
+		assert.equal(await keepMessage(configFile, 'api', 'sub', '{"room":"{{room}}"}'), 'added');
+		const {profile} = await withProfile(parseCommandLine(['@api'], flagTable), {cwd: projectDirectory, env: {XDG_CONFIG_HOME: join(home, 'config')}, readText: readTextFile, wallNow: () => 0});
+		assert.deepEqual([...profile.savedMessages], [['ping', 'my ping'], ['sub', '{"room":"{{room}}"}']]);
 	});
 });

@@ -357,3 +357,29 @@ headers = { X-Key = "{{env.TOK}}" }
 		}
 	});
 });
+
+describe('saved messages from both files', () => {
+	test('a project\'s profile has the user\'s [profiles.P.messages] too, the user\'s winning for the same name', async () => {
+		const server = await startServer();
+		try {
+			const {child, env} = project(`[profiles.api]
+url = "${server.url}"
+
+[profiles.api.messages]
+hello = "from the project"
+only-project = "project's own"
+`, `[profiles.api.messages]
+hello = "kept by me"
+mine = "mine alone"
+`);
+			const result = await runCli(['@api', '--message', 'hello', '--message', 'mine', '--message', 'only-project', '-n', '3'], {cwd: child, env});
+			assert.equal(result.code, 0, result.stderr);
+			assert.equal(result.stdout, 'kept by me\nmine alone\nproject\'s own\n');
+			const unknown = await runCli(['@api', '--message', 'nope'], {cwd: child, env});
+			assert.equal(unknown.code, 2);
+			assert.match(unknown.stderr, /its messages: hello, only-project, mine\)/);
+		} finally {
+			await server.close();
+		}
+	});
+});

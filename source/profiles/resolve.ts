@@ -6,7 +6,7 @@ values never to print collected. Pure: the files are already read.
 import {UsageError} from '../shared/exit-codes.js';
 import type {ProfileContext} from './context.js';
 import type {ProfileFile} from './files.js';
-import {type FlagValue, type ProfileDefinition, profileWhere, type ProfileSchema, readDefinition} from './schema.js';
+import {type FlagValue, type ProfileDefinition, profileWhere, type ProfileSchema, readDefinition, readSavedMessages} from './schema.js';
 import {expandTemplate, sequence, type TemplateScope, variableNames} from './template.js';
 
 export type ResolveScope = {
@@ -33,7 +33,7 @@ const urlKeys = new Set(['url', 'proxy']);
 /** Flag keys whose values are credentials. */
 const secretOptions = new Set(['auth', 'cookie', 'passphrase']);
 
-/** The profile `name` from the first file that has it, checked against `schema`. */
+/** The profile `name` from the first file that has it, checked against `schema`, with the saved messages of the later files' profile `name` over its own. */
 export function findDefinition(files: readonly ProfileFile[], name: string, schema: ProfileSchema, looked: string): {readonly definition: ProfileDefinition; readonly file: ProfileFile} {
 	const file = files.find(candidate => candidate.profiles.has(name));
 	if (file === undefined) {
@@ -42,7 +42,11 @@ export function findDefinition(files: readonly ProfileFile[], name: string, sche
 		throw new UsageError(`no profile "${name}" ${where}${known.length === 0 ? '' : `; there are ${known.join(', ')}`}`);
 	}
 
-	return {definition: readDefinition(name, file.path, file.profiles.get(name)!, schema), file};
+	const definition = readDefinition(name, file.path, file.profiles.get(name)!, schema);
+	// The user's own messages for the project's profile (what /keep saved there) join the project's, the user's winning.
+	const others = files.filter(candidate => candidate !== file && candidate.profiles.has(name));
+	const messages = new Map([definition.messages, ...others.map(other => readSavedMessages(name, other.path, other.profiles.get(name)!))].flatMap(table => [...table]));
+	return {definition: {...definition, messages}, file};
 }
 
 /** The reason a variable has no value, for an error line. */

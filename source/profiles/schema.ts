@@ -93,6 +93,11 @@ export function profileWhere(name: string, file: string): string {
 	return `profile ${name} (${file})`;
 }
 
+/** The saved messages (`[profiles.NAME.messages]`) of `file`'s profile `name`, alone: the rest of its table is not read. */
+export function readSavedMessages(name: string, file: string, table: ProfileTable): Map<string, string> {
+	return table.messages === undefined ? new Map() : new Map(stringTable('messages', table.messages, profileWhere(name, file)));
+}
+
 /** The profile `name` of `file`, checked against `schema`. */
 export function readDefinition(name: string, file: string, table: ProfileTable, schema: ProfileSchema): ProfileDefinition {
 	const where = profileWhere(name, file);
