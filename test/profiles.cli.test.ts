@@ -244,6 +244,18 @@ url = "ws://mine.example.com/"
 		assert.ok(!result.stdout.includes('shadowed'), result.stdout);
 	});
 
+	test('a URL with one variable not set here: the others filled in, the one not set as written', async () => {
+		const {child, env} = project(`[vars]
+host = "api.example.com"
+
+[profiles.api]
+url = "wss://{{host}}/ws?user={{env.WSTERM_TEST_USER}}&token={{env.WSTERM_TEST_UNSET}}"
+`);
+		const result = await runCli(['profiles'], {cwd: child, env: {...env, WSTERM_TEST_USER: 'user-from-env'}});
+		assert.equal(result.code, 0, result.stderr);
+		assert.match(result.stdout, /^api {2}wss:\/\/api\.example\.com\/ws\?user=\*\*\*&token=\{\{env\.WSTERM_TEST_UNSET\}\} /m);
+	});
+
 	test('with no file, says where it looked', async () => {
 		const {child, env} = project();
 		const result = await runCli(['profiles'], {cwd: child, env});

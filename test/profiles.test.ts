@@ -114,7 +114,8 @@ hello = '{"room":"{{room}}"}'
 		await assert.rejects(profiled(['@c'], files), /profile c .*headers\.X uses \{\{nope\}\}, which is not defined/);
 		await assert.rejects(profiled(['@a', '--profile', 'b'], files), /@a and --profile b name two profiles/);
 		await assert.rejects(profiled(['@zzz'], files), /no profile "zzz" in .*; there are api, b, c/);
-		await assert.rejects(profiled(['@zzz'], {}), /no profile "zzz" no profile file found \(looked for wsterm\.toml in/);
+		await assert.rejects(profiled(['@zzz'], {}), /no profile "zzz": no profile file found \(looked for wsterm\.toml in/);
+		await assert.rejects(profiled(['@d'], {[projectFile]: '[profiles.d]\nurl = "ws://x/"\nheaders = { "Bad Name" = "v" }\n'}), {message: `profile d (${projectFile}): headers has "Bad Name", which is no header name (letters, digits and !#$%&'*+-.^_\`|~, no spaces)`});
 	});
 });
 

@@ -38,8 +38,8 @@ export function findDefinition(files: readonly ProfileFile[], name: string, sche
 	const file = files.find(candidate => candidate.profiles.has(name));
 	if (file === undefined) {
 		const known = [...new Set(files.flatMap(candidate => [...candidate.profiles.keys()]))];
-		const where = files.length === 0 ? `no profile file found (looked for ${looked})` : `in ${files.map(candidate => candidate.path).join(' or ')}`;
-		throw new UsageError(`no profile "${name}" ${where}${known.length === 0 ? '' : `; there are ${known.join(', ')}`}`);
+		const where = files.length === 0 ? `: no profile file found (looked for ${looked})` : ` in ${files.map(candidate => candidate.path).join(' or ')}`;
+		throw new UsageError(`no profile "${name}"${where}${known.length === 0 ? '' : `; there are ${known.join(', ')}`}`);
 	}
 
 	const definition = readDefinition(name, file.path, file.profiles.get(name)!, schema);
