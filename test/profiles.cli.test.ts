@@ -244,6 +244,18 @@ url = "ws://mine.example.com/"
 		assert.ok(!result.stdout.includes('shadowed'), result.stdout);
 	});
 
+	test('a URL with one variable not set here: the others filled in, the one not set as written', async () => {
+		const {child, env} = project(`[vars]
+host = "api.example.com"
+
+[profiles.api]
+url = "wss://{{host}}/ws?user={{env.WSTERM_TEST_USER}}&token={{env.WSTERM_TEST_UNSET}}"
+`);
+		const result = await runCli(['profiles'], {cwd: child, env: {...env, WSTERM_TEST_USER: 'user-from-env'}});
+		assert.equal(result.code, 0, result.stderr);
+		assert.match(result.stdout, /^api {2}wss:\/\/api\.example\.com\/ws\?user=\*\*\*&token=\{\{env\.WSTERM_TEST_UNSET\}\} /m);
+	});
+
 	test('with no file, says where it looked', async () => {
 		const {child, env} = project();
 		const result = await runCli(['profiles'], {cwd: child, env});
@@ -270,6 +282,114 @@ headers = { Authorization = "Bearer topsecret", X-Env = "{{env.API_TOKEN}}" }
 				assert.ok(!result.stderr.includes(secret), `${secret} in stderr:\n${result.stderr}`);
 				assert.ok(!written.includes(secret), `${secret} recorded:\n${written}`);
 			}
+		} finally {
+			await server.close();
+		}
+	});
+});
+
+describe('secrets from the environment, in the forms wsterm prints them', () => {
+	/** `output` holds none of `secret`'s forms: as given, lower-cased, percent-encoded. */
+	function assertHidden(output: string, secret: string): void {
+		for (const form of [secret, secret.toLowerCase(), encodeURIComponent(secret), encodeURI(secret)]) {
+			assert.ok(!output.includes(form), `${form} shown:\n${output}`);
+		}
+	}
+
+	const toml = `[profiles.h]
+url = "ws://{{env.TOK}}.invalid/x"
+
+[profiles.q]
+url = "ws://127.0.0.1:1/x?token={{env.TOK}}"
+
+[profiles.p]
+url = "ws://127.0.0.1:1/"
+proxy = "http://{{env.TOK}}.invalid:3128"
+
+[profiles.a]
+url = "ws://127.0.0.1:1/"
+headers = { Authorization = "Bearer {{env.TOK}}" }
+
+[profiles.c]
+url = "ws://127.0.0.1:1/"
+cookie = "s={{env.TOK}}"
+`;
+
+	test('a host lower-cased, a query percent-encoded, a proxy\'s host: *** in -v, the error lines, bench and replay', async () => {
+		const {child, env} = project(toml);
+		const host = await runCli(['@h', '-x', 'hi', '-v'], {cwd: child, env: {...env, TOK: 'SECRETTOKEN123'}});
+		assert.equal(host.code, 1, host.stderr);
+		assertHidden(host.stderr, 'SECRETTOKEN123');
+		assert.match(host.stderr, /connecting to ws:\/\/\*\*\*\.invalid\/x/);
+		const query = await runCli(['@q', '-x', 'hi', '-v'], {cwd: child, env: {...env, TOK: 'SEC RET"'}});
+		assertHidden(query.stderr, 'SEC RET"');
+		assert.ok(!query.stderr.includes('SEC%20RET%22'), query.stderr);
+		assert.match(query.stderr, /connecting to ws:\/\/127\.0\.0\.1:1\/x\?token=\*\*\*$/m);
+		const proxy = await runCli(['@p', '-x', 'hi', '-v'], {cwd: child, env: {...env, TOK: 'SECRETTOKEN123'}});
+		assertHidden(proxy.stderr, 'SECRETTOKEN123');
+		assert.match(proxy.stderr, /through http:\/\/\*\*\*\.invalid:3128\//);
+		const bench = await runCli(['bench', '@h', '-x', 'hi', '-m', '1'], {cwd: child, env: {...env, TOK: 'SECRETTOKEN123'}});
+		assertHidden(bench.stdout + bench.stderr, 'SECRETTOKEN123');
+		assert.match(bench.stdout, /^wsterm bench ws:\/\/\*\*\*\.invalid\/x:/);
+		const recording = join(child, 'talk.jsonl');
+		writeFileSync(recording, [
+			{time: '2026-01-01T00:00:00.000Z', dir: 'out', type: 'open', url: 'ws://x/', protocol: ''},
+			{time: '2026-01-01T00:00:00.010Z', dir: 'out', type: 'text', data: 'ping'},
+		].map(line => `${JSON.stringify(line)}\n`).join(''));
+		const replay = await runCli(['replay', recording, '@h'], {cwd: child, env: {...env, TOK: 'SECRETTOKEN123'}});
+		assert.equal(replay.code, 1, replay.stderr);
+		assertHidden(replay.stdout + replay.stderr, 'SECRETTOKEN123');
+	});
+
+	test('a header or cookie value with a control character: exit 2 naming the header, the secret as ***', async () => {
+		const {child, env} = project(toml);
+		for (const [name, what] of [['a', /header Authorization/], ['c', /-b\/--cookie/]] as const) {
+			const result = await runCli([`@${name}`, '-x', 'hi'], {cwd: child, env: {...env, TOK: 'SECRET\rTOK'}});
+			assert.equal(result.code, 2);
+			assertOneClearLine(result.stderr);
+			assert.match(result.stderr, what);
+			assert.match(result.stderr, /"\*\*\*" has a control character/);
+			assert.doesNotMatch(result.stderr, /SECRET|TOK/);
+		}
+	});
+
+	test('a value of 1-3 characters is not looked for in wsterm\'s own lines', async () => {
+		const server = await startServer();
+		try {
+			const {child, env} = project(`[profiles.k]
+url = "${server.url}"
+headers = { X-Key = "{{env.TOK}}" }
+`);
+			const result = await runCli(['@k', '-x', 'hi', '-n', '1', '-v'], {cwd: child, env: {...env, TOK: '1'}});
+			assert.equal(result.code, 0, result.stderr);
+			assert.ok(result.stderr.includes(`connecting to ${server.url}`), result.stderr);
+			assert.equal(server.requests.at(-1)!.headers['x-key'], '1');
+		} finally {
+			await server.close();
+		}
+	});
+});
+
+describe('saved messages from both files', () => {
+	test('a project\'s profile has the user\'s [profiles.P.messages] too, the user\'s winning for the same name', async () => {
+		const server = await startServer();
+		try {
+			const {child, env} = project(`[profiles.api]
+url = "${server.url}"
+
+[profiles.api.messages]
+hello = "from the project"
+only-project = "project's own"
+`, `[profiles.api.messages]
+hello = "kept by me"
+mine = "mine alone"
+`);
+			const result = await runCli(['@api', '--message', 'hello', '--message', 'mine', '--message', 'only-project', '-n', '3'], {cwd: child, env});
+			assert.equal(result.code, 0, result.stderr);
+			assert.equal(result.stdout, 'kept by me\nmine alone\nproject\'s own\n');
+			const unknown = await runCli(['@api', '--message', 'nope'], {cwd: child, env});
+			assert.equal(unknown.code, 2);
+			assert.match(unknown.stderr, /its messages: hello, only-project, mine\)/);
 		} finally {
 			await server.close();
 		}

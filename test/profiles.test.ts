@@ -114,15 +114,26 @@ hello = '{"room":"{{room}}"}'
 		await assert.rejects(profiled(['@c'], files), /profile c .*headers\.X uses \{\{nope\}\}, which is not defined/);
 		await assert.rejects(profiled(['@a', '--profile', 'b'], files), /@a and --profile b name two profiles/);
 		await assert.rejects(profiled(['@zzz'], files), /no profile "zzz" in .*; there are api, b, c/);
-		await assert.rejects(profiled(['@zzz'], {}), /no profile "zzz" no profile file found \(looked for wsterm\.toml in/);
+		await assert.rejects(profiled(['@zzz'], {}), /no profile "zzz": no profile file found \(looked for wsterm\.toml in/);
+		await assert.rejects(profiled(['@d'], {[projectFile]: '[profiles.d]\nurl = "ws://x/"\nheaders = { "Bad Name" = "v" }\n'}), {message: `profile d (${projectFile}): headers has "Bad Name", which is no header name (letters, digits and !#$%&'*+-.^_\`|~, no spaces)`});
 	});
 });
 
 describe('redaction', () => {
 	test('each secret is ***, the longest first; a URL\'s password too', () => {
-		assert.equal(redact('Bearer abc and abc', ['abc', 'Bearer abc']), '*** and ***');
+		assert.equal(redact('Bearer abcd and abcd', ['abcd', 'Bearer abcd']), '*** and ***');
 		assert.equal(redact('nothing', []), 'nothing');
 		assert.equal(redactUrlPassword('wss://alice:hunter2@host/{{x}}'), 'wss://alice:***@host/{{x}}');
 		assert.equal(redactUrlPassword('wss://host/a:b@c'), 'wss://host/a:b@c');
+	});
+});
+
+describe('redaction in every form', () => {
+	test('a secret lower-cased, percent-encoded, escaped; a value shorter than 4 characters only inside a longer secret', () => {
+		const secrets = ['SEC RET"Tok\r', 'Bearer 1', '1'];
+		assert.equal(redact('ws://h/x?SEC%20RET%22Tok%0D ws://h/SEC%20RET%22Tok SEC%20RET%22Tok%0D', secrets), 'ws://h/x?*** ws://h/*** ***');
+		assert.equal(redact('"SEC RET\\"Tok\\r" SEC RET"Tok\\x0d sec ret"tok', secrets), '"***" *** ***');
+		assert.equal(redact('ws://secrettoken123.invalid/', ['SecretToken123']), 'ws://***.invalid/');
+		assert.equal(redact('Bearer 1 at ws://127.0.0.1:8001/', secrets), '*** at ws://127.0.0.1:8001/');
 	});
 });

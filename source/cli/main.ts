@@ -34,7 +34,7 @@ import {parseCommandLine} from './command-line.js';
 import {executeMessages} from './flag-files.js';
 import {flagTable} from './flags.js';
 import type {StageFlags} from './pipeline-options.js';
-import {type PreparedClient, prepareClient} from './prepare-client.js';
+import {type PreparedClient, prepareClient, withShownStderr} from './prepare-client.js';
 import {type ProfileWorld, readTextFile, withProfile} from './profile-line.js';
 import {redact} from '../profiles/redact.js';
 import {systemClock} from '../shared/clock.js';
@@ -140,7 +140,7 @@ async function runPipeMode({options, connection, built}: PreparedClient, execute
 		readStdin: execute.messages.length === 0,
 		execute: execute.messages,
 		stages,
-	}, processIo());
+	}, withShownStderr(processIo(), options.profile.secrets));
 }
 
 async function main(): Promise<number> {

@@ -3,10 +3,12 @@
 name read, the target built. main.ts then runs pipe mode or the session.
 */
 import {buildTarget, type BuiltTarget} from '../connection/connect-options.js';
+import {Writable} from 'node:stream';
 import type {ConnectionOptions} from '../connection/connection.js';
 import type {ProfileContext} from '../profiles/context.js';
-import {redact} from '../profiles/redact.js';
+import {redact, redactor} from '../profiles/redact.js';
 import {exitCodes} from '../shared/exit-codes.js';
+import type {Io} from '../shared/io.js';
 import {type ClientOptions, clientOptionsFromCommandLine} from './client-options.js';
 import {initialMessages, readCertificateFile} from './flag-files.js';
 import type {ParsedLine} from './flags.js';
@@ -35,7 +37,7 @@ export async function prepareClient(line: ParsedLine, profile: ProfileContext): 
 	const built = options.connectTo === undefined ? undefined : await buildTarget(options.connectTo, options.connect, readCertificateFile, process.env);
 	return {
 		options,
-		connection,
+		connection: withShownFailures(connection, profile.secrets),
 		built: built && shownWithout(built, profile.secrets),
 		// --encode refused a line that was not JSON (or --protocol one it could not read): the rest was sent, but the input was not all good.
 		exitCode: code => code === exitCodes.ok && refusedLines > 0 ? exitCodes.usage : code,
@@ -49,4 +51,43 @@ export function shownWithout(built: BuiltTarget, secrets: readonly string[]): Bu
 	}
 
 	return {...built, target: {...built.target, displayUrl: redact(built.target.displayUrl, secrets)}, notes: built.notes.map(note => redact(note, secrets))};
+}
+
+/** The connection's failures (the session's error rows, pipe mode's last line) without the profile's secrets: a host from {{env.…}}, a proxy's. */
+export function withShownFailures(connection: ConnectionOptions, secrets: readonly string[]): ConnectionOptions {
+	if (secrets.length === 0) {
+		return connection;
+	}
+
+	const shown = redactor(secrets);
+	const {explainFailure} = connection;
+	return {
+		...connection,
+		explainFailure(given) {
+			const failure = explainFailure?.(given) ?? given;
+			return {...failure, message: shown(failure.message)};
+		},
+	};
+}
+
+/**
+`io` whose stderr shows no secret of the profile (pipe mode's and replay's notes: `connecting to
+URL through PROXY`, a reconnect's reason). Each line is written through at once, as it was
+(never buffered), so that nothing is lost when the run exits.
+*/
+export function withShownStderr<Given extends Pick<Io, 'stderr'>>(io: Given, secrets: readonly string[]): Given {
+	if (secrets.length === 0) {
+		return io;
+	}
+
+	const shown = redactor(secrets);
+	const {stderr} = io;
+	const redacting = new Writable({
+		decodeStrings: false,
+		write(chunk: string | Buffer, _encoding, done) {
+			stderr.write(shown(typeof chunk === 'string' ? chunk : chunk.toString('utf8')));
+			done();
+		},
+	});
+	return {...io, stderr: Object.assign(redacting, {isTTY: stderr.isTTY})};
 }

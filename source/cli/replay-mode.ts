@@ -7,7 +7,7 @@ import {UsageError} from '../shared/exit-codes.js';
 import {processIo} from '../shared/io.js';
 import type {ProfileContext} from '../profiles/context.js';
 import {readCertificateFile} from './flag-files.js';
-import {shownWithout} from './prepare-client.js';
+import {shownWithout, withShownStderr} from './prepare-client.js';
 import type {ParsedLine} from './flags.js';
 import {replayOptionsFromCommandLine, withRecordedProtocol} from './replay-options.js';
 
@@ -31,5 +31,5 @@ export async function runReplayMode(line: ParsedLine, profile: ProfileContext): 
 		...options.choices,
 		jsonl: options.jsonl,
 		verbose: options.verbose,
-	}, processIo());
+	}, withShownStderr(processIo(), profile.secrets));
 }

@@ -16,7 +16,7 @@ message it does only what the measure needs.
 */
 import {readFileSync} from 'node:fs';
 import {buildTarget} from '../connection/connect-options.js';
-import {redact} from '../profiles/redact.js';
+import {redactor} from '../profiles/redact.js';
 import {exitCodes, UsageError} from '../shared/exit-codes.js';
 import {interruptGraceMs, onInterrupt} from '../shared/interrupt.js';
 import type {Io} from '../shared/io.js';
@@ -82,10 +82,10 @@ connection flags' files, messages --match or --protocol cannot use, a --hist fil
 */
 export async function runBench(options: BenchOptions, io: BenchIo): Promise<number> {
 	const built = await buildTarget(options.url, options.connect, path => readFlagFile('--ca/--cert/--key', path), io.env);
-	const secrets = options.profile?.secrets ?? [];
-	const target = {...built.target, displayUrl: redact(built.target.displayUrl, secrets)};
+	const shown = redactor(options.profile?.secrets ?? []);
+	const target = {...built.target, displayUrl: shown(built.target.displayUrl)};
 	for (const note of built.notes) {
-		io.stderr.write(`wsterm: ${redact(note, secrets)}\n`);
+		io.stderr.write(`wsterm: ${shown(note)}\n`);
 	}
 
 	const messages = await buildMessageSet(await readMessages(options.execute, options.binary, io.stdin, readFlagFile, options.savedMessages), options.match, options.templates);
@@ -126,22 +126,22 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<numb
 
 	await run.closeAll(closeGraceMs);
 	stopListening();
-	io.stdout.write(options.json ? reportJson(summary) : reportTable(summary, {url: target.displayUrl, pace: describePace(options), late: stats.late}));
-	return exitCode(end, signalCode, summary, options, run, io);
+	io.stdout.write(shown(options.json ? reportJson(summary) : reportTable(summary, {url: target.displayUrl, pace: describePace(options), late: stats.late})));
+	return exitCode(end, signalCode, summary, options, run, io, shown);
 }
 
-function exitCode(end: RunEnd, signalCode: number | undefined, summary: ReturnType<LoadStats['summary']>, options: BenchOptions, run: LoadRun, io: BenchIo): number {
+function exitCode(end: RunEnd, signalCode: number | undefined, summary: ReturnType<LoadStats['summary']>, options: BenchOptions, run: LoadRun, io: BenchIo, shown: (text: string) => string): number {
 	if (end === 'interrupted') {
 		return signalCode ?? exitCodes.sigint;
 	}
 
 	if (end === 'no-connections') {
-		io.stderr.write(`wsterm: could not connect: ${run.firstFailure ?? 'no connection opened'}\n`);
+		io.stderr.write(`wsterm: could not connect: ${shown(run.firstFailure ?? 'no connection opened')}\n`);
 		return exitCodes.connectFailed;
 	}
 
 	if (summary.connectFailures > 0) {
-		io.stderr.write(`wsterm: ${grouped(summary.connectFailures)} of ${grouped(options.connections)} connections failed: ${run.firstFailure ?? 'no reason given'}\n`);
+		io.stderr.write(`wsterm: ${grouped(summary.connectFailures)} of ${grouped(options.connections)} connections failed: ${shown(run.firstFailure ?? 'no reason given')}\n`);
 	}
 
 	const broken = brokenThresholds(summary, options.thresholds);

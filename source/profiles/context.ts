@@ -20,7 +20,8 @@ export type ProfileContext = {
 	/**
 	Values never printed (shown as ***, profiles/redact.ts): the URL's password, `auth` (and its
 	password alone), `cookie` and `passphrase`, the values of the Authorization, Proxy-Authorization
-	and Cookie headers and of any header or flag that uses `{{env.…}}`, and each value taken from the
+	and Cookie headers and of any header or flag that uses `{{env.…}}` (a URL, `url` or `proxy`, keeps its
+	shape: only its values from the environment and its password), and each value taken from the
 	environment. Only the profile's: empty without one.
 	*/
 	readonly secrets: readonly string[];

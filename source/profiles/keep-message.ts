@@ -77,6 +77,32 @@ function parseToml(text: string, what: string): Record<string, unknown> {
 	}
 }
 
+/** The comment at the end of a `key = value` line (` # why`), kept when its value is replaced; '' for none. */
+function trailingComment(line: string): string {
+	for (let hash = line.indexOf('#'); hash !== -1; hash = line.indexOf('#', hash + 1)) {
+		try {
+			// The first # after which the line before it is a whole TOML entry starts the comment (a # in a string does not).
+			parse(line.slice(0, hash));
+			return ` ${line.slice(hash).trimEnd()}`;
+		} catch {}
+	}
+
+	return '';
+}
+
+/** What to write by hand, as valid TOML for the way the file writes profile `profile`'s messages. */
+function byHand(source: string, profile: string, entry: string): string {
+	if (/^\s*(?:messages|"messages"|'messages')\s*=\s*\{/m.test(source)) {
+		return `add ${entry} inside the braces of profile ${profile}'s messages = { ... } by hand (after a comma)`;
+	}
+
+	if (/^\s*(?:messages|"messages"|'messages')\s*\./m.test(source)) {
+		return `add messages.${entry} under [profiles.${tomlKey(profile)}] by hand`;
+	}
+
+	return `add ${entry} under [profiles.${tomlKey(profile)}.messages] by hand`;
+}
+
 /**
 The text of a config file with `message` kept as `[profiles.PROFILE.messages]`'s NAME: the line
 replaced if NAME is there, else added at the end of that table, else the table added at the end
@@ -109,7 +135,7 @@ export function withKeptMessage(source: string, file: string, profile: string, n
 
 			lines.splice(last + 1, 0, entry);
 		} else {
-			lines[existing] = entry;
+			lines[existing] = `${entry}${trailingComment(lines[existing]!)}`;
 		}
 	}
 
@@ -120,7 +146,7 @@ export function withKeptMessage(source: string, file: string, profile: string, n
 	} catch {}
 
 	if (after === undefined || valueAt(after, ['profiles', profile, 'messages', name]) !== message || !isDeepStrictEqual(withoutMessage(after, profile, name), withoutMessage(before, profile, name))) {
-		throw new Error(`cannot add the message to ${file} without changing the rest (are profile ${profile}'s messages written another way there?): add ${entry} under [profiles.${tomlKey(profile)}.messages] by hand`);
+		throw new Error(`cannot add the message to ${file} without changing the rest (are profile ${profile}'s messages written another way there?): ${byHand(source, profile, entry)}`);
 	}
 
 	return text;

@@ -8,6 +8,7 @@ import type {ProfileFile} from './files.js';
 import {redact, redactUrlPassword} from './redact.js';
 import {resolveDefinition, type ResolveScope} from './resolve.js';
 import {type ProfileSchema, readDefinition} from './schema.js';
+import {expandWhatCan, sequence, variableNames} from './template.js';
 
 type Row = {readonly name: string; readonly url: string; readonly file: string};
 
@@ -23,9 +24,12 @@ function shownUrl(name: string, file: ProfileFile, schema: ProfileSchema, scope:
 		const {url, context} = resolveDefinition({...definition, headers: [], options: []}, file.vars, scope);
 		return redactUrlPassword(redact(url!, context.secrets));
 	} catch (error) {
-		// A variable not set here ({{env.TOKEN}} in another shell) still lists the profile.
+		// A variable not set here ({{env.TOKEN}} in another shell) still lists the profile, with the others filled in.
 		if (isUsageError(error)) {
-			return redactUrlPassword(definition.url);
+			const vars = new Map([...file.vars, ...definition.vars, ...scope.cliVars]);
+			const filled = expandWhatCan(definition.url, {vars, env: scope.env, nextSeq: sequence(), wallNow: scope.wallNow});
+			const fromEnvironment = variableNames(definition.url).filter(variable => variable.startsWith('env.')).flatMap(variable => scope.env[variable.slice('env.'.length)] ?? []);
+			return redactUrlPassword(redact(filled, fromEnvironment));
 		}
 
 		throw error;

@@ -6,7 +6,7 @@ values never to print collected. Pure: the files are already read.
 import {UsageError} from '../shared/exit-codes.js';
 import type {ProfileContext} from './context.js';
 import type {ProfileFile} from './files.js';
-import {type FlagValue, type ProfileDefinition, profileWhere, type ProfileSchema, readDefinition} from './schema.js';
+import {type FlagValue, type ProfileDefinition, profileWhere, type ProfileSchema, readDefinition, readSavedMessages} from './schema.js';
 import {expandTemplate, sequence, type TemplateScope, variableNames} from './template.js';
 
 export type ResolveScope = {
@@ -28,19 +28,25 @@ export type ResolvedProfile = {
 
 /** Headers whose values are credentials wherever they come from. */
 const secretHeaders = new Set(['authorization', 'proxy-authorization', 'cookie']);
+/** Keys whose values are URLs: those keep their shape when shown, only the values from the environment (and a password) as ***. */
+const urlKeys = new Set(['url', 'proxy']);
 /** Flag keys whose values are credentials. */
 const secretOptions = new Set(['auth', 'cookie', 'passphrase']);
 
-/** The profile `name` from the first file that has it, checked against `schema`. */
+/** The profile `name` from the first file that has it, checked against `schema`, with the saved messages of the later files' profile `name` over its own. */
 export function findDefinition(files: readonly ProfileFile[], name: string, schema: ProfileSchema, looked: string): {readonly definition: ProfileDefinition; readonly file: ProfileFile} {
 	const file = files.find(candidate => candidate.profiles.has(name));
 	if (file === undefined) {
 		const known = [...new Set(files.flatMap(candidate => [...candidate.profiles.keys()]))];
-		const where = files.length === 0 ? `no profile file found (looked for ${looked})` : `in ${files.map(candidate => candidate.path).join(' or ')}`;
-		throw new UsageError(`no profile "${name}" ${where}${known.length === 0 ? '' : `; there are ${known.join(', ')}`}`);
+		const where = files.length === 0 ? `: no profile file found (looked for ${looked})` : ` in ${files.map(candidate => candidate.path).join(' or ')}`;
+		throw new UsageError(`no profile "${name}"${where}${known.length === 0 ? '' : `; there are ${known.join(', ')}`}`);
 	}
 
-	return {definition: readDefinition(name, file.path, file.profiles.get(name)!, schema), file};
+	const definition = readDefinition(name, file.path, file.profiles.get(name)!, schema);
+	// The user's own messages for the project's profile (what /keep saved there) join the project's, the user's winning.
+	const others = files.filter(candidate => candidate !== file && candidate.profiles.has(name));
+	const messages = new Map([definition.messages, ...others.map(other => readSavedMessages(name, other.path, other.profiles.get(name)!))].flatMap(table => [...table]));
+	return {definition: {...definition, messages}, file};
 }
 
 /** The reason a variable has no value, for an error line. */
@@ -87,7 +93,9 @@ export function resolveDefinition(definition: ProfileDefinition, fileVars: Reado
 		}
 
 		const fromEnvironment = environmentValues(text, scope.env);
-		secrets.push(...fromEnvironment, ...(secret || fromEnvironment.length > 0 ? [expanded.text] : []));
+		// A URL's environment values alone: shown as ws://***.example.com/, not *** for the whole URL.
+		const whole = secret || (fromEnvironment.length > 0 && !urlKeys.has(key));
+		secrets.push(...fromEnvironment, ...(whole ? [expanded.text] : []));
 		return expanded.text;
 	};
 

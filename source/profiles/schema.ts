@@ -88,9 +88,25 @@ function stringTable(key: string, value: unknown, where: string): Array<[string,
 	});
 }
 
+/** `headers`: a table of strings whose keys are header names (an HTTP token), so that a mistake names the profile. */
+function headerTable(value: unknown, where: string): Array<[string, string]> {
+	const headers = stringTable('headers', value, where);
+	const wrong = headers.find(([name]) => !/^[!#$%&'*+.^`|~\w-]+$/.test(name));
+	if (wrong !== undefined) {
+		throw new UsageError(`${where}: headers has ${JSON.stringify(wrong[0])}, which is no header name (letters, digits and !#$%&'*+-.^_\`|~, no spaces)`);
+	}
+
+	return headers;
+}
+
 /** How a profile is named in its error lines. */
 export function profileWhere(name: string, file: string): string {
 	return `profile ${name} (${file})`;
+}
+
+/** The saved messages (`[profiles.NAME.messages]`) of `file`'s profile `name`, alone: the rest of its table is not read. */
+export function readSavedMessages(name: string, file: string, table: ProfileTable): Map<string, string> {
+	return table.messages === undefined ? new Map() : new Map(stringTable('messages', table.messages, profileWhere(name, file)));
 }
 
 /** The profile `name` of `file`, checked against `schema`. */
@@ -106,7 +122,7 @@ export function readDefinition(name: string, file: string, table: ProfileTable, 
 			}
 
 			case 'headers': {
-				definition = {...definition, headers: stringTable(key, value, where)};
+				definition = {...definition, headers: headerTable(value, where)};
 				break;
 			}
 

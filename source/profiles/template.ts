@@ -85,6 +85,11 @@ export function expandTemplate(text: string, scope: TemplateScope): Expanded {
 	return missing === undefined ? {text: expanded} : {undefinedName: missing};
 }
 
+/** `text` with the variables that have a value filled in, the others left as written (`wsterm profiles`, in a shell without a profile's token). */
+export function expandWhatCan(text: string, scope: TemplateScope): string {
+	return text.replaceAll(variable, (whole, name: string) => valueOf(name, scope) ?? whole);
+}
+
 /** A {{$seq}} counter starting at 1. */
 export function sequence(): () => number {
 	let next = 0;

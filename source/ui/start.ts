@@ -21,6 +21,7 @@ import type {CodecOptions} from '../codecs/types.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import type {SessionMessagePath} from '../session/message-path.js';
 import type {ProfileContext} from '../profiles/context.js';
+import {redact} from '../profiles/redact.js';
 import {takeTerminal, terminalInput, terminalOutput} from './terminal-screen.js';
 
 export type SessionOptions = {
@@ -108,10 +109,11 @@ function openFrame(url: string, note: string | undefined, size: {readonly column
 type Reached = Pick<StartedSession, 'target' | 'urlNote' | 'server'>;
 
 /** The target, or the built-in echo server started for want of one, with the first frame painted meanwhile. */
-async function reachTarget(given: ConnectTarget | undefined, paint: (url: string, note: string | undefined) => void): Promise<Reached> {
+async function reachTarget(given: ConnectTarget | undefined, paint: (url: string, note: string | undefined) => void, secrets: readonly string[]): Promise<Reached> {
 	if (given !== undefined) {
-		// The status bar says how it is reached when that is not the URL's host (a socket, --resolve, a proxy).
-		const urlNote = describeRoute(given);
+		// The status bar says how it is reached when that is not the URL's host (a socket, --resolve, a proxy), a profile's secrets as ***.
+		const route = describeRoute(given);
+		const urlNote = route === undefined ? undefined : redact(route, secrets);
 		paint(given.displayUrl, urlNote);
 		return {target: given, urlNote, server: undefined};
 	}
@@ -162,7 +164,7 @@ export async function startSession(options: SessionOptions, io: Pick<Io, 'stdin'
 	const {restore, release} = takeTerminal(terminalInput(io.stdin), stdout, signals);
 	const {target, urlNote, server} = await reachTarget(options.target, (url, note) => {
 		stdout.write(firstFrame(url, note, stdout, clock.wallNow()));
-	});
+	}, options.profile?.secrets ?? []);
 	const {connection, last} = createConnection(target, options.connection);
 	const messagePath = await createMessagePath(connection, options, clock.wallNow);
 	let events: SessionEvent[] = [];
