@@ -4,7 +4,7 @@ after a fixed delay, one that answers out of order by id, one that pushes unaske
 stalls, JSON-RPC, and none at all. Every run is bounded by -m or a short -d.
 */
 import assert from 'node:assert/strict';
-import {mkdtempSync, readFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, test} from 'node:test';
@@ -218,6 +218,44 @@ describe('wsterm bench', () => {
 		assert.match(log, /\n\d+\.\d{3},\d+\.\d{3},\d+\.\d{3},HIST[A-Za-z0-9+/=]+\n$/);
 		await server.close();
 	});
+
+	test('--hist on a full disk (--hist /dev/full): one line naming --hist, exit 1', {skip: !existsSync('/dev/full')}, async () => {
+		const server = await startServer({onConnection: echo});
+		try {
+			const {code, stderr} = await runBenchCli([server.url, '-m', '50', '-x', 'x', '--hist', '/dev/full', '--json']);
+			assert.equal(code, 1, stderr);
+			assert.match(stderr, /^wsterm: --hist: cannot write \/dev\/full: ENOSPC[^\n]*\n$/);
+		} finally {
+			await server.close();
+		}
+	});
+
+	for (const json of [[], ['--json']]) {
+		test(`a full disk (wsterm bench ${json.join(' ')} > /dev/full): one line, exit 1`, {skip: !existsSync('/dev/full')}, async () => {
+			const server = await startServer({onConnection: echo});
+			try {
+				const {code, stderr} = await runBenchCli([server.url, '-m', '50', '-x', 'x', ...json], {stdoutTo: 'dev-full'});
+				assert.equal(code, 1, stderr);
+				assert.match(stderr, /^wsterm: cannot write to stdout: ENOSPC[^\n]*\n$/);
+			} finally {
+				await server.close();
+			}
+		});
+
+		test(`a reader that went away (wsterm bench ${json.join(' ')} | head -c 0): quiet, the run's own exit code`, async () => {
+			const server = await startServer({onConnection: echo});
+			try {
+				const passed = await runBenchCli([server.url, '-m', '50', '-x', 'x', ...json], {stdoutTo: 'reader-gone'});
+				assert.equal(passed.code, 0, passed.stderr);
+				assert.equal(passed.stderr, '');
+				const broken = await runBenchCli([server.url, '-m', '50', '-x', 'x', '--min-rate', '1000000', ...json], {stdoutTo: 'reader-gone'});
+				assert.equal(broken.code, 4, broken.stderr);
+				assert.match(broken.stderr, /^wsterm: threshold broken: [^\n]*\n$/);
+			} finally {
+				await server.close();
+			}
+		});
+	}
 
 	test('a connection the server drops: an error, its waiting request unanswered', async () => {
 		// Closes each connection (1011) on its third message, unanswered.

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import {readdirSync, readFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {commandHelp} from '../source/session/slash-commands.js';
 import {keyBindings} from '../source/session/key-bindings.js';
-import {runCli} from './helpers/cli.js';
+import {runCli, startCli} from './helpers/cli.js';
 
 const read = (path: string): string => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
 const readme = read('readme.md');
@@ -30,6 +30,14 @@ test('every long option in --help is explained in the readme or the manual, outs
 	const options = new Set([...stdout.matchAll(/--[a-z][a-z-]+/g)].map(match => match[0]));
 	const missing = [...options].filter(option => !prose.includes(`\`${option}`) && !prose.includes(`${option} `) && !prose.includes(`/${option}`));
 	assert.deepEqual(missing, []);
+});
+
+test('--help and --version on a full disk (> /dev/full): one line, exit 1', {skip: !existsSync('/dev/full')}, async () => {
+	for (const flag of ['--help', '--version']) {
+		const result = await startCli([flag], {stdoutTo: 'dev-full'}).result;
+		assert.equal(result.code, 1, `${flag}: ${result.stderr}`);
+		assert.match(result.stderr, /^wsterm: cannot write to stdout: ENOSPC[^\n]*\n$/, flag);
+	}
 });
 
 test('the exit codes in --help are the ones in the readme table', async () => {

@@ -188,7 +188,7 @@ test('escapeJsonControl leaves other text alone', () => {
 test('OutputWriter: a reader that has gone drops output and says so once', async () => {
 	const stream = new PassThrough();
 	const gone: string[] = [];
-	const output = new OutputWriter(stream, {onFull() {}, onDrain() {}, onGone: error => gone.push(error.message)});
+	const output = new OutputWriter(stream, {onFull() {}, onDrain() {}, onGone: loss => gone.push(loss.error.message)});
 	stream.emit('error', new Error('EPIPE'));
 	stream.emit('error', new Error('again'));
 	output.write('dropped');

@@ -5,11 +5,11 @@ the user's `$XDG_CONFIG_HOME/wsterm/config.toml`, `wsterm @NAME` in pipe mode, r
 each handshake's headers; the built CLI runs with its cwd in a temporary project.
 */
 import assert from 'node:assert/strict';
-import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, describe, test} from 'node:test';
-import {runCli} from './helpers/cli.js';
+import {runCli, startCli} from './helpers/cli.js';
 import {startServer, type TestServer} from './helpers/servers.js';
 
 const temporary = mkdtempSync(join(tmpdir(), 'wsterm-profiles-'));
@@ -254,6 +254,18 @@ url = "wss://{{host}}/ws?user={{env.WSTERM_TEST_USER}}&token={{env.WSTERM_TEST_U
 		const result = await runCli(['profiles'], {cwd: child, env: {...env, WSTERM_TEST_USER: 'user-from-env'}});
 		assert.equal(result.code, 0, result.stderr);
 		assert.match(result.stdout, /^api {2}wss:\/\/api\.example\.com\/ws\?user=\*\*\*&token=\{\{env\.WSTERM_TEST_UNSET\}\} /m);
+	});
+
+	test('a full disk (wsterm profiles > /dev/full): one line, exit 1; a reader that went away (| head -c 0): quiet, exit 0', {skip: !existsSync('/dev/full')}, async () => {
+		const {child, env} = project(`[profiles.local]
+url = "ws://localhost:8080/"
+`);
+		const full = await startCli(['profiles'], {cwd: child, env, stdoutTo: 'dev-full'}).result;
+		assert.equal(full.code, 1, full.stderr);
+		assert.match(full.stderr, /^wsterm: cannot write to stdout: ENOSPC[^\n]*\n$/);
+		const gone = await startCli(['profiles'], {cwd: child, env, stdoutTo: 'reader-gone'}).result;
+		assert.equal(gone.code, 0, gone.stderr);
+		assert.equal(gone.stderr, '');
 	});
 
 	test('with no file, says where it looked', async () => {

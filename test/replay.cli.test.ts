@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {once} from 'node:events';
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, describe, test} from 'node:test';
@@ -377,6 +377,47 @@ describe('bad input', () => {
 		const result = await runCli(['replay', file('refused.jsonl', records([{time: at(0), dir: 'out', type: 'text', data: 'x'}])), 'ws://127.0.0.1:1/', '--check']);
 		assert.equal(result.code, 1);
 		assert.match(result.stderr, /could not connect to ws:\/\/127\.0\.0\.1:1\/: connection refused/);
+	});
+});
+
+describe('a stdout that cannot be written', () => {
+	let server: TestServer;
+	before(async () => {
+		server = await startServer({onConnection: echo});
+	});
+	after(async () => server.close());
+
+	// Ten messages, each echoed: the reply pace waits for each reply before sending the next.
+	const tenEchoes = (): string => file('ten.jsonl', records([
+		{time: at(0), dir: 'out', type: 'open', url: server.url, protocol: ''},
+		...Array.from({length: 10}, (_, index) => [
+			{time: at(index * 10), dir: 'out', type: 'text', data: String(index + 1)},
+			{time: at((index * 10) + 1), dir: 'in', type: 'text', data: String(index + 1)},
+		]).flat(),
+	]));
+
+	test('a full disk (replay > /dev/full): one line, exit 1, at once (not a wait for replies it blames on the server)', {skip: !existsSync('/dev/full')}, async () => {
+		const started = performance.now();
+		const result = await startCli(['replay', tenEchoes()], {stdoutTo: 'dev-full', timeout: 10_000}).result;
+		assert.equal(result.code, 1, result.stderr);
+		assert.match(result.stderr, /^wsterm: cannot write to stdout: ENOSPC[^\n]*\n$/);
+		assert.ok(performance.now() - started < 3000, `took ${Math.round(performance.now() - started)} ms`);
+	});
+
+	for (const stdoutTo of ['reader-gone', 'reader-gone-after-first-chunk'] as const) {
+		test(`a reader that went away (${stdoutTo === 'reader-gone' ? '| head -c 0' : '| head -1'}): a quiet end, exit 0, at once`, async () => {
+			const started = performance.now();
+			const result = await startCli(['replay', tenEchoes()], {stdoutTo, timeout: 10_000}).result;
+			assert.equal(result.code, 0, result.stderr);
+			assert.equal(result.stderr, '');
+			assert.ok(performance.now() - started < 3000, `took ${Math.round(performance.now() - started)} ms`);
+		});
+	}
+
+	test('with --check, a reader that went away does not end the replay: the check still gives its verdict', async () => {
+		const result = await startCli(['replay', tenEchoes(), '--check'], {stdoutTo: 'reader-gone', timeout: 10_000}).result;
+		assert.equal(result.code, 0, result.stderr);
+		assert.equal(result.stderr, 'wsterm: check passed: 10 messages as recorded\n');
 	});
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {EventEmitter, once} from 'node:events';
-import {mkdtempSync} from 'node:fs';
+import {existsSync, mkdtempSync, writeFileSync} from 'node:fs';
 import {createServer as createNetServer, connect as netConnect, type AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -14,7 +14,7 @@ import {closeLine, messageLine, openLine} from '../source/serve/log.js';
 import {defaultServeOptions, serveOptionsFromFlags, type ServeFlags} from '../source/cli/serve-options.js';
 import {exposureWarning, runServe} from '../source/serve/run.js';
 import {WebSocket} from '../source/connection/ws-library.js';
-import {cliPath, runCli} from './helpers/cli.js';
+import {cliPath, runCli, startCli} from './helpers/cli.js';
 import {closed, connect, messages, refusal, rssBytes, serve, startServeCli, within} from './helpers/serve-clients.js';
 import {makeCertificate} from './helpers/tls.js';
 
@@ -640,6 +640,50 @@ describe('wsterm serve, the built CLI', {timeout: 60_000}, () => {
 			server.child.kill('SIGTERM');
 			await server.exit;
 		}
+	});
+
+	describe('a stdout that cannot be written', {skip: !existsSync('/dev/full')}, () => {
+		const directory = mkdtempSync(join(tmpdir(), 'wsterm-serve-stdout-'));
+		const recording = join(directory, 'recorded.jsonl');
+		writeFileSync(recording, [
+			{time: '2026-01-01T00:00:00.000Z', dir: 'out', type: 'open', url: 'ws://127.0.0.1:1/', protocol: ''},
+			{time: '2026-01-01T00:00:00.001Z', dir: 'out', type: 'text', data: 'hi'},
+			{time: '2026-01-01T00:00:00.002Z', dir: 'in', type: 'text', data: 'hello'},
+		].map(record => `${JSON.stringify(record)}\n`).join(''));
+		const socketPath = join(directory, 'serve.sock');
+		for (const args of [[], ['--replay', recording], ['--unix-socket', socketPath]]) {
+			test(`a full disk (wsterm serve ${args.join(' ')} > /dev/full): one line, exit 1, no stack trace; the server closed`, async () => {
+				const result = await startCli(['serve', ...(args[0] === '--unix-socket' ? [] : ['--port', '0']), ...args], {stdoutTo: 'dev-full', timeout: 10_000}).result;
+				assert.equal(result.code, 1, result.stderr);
+				assert.match(result.stderr, /^wsterm: cannot write to stdout: ENOSPC[^\n]*\n$/);
+				assert.equal(existsSync(socketPath), false, 'the unix socket is removed');
+			});
+		}
+
+		test('a reader that went away (wsterm serve | head -c 0): the server serves on, quietly; SIGTERM ends it with 0', async () => {
+			const {child, result} = startCli(['serve', '--port', '0'], {stdoutTo: 'reader-gone', timeout: 10_000});
+			let log = '';
+			child.stderr!.on('data', (chunk: Buffer) => {
+				log += chunk.toString();
+			});
+			await within(5000, 'the listening line', new Promise<void>(resolve => {
+				child.stderr!.on('data', () => {
+					if (/listening on \S+\n/.test(log)) {
+						resolve();
+					}
+				});
+			}));
+			const url = /listening on (\S+)\n/.exec(log)![1]!;
+			const client = await connect(url);
+			const echoed = messages(client, 1);
+			client.send('still here');
+			assert.equal((await echoed)[0]!.data.toString(), 'still here');
+			client.close();
+			child.kill('SIGTERM');
+			const {code, stderr} = await result;
+			assert.equal(code, 0, stderr);
+			assert.doesNotMatch(stderr, /cannot write|Error|^\s+at /m);
+		});
 	});
 
 	test('a bad flag: exit 2, one line; a port in use: exit 1, one line, no stack trace', async () => {

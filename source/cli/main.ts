@@ -40,6 +40,7 @@ import {redact} from '../profiles/redact.js';
 import {systemClock} from '../shared/clock.js';
 import {savedPipeMessages} from './template-options.js';
 import {processIo} from '../shared/io.js';
+import {writeStdout} from '../shared/stdout-loss.js';
 
 /** A profile's secrets, kept out of the error lines too (see profiles/). */
 let shownSecrets: readonly string[] = [];
@@ -143,18 +144,27 @@ async function runPipeMode({options, connection, built}: PreparedClient, execute
 	}, withShownStderr(processIo(), options.profile.secrets));
 }
 
+/** --help and --version: `text` on stdout, and the exit code (1 when a full disk lost it: shared/stdout-loss.ts). */
+async function printed(text: string): Promise<number> {
+	const loss = await writeStdout(process.stdout, text);
+	if (loss?.failureLine !== undefined) {
+		note(loss.failureLine);
+		return exitCodes.outputFailed;
+	}
+
+	return exitCodes.ok;
+}
+
 async function main(): Promise<number> {
 	const line = parseCommandLine(process.argv.slice(2), flagTable);
 	if (line.help) {
 		const {helpText} = await import('./help.js');
-		process.stdout.write(helpText());
-		return exitCodes.ok;
+		return printed(helpText());
 	}
 
 	if (line.version) {
 		const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
-		process.stdout.write(`${version}\n`);
-		return exitCodes.ok;
+		return printed(`${version}\n`);
 	}
 
 	if (line.input[0] === 'serve') {

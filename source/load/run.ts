@@ -20,6 +20,7 @@ import {redactor} from '../profiles/redact.js';
 import {exitCodes, UsageError} from '../shared/exit-codes.js';
 import {interruptGraceMs, onInterrupt} from '../shared/interrupt.js';
 import type {Io} from '../shared/io.js';
+import {writeStdout} from '../shared/stdout-loss.js';
 import {HistLog} from './hist-log.js';
 import {LiveLine} from './live.js';
 import {LoadRun, type RunEnd} from './load-run.js';
@@ -75,8 +76,8 @@ function describePace(options: BenchOptions): string {
 }
 
 /**
-Runs `wsterm bench`: resolves with the exit code (0; 1 when no connection opened; 4 when a
-threshold is broken; 130/143 after SIGINT/SIGTERM, with the report of what was done). Rejects
+Runs `wsterm bench`: resolves with the exit code (0; 1 when no connection opened, or when stdout or
+the --hist file could not be written (a reader that went away is no failure); 4 when a threshold is broken; 130/143 after SIGINT/SIGTERM, with the report of what was done). Rejects
 with a UsageError (exit 2) for what the user must fix before anything is sent: the URL, the
 connection flags' files, messages --match or --protocol cannot use, a --hist file.
 */
@@ -90,6 +91,13 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<numb
 
 	const messages = await buildMessageSet(await readMessages(options.execute, options.binary, io.stdin, readFlagFile, options.savedMessages), options.match, options.templates);
 	const histLog = options.histFile === undefined ? undefined : new HistLog(options.histFile, io.clock.wallNow());
+	if (histLog?.failureLine !== undefined) {
+		// Its header could not be written (a full disk): a measurement nobody could keep.
+		histLog.close();
+		io.stderr.write(`wsterm: ${histLog.failureLine}\n`);
+		return exitCodes.outputFailed;
+	}
+
 	const stats = new LoadStats({intervals: histLog !== undefined});
 	const sessions = await loadProtocolSessions(options.match, options.connect.connectTimeout);
 	const run = new LoadRun(options, {target, clock: io.clock, stats, matcher: createMatcher(options.match, messages.bytes), messages, sessions});
@@ -126,8 +134,16 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<numb
 
 	await run.closeAll(closeGraceMs);
 	stopListening();
-	io.stdout.write(shown(options.json ? reportJson(summary) : reportTable(summary, {url: target.displayUrl, pace: describePace(options), late: stats.late})));
-	return exitCode(end, signalCode, summary, options, run, io, shown);
+	// Waited for: the process exits right after, before a failed write would be heard of.
+	const stdoutLoss = await writeStdout(io.stdout, shown(options.json ? reportJson(summary) : reportTable(summary, {url: target.displayUrl, pace: describePace(options), late: stats.late})));
+	// A reader that went away is no failure (shared/stdout-loss.ts); a full disk, here or for --hist, is.
+	const lost = [stdoutLoss?.failureLine, histLog?.failureLine].filter(line => line !== undefined);
+	for (const line of lost) {
+		io.stderr.write(`wsterm: ${shown(line)}\n`);
+	}
+
+	const code = exitCode(end, signalCode, summary, options, run, io, shown);
+	return lost.length === 0 || end === 'interrupted' ? code : exitCodes.outputFailed;
 }
 
 function exitCode(end: RunEnd, signalCode: number | undefined, summary: ReturnType<LoadStats['summary']>, options: BenchOptions, run: LoadRun, io: BenchIo, shown: (text: string) => string): number {

@@ -7,6 +7,7 @@ import {isUtf8} from 'node:buffer';
 import type {Writable} from 'node:stream';
 import {escapeControl, escapeJsonControl, hexBytes} from '../shared/escape-text.js';
 import {type EventRecord, formatRecord, payloadRecord} from '../shared/event-record.js';
+import {onStdoutLoss, type StdoutLoss} from '../shared/stdout-loss.js';
 import type {DecodedView} from '../codecs/types.js';
 
 const chunkSize = 64 * 1024;
@@ -18,10 +19,10 @@ export type OutputEvents = {
 	readonly onFull: () => void;
 	readonly onDrain: () => void;
 	/**
-	Whoever read stdout has gone (EPIPE) or writing failed (ENOSPC, EIO ...); everything written
-	from now on is dropped.
+	Whoever read stdout has gone (EPIPE) or writing failed (ENOSPC, EIO ...: shared/stdout-loss.ts);
+	everything written from now on is dropped.
 	*/
-	readonly onGone: (error: NodeJS.ErrnoException) => void;
+	readonly onGone: (loss: StdoutLoss) => void;
 };
 
 /** Batches bytes to stdout with backpressure. */
@@ -33,21 +34,19 @@ export class OutputWriter {
 	private flushScheduled = false;
 	private full = false;
 	private isGone = false;
-	private failure: NodeJS.ErrnoException | undefined;
+	private failure: StdoutLoss | undefined;
 
 	constructor(stdout: Writable, events: OutputEvents) {
 		this.stdout = stdout;
 		this.events = events;
-		stdout.on('error', (error: NodeJS.ErrnoException) => {
-			if (!this.isGone) {
-				this.isGone = true;
-				this.used = 0;
-				if (error.code !== 'EPIPE') {
-					this.failure = error;
-				}
-
-				events.onGone(error);
+		onStdoutLoss(stdout, loss => {
+			this.isGone = true;
+			this.used = 0;
+			if (!loss.readerGone) {
+				this.failure = loss;
 			}
+
+			events.onGone(loss);
 		});
 	}
 

@@ -11,6 +11,7 @@ import {exitCodes} from '../shared/exit-codes.js';
 import {closeRecord, payloadRecord} from '../shared/event-record.js';
 import {interruptGraceMs, onInterrupt} from '../shared/interrupt.js';
 import type {Io} from '../shared/io.js';
+import type {StdoutLoss} from '../shared/stdout-loss.js';
 import type {CloseEvent, Connection, OpenEvent, PongEvent} from '../connection/connection.js';
 import {PipelineMessage} from '../pipeline/message.js';
 import {createPipeline, type Pipeline} from '../pipeline/pipeline.js';
@@ -119,8 +120,8 @@ class PipeRun {
 			onDrain: () => {
 				this.releaseSocket('stdout');
 			},
-			onGone: error => {
-				this.stdoutGone(error);
+			onGone: loss => {
+				this.stdoutGone(loss);
 			},
 		});
 		this.input = new InputFeed(io.stdin, options, {
@@ -408,9 +409,9 @@ class PipeRun {
 		this.onControl('pong', payload, rtt);
 	}
 
-	private stdoutGone(error: NodeJS.ErrnoException): void {
-		if (error.code !== 'EPIPE') {
-			this.note(`cannot write to stdout: ${error.message}`);
+	private stdoutGone({failureLine}: StdoutLoss): void {
+		if (failureLine !== undefined) {
+			this.note(failureLine);
 		}
 
 		// Nobody is reading: no reason to go on. Closing is our choice, so the run is clean. The

@@ -16,6 +16,7 @@ import {exitCodes} from '../shared/exit-codes.js';
 import {closeRecord, formatRecord, payloadRecord} from '../shared/event-record.js';
 import {onInterrupt} from '../shared/interrupt.js';
 import type {Io} from '../shared/io.js';
+import {onStdoutLoss, type StdoutLoss} from '../shared/stdout-loss.js';
 import type {CheckedMessage} from './check.js';
 import type {Conversation} from './conversation.js';
 import {createPacer, type Pace, type Pacer} from './pacing.js';
@@ -43,14 +44,24 @@ type ReplayIo = Pick<Io, 'stdout' | 'stderr' | 'signals' | 'clock'>;
 // Longest binary message shown in full as hex on a terminal (as in pipe mode).
 const terminalHexLimit = 256;
 
-/** Writes received messages to stdout as pipe mode does; pauses the connection while stdout is full. */
-function createPrinter(connection: Connection, options: ReplayOptions, io: ReplayIo): {message(data: Buffer, isBinary: boolean): void; close(event: CloseEvent): void} {
+/**
+Writes received messages to stdout as pipe mode does; pauses the connection while stdout is full.
+Once stdout cannot be written, what arrives is dropped (the connection reads on) and `onLost` says how.
+*/
+function createPrinter(connection: Connection, options: ReplayOptions, io: ReplayIo, onLost: (loss: StdoutLoss) => void): {message(data: Buffer, isBinary: boolean): void; close(event: CloseEvent): void} {
 	const {stdout} = io;
 	const toTerminal = stdout.isTTY === true;
 	let gone = false;
 	let blocked = false;
-	stdout.on('error', () => {
+	onStdoutLoss(stdout, loss => {
 		gone = true;
+		if (blocked) {
+			// No 'drain' comes after an error.
+			blocked = false;
+			connection.resume();
+		}
+
+		onLost(loss);
 	});
 	const write = (chunk: Buffer | string): void => {
 		if (gone || stdout.write(chunk) || blocked) {
@@ -102,6 +113,8 @@ class Replay {
 	/** The exit code of the signal that asked the replay to end, once one did. */
 	private signalExit: number | undefined;
 	private finished = false;
+	/** How stdout failed, once it did. */
+	private stdoutLoss: StdoutLoss | undefined;
 	private readonly printer: ReturnType<typeof createPrinter>;
 	private readonly pacer: Pacer;
 	private stopInterrupt: () => void = () => undefined;
@@ -110,7 +123,7 @@ class Replay {
 		this.conversation = conversation;
 		this.expected = conversation.messages.filter(message => message.dir === 'in');
 		this.outgoing = conversation.messages.length - this.expected.length;
-		this.printer = createPrinter(connection, options, io);
+		this.printer = createPrinter(connection, options, io, this.stdoutLost);
 		this.pacer = createPacer(conversation, {pace: options.pace, replyTimeoutMs: options.replyTimeoutMs, clock: io.clock}, {
 			send: (message, index) => {
 				this.sent = index + 1;
@@ -162,6 +175,35 @@ class Replay {
 		}
 	};
 
+	/**
+	stdout cannot be written (shared/stdout-loss.ts): the replay ends at once, as pipe mode does: its
+	close frame goes, its answer is not waited for. Under --check a reader that went away does not
+	end it: the verdict needs every reply, and the exit code says it.
+	*/
+	private readonly stdoutLost = (loss: StdoutLoss): void => {
+		this.stdoutLoss = loss;
+		if (loss.failureLine !== undefined) {
+			this.note(loss.failureLine);
+		} else if (this.options.check) {
+			return;
+		}
+
+		this.pacer.stop();
+		if (this.connection.state === 'open') {
+			this.connection.close(1000);
+			this.io.clock.setTimeout(() => {
+				this.connection.terminate();
+			}, 0);
+		} else {
+			this.connection.terminate();
+		}
+	};
+
+	/** Whether the replay was ended by its stdout (not --check's reader that went away). */
+	private get endedByStdout(): boolean {
+		return this.stdoutLoss !== undefined && (this.stdoutLoss.failureLine !== undefined || !this.options.check);
+	}
+
 	private readonly done = (code: number): void => {
 		if (this.finished) {
 			return;
@@ -171,7 +213,8 @@ class Replay {
 		this.pacer.stop();
 		this.stopInterrupt();
 		this.io.stdout.write('', () => {
-			this.resolve(code);
+			// Read when the last write is done: a failure may show only then (the close record of --jsonl).
+			this.resolve(this.signalExit ?? (this.stdoutLoss?.failureLine === undefined ? code : exitCodes.outputFailed));
 		});
 	};
 
@@ -203,8 +246,8 @@ class Replay {
 		this.pacer.stop();
 		const {code, reason, byUs} = event;
 		const shownReason = reason === '' ? '' : `: ${escapeControl(reason)}`;
-		if (this.signalExit !== undefined) {
-			this.done(this.signalExit);
+		if (this.signalExit !== undefined || this.endedByStdout) {
+			this.done(this.signalExit ?? exitCodes.ok);
 			return;
 		}
 

@@ -4,13 +4,15 @@ admission.ts, peer.ts, backpressure.ts and log.ts). It may import shared/ and co
 automation/ and replay/ only as types: their code comes in through the options (hooks, respond),
 loaded only when asked for.
 This file is `wsterm serve` itself: starts the server, prints where to connect (the URL alone, as
-stdout's first line), logs events to stderr and shuts down cleanly on SIGINT/SIGTERM
+stdout's first line: a stdout that cannot be written is one line and exit 1, a reader that went
+away is no matter), logs events to stderr and shuts down cleanly on SIGINT/SIGTERM
 (shared/interrupt.ts).
 */
 import type {Writable} from 'node:stream';
 import {exitCodes} from '../shared/exit-codes.js';
 import {interruptGraceMs, onInterrupt} from '../shared/interrupt.js';
 import type {Io} from '../shared/io.js';
+import {writeStdout} from '../shared/stdout-loss.js';
 import {ServeError, startServer, type RunningServer, type ServeLog, type ServeOptions} from './server.js';
 
 export {ServeError, startServer, type RunningServer, type ServeLog, type ServeOptions} from './server.js';
@@ -62,8 +64,16 @@ export async function runServe(options: ServeOptions, io: Pick<Io, 'stdout' | 's
 		throw error;
 	}
 
-	// The first line on stdout is the bare URL, for scripts to read (`read -r URL`); the rest is the log's.
-	io.stdout.write(`${server.url}\n`);
+	// The first line on stdout is the bare URL, for scripts to read (`read -r URL`); the log goes to
+	// stderr. A stdout that cannot take it (a full disk) ends the run; a reader that went away
+	// does not: the server needs no stdout, and nothing more is written there (shared/stdout-loss.ts).
+	const loss = await writeStdout(io.stdout, `${server.url}\n`);
+	if (loss?.failureLine !== undefined) {
+		io.stderr.write(`wsterm: ${loss.failureLine}\n`);
+		await server.close(interruptGraceMs);
+		return exitCodes.outputFailed;
+	}
+
 	log(`listening on ${server.url}`);
 	const warning = exposureWarning(options);
 	if (warning !== undefined) {

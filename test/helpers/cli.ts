@@ -1,5 +1,5 @@
 import {spawn, type ChildProcess} from 'node:child_process';
-import {readdirSync, statSync} from 'node:fs';
+import {closeSync, openSync, readdirSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -50,24 +50,47 @@ export type CliRun = {
 	readonly result: Promise<CliResult>;
 };
 
+/**
+Where the CLI's stdout goes: a pipe the test reads (the default); /dev/full, where every write
+fails with ENOSPC; or a pipe whose reader goes away at once (`| head -c 0`) or after the first
+chunk (`| head -1`), so that writes fail with EPIPE.
+*/
+export type StdoutTo = 'pipe' | 'dev-full' | 'reader-gone' | 'reader-gone-after-first-chunk';
+
 /** Starts the built CLI with `args`; `input` (if any) is written to its stdin, which is then closed. */
-export function startCli(args: readonly string[], {input, env, cwd, timeout = 30_000}: {
+export function startCli(args: readonly string[], {input, env, cwd, timeout = 30_000, stdoutTo = 'pipe'}: {
 	input?: string | Buffer;
 	env?: NodeJS.ProcessEnv;
 	/** The directory the CLI runs in (profiles: the nearest wsterm.toml is looked for from there). */
 	cwd?: string;
 	timeout?: number;
+	stdoutTo?: StdoutTo;
 } = {}): CliRun {
 	assertFreshBuild();
+	const full = stdoutTo === 'dev-full' ? openSync('/dev/full', 'w') : undefined;
 	const child = spawn(process.execPath, [cliPath, ...args], {
 		// No proxy from the machine's environment (lower-case names are read first, as curl does).
 		env: {...process.env, NO_PROXY: '*', no_proxy: '', HTTP_PROXY: '', http_proxy: '', HTTPS_PROXY: '', https_proxy: '', ALL_PROXY: '', all_proxy: '', ...env},
-		stdio: ['pipe', 'pipe', 'pipe'],
+		stdio: ['pipe', full ?? 'pipe', 'pipe'],
 		...(cwd === undefined ? {} : {cwd}),
 	});
+	if (full !== undefined) {
+		// The child has its own copy.
+		closeSync(full);
+	}
+
 	const stdout: Buffer[] = [];
 	const stderr: Buffer[] = [];
-	child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+	if (stdoutTo === 'reader-gone') {
+		child.stdout!.destroy();
+	}
+
+	child.stdout?.on('data', (chunk: Buffer) => {
+		stdout.push(chunk);
+		if (stdoutTo === 'reader-gone-after-first-chunk') {
+			child.stdout!.destroy();
+		}
+	});
 	child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
 	child.stdin!.on('error', () => undefined);
 	if (input !== undefined) {
