@@ -13,6 +13,7 @@ import type * as SocketIo from 'socket.io-parser';
 import type {Clock} from '../shared/clock.js';
 import type {CloseEvent} from '../connection/events.js';
 import {escapeControl} from '../shared/escape-text.js';
+import {exitCodes} from '../shared/exit-codes.js';
 import type {PipelineMessage} from '../pipeline/message.js';
 import type {Next, StageLink, StageResult} from '../pipeline/stage.js';
 import {plainJson, stringifyExact} from './exact-json.js';
@@ -76,7 +77,10 @@ export class SocketIoSocket {
 	closed(event: CloseEvent): void {
 		if (this.#wire.engineIoVersion === 3 && !this.#engineOpen && event.fault !== undefined) {
 			// A Socket.IO 3 or 4 server without allowEIO3 answers the upgrade with 101 and then an HTTP 400 (engine.io 6): a broken frame here.
+			// It never connected (exit 1), and this line says why: no line about lines not sent, nor about the broken frame.
+			this.#watch.refused();
 			this.#link.error('the server broke off before Engine.IO\'s handshake: a Socket.IO 3 or 4 server without allowEIO3 does so to Engine.IO 3 clients (try without --socketio-version 2 or EIO=3)');
+			this.#link.exit(exitCodes.connectFailed);
 		}
 
 		this.#reset();
