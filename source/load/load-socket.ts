@@ -7,7 +7,7 @@ With a --protocol that has a handshake (protocol-session.ts), the connection ope
 handshake finished, within --connect-timeout, and the session sees each message before the matcher.
 */
 import type {Socket} from 'node:net';
-import {describeConnectError} from '../connection/connect-failure.js';
+import {type ConnectFailure, describeConnectError} from '../connection/connect-failure.js';
 import type {ConnectTarget} from '../connection/connect-options.js';
 import {describeRouteError} from '../connection/route.js';
 import {type RawData, WebSocket} from '../connection/ws-library.js';
@@ -255,8 +255,13 @@ export class BenchSocket {
 	#onError(error: Error): void {
 		if (this.#state === 'connecting') {
 			const target = this.#context.target;
-			this.#failure ??= (describeRouteError(error, target.route, new URL(target.url)) ?? describeConnectError(error, new URL(target.url), target.proxy === undefined ? undefined : new URL(target.proxy), {clientCertificate: target.options.cert !== undefined})).message;
+			this.#failure ??= this.#explained(describeRouteError(error, target.route, new URL(target.url)) ?? describeConnectError(error, new URL(target.url), target.proxy === undefined ? undefined : new URL(target.proxy), {clientCertificate: target.options.cert !== undefined}));
 		}
+	}
+
+	/** A failure to connect in words, with what it may mean for the protocol. */
+	#explained(failure: ConnectFailure): string {
+		return (this.#context.sessions?.explainFailure?.(failure) ?? failure).message;
 	}
 
 	#onClose(code: number, reason: Buffer): void {

@@ -24,8 +24,9 @@ export type MatchRule =
 	/**
 	Socket.IO 4: each message is an event (`["name", args...]`) emitted in `namespace` with its
 	sequence number as ack id; its reply is that ack. `authJson`: CONNECT's payload (--auth), as JSON text.
+	`defaultPath`: wsterm chose the path (/socket.io/), so a failure to connect may mean another one.
 	*/
-	| {readonly kind: 'socketio'; readonly namespace: string; readonly authJson?: string};
+	| {readonly kind: 'socketio'; readonly namespace: string; readonly authJson?: string; readonly defaultPath?: boolean};
 
 /** When each connection sends. */
 export type Pace =
