@@ -22,7 +22,7 @@ import {deferred, quote} from './stage-helpers.js';
 import {type HandshakeLimit, type HandshakeWatch, handshakeWatch} from './handshake.js';
 import {acknowledgement, AwaitedAcks} from './socketio-acks.js';
 import type {EngineIoVersion} from './socketio-url.js';
-import {badge, eventName, exactData, nameBadge, quotable, showable, type SocketIoWire} from './socketio-wire.js';
+import {badge, dataJson, eventName, nameBadge, quotable, showable, type SocketIoWire} from './socketio-wire.js';
 
 export type SocketIoOptions = {
 	/** The namespace joined ('/' by default). */
@@ -241,7 +241,7 @@ export class SocketIoSocket {
 			decoded: packet.data,
 			badge: name === '' ? badge : nameBadge(name),
 			// The server's number tokens (hooks' `decoded` is plain).
-			view: {json: stringifyExact(showable(exactData(this.#packetText, packet.data)))},
+			view: {json: dataJson(this.#packetText, packet.data)},
 			answers: 0,
 			// The badge is the event's name: --jsonl keeps the protocol as `codec`.
 			fields: {codec: badge, event: name, ...(packet.id === undefined ? {} : {ackId: packet.id}), ...(packet.nsp === '/' ? {} : {nsp: packet.nsp})},
@@ -265,7 +265,7 @@ export class SocketIoSocket {
 			decoded: packet.data,
 			// Its line names the event already.
 			badge,
-			line: `ack ${sent === undefined ? `(unknown id ${String(packet.id)})` : JSON.stringify(sent.name)} => ${stringifyExact(showable(exactData(this.#packetText, packet.data)))}`,
+			line: `ack ${sent === undefined ? `(unknown id ${String(packet.id)})` : JSON.stringify(sent.name)} => ${dataJson(this.#packetText, packet.data)}`,
 			fields: {ack: packet.id, ...(sent === undefined ? {} : {event: sent.name, rttMs: this.#acks.roundTrip(sent)})},
 		}));
 	}
