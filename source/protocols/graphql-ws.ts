@@ -24,7 +24,7 @@ import {exitCodes} from '../shared/exit-codes.js';
 import type {CloseEvent} from '../connection/events.js';
 import {type Annotations, PipelineMessage} from '../pipeline/message.js';
 import type {Next, StageFactory, StageLink, StageResult} from '../pipeline/stage.js';
-import {exactJson, isJsonObject, memberText, parseExact, serverJson, stringifyExact} from './exact-json.js';
+import {exactJson, isJsonObject, memberText, parseExact, serverJson} from './exact-json.js';
 import {deferred, quote, quoteLength} from './stage-helpers.js';
 import {type HandshakeLimit, type HandshakeWatch, handshakeWatch} from './handshake.js';
 import {type GraphqlDialect, type GraphqlIncoming, legacyDialect, type Subscribe, transportDialect} from './graphql-dialects.js';
