@@ -99,7 +99,7 @@ function protocolRule(endpoint: SocketIoEndpoint | undefined, flags: BenchFlags 
 
 	if (protocol === 'socketio') {
 		const auth = socketIoAuth({flags: {protocol, auth: flags.auth}, named: longName});
-		return {kind: 'socketio', namespace: endpoint?.namespace ?? '/', defaultPath: endpoint?.defaultPath ?? true, ...(auth === undefined ? {} : {authJson: stringifyExact(auth)})};
+		return {kind: 'socketio', namespace: endpoint?.namespace ?? '/', ...(endpoint === undefined || endpoint.defaultPath ? {} : {givenPath: true}), ...(auth === undefined ? {} : {authJson: stringifyExact(auth)})};
 	}
 
 	return {kind: 'jsonrpc'};

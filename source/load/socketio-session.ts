@@ -136,6 +136,6 @@ export function socketIoSessions(rule: MatchRule & {kind: 'socketio'}): Omit<Pro
 	return {
 		names: {protocol: 'Socket.IO', awaited: `answer to joining namespace ${shown}`, waiting: `before namespace ${shown} was joined`},
 		start: link => new SocketIoSession(link, namespace, join),
-		explainFailure: failure => socketIoConnectFailure(failure, {engineIo: 4, defaultPath: rule.defaultPath ?? false}),
+		explainFailure: failure => socketIoConnectFailure(failure, {engineIo: 4, defaultPath: rule.givenPath !== true}),
 	};
 }
