@@ -7,6 +7,10 @@ connecting. Every run is bounded by -m.
 */
 import assert from 'node:assert/strict';
 import {once} from 'node:events';
+import {mkdtempSync, writeFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {setTimeout as sleep} from 'node:timers/promises';
@@ -18,6 +22,7 @@ import {Server as SocketIoServer} from 'socket.io';
 import {WebSocketServer} from 'ws';
 import type {BenchSummary} from '../source/load/stats.js';
 import {runBenchCli} from './helpers/bench-cli.js';
+import {runCli} from './helpers/cli.js';
 
 const closers: Array<() => Promise<void>> = [];
 after(async () => Promise.all(closers.map(async close => close())));
@@ -146,9 +151,9 @@ client that does not answer dropped 200 ms later). Each connection gets two `tic
 server leave the namespace (DISCONNECT). Namespace /chat wants
 auth {token: 't1'}.
 */
-async function socketIoServer(): Promise<{url: string}> {
+async function socketIoServer({path}: {path?: string} = {}): Promise<{url: string}> {
 	const http = createServer();
-	const io = new SocketIoServer(http, {pingInterval: 100, pingTimeout: 200, transports: ['websocket']});
+	const io = new SocketIoServer(http, {pingInterval: 100, pingTimeout: 200, transports: ['websocket'], ...(path === undefined ? {} : {path})});
 	for (const namespace of [io.of('/'), io.of('/chat')]) {
 		if (namespace.name === '/chat') {
 			namespace.use((socket, next) => {
@@ -218,5 +223,73 @@ describe('wsterm bench --protocol socketio', () => {
 		const {code, stderr} = await runBenchCli([url, '--protocol', 'socketio', '-m', '1', '-x', '["photo",{"$bytes":"AQID"}]']);
 		assert.equal(code, 2, stderr);
 		assert.match(stderr, /^wsterm: message 1 \("\[\\"photo\\",\{\\"\$bytes\\":\\"AQID\\"\}\]"\): binary attachments \(\{"\$bytes"\}\) are not supported by wsterm bench/);
+	});
+});
+
+/** A socket.io 2 server (Engine.IO 3, the socket.io-v2 package) on 127.0.0.1: `echo` acknowledged. */
+async function socketIoV2Server(): Promise<{url: string}> {
+	const http = createServer();
+	const io = socketIoV2(http, {transports: ['websocket']});
+	io.of('/').on('connection', socket => {
+		socket.on('echo', (...args: unknown[]) => {
+			(args.pop() as (...values: unknown[]) => void)(...args);
+		});
+	});
+	http.listen(0, '127.0.0.1');
+	await once(http, 'listening');
+	closers.push(async () => new Promise(resolve => {
+		io.close(() => {
+			resolve();
+		});
+	}));
+	return {url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`};
+}
+
+type V2Socket = {on(event: string, listener: (...args: never[]) => void): void};
+type V2Server = {of(name: string): {on(event: 'connection', listener: (socket: V2Socket) => void): void}; close(done: () => void): void};
+const socketIoV2 = createRequire(import.meta.url)('socket.io-v2') as (http: ReturnType<typeof createServer>, options: Record<string, unknown>) => V2Server;
+
+describe('wsterm bench --protocol socketio: where the server listens, and its version', () => {
+	test('--socketio-path PATH: where the server listens; the URL\'s path is still the namespace', async () => {
+		const {url} = await socketIoServer({path: '/api/live'});
+		const {code, stdout, stderr} = await runBenchCli([`${url}/chat`, '--protocol', 'socketio', '--socketio-path', '/api/live', '--auth', '{"token":"t1"}', '-m', '5', '-x', '["echo",1]', '--json']);
+		assert.equal(code, 0, stderr);
+		assert.deepEqual(counts(summaryOf(stdout)), {connections: 1, connectFailures: 0, sent: 5, answered: 5, unanswered: 0, pushes: 2, errors: 0});
+	});
+
+	test('a profile\'s socketio-path applies to wsterm bench @NAME', async () => {
+		const {url} = await socketIoServer({path: '/api/live'});
+		const directory = mkdtempSync(join(tmpdir(), 'wsterm-bench-profile-'));
+		writeFileSync(join(directory, 'wsterm.toml'), `[profiles.s]\nurl = "${url}/"\nprotocol = "socketio"\nsocketio-path = "/api/live"\n`);
+		const {code, stdout, stderr} = await runCli(['bench', '@s', '-m', '3', '-x', '["echo",1]', '--json'], {cwd: directory, env: {XDG_CONFIG_HOME: join(directory, 'config'), HOME: directory}});
+		assert.equal(code, 0, stderr);
+		assert.deepEqual(counts(summaryOf(stdout)), {connections: 1, connectFailures: 0, sent: 3, answered: 3, unanswered: 0, pushes: 2, errors: 0});
+	});
+
+	test('the default path /socket.io/ not answering: the line says the server may listen on another path (exit 1)', async () => {
+		const {url} = await socketIoServer({path: '/api/live'});
+		const {code, stderr} = await runBenchCli([url, '--protocol', 'socketio', '-m', '1', '-x', '["echo",1]']);
+		assert.equal(code, 1, stderr);
+		assert.match(stderr, /^wsterm: could not connect: .+; a Socket\.IO server may listen on another path than \/socket\.io\/: give --socketio-path PATH, or the engine URL the browser's DevTools show \(\.\.\.\?EIO=4&transport=websocket\)\n$/);
+	});
+
+	test('a Socket.IO 2 server: one line saying so, exit 1, its join not counted as a push', async () => {
+		const {url} = await socketIoV2Server();
+		const {code, stdout, stderr} = await runBenchCli([url, '--protocol', 'socketio', '-m', '2', '-x', '["echo",1]', '--json']);
+		assert.equal(stderr, 'wsterm: could not connect: the server speaks Socket.IO 2 (Engine.IO 3), not Socket.IO 3 or 4: wsterm bench speaks Socket.IO 3 and 4 only\n');
+		assert.equal(code, 1);
+		assert.deepEqual(counts(summaryOf(stdout)), {connections: 0, connectFailures: 1, sent: 0, answered: 0, unanswered: 0, pushes: 0, errors: 0});
+	});
+
+	test('usage errors: --socketio-version 2 (or EIO=3), --socketio-path without --protocol socketio', async () => {
+		const version = await runBenchCli(['ws://127.0.0.1:9/', '--protocol', 'socketio', '--socketio-version', '2', '-m', '1', '-x', '["echo"]']);
+		assert.equal(version.code, 2);
+		assert.equal(version.stderr, 'wsterm: --socketio-version 2: wsterm bench speaks Socket.IO 3 and 4 (Engine.IO 4) only, not Socket.IO 2 yet\n');
+		const engine = await runBenchCli(['ws://127.0.0.1:9/socket.io/?EIO=3&transport=websocket', '--protocol', 'socketio', '-m', '1', '-x', '["echo"]']);
+		assert.equal(engine.code, 2);
+		assert.equal(engine.stderr, 'wsterm: EIO=3 in the URL: wsterm bench speaks Socket.IO 3 and 4 (Engine.IO 4) only, not Socket.IO 2 yet\n');
+		const without = await runBenchCli(['ws://127.0.0.1:9/', '--socketio-path', '/x', '-m', '1', '-x', 'hi']);
+		assert.equal(without.code, 2);
+		assert.equal(without.stderr, 'wsterm: --socketio-path goes with --protocol socketio\n');
 	});
 });

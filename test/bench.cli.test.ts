@@ -4,9 +4,13 @@ after a fixed delay, one that answers out of order by id, one that pushes unaske
 stalls, JSON-RPC, and none at all. Every run is bounded by -m or a short -d.
 */
 import assert from 'node:assert/strict';
+import {once} from 'node:events';
 import {existsSync, mkdtempSync, readFileSync} from 'node:fs';
+import {createServer} from 'node:http';
+import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import type {Duplex} from 'node:stream';
 import {describe, test} from 'node:test';
 import type {WebSocket} from '../source/connection/ws-library.js';
 import type {BenchSummary} from '../source/load/stats.js';
@@ -298,6 +302,25 @@ describe('wsterm bench', () => {
 		assert.deepEqual(pick(summaryOf(stdout)), {sent: 0, answered: 0, unanswered: 0, pushes: 0, errors: 0});
 		assert.equal(summaryOf(stdout).connectFailures, 2);
 		assert.match(stderr, /^wsterm: could not connect: connection refused by 127\.0\.0\.1:\d+ \(is a server listening there\?\)\n$/);
+	});
+
+	test('a server answering the upgrade with HTTP 401: exit 1, the line pipe mode says (the status in words, what to check)', async () => {
+		const http = createServer((_request, response) => {
+			response.writeHead(401).end();
+		});
+		http.on('upgrade', (_request, socket: Duplex) => {
+			socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+		});
+		http.listen(0, '127.0.0.1');
+		await once(http, 'listening');
+		try {
+			const {code, stdout, stderr} = await runBenchCli([`ws://127.0.0.1:${(http.address() as AddressInfo).port}/`, '-c', '2', '-m', '2', '-x', 'x', '--json']);
+			assert.equal(stderr, 'wsterm: could not connect: the server answered HTTP 401 Unauthorized instead of switching to WebSocket (check --auth, -H "Authorization: ...", --cookie or --origin)\n');
+			assert.equal(code, 1);
+			assert.equal(summaryOf(stdout).connectFailures, 2);
+		} finally {
+			http.close();
+		}
 	});
 
 	test('SIGINT: the report of what was done so far, connections closed with 1000, exit 130', async () => {

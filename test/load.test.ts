@@ -63,9 +63,13 @@ describe('bench options', () => {
 		assert.deepEqual(graphql.connect.subprotocol, ['graphql-transport-ws']);
 		const socketIo = benchOptionsFromFlags('http://127.0.0.1:9/chat', {messages: '1', protocol: 'socketio', auth: '{"token":"t1"}'});
 		assert.deepEqual(socketIo.match, {kind: 'socketio', namespace: '/chat', authJson: '{"token":"t1"}'});
-		assert.equal(socketIo.url, 'http://127.0.0.1:9/socket.io/?EIO=4&transport=websocket');
+		// The URL read as pipe mode reads it (host:port, http:// as ws://).
+		assert.equal(socketIo.url, 'ws://127.0.0.1:9/socket.io/?EIO=4&transport=websocket');
 		assert.equal(socketIo.connect.auth, undefined, 'a JSON --auth is not basic authentication');
 		assert.deepEqual(benchOptionsFromFlags(url, {messages: '1', protocol: 'socketio'}).match, {kind: 'socketio', namespace: '/'});
+		const onPath = benchOptionsFromFlags('127.0.0.1:9/chat', {messages: '1', protocol: 'socketio', socketioPath: '/api/live'});
+		assert.equal(onPath.url, 'ws://127.0.0.1:9/api/live/?EIO=4&transport=websocket');
+		assert.deepEqual(onPath.match, {kind: 'socketio', namespace: '/chat', givenPath: true});
 	});
 
 	const bad: Array<[string | undefined, BenchFlags, RegExp]> = [

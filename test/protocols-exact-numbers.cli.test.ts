@@ -12,7 +12,7 @@ import {GraphQLError, GraphQLList, GraphQLObjectType, GraphQLScalarType, GraphQL
 import {useServer} from 'graphql-ws/use/ws';
 import {Server, type Socket} from 'socket.io';
 import {WebSocketServer} from 'ws';
-import {encodeExact, parseExact, plainJson, stringifyExact} from '../source/protocols/exact-json.js';
+import {encodeExact, memberText, parseExact, plainJson, serverJson, stringifyExact} from '../source/protocols/exact-json.js';
 import {idKey, parseBatch, parseLine, responseLine} from '../source/protocols/jsonrpc.js';
 import {parseLine as graphqlLine} from '../source/protocols/graphql-ws.js';
 import * as engineIo from 'engine.io-parser';
@@ -75,6 +75,16 @@ describe('exact-json', () => {
 
 		const plain = parseExact('{"jsonrpc":"2.0","id":7,"result":{"x":101.25,"list":[1,2]}}');
 		assert.equal(plainJson(plain), plain);
+	});
+
+	test('memberText finds a member\'s value as written; serverJson keeps one-line text, else escapes control characters', () => {
+		const text = String.raw`{"id":"1","x":{"payload":[1]},"pay\\load":"}","payload":{"s":"\u009b\"{"} ,"type":"next"}`;
+		assert.equal(memberText(text, 'payload'), String.raw`{"s":"\u009b\"{"} `);
+		assert.equal(memberText(text, 'pay\\load'), '"}"');
+		assert.equal(memberText('{"a":1}', 'payload'), undefined);
+		assert.equal(serverJson(String.raw` "\u009b\/"`, 'unused'), String.raw`"\u009b\/"`);
+		// Over two lines: written again, the raw control character escaped.
+		assert.equal(serverJson('[\n"a"]', ['a\u009B']), String.raw`["a\u009b"]`);
 	});
 
 	test('encodeExact writes each number token into a JSON.stringify text', () => {
@@ -319,5 +329,55 @@ describe('received numbers are shown as the server sent them', () => {
 		]);
 		const jsonl = await runCli([url, '--protocol', 'graphql-ws', '-n', '1', '-w', '5', '--jsonl'], {input: '{ big }\n'});
 		assert.match(jsonl.stdout, /"decoded":\{"data":\{"big":\[9007199254740993,1\.10,12345678901234567890\]\}\}\}\n/);
+	});
+});
+
+/** A string as a server may escape it: é, a slash, the C1 control CSI and an emoji, each written as escapes. */
+const escapedString = String.raw`"\u00e9\/\u009b\ud83d\ude00"`;
+
+describe('received strings are shown with the server\'s own escapes', () => {
+	test('socketio: an event and an ack keep the server\'s text (plain and --jsonl decoded); no escaped control character comes out raw', async () => {
+		const url = await socketIoServer(socket => {
+			socket.conn.on('packet', (packet: {type: string; data?: unknown}) => {
+				const asked = packet.type === 'message' ? /^2(\d+)\["ask"/.exec(String(packet.data)) : null;
+				if (asked !== null) {
+					writeRaw(socket, `3${asked[1]}[${escapedString}]`);
+				}
+			});
+			writeRaw(socket, `2["s",${escapedString}]`);
+		});
+		const result = await runCli([url, '--protocol', 'socketio', '-n', '2', '-w', '5'], {input: '["ask"]\n'});
+		assert.equal(result.stderr, '');
+		assert.deepEqual(result.stdout.trim().split('\n').sort(), [`["s",${escapedString}]`, `ack "ask" => [${escapedString}]`].sort());
+		const jsonl = await runCli([url, '--protocol', 'socketio', '-n', '1', '-w', '5', '--jsonl'], {input: ''});
+		assert.equal(jsonl.stderr, '');
+		const decoded = jsonl.stdout.trim().split('\n').filter(line => line.includes('"decoded"')).map(line => /"decoded":(.*)\}$/.exec(line)?.[1]);
+		assert.deepEqual(decoded, [`["s",${escapedString}]`]);
+	});
+
+	test('graphql-ws: a next payload keeps the server\'s text (plain and --jsonl decoded)', async () => {
+		const wss = new WebSocketServer({host: '127.0.0.1', port: 0, handleProtocols: () => 'graphql-transport-ws'});
+		await once(wss, 'listening');
+		// A graphql-transport-ws server in a few lines: its `next` written by hand, with the string's escapes.
+		wss.on('connection', socket => {
+			socket.on('message', data => {
+				const message = JSON.parse(data.toString()) as {type: string; id?: string};
+				if (message.type === 'connection_init') {
+					socket.send('{"type":"connection_ack"}');
+				} else if (message.type === 'subscribe') {
+					socket.send(`{"id":${JSON.stringify(message.id)},"type":"next","payload":{"data":{"s":${escapedString}}}}`);
+					socket.send(`{"id":${JSON.stringify(message.id)},"type":"complete"}`);
+				}
+			});
+		});
+		closers.push(async () => new Promise(resolve => {
+			wss.close(() => resolve());
+		}));
+		const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+		const result = await runCli([url, '--protocol', 'graphql-ws', '-n', '1', '-w', '5'], {input: '{ s }\n'});
+		assert.equal(result.stderr, '');
+		assert.equal(result.stdout, `{"data":{"s":${escapedString}}}\n`);
+		const jsonl = await runCli([url, '--protocol', 'graphql-ws', '-n', '1', '-w', '5', '--jsonl'], {input: '{ s }\n'});
+		assert.ok(jsonl.stdout.includes(`"decoded":{"data":{"s":${escapedString}}}}\n`), jsonl.stdout);
 	});
 });

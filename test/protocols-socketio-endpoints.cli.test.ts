@@ -206,4 +206,12 @@ describe('--socketio-version 2 against a socket.io 4 server', () => {
 		assert.notEqual(refused.code, 0);
 		assert.match(refused.stderr, /^wsterm: the server broke off before Engine\.IO's handshake: a Socket\.IO 3 or 4 server without allowEIO3 does so to Engine\.IO 3 clients \(try without --socketio-version 2 or EIO=3\)\n/);
 	});
+
+	test('without allowEIO3, on another path and with a line waiting: it never connected (exit 1), one line and nothing about the broken frame', async () => {
+		const refusing = await socketIoServer({path: '/api/live'});
+		const refused = await runCli([`http://${refusing}/`, '--socketio-path', '/api/live', '--protocol', 'socketio', '--socketio-version', '2'], {input: '["echo",1]\n'});
+		assert.equal(refused.stderr, 'wsterm: the server broke off before Engine.IO\'s handshake: a Socket.IO 3 or 4 server without allowEIO3 does so to Engine.IO 3 clients (try without --socketio-version 2 or EIO=3)\n');
+		assert.equal(refused.code, 1);
+		assert.equal(refused.stdout, '');
+	});
 });

@@ -155,7 +155,8 @@ const help = `
 	                              (any); default: the reply is the echo
 	      --protocol NAME         Pair replies by the protocol's own ids: jsonrpc
 	                              (request ids), graphql-ws (operation ids;
-	                              --init JSON), socketio (ack ids; --auth JSON)
+	                              --init JSON), socketio (ack ids; --auth JSON,
+	                              --socketio-path PATH)
 	      --timeout SEC           Unanswered after SEC seconds (10)
 	      --json                  One JSON object on stdout instead of the table
 	      --hist FILE             Write the latency histogram (HdrHistogram log)

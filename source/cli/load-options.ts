@@ -2,12 +2,12 @@ import {parsePath} from '../load/match.js';
 import {type Amount, benchDefaults, type BenchOptions, type MatchRule, type Pace, type Thresholds} from '../load/options.js';
 import {UsageError} from '../shared/exit-codes.js';
 import {stringifyExact} from '../protocols/exact-json.js';
-import {socketIoUrl} from '../protocols/socketio-url.js';
+import type {SocketIoEndpoint} from '../protocols/socketio-url.js';
 import {longName} from './flag-names.js';
 import {type benchAlso, type benchOnly, type FlagsOf} from './flags.js';
 import {connectFlags} from './connect-flags.js';
 import {flagNumber} from './numbers.js';
-import {graphqlInit, socketIoAuth} from './pipeline-options.js';
+import {graphqlInit, socketIoAuth, socketIoEndpointOf} from './pipeline-options.js';
 
 /** The bench's flags as the command line gave them (typed by the flag table, unchecked). */
 export type BenchFlags = Partial<FlagsOf<typeof benchOnly[number] | typeof benchAlso[number]>>;
@@ -73,8 +73,8 @@ function isBenchProtocol(name: string): name is typeof benchProtocols[number] {
 	return (benchProtocols as readonly string[]).includes(name);
 }
 
-/** --protocol's rule: its ids pair the replies; --init and --auth's JSON go with its handshake. */
-function protocolRule(url: string, flags: BenchFlags & {protocol: string}): MatchRule {
+/** --protocol's rule: its ids pair the replies; --init and --auth's JSON go with its handshake; `endpoint` is Socket.IO's. */
+function protocolRule(endpoint: SocketIoEndpoint | undefined, flags: BenchFlags & {protocol: string}): MatchRule {
 	const {protocol} = flags;
 	if (protocol === 'stomp') {
 		throw new UsageError('--protocol stomp is not supported by wsterm bench yet (jsonrpc, graphql-ws and socketio are; --match PATH pairs replies by any JSON key)');
@@ -99,28 +99,43 @@ function protocolRule(url: string, flags: BenchFlags & {protocol: string}): Matc
 
 	if (protocol === 'socketio') {
 		const auth = socketIoAuth({flags: {protocol, auth: flags.auth}, named: longName});
-		return {kind: 'socketio', namespace: engineIo(url)?.namespace ?? '/', ...(auth === undefined ? {} : {authJson: stringifyExact(auth)})};
+		return {kind: 'socketio', namespace: endpoint?.namespace ?? '/', ...(endpoint === undefined || endpoint.defaultPath ? {} : {givenPath: true}), ...(auth === undefined ? {} : {authJson: stringifyExact(auth)})};
 	}
 
 	return {kind: 'jsonrpc'};
 }
 
-/** Where Socket.IO listens for `url` (its Engine.IO endpoint) and the namespace its path names; undefined for a URL that is not one (runBench says why). */
-function engineIo(url: string): ReturnType<typeof socketIoUrl> | undefined {
-	try {
-		return socketIoUrl(url);
-	} catch {
+/**
+With --protocol socketio, where Socket.IO listens for `url` (the engine URL, with --socketio-path)
+and the namespace its path names, as pipe mode reads them. Bench speaks Engine.IO 4 only: Socket.IO 2
+(--socketio-version 2, EIO=3) is refused.
+*/
+function socketIoEndpoint(url: string, flags: BenchFlags): SocketIoEndpoint | undefined {
+	const given = (['socketioPath', 'socketioVersion'] as const).find(name => flags[name] !== undefined);
+	if (flags.protocol !== 'socketio') {
+		if (given !== undefined) {
+			throw new UsageError(`${longName(given)} goes with --protocol socketio`);
+		}
+
 		return undefined;
 	}
+
+	const endpoint = socketIoEndpointOf({flags, input: [url]});
+	if (endpoint?.engineIo === 3) {
+		const asked = flags.socketioVersion === '2' ? '--socketio-version 2' : 'EIO=3 in the URL';
+		throw new UsageError(`${asked}: wsterm bench speaks Socket.IO 3 and 4 (Engine.IO 4) only, not Socket.IO 2 yet`);
+	}
+
+	return endpoint;
 }
 
-function match(url: string, flags: BenchFlags): MatchRule {
+function match(endpoint: SocketIoEndpoint | undefined, flags: BenchFlags): MatchRule {
 	if (flags.encode !== undefined) {
 		throw new UsageError('--encode is not supported by wsterm bench yet: send the messages as they should go on the wire (--binary for binary ones)');
 	}
 
 	if (flags.protocol !== undefined) {
-		return protocolRule(url, {...flags, protocol: flags.protocol});
+		return protocolRule(endpoint, {...flags, protocol: flags.protocol});
 	}
 
 	if (flags.init !== undefined) {
@@ -174,10 +189,11 @@ export function benchOptionsFromFlags(url: string | undefined, flags: BenchFlags
 		throw new UsageError('--hist takes a file name, not an empty string');
 	}
 
-	const rule = match(url, flags);
+	const endpoint = socketIoEndpoint(url, flags);
+	const rule = match(endpoint, flags);
 	const connect = connectFlags(flags);
 	return {
-		url: rule.kind === 'socketio' ? engineIo(url)?.url ?? url : url,
+		url: endpoint?.url ?? url,
 		// bench speaks graphql-transport-ws only: it does not offer the legacy protocol's graphql-ws,
 		// which a server that speaks both could pick.
 		connect: rule.kind === 'graphql-ws' ? {...connect, subprotocol: connect.subprotocol.filter(name => name !== 'graphql-ws' || flags.subprotocol?.includes(name) === true)} : connect,

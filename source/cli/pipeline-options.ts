@@ -128,7 +128,7 @@ export function protocolChoices(line: ParsedLine, onRefused: () => void): Protoc
 }
 
 /** --protocol socketio's endpoint for the URL, with --socketio-path and --socketio-version; undefined without a URL. */
-export function socketIoEndpointOf({flags, input}: Pick<ParsedLine, 'flags' | 'input'>): SocketIoEndpoint | undefined {
+export function socketIoEndpointOf({flags, input}: {readonly flags: Partial<Pick<Flags, 'socketioPath' | 'socketioVersion'>>; readonly input: readonly string[]}): SocketIoEndpoint | undefined {
 	const [url] = input;
 	if (url === undefined) {
 		return undefined;

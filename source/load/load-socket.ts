@@ -6,8 +6,9 @@ tells the run when it opened, failed, settled requests or went away; the run dec
 With a --protocol that has a handshake (protocol-session.ts), the connection opens when the
 handshake finished, within --connect-timeout, and the session sees each message before the matcher.
 */
+import type {ClientRequest, IncomingMessage} from 'node:http';
 import type {Socket} from 'node:net';
-import {describeConnectError} from '../connection/connect-failure.js';
+import {type ConnectFailure, describeConnectError, describeHttpAnswer} from '../connection/connect-failure.js';
 import type {ConnectTarget} from '../connection/connect-options.js';
 import {describeRouteError} from '../connection/route.js';
 import {type RawData, WebSocket} from '../connection/ws-library.js';
@@ -71,6 +72,9 @@ export class BenchSocket {
 		});
 		this.#socket.on('message', (data: RawData, isBinary: boolean) => {
 			this.#onMessage(data as Buffer, isBinary);
+		});
+		this.#socket.on('unexpected-response', (_request: ClientRequest, response: IncomingMessage) => {
+			this.#onRefused(response);
 		});
 		this.#socket.on('error', (error: Error) => {
 			this.#onError(error);
@@ -252,11 +256,27 @@ export class BenchSocket {
 		events.settled(this, 1);
 	}
 
+	/** The upgrade was answered with another status than 101: said as pipe mode says it (the status in words, what to check). */
+	#onRefused(response: IncomingMessage): void {
+		if (this.#state === 'connecting') {
+			this.#failure ??= this.#explained(describeHttpAnswer(response));
+		}
+
+		response.resume();
+		// Aborts the handshake; ws then reports an error (its own words, not kept) and a close.
+		this.#socket.terminate();
+	}
+
 	#onError(error: Error): void {
 		if (this.#state === 'connecting') {
 			const target = this.#context.target;
-			this.#failure ??= (describeRouteError(error, target.route, new URL(target.url)) ?? describeConnectError(error, new URL(target.url), target.proxy === undefined ? undefined : new URL(target.proxy), {clientCertificate: target.options.cert !== undefined})).message;
+			this.#failure ??= this.#explained(describeRouteError(error, target.route, new URL(target.url)) ?? describeConnectError(error, new URL(target.url), target.proxy === undefined ? undefined : new URL(target.proxy), {clientCertificate: target.options.cert !== undefined}));
 		}
+	}
+
+	/** A failure to connect in words, with what it may mean for the protocol. */
+	#explained(failure: ConnectFailure): string {
+		return (this.#context.sessions?.explainFailure?.(failure) ?? failure).message;
 	}
 
 	#onClose(code: number, reason: Buffer): void {

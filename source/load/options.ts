@@ -24,8 +24,10 @@ export type MatchRule =
 	/**
 	Socket.IO 4: each message is an event (`["name", args...]`) emitted in `namespace` with its
 	sequence number as ack id; its reply is that ack. `authJson`: CONNECT's payload (--auth), as JSON text.
+	`givenPath`: the path was given (--socketio-path, an engine URL); without it wsterm chose
+	/socket.io/, and a failure to connect may mean the server listens on another.
 	*/
-	| {readonly kind: 'socketio'; readonly namespace: string; readonly authJson?: string};
+	| {readonly kind: 'socketio'; readonly namespace: string; readonly authJson?: string; readonly givenPath?: true};
 
 /** When each connection sends. */
 export type Pace =

@@ -6,6 +6,8 @@ packets). BenchSocket calls it on open and on each message, before the matcher (
 pairs the replies. One file per protocol (graphql-session.ts, socketio-session.ts), loaded only
 when its protocol is asked for (run.ts's loadProtocolSessions); none of them loads a protocol library.
 */
+import type {ConnectFailure} from '../connection/connect-failure.js';
+
 /** What a session may do on its connection. */
 export type SessionLink = {
 	/** Sends a text frame of the protocol's own (connection_init, pong). */
@@ -34,4 +36,6 @@ export type ProtocolSessions = {
 	/** --connect-timeout, in seconds: how long the handshake may take once the WebSocket opened. */
 	readonly timeoutSeconds: number;
 	readonly start: (link: SessionLink) => ProtocolSession;
+	/** What a failure to connect may mean for this protocol (Socket.IO: another path), as pipe mode says it. */
+	readonly explainFailure?: (failure: ConnectFailure) => ConnectFailure;
 };

@@ -2,9 +2,10 @@
 Socket.IO 4's handshake and Engine.IO's pings on a bench connection, read byte by byte (no
 parser): Engine.IO's `open` packet answered by joining the namespace (CONNECT, `40`, with --auth's
 JSON), the connection opened at the namespace's CONNECT, a CONNECT_ERROR (`44`) a connect failure
-with its message; the server's pings (`2`) answered with pongs (`3`). The binary attachments
+with its message, a CONNECT without the sid (Socket.IO 2's) a connect failure saying so; the server's pings (`2`) answered with pongs (`3`). The binary attachments
 following a binary event or ack are the protocol's too. Events and acks are match.ts's.
 */
+import {socketIoConnectFailure} from '../protocols/socketio-url.js';
 import {escapeControl} from '../shared/escape-text.js';
 import type {MatchRule} from './options.js';
 import type {ProtocolSession, ProtocolSessions, SessionLink} from './protocol-session.js';
@@ -110,7 +111,10 @@ class SocketIoSession implements ProtocolSession {
 			return true;
 		}
 
-		if (type === socketIo.connect && !this.#joined) {
+		if (type === socketIo.connect && !this.#joined && payload === '') {
+			// Socket.IO 3 and 4 answer with the sid; Socket.IO 2 (Engine.IO 3) with nothing, and its packets differ.
+			this.#link.refuse('the server speaks Socket.IO 2 (Engine.IO 3), not Socket.IO 3 or 4: wsterm bench speaks Socket.IO 3 and 4 only');
+		} else if (type === socketIo.connect && !this.#joined) {
 			this.#joined = true;
 			this.#link.ready();
 		} else if (type === socketIo.connectError) {
@@ -132,5 +136,6 @@ export function socketIoSessions(rule: MatchRule & {kind: 'socketio'}): Omit<Pro
 	return {
 		names: {protocol: 'Socket.IO', awaited: `answer to joining namespace ${shown}`, waiting: `before namespace ${shown} was joined`},
 		start: link => new SocketIoSession(link, namespace, join),
+		explainFailure: failure => socketIoConnectFailure(failure, {engineIo: 4, defaultPath: rule.givenPath !== true}),
 	};
 }

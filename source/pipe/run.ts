@@ -496,6 +496,11 @@ class PipeRun {
 			this.note(closeFrameLine(event));
 		}
 
+		if (event.fault !== undefined && this.finished && this.stageExit !== undefined) {
+			// A stage ended the run on hearing of the broken connection (Socket.IO's Engine.IO 3 turned away): its line said why.
+			return;
+		}
+
 		this.conclude(closeOutcome(event, this.runEnd));
 	}
 

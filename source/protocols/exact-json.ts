@@ -6,6 +6,7 @@ added, a packet header) parses the line with lossless-json, whose numbers stay t
 and null. Hooks and --jsonl get plain values (plainJson).
 */
 import {isLosslessNumber, parse, stringify} from 'lossless-json';
+import {escapeJsonControl} from '../shared/escape-text.js';
 
 /**
 A number token JSON.parse may change, or a text that looks like one (a string's `1.0` too, which
@@ -54,6 +55,68 @@ export function exactJson(text: string, plain: unknown): unknown {
 /** A value from parseExact (or a plain one) as JSON text, each LosslessNumber written as its token. */
 export function stringifyExact(value: unknown): string {
 	return stringify(value) ?? 'null';
+}
+
+/**
+A received value's JSON as the server wrote it (`json`, part of its message: its number tokens and
+its strings' escapes, `\u00e9` and `\/` included) when that is one line; else `value` (parsed with
+its tokens) written again, with no control character raw that the server may have escaped.
+*/
+export function serverJson(json: string | undefined, value: unknown): string {
+	const given = json?.trim();
+	return given === undefined || given === '' || /[\r\n]/.test(given) ? escapeJsonControl(stringifyExact(value)) : given;
+}
+
+/**
+The text of member `key`'s value in a JSON object's text, as written; undefined when the object
+has none. `text` is JSON already parsed (a message received): scanned, not checked. A key given
+twice: its last value, as JSON.parse keeps.
+*/
+export function memberText(text: string, key: string): string | undefined {
+	let depth = 0;
+	let keyText = '';
+	let valueStart: number | undefined;
+	let found: string | undefined;
+	for (let index = 0; index < text.length; index++) {
+		const character = text[index];
+		if (character === '"') {
+			const end = stringEnd(text, index);
+			if (depth === 1 && valueStart === undefined) {
+				keyText = text.slice(index, end + 1);
+			}
+
+			index = end;
+		} else if (character === '{' || character === '[') {
+			depth++;
+		} else if (character === '}' || character === ']' || character === ',') {
+			if (depth === 1 && valueStart !== undefined) {
+				if (JSON.parse(keyText) === key) {
+					found = text.slice(valueStart, index);
+				}
+
+				valueStart = undefined;
+			}
+
+			depth -= character === ',' ? 0 : 1;
+		} else if (character === ':' && depth === 1 && valueStart === undefined) {
+			valueStart = index + 1;
+		}
+	}
+
+	return found;
+}
+
+/** Where the JSON string opening at `start` closes (its closing quote's index). */
+function stringEnd(text: string, start: number): number {
+	for (let index = start + 1; index < text.length; index++) {
+		if (text[index] === '\\') {
+			index++;
+		} else if (text[index] === '"') {
+			return index;
+		}
+	}
+
+	return text.length;
 }
 
 /**

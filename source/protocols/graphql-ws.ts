@@ -24,7 +24,7 @@ import {exitCodes} from '../shared/exit-codes.js';
 import type {CloseEvent} from '../connection/events.js';
 import {type Annotations, PipelineMessage} from '../pipeline/message.js';
 import type {Next, StageFactory, StageLink, StageResult} from '../pipeline/stage.js';
-import {exactJson, isJsonObject, parseExact, stringifyExact} from './exact-json.js';
+import {exactJson, isJsonObject, memberText, parseExact, serverJson} from './exact-json.js';
 import {deferred, quote, quoteLength} from './stage-helpers.js';
 import {type HandshakeLimit, type HandshakeWatch, handshakeWatch} from './handshake.js';
 import {type GraphqlDialect, type GraphqlIncoming, legacyDialect, type Subscribe, transportDialect} from './graphql-dialects.js';
@@ -311,10 +311,10 @@ class GraphqlWsConnection {
 	}
 }
 
-/** A message's payload as JSON text, with the server's number tokens (hooks' `decoded` is plain). */
+/** A message's payload as JSON text, as the server wrote it: its number tokens, its strings' escapes (hooks' `decoded` is plain). */
 function exactPayload(text: string, payload: unknown): string {
 	const exact = exactJson(text, undefined);
-	return stringifyExact(isJsonObject(exact) && 'payload' in exact ? exact.payload : payload);
+	return serverJson(memberText(text, 'payload'), isJsonObject(exact) && 'payload' in exact ? exact.payload : payload);
 }
 
 /** connection_error's payload in words: its message, else the payload as JSON. */

@@ -13,6 +13,7 @@ import type * as SocketIo from 'socket.io-parser';
 import type {Clock} from '../shared/clock.js';
 import type {CloseEvent} from '../connection/events.js';
 import {escapeControl} from '../shared/escape-text.js';
+import {exitCodes} from '../shared/exit-codes.js';
 import type {PipelineMessage} from '../pipeline/message.js';
 import type {Next, StageLink, StageResult} from '../pipeline/stage.js';
 import {plainJson, stringifyExact} from './exact-json.js';
@@ -21,7 +22,7 @@ import {deferred, quote} from './stage-helpers.js';
 import {type HandshakeLimit, type HandshakeWatch, handshakeWatch} from './handshake.js';
 import {acknowledgement, AwaitedAcks} from './socketio-acks.js';
 import type {EngineIoVersion} from './socketio-url.js';
-import {badge, eventName, exactData, nameBadge, quotable, showable, type SocketIoWire} from './socketio-wire.js';
+import {badge, dataJson, eventName, nameBadge, quotable, showable, type SocketIoWire} from './socketio-wire.js';
 
 export type SocketIoOptions = {
 	/** The namespace joined ('/' by default). */
@@ -76,7 +77,10 @@ export class SocketIoSocket {
 	closed(event: CloseEvent): void {
 		if (this.#wire.engineIoVersion === 3 && !this.#engineOpen && event.fault !== undefined) {
 			// A Socket.IO 3 or 4 server without allowEIO3 answers the upgrade with 101 and then an HTTP 400 (engine.io 6): a broken frame here.
+			// It never connected (exit 1), and this line says why: no line about lines not sent, nor about the broken frame.
+			this.#watch.refused();
 			this.#link.error('the server broke off before Engine.IO\'s handshake: a Socket.IO 3 or 4 server without allowEIO3 does so to Engine.IO 3 clients (try without --socketio-version 2 or EIO=3)');
+			this.#link.exit(exitCodes.connectFailed);
 		}
 
 		this.#reset();
@@ -237,7 +241,7 @@ export class SocketIoSocket {
 			decoded: packet.data,
 			badge: name === '' ? badge : nameBadge(name),
 			// The server's number tokens (hooks' `decoded` is plain).
-			view: {json: stringifyExact(showable(exactData(this.#packetText, packet.data)))},
+			view: {json: dataJson(this.#packetText, packet.data)},
 			answers: 0,
 			// The badge is the event's name: --jsonl keeps the protocol as `codec`.
 			fields: {codec: badge, event: name, ...(packet.id === undefined ? {} : {ackId: packet.id}), ...(packet.nsp === '/' ? {} : {nsp: packet.nsp})},
@@ -261,7 +265,7 @@ export class SocketIoSocket {
 			decoded: packet.data,
 			// Its line names the event already.
 			badge,
-			line: `ack ${sent === undefined ? `(unknown id ${String(packet.id)})` : JSON.stringify(sent.name)} => ${stringifyExact(showable(exactData(this.#packetText, packet.data)))}`,
+			line: `ack ${sent === undefined ? `(unknown id ${String(packet.id)})` : JSON.stringify(sent.name)} => ${dataJson(this.#packetText, packet.data)}`,
 			fields: {ack: packet.id, ...(sent === undefined ? {} : {event: sent.name, rttMs: this.#acks.roundTrip(sent)})},
 		}));
 	}

@@ -11,7 +11,7 @@ import type * as EngineIo from 'engine.io-parser';
 import type * as SocketIo from 'socket.io-parser';
 import {escapeControl} from '../shared/escape-text.js';
 import {PipelineMessage} from '../pipeline/message.js';
-import {encodeExact, encodeSwapped, exactJson, isJsonObject, isLosslessNumber} from './exact-json.js';
+import {encodeExact, encodeSwapped, exactJson, isJsonObject, isLosslessNumber, serverJson} from './exact-json.js';
 import type {EngineIoVersion} from './socketio-url.js';
 
 export type SocketIoLibraries = {
@@ -112,6 +112,15 @@ header's placeholders.
 export function exactData(text: string, data: unknown): unknown {
 	const json = text.slice(packetHead.exec(text)?.[0].length ?? 0);
 	return json === '' ? data : withBytes(exactJson(json, data), data);
+}
+
+/**
+A packet's data as JSON text for its line: the server's own text (number tokens, string escapes)
+when it has no binary attachments; else exactData written again, its bytes as {"$bytes": base64}.
+*/
+export function dataJson(text: string, data: unknown): string {
+	const head = packetHead.exec(text)?.[0] ?? '';
+	return serverJson(/^[56]/.test(head) ? undefined : text.slice(head.length), showable(exactData(text, data)));
 }
 
 /** `exact` (the JSON's value, tokens kept) with the bytes `decoded` has in place of its placeholders. */
