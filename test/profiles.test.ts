@@ -135,5 +135,7 @@ describe('redaction in every form', () => {
 		assert.equal(redact('"SEC RET\\"Tok\\r" SEC RET"Tok\\x0d sec ret"tok', secrets), '"***" *** ***');
 		assert.equal(redact('ws://secrettoken123.invalid/', ['SecretToken123']), 'ws://***.invalid/');
 		assert.equal(redact('Bearer 1 at ws://127.0.0.1:8001/', secrets), '*** at ws://127.0.0.1:8001/');
+		// A '#' in a value put in a URL starts the fragment, which the URL drops: the part before it is shown.
+		assert.equal(redact('ws://h/?token=LongSecretPrefix ws://h/a/Long%20Secret/b', ['LongSecretPrefix#x', 'Long Secret#/b']), 'ws://h/?token=*** ws://h/a/***/b');
 	});
 });

@@ -39,7 +39,8 @@ function urlForms(text: string): string[] {
 
 /** Every way `secret` may be printed: as given, trimmed, lower-cased, as a host, percent-encoded, escaped. */
 export function secretForms(secret: string): string[] {
-	const given = [secret, secret.trim()];
+	// A '#' in a value put in a URL starts its fragment, which the URL drops: what stands before it is shown.
+	const given = [secret, secret.trim(), ...(secret.includes('#') ? [secret.slice(0, secret.indexOf('#'))] : [])];
 	const forms = given.flatMap(text => [
 		text,
 		text.toLowerCase(),
