@@ -6,7 +6,7 @@ import {buildTarget, type BuiltTarget} from '../connection/connect-options.js';
 import {Writable} from 'node:stream';
 import type {ConnectionOptions} from '../connection/connection.js';
 import type {ProfileContext} from '../profiles/context.js';
-import {redact, redactor} from '../profiles/redact.js';
+import {redactor} from '../profiles/redact.js';
 import {exitCodes} from '../shared/exit-codes.js';
 import type {Io} from '../shared/io.js';
 import {type ClientOptions, clientOptionsFromCommandLine} from './client-options.js';
@@ -50,7 +50,8 @@ export function shownWithout(built: BuiltTarget, secrets: readonly string[]): Bu
 		return built;
 	}
 
-	return {...built, target: {...built.target, displayUrl: redact(built.target.displayUrl, secrets)}, notes: built.notes.map(note => redact(note, secrets))};
+	const shown = redactor(secrets);
+	return {...built, target: {...built.target, displayUrl: shown(built.target.displayUrl)}, notes: built.notes.map(note => shown(note))};
 }
 
 /** The connection's failures (the session's error rows, pipe mode's last line) without the profile's secrets: a host from {{env.…}}, a proxy's. */

@@ -9,7 +9,7 @@ import {isUtf8} from 'node:buffer';
 import {loadCodec} from './index.js';
 import {type Codec, type CodecName, CodecSetupError, type DecodedView} from './types.js';
 import {parseJsonValue, toJsonText, UnsendableValueError} from './json-view.js';
-import {escapeControl} from '../shared/escape-text.js';
+import {escapeControl, quote} from '../shared/escape-text.js';
 import {UsageError} from '../shared/exit-codes.js';
 import {PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
@@ -40,8 +40,6 @@ export type CodecChoices = {
 	readonly decoderSwitch?: DecoderSwitch;
 };
 
-/** Longest part of a refused message quoted in its error line. */
-const quoteLength = 60;
 
 /** Loads the codecs asked for and builds the stage; a codec that cannot be set up is a UsageError. */
 export async function loadCodecStage({decode, encode, onRefused, decoderSwitch, ...options}: CodecChoices): Promise<StageFactory> {
@@ -134,9 +132,6 @@ function reason(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
-function quote(text: string): string {
-	return escapeControl(text.length > quoteLength ? `${text.slice(0, quoteLength)}...` : text);
-}
 
 /** How a value `codec` decoded is shown. Throws (a RangeError) for a value nested too deeply to show. */
 export function decodedView(codec: Codec, decoded: unknown): DecodedView {

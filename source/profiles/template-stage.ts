@@ -5,7 +5,7 @@ as it goes out. It fills in the variables of each text message (with `every`), o
 marked as templates (a saved message: `--message`, `/send`); a message naming a variable that is
 not defined is refused: an error line, and not sent. Binary messages go as they are.
 */
-import {escapeControl} from '../shared/escape-text.js';
+import {quote} from '../shared/escape-text.js';
 import {PipelineMessage} from '../pipeline/message.js';
 import type {StageFactory} from '../pipeline/stage.js';
 import {expandTemplate, hasVariables, sequence, undefinedVariable} from './template.js';
@@ -26,13 +26,6 @@ export type TemplateStageOptions = TemplateChoices & {
 	/** Wall-clock ms since the epoch ({{$timestamp}}, {{$isoTime}}). */
 	readonly wallNow: () => number;
 };
-
-/** Longest part of a refused message quoted in its error line. */
-const quoteLength = 60;
-
-function quote(text: string): string {
-	return escapeControl(text.length > quoteLength ? `${text.slice(0, quoteLength)}...` : text);
-}
 
 /** The stage; {{$seq}} counts across the pipeline's life (the run, reconnects included). */
 export function templateStage({every, vars, onRefused, env, wallNow}: TemplateStageOptions): StageFactory {

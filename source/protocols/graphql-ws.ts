@@ -19,13 +19,13 @@ The library is imported in loadGraphqlWsStage (a dynamic import: the CLI is one 
 static import of a package would be loaded at every start).
 */
 import {type Clock, systemClock} from '../shared/clock.js';
-import {escapeControl} from '../shared/escape-text.js';
+import {escapeControl, shortenedForQuote} from '../shared/escape-text.js';
 import {exitCodes} from '../shared/exit-codes.js';
 import type {CloseEvent} from '../connection/events.js';
 import {type Annotations, PipelineMessage} from '../pipeline/message.js';
 import type {Next, StageFactory, StageLink, StageResult} from '../pipeline/stage.js';
 import {exactJson, isJsonObject, memberText, parseExact, serverJson} from './exact-json.js';
-import {deferred, quote, quoteLength} from './stage-helpers.js';
+import {deferred, quote} from './stage-helpers.js';
 import {type HandshakeLimit, type HandshakeWatch, handshakeWatch} from './handshake.js';
 import {type GraphqlDialect, type GraphqlIncoming, legacyDialect, type Subscribe, transportDialect} from './graphql-dialects.js';
 import {operationKind} from './graphql-document.js';
@@ -371,5 +371,5 @@ export function parseLine(line: string): Subscribe {
 
 function oneLine(query: string): string {
 	const line = query.replaceAll(/\s+/g, ' ');
-	return line.length > quoteLength ? `${line.slice(0, quoteLength)}...` : line;
+	return shortenedForQuote(line);
 }

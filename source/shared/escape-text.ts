@@ -147,3 +147,16 @@ export function escapeJsonControl(json: string): string {
 export function plural(count: number, noun: string, nouns = `${noun}s`): string {
 	return `${count.toLocaleString('en-US')} ${count === 1 ? noun : nouns}`;
 }
+
+/** Longest part of a refused line (or a message) an error line quotes. */
+const quotedLength = 60;
+
+/** `text` cut to the length an error line quotes (60 characters, then `...`). */
+export function shortenedForQuote(text: string): string {
+	return text.length > quotedLength ? `${text.slice(0, quotedLength)}...` : text;
+}
+
+/** Text from a line or the network as an error line quotes it: shortened, control characters made visible. */
+export function quote(text: string): string {
+	return escapeControl(shortenedForQuote(text));
+}
