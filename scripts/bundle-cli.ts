@@ -1,11 +1,12 @@
 /*
 Bundles the command line and what a one-shot or pipe run loads (argument parsing, connect
-options, the connection, pipe mode; serve too, evaluated only when used) into dist/main.js; `npm
-run build` runs it after tsc and before scripts/bundle-ui.ts (which removes the ui/ modules it
-bundles, ui/start.js among them, that this bundle needs). One file instead of a dozen saves the
-resolving, reading and compiling of each module at start (npm run bench:startup). The full-screen
-session stays its own bundle (dist/ui/run.js), which keeps using the separate modules next to it.
-dist/cli.js, the command, is source/bin.ts: it listens for signals before it loads dist/main.js.
+options, the connection, pipe mode) into dist/main.cjs, the program; `npm run build` runs it
+after tsc and before scripts/bundle-ui.ts (which removes the ui/ modules it bundles, ui/start.js
+among them, that this bundle needs) and scripts/code-cache.ts (which makes the program's code
+cache). One file instead of a dozen saves the resolving, reading and compiling of each module at
+start (npm run bench:startup). The full-screen session stays its own bundle (dist/ui/run.js),
+which keeps using the separate modules next to it. dist/cli.js, the command, is source/bin.ts
+with source/load-program.ts: it listens for signals, then runs dist/main.cjs.
 
 Packages stay in node_modules (ws, https-proxy-agent, the codec and protocol libraries, loaded
 only when used), except the small ones whose imports would otherwise be loaded at every start:
@@ -91,7 +92,7 @@ const globalProcess: Plugin = {
 };
 
 /*
-What a plain run never loads stays a separate module, named from dist/main.js: a dynamic import
+What a plain run never loads stays a separate module, named from dist/main.cjs: a dynamic import
 that esbuild inlined would still be compiled at every start. So every module imported with
 import() is left out of the bundle (tsc's file next to it is loaded when asked for: the other
 modes, the pipeline's stages, the session's UI bundle (scripts/bundle-ui.ts), the built-in echo
@@ -114,11 +115,40 @@ const separateModules: Plugin = {
 	},
 };
 
+/*
+The program is a script (main.cjs), which dist/cli.js compiles with the code cache the build
+makes for it (source/load-program.ts, scripts/code-cache.ts). A script cannot import(): each
+import() left in it (the separate modules above, the packages) becomes a call to `importModule`,
+which load-program.ts hands it, as `import.meta` becomes `importMeta`. A stale cache is removed
+first: V8 would take it for any main.cjs of the same length.
+*/
+const program = join(dist, 'main.cjs');
+for (const name of readdirSync(dist).filter(name => name.startsWith('main.cjs.') && name.endsWith('.cache'))) {
+	rmSync(join(dist, name));
+}
+
 await build({
 	...common,
+	format: 'cjs',
+	define: {'import.meta': 'importMeta'},
+	metafile: true,
+	write: false,
 	entryPoints: [join(dist, 'cli', 'main.js')],
-	outfile: join(dist, 'main.js'),
+	outfile: program,
 	plugins: [separateModules, globalProcess, packagesExternal, meowTrimmed],
+}).then(({metafile, outputFiles, warnings}) => {
+	const [output] = outputFiles;
+	const imports = Object.values(metafile.outputs)[0]!.imports.filter(entry => entry.kind === 'dynamic-import' && entry.external).length;
+	let rewritten = 0;
+	const text = output!.text.replaceAll(/(?<![\w$.])import\(/g, () => {
+		rewritten++;
+		return 'importModule(';
+	});
+	if (rewritten !== imports || warnings.length > 0) {
+		throw new Error(`main.cjs: ${rewritten} import( rewritten for ${imports} dynamic imports, or warnings above: check scripts/bundle-cli.ts`);
+	}
+
+	writeFileSync(program, text);
 });
 
 await build({
@@ -127,12 +157,6 @@ await build({
 	entryPoints: [join(dist, 'bin.js')],
 	outfile: join(dist, 'cli.js'),
 	allowOverwrite: true,
-	plugins: [{
-		name: 'wsterm-bin',
-		setup(builder) {
-			builder.onResolve({filter: /^\.\/cli\/main\.js$/}, () => ({path: './main.js', external: true}));
-		},
-	}],
 });
 rmSync(join(dist, 'bin.js'));
 
@@ -141,7 +165,7 @@ const notices = inlined.map(name => {
 	const {version} = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as {version: string};
 	const file = readdirSync(directory).find(entry => /^licen[cs]e/i.test(entry));
 	if (file === undefined) {
-		throw new Error(`${name} has no licence file to ship with dist/main.js`);
+		throw new Error(`${name} has no licence file to ship with dist/main.cjs`);
 	}
 
 	// meow's build bundles its own dependencies (yargs-parser and others) and lists their licences here.
@@ -149,4 +173,4 @@ const notices = inlined.map(name => {
 	const theirs = existsSync(bundled) ? `\nIt bundles these packages in turn:\n\n${readFileSync(bundled, 'utf8').trim()}\n` : '';
 	return `${name}@${version}\n\n${readFileSync(join(directory, file), 'utf8').trim()}\n${theirs}`;
 });
-writeFileSync(join(dist, 'third-party-licenses.txt'), `dist/main.js bundles these packages:\n\n${notices.join('\n---\n\n')}`);
+writeFileSync(join(dist, 'third-party-licenses.txt'), `dist/main.cjs bundles these packages:\n\n${notices.join('\n---\n\n')}`);

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /*
 The command itself (dist/cli.js after the build; the program, cli/main.ts, is bundled next to it
-as dist/main.js). Node needs some 50-100 ms to load the program, and until a mode listens for
-SIGINT and SIGTERM a signal would kill the process silently. So the first thing that runs, before
-anything is loaded, listens for them: one line, exit 130 or 143. Once a mode listens itself (pipe
-mode, serve, replay, the session), the signal is its to handle. Nothing here imports anything:
-each module loaded first would widen the window again.
+as dist/main.cjs, which load-program.ts runs with its code cache). Node needs some 50-100 ms to
+load the program, and until a mode listens for SIGINT and SIGTERM a signal would kill the process
+silently. So the first thing that runs, before anything is loaded, listens for them: one line,
+exit 130 or 143. Once a mode listens itself (pipe mode, serve, replay, the session), the signal
+is its to handle. Nothing here imports anything before that: each module loaded first would
+widen the window again.
 */
 const exitCodeOf = {SIGINT: 130, SIGTERM: 143} as const;
 
@@ -25,4 +26,5 @@ function onEarlySignal(signal: 'SIGINT' | 'SIGTERM'): void {
 
 process.on('SIGINT', onEarlySignal);
 process.on('SIGTERM', onEarlySignal);
-await import('./cli/main.js');
+const {runProgram} = await import('./load-program.js');
+await runProgram(new URL('.', import.meta.url));

@@ -1,7 +1,7 @@
 /*
 How a flag is spelled: the table's camelCase key, the command line's kebab-case name. Its own
 module, without meow: the modes kept out of the bundle (serve, replay, bench) name flags in their
-errors too, and meow is bundled into dist/main.js only (it is no dependency of the package).
+errors too, and meow is bundled into dist/main.cjs only (it is no dependency of the package).
 */
 
 export function kebab(name: string): string {

@@ -1,6 +1,6 @@
 /*
 The command line: argv in, a mode run, an exit code out (bin.ts loads this once it listens for
-signals; the build bundles it into dist/main.js, meow included).
+signals; the build bundles it into dist/main.cjs, meow included).
 
   flags.ts           the flag table (every mode's options) and which mode each belongs to
   command-line.ts    argv parsed against it (meow), each option as typed for error lines
@@ -195,9 +195,8 @@ async function main(): Promise<number> {
 	return client.options.mode === 'session' ? runSession(client) : client.exitCode(await runPipeMode(client, line.named('execute')));
 }
 
-try {
-	process.exit(await main());
-} catch (error) {
+/** How a run ends: its exit code, or one line for an error (a usage error exits 2). */
+function exitWith(error: unknown): never {
 	if (isUsageError(error)) {
 		process.stderr.write(`wsterm: ${redact(error.message, shownSecrets)}\n`);
 		process.exit(exitCodes.usage);
@@ -206,3 +205,6 @@ try {
 	process.stderr.write(`wsterm: unexpected error: ${redact((error as Error).message ?? String(error), shownSecrets)}\n`);
 	process.exit(exitCodes.connectFailed);
 }
+
+// No top-level await: the build bundles this as a script (dist/main.cjs) for V8's code cache (bin.ts).
+main().then(code => process.exit(code), exitWith);
