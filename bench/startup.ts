@@ -2,6 +2,7 @@
 Start-up benchmark: a one-shot run, `wsterm URL -x hello -n 1`, against a minimal node+ws script
 doing the same (bench/oneshot-floor.mjs), alternating, against a local echo server in its own
 process. Prints the medians and the ratio. Run: npm run bench:startup (after npm run build).
+WSTERM_BASELINE=path/to/other/dist/cli.js times another build in the same rounds, side by side.
 Target: ratio <= 1.15.
 
 On Linux it also prints the CPU time each run took (user + system, the mean over the runs, from
@@ -15,8 +16,10 @@ import {fileURLToPath} from 'node:url';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const rounds = Number(process.env.ROUNDS ?? 21);
-// Another build to compare (an older checkout's dist/cli.js, say); this one by default.
+// Another build to time (an older checkout's dist/cli.js, say); this one by default.
 const cli = process.env.WSTERM_CLI ?? here('../dist/cli.js');
+// A build to time side by side with it, in the same alternating rounds (before and after a change).
+const baseline = process.env.WSTERM_BASELINE;
 
 async function startEchoServer(): Promise<{url: string; stop: () => void}> {
 	const child = spawn(process.execPath, [here('./echo-server.mjs')], {stdio: ['ignore', 'pipe', 'inherit']});
@@ -69,12 +72,21 @@ try {
 	const wsterm: number[] = [];
 	const floor: number[] = [];
 	const nodeOnly: number[] = [];
+	const before: number[] = [];
 	// One warm-up each, not counted: the first run pays for the disk cache.
 	await time([cli, server.url, '-x', 'hello', '-n', '1']);
 	await time([here('./oneshot-floor.mjs'), server.url]);
+	if (baseline !== undefined) {
+		await time([baseline, server.url, '-x', 'hello', '-n', '1']);
+	}
+
 	for (let round = 0; round < rounds; round++) {
 		// Alternate, so that drift in the machine's load hits both alike.
 		wsterm.push(await time([cli, server.url, '-x', 'hello', '-n', '1'], 'wsterm'));
+		if (baseline !== undefined) {
+			before.push(await time([baseline, server.url, '-x', 'hello', '-n', '1'], 'baseline'));
+		}
+
 		floor.push(await time([here('./oneshot-floor.mjs'), server.url], 'floor'));
 		const started = performance.now();
 		await once(spawn(process.execPath, ['-e', '0']), 'exit');
@@ -91,6 +103,15 @@ try {
 		const [x, y] = [cpu.get('wsterm')! / rounds, cpu.get('floor')! / rounds];
 		console.log(`CPU time per run (user + system, mean of ${rounds}):`);
 		console.log(`  wsterm ${x.toFixed(0)} ms, node+ws script ${y.toFixed(0)} ms, ratio ${(x / y).toFixed(2)}x`);
+	}
+
+	if (baseline !== undefined) {
+		const [x, y] = [median(before), cpu.get('baseline')];
+		console.log(`side by side with WSTERM_BASELINE (${baseline}), in the same rounds:`);
+		console.log(`  wall: ${x.toFixed(0)} ms, ratio to the node+ws script ${(x / b).toFixed(2)}x; this build / it ${(a / x).toFixed(2)}x`);
+		if (y !== undefined && cpu.has('wsterm')) {
+			console.log(`  CPU: ${(y / rounds).toFixed(0)} ms per run; this build / it ${(cpu.get('wsterm')! / y).toFixed(2)}x`);
+		}
 	}
 } finally {
 	server.stop();
