@@ -8,20 +8,19 @@ so the run is made without them. If anything fails, the build goes on without a 
 program is compiled at each start, as it would be by another Node): one warning says so, and
 test/startup-code-cache.cli.test.ts fails.
 */
-import {execFile, execFileSync, spawn} from 'node:child_process';
+import {execFileSync, spawn} from 'node:child_process';
 import {once} from 'node:events';
 import {rmSync} from 'node:fs';
 import type {AddressInfo} from 'node:net';
 import {fileURLToPath} from 'node:url';
-import {promisify} from 'node:util';
 import {WebSocketServer} from 'ws';
 import {codeCacheOf} from '../source/load-program.js';
+import {cacheRejectedIn, withoutNodeOptions} from './code-cache-check.js';
 
 const dist = new URL('../dist/', import.meta.url);
 const cacheFile = codeCacheOf(fileURLToPath(new URL('main.cjs', dist)));
 // Flags cli/main.ts sets while it runs, at their start values (V8's defaults), for code-cache-run.mjs to put back.
 const changedFlags = ['semi-space-growth-factor'];
-const {NODE_OPTIONS: _, ...environment} = process.env;
 
 async function madeCache(): Promise<void> {
 	const options = execFileSync(process.execPath, ['--v8-options'], {encoding: 'utf8'});
@@ -43,7 +42,7 @@ async function madeCache(): Promise<void> {
 	try {
 		const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 		const run = spawn(process.execPath, [fileURLToPath(new URL('code-cache-run.mjs', import.meta.url)), url, '-x', 'hello', '-n', '1'], {
-			env: {...environment, WSTERM_V8_FLAGS_AT_START: startValues.join(' ')},
+			env: {...withoutNodeOptions(), WSTERM_V8_FLAGS_AT_START: startValues.join(' ')},
 			stdio: ['ignore', 'pipe', 'pipe'],
 			timeout: 30_000,
 		});
@@ -58,10 +57,9 @@ async function madeCache(): Promise<void> {
 		server.close();
 	}
 
-	const check = `import {compileProgram} from ${JSON.stringify(new URL('load-program.js', dist).href)}; process.stdout.write(String((await compileProgram(new URL(${JSON.stringify(dist.href)}))).cacheRejected));`;
-	const {stdout} = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', check], {env: environment});
-	if (stdout !== 'false') {
-		throw new Error(`a fresh Node did not take it (rejected: ${stdout})`);
+	const rejected = await cacheRejectedIn(dist);
+	if (rejected !== 'false') {
+		throw new Error(`a fresh Node did not take it (rejected: ${rejected})`);
 	}
 }
 

@@ -5,32 +5,27 @@ and a cache V8 cannot use (damaged, or for another program) is turned down, the 
 compiled as without one.
 */
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
 import {copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, test} from 'node:test';
 import {fileURLToPath, pathToFileURL} from 'node:url';
+import {cacheRejectedIn} from '../scripts/code-cache-check.js';
 import {codeCacheOf} from '../source/load-program.js';
 import {assertFreshBuild} from './helpers/cli.js';
 
-const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const distUrl = new URL('../dist/', import.meta.url);
+const dist = fileURLToPath(distUrl);
 const program = join(dist, 'main.cjs');
-const loader = pathToFileURL(join(dist, 'load-program.js')).href;
-
-/** What compileProgram says of the cache in `directory`, asked of a fresh Node (V8 flags as a user's). */
-function cacheRejectedIn(directory: string): string {
-	const {NODE_OPTIONS: _, ...environment} = process.env;
-	const check = `import {compileProgram} from ${JSON.stringify(loader)}; process.stdout.write(String((await compileProgram(new URL(${JSON.stringify(pathToFileURL(`${directory}/`).href)}))).cacheRejected));`;
-	return execFileSync(process.execPath, ['--input-type=module', '-e', check], {encoding: 'utf8', env: environment});
-}
 
 const scratch = mkdtempSync(join(tmpdir(), 'wsterm-code-cache-'));
+// A copy of the program, loaded by dist/'s loader: no cache, a damaged one, one for another program.
+const scratchDirectory = pathToFileURL(`${scratch}/`);
 after(() => {
 	rmSync(scratch, {recursive: true, force: true});
 });
 
-test('the build leaves a code cache for dist/main.cjs, and the Node that built it takes it', t => {
+test('the build leaves a code cache for dist/main.cjs, and the Node that built it takes it', async t => {
 	assertFreshBuild();
 	const caches = readdirSync(dist).filter(name => /^main\.cjs\..+\.cache$/.test(name));
 	assert.equal(caches.length, 1, `caches in dist/: ${caches.join(', ')}`);
@@ -39,22 +34,22 @@ test('the build leaves a code cache for dist/main.cjs, and the Node that built i
 		return;
 	}
 
-	assert.equal(cacheRejectedIn(dist), 'false');
+	assert.equal(await cacheRejectedIn(distUrl), 'false');
 });
 
-test('without a cache, or with one V8 cannot use, the program is compiled as usual', () => {
+test('without a cache, or with one V8 cannot use, the program is compiled as usual', async () => {
 	assertFreshBuild();
 	copyFileSync(program, join(scratch, 'main.cjs'));
-	assert.equal(cacheRejectedIn(scratch), 'undefined');
+	assert.equal(await cacheRejectedIn(scratchDirectory, distUrl), 'undefined');
 	const cache = codeCacheOf(join(scratch, 'main.cjs'));
 	const made = existsSync(codeCacheOf(program)) ? readFileSync(codeCacheOf(program)) : Buffer.alloc(4096, 7);
 	for (const damaged of [made.subarray(0, made.length >> 1), Buffer.alloc(made.length, 0)]) {
 		writeFileSync(cache, damaged);
-		assert.equal(cacheRejectedIn(scratch), 'true');
+		assert.equal(await cacheRejectedIn(scratchDirectory, distUrl), 'true');
 	}
 
 	// The cache of another program of another length (main.cjs with one more line).
 	writeFileSync(join(scratch, 'main.cjs'), `${readFileSync(program, 'utf8')}\n;\n`);
 	writeFileSync(cache, made);
-	assert.equal(cacheRejectedIn(scratch), 'true');
+	assert.equal(await cacheRejectedIn(scratchDirectory, distUrl), 'true');
 });
