@@ -547,6 +547,8 @@ test('--script: a hook that is slow but returns gets its two lines, and signals 
 		assert.equal(code, 130);
 		assert.equal(stdout, 'slow\nafter\n');
 		assert.match(stderr(), new RegExp(`^wsterm: ${path}: onMessage has not returned for 1 s: .*\\nwsterm: ${path}: onMessage returned after 1\\.\\d s: signals are handled as usual again\\n`));
+		// Nothing of the watchdog's inspector session is left to say so at exit ("Waiting for the debugger to disconnect...").
+		assert.doesNotMatch(stderr(), /debugger/i);
 	} finally {
 		child.kill('SIGKILL');
 		await server.close();

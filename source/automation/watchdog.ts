@@ -55,7 +55,6 @@ const state = new Int32Array(calls);
 let seen = 0;
 let since = 0;
 let reported = 0;
-let session;
 setInterval(() => {
 	const value = Atomics.load(state, 0);
 	const now = performance.now();
@@ -69,12 +68,13 @@ setInterval(() => {
 	}
 	reported = value;
 	try {
-		if (session === undefined) {
-			const {Session} = require('node:inspector');
-			session = new Session();
-			session.connectToMainThread();
-		}
-		session.post('Runtime.evaluate', {expression: 'globalThis[Symbol.for(' + JSON.stringify(key) + ')]?.(' + value + ')'});
+		const {Session} = require('node:inspector');
+		const session = new Session();
+		session.connectToMainThread();
+		// Disconnected once it has run: a session left connected makes Node print "Waiting for the debugger to disconnect..." at exit.
+		session.post('Runtime.evaluate', {expression: 'globalThis[Symbol.for(' + JSON.stringify(key) + ')]?.(' + value + ')'}, () => {
+			session.disconnect();
+		});
 	} catch {
 		require('node:fs').writeSync(2, 'wsterm: ' + script + ': a hook has not returned for ' + afterMs / 1000 + ' s, and this Node has no inspector to let signals through: only kill -KILL ' + process.pid + ' ends wsterm until it returns\\n');
 	}
