@@ -187,12 +187,22 @@ test('the frame: one row shorter than the terminal, the input grows to 5 lines',
 test('the end: why on stderr only when the exit code is not 0, and the unsent count', () => {
 	const close: CloseEvent = {code: 1006, reason: '', byUs: false, willReconnect: false};
 	const last = {failure: undefined, close};
-	assert.deepEqual(endLines({code: 0, unsent: 0, last, url: 'ws://x', stageError: undefined}), []);
-	assert.deepEqual(endLines({code: 3, unsent: 2, last, url: 'ws://x', stageError: undefined}), [
+	assert.deepEqual(endLines({code: 0, unsent: 0, last, url: 'ws://x', state: 'closed', stageError: undefined}), []);
+	assert.deepEqual(endLines({code: 3, unsent: 2, last, url: 'ws://x', state: 'closed', stageError: undefined}), [
 		'wsterm: connection dropped (1006 (abnormal closure))\n',
 		'wsterm: 2 messages typed while not connected were not sent\n',
 	]);
-	assert.deepEqual(endLines({code: 1, unsent: 0, last: {failure: undefined, close: undefined}, url: 'ws://x', stageError: 'namespace refused'}), ['wsterm: namespace refused\n']);
+	assert.deepEqual(endLines({code: 1, unsent: 0, last: {failure: undefined, close: undefined}, url: 'ws://x', state: 'closed', stageError: 'namespace refused'}), ['wsterm: namespace refused\n']);
+});
+
+test('the end: a signal while connecting or waiting to reconnect says so, as pipe mode does', () => {
+	const last = {failure: undefined, close: undefined};
+	assert.deepEqual(endLines({code: 143, unsent: 0, last, url: 'ws://x', state: 'connecting', stageError: undefined}), ['wsterm: interrupted while connecting to ws://x\n']);
+	assert.deepEqual(endLines({code: 130, unsent: 1, last, url: 'ws://x', state: 'reconnecting', stageError: undefined}), [
+		'wsterm: interrupted while waiting to reconnect to ws://x\n',
+		'wsterm: 1 message typed while not connected was not sent\n',
+	]);
+	assert.deepEqual(endLines({code: 143, unsent: 0, last, url: 'ws://x', state: 'closed', stageError: undefined}), []);
 });
 
 test('keys: Ctrl-C in the Ctrl-R search leaves it with a row saying that Ctrl-C again exits; Esc leaves it without one', () => {

@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
 import {mkdtempSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
+import {fileURLToPath} from 'node:url';
 import {cliPath} from './helpers/cli.js';
 import {startLateUpgrade} from './helpers/peers.js';
 import {echo, startServer, type TestServer} from './helpers/servers.js';
 import {cliCommand, hasTmux, TmuxSession} from './helpers/ui-tmux.js';
+
+const slowLoads = fileURLToPath(new URL('helpers/slow-loads.mjs', import.meta.url));
+// Node 22 and later block the main thread while a module hook waits (test/startup-signals.cli.test.ts).
+const slowLoadsBlock = Number(process.versions.node.split('.')[0]) >= 22 ? 'Node 22 and later block the main thread while a module hook waits' : false;
 
 const state = mkdtempSync(join(tmpdir(), 'wsterm-e2e-'));
 let server: TestServer;
@@ -114,6 +120,50 @@ test('Ctrl-C while the handshake hangs: one line says so, a typed message is rep
 		assert.match(screen, /wsterm: 1 message typed while not connected was not sent/);
 		assert.doesNotMatch(screen, /dropped|1006/);
 		assert.match(screen, /EXIT=1/);
+	} finally {
+		tmux.kill();
+		await late.close();
+	}
+});
+
+test('SIGTERM or SIGINT while the handshake hangs: the session ends with the signal\'s exit code and a line saying so, not killed by it', {skip: hasTmux() ? false : 'tmux is not installed'}, async () => {
+	const late = await startLateUpgrade(30_000);
+	try {
+		for (const [signal, code] of [['TERM', 143], ['INT', 130]] as const) {
+			const command = cliCommand(cliPath, ['--no-history', late.url], {XDG_STATE_HOME: state});
+			const tmux = new TmuxSession(`${command}; echo "EXIT=$?"; sleep 30`, {columns: 100, rows: 16});
+			try {
+				await tmux.waitFor(/^ connecting /m, {what: 'the status bar to say connecting'});
+				// A key shows once the UI is up (the first frame before it does not echo).
+				tmux.keys('x', {literal: true});
+				await tmux.waitFor(/^> x/m, {what: 'the UI up, still connecting'});
+				// The shell's one child is wsterm (matched by parent, not by name: the name differs between Node versions).
+				execFileSync('pkill', [`-${signal}`, '-P', tmux.display('#{pane_pid}')]);
+				const screen = await tmux.waitFor(/EXIT=\d+/, {what: 'the session to exit'});
+				assert.match(screen, new RegExp(`EXIT=${code}`), `SIG${signal}`);
+				assert.match(screen, /wsterm: interrupted while connecting to ws:\/\/127\.0\.0\.1:\d+\//, `SIG${signal}: a line says so`);
+				// The shell says "Terminated" for a process that a SIGTERM killed, not for an exit with 143.
+				assert.doesNotMatch(screen, /Terminated/, `SIG${signal}`);
+			} finally {
+				tmux.kill();
+			}
+		}
+	} finally {
+		await late.close();
+	}
+});
+
+test('SIGTERM after the first frame, before the UI has loaded: the terminal back, one line, exit 143', {skip: hasTmux() ? slowLoadsBlock : 'tmux is not installed'}, async () => {
+	const late = await startLateUpgrade(30_000);
+	// The UI's module takes 4 s to load, as from a slow disk: the first frame is up, the UI is not.
+	const command = cliCommand(cliPath, ['--no-history', late.url], {XDG_STATE_HOME: state, NODE_OPTIONS: `--import ${slowLoads}`, WSTERM_TEST_LOAD_DELAY: '4000', WSTERM_TEST_SLOW_ONLY: '/ui/run.js'});
+	const tmux = new TmuxSession(`${command}; echo "EXIT=$?"; sleep 30`, {columns: 100, rows: 16});
+	try {
+		await tmux.waitFor(/^ connecting /m, {what: 'the first frame'});
+		execFileSync('pkill', ['-TERM', '-P', tmux.display('#{pane_pid}')]);
+		const screen = await tmux.waitFor(/EXIT=\d+/, {what: 'wsterm to exit'});
+		assert.match(screen, /wsterm: interrupted while starting\n(?:.*\n)*EXIT=143/);
+		assert.doesNotMatch(screen, /Terminated| connecting /);
 	} finally {
 		tmux.kill();
 		await late.close();

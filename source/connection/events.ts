@@ -3,6 +3,11 @@ import type {PongEvent} from './keepalive.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed' | 'reconnecting';
 
+/** The line for a signal that came with no connection open to close: one still connecting, or one waiting to reconnect. */
+export function interruptedWhile(state: ConnectionState, url: string): string {
+	return `interrupted while ${state === 'connecting' ? 'connecting to' : 'waiting to reconnect to'} ${url}`;
+}
+
 export type OpenEvent = {
 	readonly protocol: string;
 	readonly extensions: string;

@@ -13,6 +13,7 @@ import {interruptGraceMs, onInterrupt} from '../shared/interrupt.js';
 import type {Io} from '../shared/io.js';
 import type {StdoutLoss} from '../shared/stdout-loss.js';
 import type {CloseEvent, Connection, OpenEvent, PongEvent} from '../connection/connection.js';
+import {interruptedWhile} from '../connection/events.js';
 import {PipelineMessage} from '../pipeline/message.js';
 import {createPipeline, type Pipeline} from '../pipeline/pipeline.js';
 import type {PipelineEvent, StageFactory} from '../pipeline/stage.js';
@@ -550,7 +551,7 @@ class PipeRun {
 			this.close();
 		} else if (state !== 'closing') {
 			// Nothing to close politely yet: give up on the handshake (or the wait to reconnect).
-			this.note(`interrupted while ${state === 'connecting' ? 'connecting to' : 'waiting to reconnect to'} ${this.connection.target.displayUrl}`);
+			this.note(interruptedWhile(state, this.connection.target.displayUrl));
 			this.abandon(code);
 		}
 	}

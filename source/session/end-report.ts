@@ -4,6 +4,7 @@ not well) and how many typed messages were never sent.
 */
 import {describeCloseCode} from '../connection/close-codes.js';
 import type {CloseEvent, ConnectFailure} from '../connection/connection.js';
+import {type ConnectionState, interruptedWhile} from '../connection/events.js';
 import {escapeControl, plural} from '../shared/escape-text.js';
 import {exitCodes} from '../shared/exit-codes.js';
 import {closedWell} from './session.js';
@@ -16,6 +17,8 @@ export type SessionEnd = {
 	readonly last: {readonly failure: ConnectFailure | undefined; readonly close: CloseEvent | undefined};
 	/** The URL shown (no password). */
 	readonly url: string;
+	/** The connection's state as the session ended: a signal while connecting says so. */
+	readonly state: ConnectionState;
 	/** The pipeline's last error row: a stage that ended the session (ctx.exit, a namespace refused) said why there. */
 	readonly stageError: string | undefined;
 };
@@ -48,9 +51,10 @@ export function describeEnd(failure: ConnectFailure | undefined, close: CloseEve
 }
 
 /** The lines for stderr, each ending in a newline; none when the session ended well with everything sent. */
-export function endLines({code, unsent, last, url, stageError}: SessionEnd): string[] {
+export function endLines({code, unsent, last, url, state, stageError}: SessionEnd): string[] {
 	const lines: string[] = [];
-	const end = code === exitCodes.ok ? undefined : describeEnd(last.failure, last.close, url) ?? stageError;
+	const interrupted = (code === exitCodes.sigint || code === exitCodes.sigterm) && (state === 'connecting' || state === 'reconnecting');
+	const end = code === exitCodes.ok ? undefined : (interrupted ? interruptedWhile(state, url) : describeEnd(last.failure, last.close, url) ?? stageError);
 	if (end !== undefined) {
 		lines.push(`wsterm: ${end}\n`);
 	}

@@ -29,7 +29,7 @@ resolves once the history is written and the built-in server closed.
 async function endSession(code: number, unsent: number, {started, stderr, historySaved}: Ending): Promise<void> {
 	const {connection, messagePath, server, last, target} = started;
 	started.restore();
-	for (const line of endLines({code, unsent, last, url: target.displayUrl, stageError: messagePath?.lastError})) {
+	for (const line of endLines({code, unsent, last, url: target.displayUrl, state: connection.state, stageError: messagePath?.lastError})) {
 		stderr.write(line);
 	}
 
@@ -96,7 +96,9 @@ export async function runInteractive(started: StartedSession, io: Io): Promise<n
 			finished = true;
 			instance.unmount();
 			restore();
-			stopListening();
+			// After the signal that may have called this has reached every listener: ink's signal-exit
+			// re-sends a signal it finds itself alone with, and the process would die by it, silently.
+			queueMicrotask(stopListening);
 			void endSession(code, unsent, {started, stderr, historySaved: async () => history?.settled()}).then(() => {
 				resolve(code);
 			});

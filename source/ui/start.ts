@@ -158,10 +158,10 @@ async function createMessagePath(connection: Connection, options: SessionOptions
 	return messagePath;
 }
 
-export async function startSession(options: SessionOptions, io: Pick<Io, 'stdin' | 'stdout' | 'env' | 'signals' | 'clock'>): Promise<StartedSession> {
+export async function startSession(options: SessionOptions, io: Pick<Io, 'stdin' | 'stdout' | 'stderr' | 'env' | 'signals' | 'clock'>): Promise<StartedSession> {
 	const stdout = terminalOutput(io.stdout);
-	const {env, signals, clock} = io;
-	const {restore, release} = takeTerminal(terminalInput(io.stdin), stdout, signals);
+	const {env, clock} = io;
+	const {restore, release} = takeTerminal(terminalInput(io.stdin), stdout, io);
 	const {target, urlNote, server} = await reachTarget(options.target, (url, note) => {
 		stdout.write(firstFrame(url, note, stdout, clock.wallNow()));
 	}, options.profile?.secrets ?? []);

@@ -1,9 +1,12 @@
 /*
 The terminal while the session runs: raw mode, the alternate screen with bracketed paste, and
 putting all of it back (once) however the session ends. Until the UI installs its own handlers
-(run.tsx), a SIGTERM or SIGHUP puts the terminal back, then ends the process the signal's way.
+(run.tsx), a SIGTERM puts the terminal back and ends wsterm as bin.ts ends it before a mode
+listens (one line, exit 143), and a SIGHUP (no terminal left) puts it back and ends the process
+the signal's way.
 Nothing here loads ink or react.
 */
+import {signalExitCodes} from '../shared/interrupt.js';
 import type {Io} from '../shared/io.js';
 
 /**
@@ -35,7 +38,7 @@ const enterAlternateScreen = '\u001B[?1049h\u001B[H\u001B[?25l\u001B[?2004h';
 const leaveAlternateScreen = '\u001B[?2004l\u001B[?25h\u001B[0m\u001B[H\u001B[2J\u001B[?1049l\u001B[?25h';
 
 /** Raw mode and the alternate screen, put back on `restore()`, at exit, or on a signal before the UI is up. */
-export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream, signals: Io['signals']): HeldTerminal {
+export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream, {signals, stderr}: Pick<Io, 'signals' | 'stderr'>): HeldTerminal {
 	let restored = false;
 	const restore = (): void => {
 		if (restored) {
@@ -56,7 +59,7 @@ export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStrea
 		stdin.setRawMode(true);
 	}
 
-	// A signal before the UI is up: the terminal back as it was, then the signal's own way out.
+	// A signal before the UI is up: the terminal back as it was, then the way out.
 	// SIGINT stays source/bin.ts's until then: raw mode makes Ctrl-C a key, and bin.ts's line says why.
 	const release = (): void => {
 		signals.off('exit', restore);
@@ -67,6 +70,11 @@ export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStrea
 	function onSignal(signal: NodeJS.Signals): void {
 		release();
 		restore();
+		if (signal === 'SIGTERM') {
+			stderr.write('wsterm: interrupted while starting\n');
+			process.exit(signalExitCodes.SIGTERM);
+		}
+
 		// Sent again with nobody listening: the process ends as the signal ends it.
 		process.kill(process.pid, signal);
 	}

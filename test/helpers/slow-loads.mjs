@@ -1,7 +1,8 @@
 /*
 Preloaded into the built CLI (NODE_OPTIONS=--import) by tests of what happens while it loads:
 every module after the entry (builtins and packages included) is held back for
-WSTERM_TEST_LOAD_DELAY ms, and the first one held writes "loading\n" to stderr. A test that
+WSTERM_TEST_LOAD_DELAY ms (only those whose URL ends with WSTERM_TEST_SLOW_ONLY, when it is
+set), and the first one held writes "loading\n" to stderr. A test that
 signals on that line hits the CLI after its entry ran and before anything it imports did, as a
 slow disk would, whatever the load of the machine.
 */
@@ -12,14 +13,15 @@ import {isMainThread} from 'node:worker_threads';
 
 let entry;
 let delay = 0;
+let only;
 let announced = false;
 
 export function initialize(data) {
-	({entry, delay} = data);
+	({entry, delay, only} = data);
 }
 
 export async function load(url, context, nextLoad) {
-	if (url !== entry) {
+	if (url !== entry && (only === undefined || url.endsWith(only))) {
 		if (!announced) {
 			announced = true;
 			writeSync(2, 'loading\n');
@@ -34,5 +36,5 @@ export async function load(url, context, nextLoad) {
 }
 
 if (isMainThread) {
-	register(import.meta.url, {data: {entry: process.argv[1] === undefined ? undefined : pathToFileURL(process.argv[1]).href, delay: Number(process.env.WSTERM_TEST_LOAD_DELAY ?? 500)}});
+	register(import.meta.url, {data: {entry: process.argv[1] === undefined ? undefined : pathToFileURL(process.argv[1]).href, delay: Number(process.env.WSTERM_TEST_LOAD_DELAY ?? 500), only: process.env.WSTERM_TEST_SLOW_ONLY}});
 }
