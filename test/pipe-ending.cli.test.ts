@@ -226,22 +226,35 @@ describe('--help, -h and --version', () => {
 	}
 });
 
+/** A peer that completes the handshake itself, then never sends a byte and never closes. */
+async function startSilentPeer(): Promise<{url: string; close: () => void}> {
+	const sockets: Socket[] = [];
+	const silent = createNetServer(socket => {
+		sockets.push(socket);
+		socket.once('data', (request: Buffer) => {
+			const key = /sec-websocket-key: *(\S+)/i.exec(request.toString())?.[1] ?? '';
+			const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+			socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+		});
+	}).listen(0, '127.0.0.1');
+	await once(silent, 'listening');
+	return {
+		url: `ws://127.0.0.1:${(silent.address() as AddressInfo).port}/`,
+		close() {
+			for (const socket of sockets) {
+				socket.destroy();
+			}
+
+			silent.close();
+		},
+	};
+}
+
 describe('a peer that never answers the close', () => {
 	test('a second SIGINT ends the run at once, exit 130', async () => {
-		const sockets: Socket[] = [];
-		// Completes the handshake itself, then never sends a byte and never closes.
-		const silent = createNetServer(socket => {
-			sockets.push(socket);
-			socket.once('data', (request: Buffer) => {
-				const key = /sec-websocket-key: *(\S+)/i.exec(request.toString())?.[1] ?? '';
-				const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-				socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
-			});
-		}).listen(0, '127.0.0.1');
-		await once(silent, 'listening');
+		const silent = await startSilentPeer();
 		try {
-			const {port} = silent.address() as AddressInfo;
-			const run = startCli([`ws://127.0.0.1:${port}/`, '-w', '-1', '-v'], {timeout: 20_000});
+			const run = startCli([silent.url, '-w', '-1', '-v'], {timeout: 20_000});
 			let stderr = '';
 			run.child.stderr!.on('data', (chunk: Buffer) => {
 				stderr += chunk.toString();
@@ -257,10 +270,28 @@ describe('a peer that never answers the close', () => {
 			// Without the second signal, the close would wait for the peer up to the 5 s close timeout.
 			assert.ok(performance.now() - second < 3000, `${performance.now() - second} ms after the second SIGINT`);
 		} finally {
-			for (const socket of sockets) {
-				socket.destroy();
-			}
+			silent.close();
+		}
+	});
 
+	test('one SIGINT waits at most 2 s for the answer, however long --close-timeout is; a shorter one ends it sooner', async () => {
+		const silent = await startSilentPeer();
+		try {
+			for (const [closeTimeout, atLeast, below] of [['8', 1900, 4000], ['0.5', 400, 1800]] as const) {
+				const run = startCli([silent.url, '-w', '-1', '-v', '--close-timeout', closeTimeout], {timeout: 20_000});
+				let stderr = '';
+				run.child.stderr!.on('data', (chunk: Buffer) => {
+					stderr += chunk.toString();
+				});
+				await until(() => stderr.includes('connected to'));
+				const signalled = performance.now();
+				run.child.kill('SIGINT');
+				const result = await run.result;
+				const waited = performance.now() - signalled;
+				assert.equal(result.code, 130);
+				assert.ok(waited >= atLeast && waited < below, `--close-timeout ${closeTimeout}: exited ${waited} ms after SIGINT`);
+			}
+		} finally {
 			silent.close();
 		}
 	});
