@@ -5,11 +5,13 @@ the user's `$XDG_CONFIG_HOME/wsterm/config.toml`, `wsterm @NAME` in pipe mode, r
 each handshake's headers; the built CLI runs with its cwd in a temporary project.
 */
 import assert from 'node:assert/strict';
+import {execFile} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, describe, test} from 'node:test';
-import {runCli, startCli} from './helpers/cli.js';
+import {promisify} from 'node:util';
+import {cliPath, runCli, startCli} from './helpers/cli.js';
 import {startServer, type TestServer} from './helpers/servers.js';
 
 const temporary = mkdtempSync(join(tmpdir(), 'wsterm-profiles-'));
@@ -175,6 +177,33 @@ headers = { X-Token = "{{env.WSTERM_TEST_UNSET}}" }
 		assert.equal(missing.code, 2);
 		assertOneClearLine(missing.stderr);
 		assert.match(missing.stderr, /no profile "nope"/);
+	});
+});
+
+describe('a directory deleted under the shell', () => {
+	let server: TestServer;
+	before(async () => {
+		server = await startServer();
+	});
+	after(async () => server.close());
+
+	/** Runs wsterm in `directory`, deleted by the shell just before (as `rmdir "$PWD"` in another window would). */
+	async function runInDeleted(directory: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{code: number; stdout: string; stderr: string}> {
+		const run = promisify(execFile)('sh', ['-c', 'cd "$0" && rmdir "$0" && exec "$@"', directory, process.execPath, cliPath, ...args], {env: {...process.env, ...env}});
+		try {
+			const {stdout, stderr} = await run;
+			return {code: 0, stdout, stderr};
+		} catch (error) {
+			const {code, stdout, stderr} = error as {code: number; stdout: string; stderr: string};
+			return {code, stdout, stderr};
+		}
+	}
+
+	test('a run without a profile works; a profile is looked for from where the shell says it was', async () => {
+		const {child, env} = project(`[profiles.echo]\nurl = "${server.url}"\n`);
+		assert.deepEqual(await runInDeleted(child, [server.url, '-x', 'hi', '-n', '1'], env), {code: 0, stdout: 'hi\n', stderr: ''});
+		const second = project(`[profiles.echo]\nurl = "${server.url}"\n`);
+		assert.deepEqual(await runInDeleted(second.child, ['@echo', '-x', 'hey', '-n', '1'], second.env), {code: 0, stdout: 'hey\n', stderr: ''});
 	});
 });
 

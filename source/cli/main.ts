@@ -46,7 +46,25 @@ import {writeStdout} from '../shared/stdout-loss.js';
 let shownSecrets: readonly string[] = [];
 
 function profileWorld(): ProfileWorld {
-	return {cwd: process.cwd(), env: process.env, readText: readTextFile, wallNow: systemClock.wallNow};
+	return {
+		// Read only when a profile is looked for: a run without one works in a directory deleted under it.
+		get cwd() {
+			try {
+				return process.cwd();
+			} catch {
+				// Deleted: looked for from where the shell says it was, as the shell itself goes on.
+				const {PWD} = process.env;
+				if (PWD?.startsWith('/') === true) {
+					return PWD;
+				}
+
+				throw new Error('the current directory no longer exists, so wsterm.toml cannot be looked for from it');
+			}
+		},
+		env: process.env,
+		readText: readTextFile,
+		wallNow: systemClock.wallNow,
+	};
 }
 
 function note(line: string): void {
