@@ -381,7 +381,10 @@ describe('wsterm bench', () => {
 		// The rest of the usage errors are test/load.test.ts's, in-process.
 		const cases: Array<[string[], RegExp]> = [
 			[['-x', 'x'], /needs -d\/--duration SEC or -m\/--messages N/],
-			[['-c', '0x10', '-m', '5', '-x', 'x'], /-c\/--connections takes a whole number of at least 1, not "0x10"/],
+			// Named as typed, as in every mode.
+			[['-c', '0x10', '-m', '5', '-x', 'x'], /^wsterm: -c takes a whole number of at least 1, not "0x10"\n$/],
+			[['--connections', '0', '-m', '5', '-x', 'x'], /^wsterm: --connections takes a whole number of at least 1, not "0"\n$/],
+			[['--messages', '0', '-x', 'x'], /^wsterm: --messages takes a whole number of at least 1, not "0"\n$/],
 			[['-m', '5', '--match', 'id', '-x', 'not json'], /^wsterm: message 1 \("not json"\): not JSON: --match id needs JSON objects\n$/],
 		];
 		const server = await startServer();

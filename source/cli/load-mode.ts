@@ -18,7 +18,7 @@ export async function runBenchMode(line: ParsedLine, profile: ProfileContext): P
 
 	const io = processIo();
 	const templates = benchTemplates(line, profile, io);
-	const options = {...benchOptionsFromFlags(url, line.flags), profile, savedMessages: savedMessagesToSend(line, profile), ...(templates === undefined ? {} : {templates})};
+	const options = {...benchOptionsFromFlags(url, line.flags, line.named), profile, savedMessages: savedMessagesToSend(line, profile), ...(templates === undefined ? {} : {templates})};
 	const {runBench} = await import('../load/run.js');
 	return runBench(options, io);
 }

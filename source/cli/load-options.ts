@@ -12,43 +12,36 @@ import {graphqlInit, socketIoAuth, socketIoEndpointOf} from './pipeline-options.
 /** The bench's flags as the command line gave them (typed by the flag table, unchecked). */
 export type BenchFlags = Partial<FlagsOf<typeof benchOnly[number] | typeof benchAlso[number]>>;
 
-/** How each flag is named in an error line. */
-const names = {
-	connections: '-c/--connections',
-	ramp: '--ramp',
-	duration: '-d/--duration',
-	messages: '-m/--messages',
-	window: '--window',
-	rate: '--rate',
-	timeout: '--timeout',
-	maxP99: '--max-p99',
-	maxErrors: '--max-errors',
-	minRate: '--min-rate',
-} as const;
+/** The flags and how each is named in an error line: as the user typed it (`-c`, `--connections`). */
+type Given = {
+	readonly flags: BenchFlags;
+	readonly named: (flag: keyof BenchFlags & string) => string;
+};
 
-type NumberFlag = keyof typeof names;
+type NumberFlag = 'connections' | 'ramp' | 'duration' | 'messages' | 'window' | 'rate' | 'timeout' | 'maxP99' | 'maxErrors' | 'minRate';
 
 /** A whole number of at least `min`, or undefined when the flag is not given (numbers.ts reads it). */
-function wholeNumber(flags: BenchFlags, flag: NumberFlag, min: number): number | undefined {
-	return flagNumber(names[flag], flags[flag], {min, whole: true});
+function wholeNumber({flags, named}: Given, flag: NumberFlag, min: number): number | undefined {
+	return flagNumber(named(flag), flags[flag], {min, whole: true});
 }
 
 /** A decimal number (`2`, `0.5`, `.5`) above 0 (or at least 0 with `zero`), or undefined when the flag is not given. */
-function decimal(flags: BenchFlags, flag: NumberFlag, {zero = false, unit = 'a number'}: {zero?: boolean; unit?: string} = {}): number | undefined {
-	return flagNumber(names[flag], flags[flag], {min: 0, aboveMin: !zero, unit});
+function decimal({flags, named}: Given, flag: NumberFlag, {zero = false, unit = 'a number'}: {zero?: boolean; unit?: string} = {}): number | undefined {
+	return flagNumber(named(flag), flags[flag], {min: 0, aboveMin: !zero, unit});
 }
 
-function amount(flags: BenchFlags): Amount {
+function amount(given: Given): Amount {
+	const {flags} = given;
 	if (flags.duration !== undefined && flags.messages !== undefined) {
 		throw new UsageError('give -d/--duration or -m/--messages, not both: how long, or how many messages in all');
 	}
 
-	const seconds = decimal(flags, 'duration', {unit: 'a number of seconds'});
+	const seconds = decimal(given, 'duration', {unit: 'a number of seconds'});
 	if (seconds !== undefined) {
 		return {kind: 'duration', ms: seconds * 1000};
 	}
 
-	const count = wholeNumber(flags, 'messages', 1);
+	const count = wholeNumber(given, 'messages', 1);
 	if (count === undefined) {
 		throw new UsageError('wsterm bench needs -d/--duration SEC or -m/--messages N: how long, or how many messages in all');
 	}
@@ -56,9 +49,9 @@ function amount(flags: BenchFlags): Amount {
 	return {kind: 'messages', count};
 }
 
-function pace(flags: BenchFlags): Pace {
-	const rate = decimal(flags, 'rate', {unit: 'messages a second'});
-	const window = wholeNumber(flags, 'window', 1);
+function pace(given: Given): Pace {
+	const rate = decimal(given, 'rate', {unit: 'messages a second'});
+	const window = wholeNumber(given, 'window', 1);
 	if (rate !== undefined && window !== undefined) {
 		throw new UsageError('--window sets the closed loop (requests in flight per connection), --rate the open loop (messages a second in all): give one of them');
 	}
@@ -158,10 +151,10 @@ function match(endpoint: SocketIoEndpoint | undefined, flags: BenchFlags): Match
 	return {kind: 'path', path};
 }
 
-function thresholds(flags: BenchFlags): Thresholds {
-	const maxP99Ms = decimal(flags, 'maxP99', {zero: true, unit: 'milliseconds'});
-	const maxErrors = wholeNumber(flags, 'maxErrors', 0);
-	const minRate = decimal(flags, 'minRate', {zero: true, unit: 'messages a second'});
+function thresholds(given: Given): Thresholds {
+	const maxP99Ms = decimal(given, 'maxP99', {zero: true, unit: 'milliseconds'});
+	const maxErrors = wholeNumber(given, 'maxErrors', 0);
+	const minRate = decimal(given, 'minRate', {zero: true, unit: 'messages a second'});
 	return {
 		...(maxP99Ms === undefined ? {} : {maxP99Ms}),
 		...(maxErrors === undefined ? {} : {maxErrors}),
@@ -171,16 +164,18 @@ function thresholds(flags: BenchFlags): Thresholds {
 
 /**
 `wsterm bench URL`'s options from its flags: checked, defaults filled in. Pure: files (-x @FILE,
---ca, --hist) are read or opened by runBench. Throws a UsageError naming the flag.
+--ca, --hist) are read or opened by runBench. Throws a UsageError naming the flag (`named`: as
+typed, else its long name).
 */
-export function benchOptionsFromFlags(url: string | undefined, flags: BenchFlags): BenchOptions {
+export function benchOptionsFromFlags(url: string | undefined, flags: BenchFlags, named: Given['named'] = longName): BenchOptions {
+	const given = {flags, named};
 	if (url === undefined) {
 		throw new UsageError('wsterm bench needs a URL: wsterm bench ws://host:port/path -c 10 -d 5');
 	}
 
-	const connections = wholeNumber(flags, 'connections', 1) ?? benchDefaults.connections;
-	const rampSeconds = decimal(flags, 'ramp', {zero: true, unit: 'a number of seconds'}) ?? 0;
-	const chosenAmount = amount(flags);
+	const connections = wholeNumber(given, 'connections', 1) ?? benchDefaults.connections;
+	const rampSeconds = decimal(given, 'ramp', {zero: true, unit: 'a number of seconds'}) ?? 0;
+	const chosenAmount = amount(given);
 	if (chosenAmount.kind === 'duration' && rampSeconds * 1000 >= chosenAmount.ms) {
 		throw new UsageError(`--ramp ${flags.ramp!} is not shorter than -d/--duration ${flags.duration!}: the last connections would open after the end`);
 	}
@@ -202,11 +197,11 @@ export function benchOptionsFromFlags(url: string | undefined, flags: BenchFlags
 		amount: chosenAmount,
 		execute: flags.execute ?? [],
 		binary: flags.binary ?? false,
-		pace: pace(flags),
+		pace: pace(given),
 		match: rule,
-		timeoutMs: (decimal(flags, 'timeout', {unit: 'a number of seconds'}) ?? benchDefaults.timeoutSeconds) * 1000,
+		timeoutMs: (decimal(given, 'timeout', {unit: 'a number of seconds'}) ?? benchDefaults.timeoutSeconds) * 1000,
 		json: flags.json ?? false,
-		thresholds: thresholds(flags),
+		thresholds: thresholds(given),
 		...(flags.hist === undefined ? {} : {histFile: flags.hist}),
 	};
 }
