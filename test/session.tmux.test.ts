@@ -170,6 +170,52 @@ test('SIGTERM after the first frame, before the UI has loaded: the terminal back
 	}
 });
 
+test('the terminal going away (its tmux server killed) ends the session\'s process, after a signal and without one', {skip: hasTmux() ? false : 'tmux is not installed'}, async () => {
+	const late = await startLateUpgrade(30_000);
+	try {
+		for (const [url, signalFirst] of [[server.url, false], [late.url, true]] as const) {
+			const command = cliCommand(cliPath, ['--no-history', url], {XDG_STATE_HOME: state});
+			const tmux = new TmuxSession(`${command}; sleep 30`, {columns: 100, rows: 16});
+			let pid = 0;
+			try {
+				await tmux.waitFor(/^ (open|connecting) /m, {what: 'the status bar'});
+				tmux.keys('x', {literal: true});
+				await tmux.waitFor(/^> x/m, {what: 'the UI up'});
+				// The shell's one child is wsterm (matched by parent, not by name: the name differs between Node versions).
+				pid = Number(execFileSync('pgrep', ['-P', tmux.display('#{pane_pid}')], {encoding: 'utf8'}).trim());
+				if (signalFirst) {
+					// A SIGINT that is still being answered (the handshake given up) when the terminal goes.
+					process.kill(pid, 'SIGINT');
+				}
+			} finally {
+				tmux.kill();
+			}
+
+			const alive = (): boolean => {
+				try {
+					process.kill(pid, 0);
+					return true;
+				} catch {
+					return false;
+				}
+			};
+
+			for (let waited = 0; waited < 5000 && alive(); waited += 50) {
+				await new Promise(resolve => setTimeout(resolve, 50));
+			}
+
+			const stillAlive = alive();
+			if (stillAlive) {
+				process.kill(pid, 'SIGKILL');
+			}
+
+			assert.equal(stillAlive, false, `wsterm (${url}) still running 5 s after its terminal went away`);
+		}
+	} finally {
+		await late.close();
+	}
+});
+
 test('a window that grows during the session leaves none of its rows in the shell\'s screen or scrollback', {skip: hasTmux() ? false : 'tmux is not installed'}, async () => {
 	const command = cliCommand(cliPath, ['--no-history', server.url], {XDG_STATE_HOME: state});
 	// The shell's screen full of lines before the session, as after a build's output.

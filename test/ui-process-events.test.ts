@@ -79,6 +79,8 @@ test('SIGHUP ends at once with 129; the exit restores the terminal; a crash rest
 	assert.match(errors.join(''), /^wsterm: unexpected error: Error: boom/);
 	assert.deepEqual(finished, [129, 1]);
 	stop();
+	// SIGINT's and SIGTERM's listeners go once the signal being dispatched has reached every listener (a microtask later).
+	await Promise.resolve();
 	for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP', 'uncaughtException', 'unhandledRejection', 'exit']) {
 		assert.equal(signals.listenerCount(name), 0, name);
 	}

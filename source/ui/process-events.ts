@@ -46,7 +46,14 @@ export function listenToProcess({signals, clock}: Pick<Io, 'signals' | 'clock'>,
 		},
 	}, {clock, graceMs: interruptGraceMs});
 
+	let crashed = false;
 	const onCrash = (error: unknown): void => {
+		if (crashed) {
+			// One that followed from the first (each write to a terminal that is gone fails): said once.
+			return;
+		}
+
+		crashed = true;
 		restore();
 		stderr.write(`wsterm: unexpected error: ${escapeControl(error instanceof Error ? error.stack ?? error.message : String(error), {keepLayout: true})}\n`);
 		finish(exitCodes.connectFailed);
@@ -66,9 +73,14 @@ export function listenToProcess({signals, clock}: Pick<Io, 'signals' | 'clock'>,
 	}
 
 	return () => {
-		stopInterrupt();
 		for (const [name, listener] of listeners) {
 			signals.off(name, listener);
 		}
+
+		// SIGINT and SIGTERM are let go once the signal that may be ending the session has reached
+		// every listener: ink's signal-exit re-sends a signal it finds itself alone with, and the
+		// process would die by it, silently. The others go at once: a crash handler left while
+		// errors follow one another (writes to a terminal that is gone) would never let go.
+		queueMicrotask(stopInterrupt);
 	};
 }

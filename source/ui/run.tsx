@@ -96,9 +96,7 @@ export async function runInteractive(started: StartedSession, io: Io): Promise<n
 			finished = true;
 			instance.unmount();
 			restore();
-			// After the signal that may have called this has reached every listener: ink's signal-exit
-			// re-sends a signal it finds itself alone with, and the process would die by it, silently.
-			queueMicrotask(stopListening);
+			stopListening();
 			void endSession(code, unsent, {started, stderr, historySaved: async () => history?.settled()}).then(() => {
 				resolve(code);
 			});

@@ -46,8 +46,12 @@ export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStrea
 		}
 
 		restored = true;
-		if (stdin.isTTY) {
-			stdin.setRawMode(false);
+		try {
+			if (stdin.isTTY) {
+				stdin.setRawMode(false);
+			}
+		} catch {
+			// A terminal that hung up (EIO) has no mode left to put back; the session still ends as it should.
 		}
 
 		stdout.write(leaveAlternateScreen);
