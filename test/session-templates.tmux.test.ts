@@ -11,6 +11,7 @@ import {after, before, test} from 'node:test';
 import {cliPath} from './helpers/cli.js';
 import {startRecordingEcho, type TestServer} from './helpers/servers.js';
 import {cliCommand, hasTmux, TmuxSession} from './helpers/ui-tmux.js';
+import {until} from './helpers/until.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'wsterm-session-templates-'));
 const skip = hasTmux() ? false : 'tmux is not installed';
@@ -79,6 +80,8 @@ test('with a profile: Tab completes /send\'s names, /send sends a saved message 
 		await tmux.waitFor(/kept hello in/, {what: 'the /keep row'});
 		type(tmux, '/send hello');
 		await tmux.waitFor(/> hello 2/, {what: 'the kept message, sent'});
+		// The sent row is drawn as the message goes out; the server reads it a moment later.
+		await until(() => server.received.length >= 3, 5000).catch(() => undefined);
 		assert.deepEqual(server.received, ['{"op":"subscribe","room":"lobby","seq":1}', 'hello {{$seq}}', 'hello 2']);
 		assert.equal(readFileSync(join(directory, 'config', 'wsterm', 'config.toml'), 'utf8'), '[profiles.local.messages]\nhello = \'hello {{$seq}}\'\n');
 		assert.equal(readFileSync(join(directory, 'wsterm.toml'), 'utf8').includes('hello'), false, 'the project\'s file is left alone');
